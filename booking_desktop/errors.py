@@ -1,0 +1,62 @@
+"""Errors the services raise. Each message is written for the person at the desk.
+
+The GUI maps every `BookingError` to a dialog or inline message and the command
+line to one line on stderr; anything else is a bug and is logged.
+"""
+
+
+class BookingError(Exception):
+    """Base of every refusal the services give. `str(exc)` is user-facing."""
+
+    default_message = "The request could not be completed."
+
+    def __init__(self, message: str | None = None, **details):
+        super().__init__(message or self.default_message)
+        self.details = details
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InvalidInput(BookingError):
+    default_message = "Some of the details entered are not valid."
+
+    def __init__(self, message: str | None = None, field: str | None = None, **details):
+        super().__init__(message, **details)
+        self.field = field
+
+
+class SlotFull(BookingError):
+    default_message = "This time slot is already full."
+
+
+class SlotInPast(BookingError):
+    default_message = "This time slot has already started; it can no longer be booked."
+
+
+class SlotBlocked(BookingError):
+    default_message = "This time slot is blocked and cannot be booked."
+
+
+class DuplicateBooking(BookingError):
+    default_message = "This customer already has a booking in this time slot."
+
+
+class InvalidTransition(BookingError):
+    default_message = "The booking cannot be changed that way."
+
+
+class PermissionDenied(BookingError):
+    default_message = "Only an owner can do this."
+
+
+class NotFound(BookingError):
+    default_message = "That record no longer exists."
+
+
+class DatabaseUnavailable(BookingError):
+    default_message = (
+        "The connection to the database was lost. Nothing from this step was saved; "
+        "please try again."
+    )

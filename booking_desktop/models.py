@@ -1,0 +1,160 @@
+"""The data model. The schema itself is owned by `migrations/`; these classes
+must agree with what the newest migration creates.
+
+All instants are stored in UTC (`UTCDateTimeField`) and come back as aware
+datetimes; dates and times of day (hours, exceptions) are the business's local
+ones.
+"""
+from datetime import datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    PostgresqlDatabase,
+    SmallIntegerField,
+    TextField,
+    TimeField,
+)
+
+from .clock import UTC, utcnow
+
+database = DatabaseProxy()
+
+BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "completed", "no_show")
+ACTIVE_STATUSES = ("pending", "confirmed")
+BOOKING_SOURCES = ("walk_in", "phone", "online", "other")
+USER_ROLES = ("owner", "staff")
+
+
+class UTCDateTimeField(DateTimeField):
+    """An instant: aware datetime in Python, UTC without offset in the database.
+
+    SQLite keeps it as fixed-width text (`YYYY-MM-DD HH:MM:SS.ffffff`) so that
+    text comparison is time order; PostgreSQL keeps a `timestamp`.
+    """
+
+    def db_value(self, value):
+        if value is None or not isinstance(value, datetime):
+            return value  # SQL expressions and NULL pass through
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise TypeError(f"{self.name}: naive datetime {value!r}; pass an aware one")
+        value = value.astimezone(UTC).replace(tzinfo=None)
+        if isinstance(self.model._meta.database.obj, PostgresqlDatabase):
+            return value
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    username = CharField(max_length=64, unique=True)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16, default="staff")
+    active = BooleanField(default=True)
+    created_at = UTCDateTimeField(default=utcnow)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == "owner"
+
+
+class Business(BaseModel):
+    name = CharField(max_length=120, unique=True)
+    timezone = CharField(max_length=64)
+    phone = CharField(max_length=40, null=True)
+    email = CharField(max_length=254, null=True)
+    address = TextField(null=True)
+    created_at = UTCDateTimeField(default=utcnow)
+
+
+class BusinessHours(BaseModel):
+    business = ForeignKeyField(Business, backref="hours", on_delete="CASCADE")
+    weekday = SmallIntegerField()  # 0 = Monday ... 6 = Sunday
+    open_time = TimeField()
+    close_time = TimeField()
+
+
+class HoursException(BaseModel):
+    """Overrides the weekly hours on one local date: closed, or special intervals.
+
+    `intervals` holds "HH:MM-HH:MM" pieces joined by ";" (empty when closed).
+    """
+
+    business = ForeignKeyField(Business, backref="exceptions", on_delete="CASCADE")
+    date = DateField()
+    closed = BooleanField(default=True)
+    intervals = TextField(default="")
+    note = CharField(max_length=200, default="")
+
+
+class TimeSlot(BaseModel):
+    business = ForeignKeyField(Business, backref="slots", on_delete="CASCADE")
+    start = UTCDateTimeField()
+    end = UTCDateTimeField()
+    max_capacity = IntegerField(default=1)
+    current_bookings = IntegerField(default=0)
+    is_blocked = BooleanField(default=False)
+
+    @property
+    def is_full(self) -> bool:
+        return self.current_bookings >= self.max_capacity
+
+
+class Booking(BaseModel):
+    reference = CharField(max_length=16, unique=True)
+    time_slot = ForeignKeyField(TimeSlot, backref="bookings", on_delete="RESTRICT")
+    customer_name = CharField(max_length=200)
+    customer_email = CharField(max_length=254, null=True)
+    customer_phone = CharField(max_length=40, null=True)
+    # Normalised keys: case-folded name (and from its last word) for prefix search, lower-cased email and
+    # the phone's digits for the one-active-booking-per-customer indexes.
+    name_key = CharField(max_length=200)
+    surname_key = CharField(max_length=200)
+    email_key = CharField(max_length=254, null=True)
+    phone_key = CharField(max_length=40, null=True)
+    status = CharField(max_length=16, default="confirmed")
+    source = CharField(max_length=16, default="walk_in")
+    notes = TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+    checked_in_at = UTCDateTimeField(null=True)
+    cancelled_at = UTCDateTimeField(null=True)
+    cancel_reason = CharField(max_length=500, default="")
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class AuditEvent(BaseModel):
+    """Append-only (triggers refuse UPDATE and DELETE)."""
+
+    at = UTCDateTimeField(default=utcnow)
+    user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    action = CharField(max_length=64)
+    entity = CharField(max_length=64)
+    entity_id = IntegerField(null=True)
+    details = TextField(default="{}")
+
+
+ALL_MODELS = (User, Business, BusinessHours, HoursException, TimeSlot, Booking, AuditEvent)

@@ -1,0 +1,57 @@
+"""Every rule and operation of Booking Desktop, in plain Python (no Qt).
+
+The GUI and the command line call only what is exported here.
+"""
+from .bookings import (
+    bookings_in_slots,
+    cancel_booking,
+    check_in_booking,
+    create_booking,
+    find_booking,
+    get_booking,
+    new_reference,
+    reschedule_booking,
+    search_bookings,
+    set_booking_status,
+    upcoming_bookings,
+)
+from .businesses import create_business, find_business, get_business, list_businesses
+from .hours import (
+    TEMPLATES,
+    create_recurring_business_hours,
+    hours_exceptions,
+    remove_hours_exception,
+    set_hours_exception,
+    set_weekly_hours,
+    weekly_hours,
+)
+from .integrity import Problem, check_integrity, repair_counters
+from .slots import (
+    available_slots,
+    day_bounds,
+    generate_time_slots,
+    get_slot,
+    next_free_slot,
+    set_slot_blocked,
+    slots_between,
+)
+from .users import (
+    authenticate,
+    create_user,
+    get_user,
+    has_users,
+    list_users,
+    set_user_active,
+)
+
+__all__ = [
+    "TEMPLATES", "Problem", "authenticate", "available_slots", "bookings_in_slots",
+    "cancel_booking", "check_in_booking", "check_integrity", "create_booking",
+    "create_business", "create_recurring_business_hours", "create_user", "day_bounds",
+    "find_booking", "find_business", "generate_time_slots", "get_booking", "get_business",
+    "get_slot", "get_user", "has_users", "hours_exceptions", "list_businesses", "list_users",
+    "new_reference", "next_free_slot", "remove_hours_exception", "repair_counters",
+    "reschedule_booking", "search_bookings", "set_booking_status", "set_hours_exception",
+    "set_slot_blocked", "set_user_active", "set_weekly_hours", "slots_between",
+    "upcoming_bookings", "weekly_hours",
+]

@@ -1,0 +1,143 @@
+"""Transactions, retries, the clock, permissions and the audit log: the
+plumbing every service mutation goes through.
+
+`run_write(work)` runs `work()` in one transaction (BEGIN IMMEDIATE on SQLite),
+retries a bounded number of times on lock contention, deadlock or
+serialisation failure, and turns a dropped server connection into
+`DatabaseUnavailable` after discarding the dead connection so the next call
+reconnects. Reads go through `run_read`, which retries once after a dropped
+connection since a read has nothing to undo.
+"""
+import json
+import logging
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from peewee import DatabaseError, InterfaceError, OperationalError
+
+from .. import models
+from ..clock import ensure_aware, utcnow
+from ..db import is_postgres
+from ..errors import DatabaseUnavailable, PermissionDenied
+from ..models import AuditEvent, User
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 5
+# SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def _driver_error(exc: BaseException) -> BaseException | None:
+    """The DB-API exception peewee wrapped, if any."""
+    for candidate in (*getattr(exc, "args", ())[:1], exc.__cause__, exc.__context__):
+        if isinstance(candidate, Exception) and not isinstance(candidate, DatabaseError):
+            return candidate
+    return None
+
+
+def connection_lost(exc: BaseException) -> bool:
+    if not is_postgres():
+        return False
+    db = models.database.obj
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        conn = db._state.conn
+        if conn is None or conn.closed or getattr(_driver_error(exc), "sqlstate", None) in (
+            "57P01", "57P02", "57P03", "08000", "08003", "08006"
+        ):
+            return True
+    return False
+
+
+def is_transient(exc: BaseException) -> bool:
+    driver = _driver_error(exc)
+    if isinstance(driver, sqlite3.OperationalError):
+        text = str(driver).lower()
+        return "locked" in text or "busy" in text
+    return getattr(driver, "sqlstate", None) in _TRANSIENT_SQLSTATES
+
+
+def discard_connection() -> None:
+    """Drop this thread's (dead) connection; the next query opens a new one."""
+    db = models.database.obj
+    try:
+        if db._state.transactions:
+            db._state.transactions.clear()
+        if not db.is_closed():
+            db.manual_close() if hasattr(db, "manual_close") else db.close()
+    except Exception:  # the connection is already gone; only forget it
+        log.debug("closing a dead connection failed", exc_info=True)
+        db._state.reset()
+
+
+def run_write(work: Callable[[], T]) -> T:
+    """Run `work` in one transaction, retrying transient conflicts."""
+    db = models.database
+    if db.in_transaction():
+        return work()  # the caller owns the transaction
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            with db.atomic():
+                return work()
+        except (OperationalError, InterfaceError, DatabaseError) as exc:
+            if connection_lost(exc):
+                discard_connection()
+                raise DatabaseUnavailable() from exc
+            if is_transient(exc) and attempt < MAX_ATTEMPTS:
+                time.sleep(min(0.5, 0.01 * 2 ** attempt) * (0.5 + random.random()))
+                continue
+            raise
+
+
+def run_read(work: Callable[[], T]) -> T:
+    try:
+        return work()
+    except (OperationalError, InterfaceError) as exc:
+        if not connection_lost(exc) or models.database.in_transaction():
+            raise
+        discard_connection()
+        return work()
+
+
+def current_time(now: datetime | None = None) -> datetime:
+    """`now` if given, else the database server's clock on PostgreSQL (desks'
+    clocks drift), else this machine's clock. Always aware UTC."""
+    if now is not None:
+        return ensure_aware(now, "now")
+    if is_postgres():
+        value = models.database.execute_sql("SELECT CURRENT_TIMESTAMP").fetchone()[0]
+        return ensure_aware(value)
+    return utcnow()
+
+
+def require_owner(by: User | None, action: str = "do this") -> None:
+    """None is the system or the command line; a user must be an active owner."""
+    if by is None:
+        return
+    if not by.active:
+        raise PermissionDenied(f"The account {by.username!r} is disabled.")
+    if by.role != "owner":
+        raise PermissionDenied(f"Only an owner can {action}.")
+
+
+def require_active(by: User | None) -> None:
+    if by is not None and not by.active:
+        raise PermissionDenied(f"The account {by.username!r} is disabled.")
+
+
+def audit(by: User | None, action: str, entity: str, entity_id: int | None,
+          at: datetime | None = None, **details) -> None:
+    """Record a mutation; call inside the mutation's transaction."""
+    AuditEvent.insert(
+        at=at or utcnow(),
+        user=by.id if by is not None else None,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        details=json.dumps(details, default=str, sort_keys=True, ensure_ascii=False),
+    ).execute()

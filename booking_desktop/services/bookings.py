@@ -1,0 +1,411 @@
+"""Booking, cancelling, rescheduling and changing a booking's status.
+
+The rules hold in the database, whoever writes and however many at once:
+a place is taken by a conditional counter update in the same transaction as
+the insert (`current_bookings < max_capacity`, not blocked, not begun; the row
+count says whether we got it), the CHECK constraint caps the counter, and
+partial unique indexes allow one active booking per customer (email or phone)
+per slot.
+"""
+import secrets
+from datetime import datetime
+
+from peewee import JOIN, IntegrityError
+
+from ..db import is_postgres
+from ..errors import (
+    DuplicateBooking,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    SlotBlocked,
+    SlotFull,
+    SlotInPast,
+)
+from ..models import (
+    ACTIVE_STATUSES,
+    BOOKING_SOURCES,
+    BOOKING_STATUSES,
+    Booking,
+    Business,
+    TimeSlot,
+    User,
+)
+from . import validation as v
+from ._tx import audit, current_time, require_active, run_read, run_write
+
+# No 0/O, 1/I/L, U: easy to read out over the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+_REFERENCE_TRIES = 5
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def _when(slot: TimeSlot) -> str:
+    return f"{slot.start:%Y-%m-%d %H:%M} UTC"
+
+
+def _refuse_place(slot_id: int, moment: datetime) -> None:
+    """The conditional update took no place: say why."""
+    slot = TimeSlot.get_or_none(TimeSlot.id == slot_id)
+    if slot is None:
+        raise NotFound("That time slot no longer exists.")
+    if slot.is_blocked:
+        raise SlotBlocked("This time slot is blocked and cannot be booked.", slot_id=slot_id)
+    if slot.start <= moment:
+        raise SlotInPast("This time slot has already started; choose a later one.",
+                         slot_id=slot_id)
+    raise SlotFull(f"This time slot is full ({slot.current_bookings}/{slot.max_capacity}).",
+                   slot_id=slot_id)
+
+
+def _take_place(slot_id: int, moment: datetime) -> None:
+    taken = (TimeSlot.update(current_bookings=TimeSlot.current_bookings + 1)
+             .where((TimeSlot.id == slot_id)
+                    & (TimeSlot.current_bookings < TimeSlot.max_capacity)
+                    & (TimeSlot.is_blocked == False)  # noqa: E712 (SQL)
+                    & (TimeSlot.start > moment))
+             .execute())
+    if taken != 1:
+        _refuse_place(slot_id, moment)
+
+
+def _free_place(slot_id: int) -> None:
+    (TimeSlot.update(current_bookings=TimeSlot.current_bookings - 1)
+     .where(TimeSlot.id == slot_id).execute())
+
+
+def _lock_slots(*slot_ids: int) -> None:
+    """PostgreSQL: lock slot rows in id order so two reschedules cannot deadlock.
+    (SQLite's BEGIN IMMEDIATE already serialises writers.)"""
+    if is_postgres():
+        list(TimeSlot.select(TimeSlot.id).where(TimeSlot.id.in_(sorted(set(slot_ids))))
+             .order_by(TimeSlot.id).for_update())
+
+
+def _refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> None:
+    if email_key is None and phone_key is None:
+        return
+    same_customer = None
+    if email_key is not None:
+        same_customer = Booking.email_key == email_key
+    if phone_key is not None:
+        by_phone = Booking.phone_key == phone_key
+        same_customer = by_phone if same_customer is None else (same_customer | by_phone)
+    query = Booking.select(Booking.id).where(
+        (Booking.time_slot == slot_id) & Booking.status.in_(ACTIVE_STATUSES) & same_customer)
+    if exclude_id is not None:
+        query = query.where(Booking.id != exclude_id)
+    if query.exists():
+        raise DuplicateBooking("This customer already has a booking in this time slot.")
+
+
+def _integrity_to_booking_error(exc: IntegrityError) -> Exception:
+    text = str(exc).lower()
+    if "email_key" in text or "phone_key" in text or "per_email" in text or "per_phone" in text:
+        return DuplicateBooking("This customer already has a booking in this time slot.")
+    if "current_bookings" in text or "time_slot_check" in text:
+        return SlotFull("This time slot is full.")
+    return exc
+
+
+def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None,
+                   customer_phone=None, source: str = "walk_in", status: str = "confirmed",
+                   notes: str = "", reference: str | None = None, by: User | None = None,
+                   now: datetime | None = None) -> Booking:
+    """Book one place in `time_slot` for a customer; email and phone are optional.
+
+    Given a `reference` that already exists (a retry after a lost answer), the
+    existing booking is returned and nothing new is booked. Raises SlotFull,
+    SlotInPast, SlotBlocked, DuplicateBooking (same email, case-insensitive, or
+    same phone digits already active in the slot), InvalidInput, NotFound.
+    """
+    require_active(by)
+    slot_id = time_slot.id if isinstance(time_slot, TimeSlot) else time_slot
+    name = v.customer_name(customer_name)
+    email = v.email(customer_email)
+    phone = v.phone(customer_phone)
+    source = v.choice(source, BOOKING_SOURCES, "The booking source", "source")
+    status = v.choice(status, ACTIVE_STATUSES, "A new booking's status", "status")
+    notes = v.notes(notes)
+    given_reference = v.reference(reference) if reference is not None else None
+    name_key, surname_key = v.name_keys(name)
+    email_key = email.lower() if email else None
+    phone_key = v.phone_digits(phone)
+
+    def work(ref: str) -> Booking:
+        if given_reference is not None:
+            existing = Booking.get_or_none(Booking.reference == ref)
+            if existing is not None:
+                return existing
+        moment = current_time(now)
+        _take_place(slot_id, moment)
+        _refuse_duplicate(slot_id, email_key, phone_key)
+        booking = Booking.create(
+            reference=ref, time_slot=slot_id, customer_name=name, customer_email=email,
+            customer_phone=phone, name_key=name_key, surname_key=surname_key,
+            email_key=email_key, phone_key=phone_key, status=status, source=source,
+            notes=notes, created_at=moment, updated_at=moment,
+            created_by=by.id if by is not None else None)
+        audit(by, "booking.create", "booking", booking.id, at=moment, reference=ref,
+              time_slot=slot_id, customer_name=name, source=source, status=status)
+        return booking
+
+    for _ in range(_REFERENCE_TRIES):
+        ref = given_reference or new_reference()
+        try:
+            return run_write(lambda: work(ref))
+        except IntegrityError as exc:
+            if "reference" not in str(exc).lower():
+                raise _integrity_to_booking_error(exc) from None
+            if given_reference is not None:
+                # Another process stored this reference a moment ago: a retry.
+                return run_read(lambda: Booking.get(Booking.reference == ref))
+    raise RuntimeError("could not draw an unused booking reference")
+
+
+def _locked_booking(booking: Booking | int) -> Booking:
+    booking_id = booking.id if isinstance(booking, Booking) else booking
+    query = Booking.select().where(Booking.id == booking_id)
+    if is_postgres():
+        query = query.for_update()
+    found = query.first()
+    if found is None:
+        raise NotFound("That booking no longer exists.")
+    return found
+
+
+def get_booking(booking_id: int) -> Booking:
+    found = run_read(lambda: Booking.get_or_none(Booking.id == booking_id))
+    if found is None:
+        raise NotFound("That booking no longer exists.")
+    return found
+
+
+def find_booking(reference: str) -> Booking:
+    ref = v.reference(reference)
+    found = run_read(lambda: Booking.get_or_none(Booking.reference == ref))
+    if found is None:
+        raise NotFound(f"No booking with reference {ref}.")
+    return found
+
+
+def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = None,
+                   now: datetime | None = None) -> Booking:
+    """Cancel an active booking and free its place. Cancelled is final.
+    Raises InvalidTransition (already cancelled, completed or no-show), NotFound."""
+    require_active(by)
+    reason = v.reason(reason)
+
+    def work():
+        current = _locked_booking(booking)
+        if current.status not in ACTIVE_STATUSES:
+            raise InvalidTransition(
+                f"Booking {current.reference} is {_status_words(current.status)}; "
+                "only a pending or confirmed booking can be cancelled.")
+        moment = current_time(now)
+        (Booking.update(status="cancelled", cancelled_at=moment, cancel_reason=reason,
+                        updated_at=moment)
+         .where(Booking.id == current.id).execute())
+        _free_place(current.time_slot_id)
+        audit(by, "booking.cancel", "booking", current.id, at=moment,
+              reference=current.reference, reason=reason, previous_status=current.status)
+        return Booking.get_by_id(current.id)
+
+    return run_write(work)
+
+
+def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: User | None = None,
+                       now: datetime | None = None) -> Booking:
+    """Move an active booking to another slot in one transaction: the customer
+    never ends up with no place or two. The new slot must take a booking now
+    (SlotFull, SlotInPast, SlotBlocked, DuplicateBooking); InvalidTransition
+    for an inactive booking, InvalidInput for the same slot."""
+    require_active(by)
+    new_slot_id = new_slot.id if isinstance(new_slot, TimeSlot) else new_slot
+
+    def work():
+        current = _locked_booking(booking)
+        if current.status not in ACTIVE_STATUSES:
+            raise InvalidTransition(
+                f"Booking {current.reference} is {_status_words(current.status)} and cannot be "
+                "moved.")
+        old_slot_id = current.time_slot_id
+        if old_slot_id == new_slot_id:
+            raise InvalidInput("The booking is already in that time slot.", field="time_slot")
+        moment = current_time(now)
+        _lock_slots(old_slot_id, new_slot_id)
+        _take_place(new_slot_id, moment)
+        _refuse_duplicate(new_slot_id, current.email_key, current.phone_key, current.id)
+        (Booking.update(time_slot=new_slot_id, updated_at=moment)
+         .where(Booking.id == current.id).execute())
+        _free_place(old_slot_id)
+        audit(by, "booking.reschedule", "booking", current.id, at=moment,
+              reference=current.reference, from_slot=old_slot_id, to_slot=new_slot_id)
+        return Booking.get_by_id(current.id)
+
+    try:
+        return run_write(work)
+    except IntegrityError as exc:
+        raise _integrity_to_booking_error(exc) from None
+
+
+_STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "cancelled": "cancelled",
+                 "completed": "completed", "no_show": "marked as a no-show"}
+# Which status may follow which. cancelled is final; completed and no_show can
+# be corrected into each other (a desk's slip), never back to holding a place.
+_TRANSITIONS = {
+    "pending": {"confirmed", "cancelled", "completed", "no_show"},
+    "confirmed": {"pending", "cancelled", "completed", "no_show"},
+    "completed": {"no_show"},
+    "no_show": {"completed"},
+    "cancelled": set(),
+}
+
+
+def _status_words(status: str) -> str:
+    return _STATUS_WORDS.get(status, status)
+
+
+def set_booking_status(booking: Booking | int, status: str, by: User | None = None,
+                       now: datetime | None = None) -> Booking:
+    """Change a booking's status along the sensible transitions (see
+    _TRANSITIONS). completed and no_show need the slot to have begun. Raises
+    InvalidTransition, InvalidInput, NotFound."""
+    require_active(by)
+    status = v.choice(status, BOOKING_STATUSES, "The status", "status")
+    if status == "cancelled":
+        return cancel_booking(booking, by=by, now=now)
+
+    def work():
+        current = _locked_booking(booking)
+        if current.status == status:
+            return current
+        if status not in _TRANSITIONS[current.status]:
+            raise InvalidTransition(
+                f"Booking {current.reference} is {_status_words(current.status)}; it cannot "
+                f"become {_status_words(status)}.")
+        moment = current_time(now)
+        slot = TimeSlot.get_by_id(current.time_slot_id)
+        if status in ("completed", "no_show") and slot.start > moment:
+            raise InvalidTransition(
+                f"The appointment has not begun yet; it cannot be marked "
+                f"{_status_words(status)} before {_when(slot)}.")
+        Booking.update(status=status, updated_at=moment).where(Booking.id == current.id).execute()
+        if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
+            _free_place(current.time_slot_id)
+        audit(by, "booking.status", "booking", current.id, at=moment,
+              reference=current.reference, previous_status=current.status, status=status)
+        return Booking.get_by_id(current.id)
+
+    return run_write(work)
+
+
+def check_in_booking(booking: Booking | int, by: User | None = None,
+                     now: datetime | None = None) -> Booking:
+    """The customer has arrived: stamp `checked_in_at` (a pending booking
+    becomes confirmed). Raises InvalidTransition for an inactive booking or one
+    already checked in."""
+    require_active(by)
+
+    def work():
+        current = _locked_booking(booking)
+        if current.status not in ACTIVE_STATUSES:
+            raise InvalidTransition(
+                f"Booking {current.reference} is {_status_words(current.status)}; "
+                "it cannot be checked in.")
+        if current.checked_in_at is not None:
+            raise InvalidTransition(f"{current.customer_name} is already checked in.")
+        moment = current_time(now)
+        (Booking.update(checked_in_at=moment, status="confirmed", updated_at=moment)
+         .where(Booking.id == current.id).execute())
+        audit(by, "booking.check_in", "booking", current.id, at=moment,
+              reference=current.reference)
+        return Booking.get_by_id(current.id)
+
+    return run_write(work)
+
+
+def _listing(business: Business | None):
+    query = (Booking.select(Booking, TimeSlot)
+             .join(TimeSlot, JOIN.INNER, on=(Booking.time_slot == TimeSlot.id)))
+    if business is not None:
+        query = query.where(TimeSlot.business == business.id)
+    return query
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    return (v.integer(limit, "The page size", "limit", 1, 1000),
+            v.integer(offset, "The offset", "offset", 0, 10**9))
+
+
+def upcoming_bookings(business: Business | None = None, now: datetime | None = None,
+                      limit: int = 50, offset: int = 0) -> list[Booking]:
+    """Active bookings whose slot has not ended yet, soonest first; each with
+    its `time_slot` loaded."""
+    limit, offset = _page(limit, offset)
+    moment = current_time(now)
+    query = (_listing(business)
+             .where((TimeSlot.end > moment) & Booking.status.in_(ACTIVE_STATUSES))
+             .order_by(TimeSlot.start, Booking.id).limit(limit).offset(offset))
+    return run_read(lambda: list(query))
+
+
+def bookings_in_slots(slot_ids) -> list[Booking]:
+    """Every booking of the given slots (the front desk's day), in slot order."""
+    slot_ids = list(slot_ids)
+    if not slot_ids:
+        return []
+    query = (_listing(None).where(Booking.time_slot.in_(slot_ids))
+             .order_by(TimeSlot.start, Booking.created_at, Booking.id))
+    return run_read(lambda: list(query))
+
+
+def _prefix(field, text: str):
+    """`field` starts with `text`, and the order to list matches in. A range,
+    not LIKE: it uses the index on both databases with no wildcard escaping
+    (PostgreSQL's indexes on these keys are in the "C" collation)."""
+    key = field.collate('"C"') if is_postgres() else field
+    return (key >= text) & (key < text + "\U0010ffff"), key
+
+
+def search_bookings(text, business: Business | None = None, limit: int = 50, offset: int = 0,
+                    include_inactive: bool = True) -> list[Booking]:
+    """Bookings whose reference matches `text`, or whose customer's name (any
+    word start of the first or last name), email or phone digits start with it.
+    Matches by reference first, then by name, email and phone, each in
+    alphabetical order; each booking with its `time_slot` loaded."""
+    text = v.text(text, "The search text", "text", 254)
+    limit, offset = _page(limit, offset)
+    wanted = limit + offset
+    folded = " ".join(text.casefold().split())
+    digits = v.phone_digits(text)
+    phone_like = digits is not None and len(digits) >= 3 and len(digits) * 2 >= len(text)
+    queries = []
+    candidate = text.upper().replace("-", "")
+    if len(candidate) == 6 and all(c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" for c in candidate):
+        queries.append((Booking.reference == f"{candidate[:3]}-{candidate[3:]}", Booking.id))
+    if phone_like:
+        queries.append(_prefix(Booking.phone_key, digits))
+    else:
+        queries.append(_prefix(Booking.name_key, folded))
+        queries.append(_prefix(Booking.surname_key, folded))
+        if " " not in folded:
+            queries.append(_prefix(Booking.email_key, folded))
+
+    def run():
+        found: dict[int, Booking] = {}
+        for condition, order in queries:
+            query = _listing(business).where(condition)
+            if not include_inactive:
+                query = query.where(Booking.status.in_(ACTIVE_STATUSES))
+            for row in query.order_by(order, TimeSlot.start.desc(), Booking.id).limit(wanted):
+                found.setdefault(row.id, row)
+            if len(found) >= wanted:
+                break
+        return list(found.values())[offset:offset + limit]
+
+    return run_read(run)

@@ -1,0 +1,187 @@
+"""Time slots: laying them out from the hours, finding free ones, blocking.
+
+Slots are laid out in the business's local time and stored in UTC, so a
+09:00 opening is 09:00 local on both sides of a daylight-saving change.
+"""
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import DAILY, rrule
+from peewee import SQL
+
+from ..clock import UTC
+from ..db import is_postgres
+from ..errors import NotFound
+from ..models import Business, TimeSlot, User
+from . import validation as v
+from ._tx import audit, current_time, require_owner, run_read, run_write
+from .hours import hours_exceptions, opening_intervals, weekly_hours
+
+MAX_GENERATE_DAYS = 732
+_INSERT_BATCH = 500
+
+
+def zone(business: Business) -> ZoneInfo:
+    return ZoneInfo(business.timezone)
+
+
+def local_to_utc(tz: ZoneInfo, local: datetime) -> datetime | None:
+    """The instant of a local wall-clock time; None when the clocks skip it.
+    A repeated (autumn) time maps to its first occurrence only."""
+    aware = local.replace(tzinfo=tz, fold=0)
+    instant = aware.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != local:
+        return None  # falls in the spring-forward gap
+    return instant
+
+
+def day_bounds(business: Business, first: date, last: date | None = None) -> tuple[datetime, datetime]:
+    """UTC instants from local midnight of `first` to local midnight after `last`."""
+    tz = zone(business)
+    last = last or first
+    lo = datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC)
+    hi = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    return lo, hi
+
+
+def _planned_starts(business, start_date, end_date, duration, step, now):
+    tz = zone(business)
+    week = weekly_hours(business)
+    exceptions = hours_exceptions(business, start_date, end_date)
+    planned, past = [], 0
+    for day in rrule(DAILY, dtstart=start_date, until=end_date):
+        day = day.date()
+        for opens, closes in opening_intervals(week, exceptions, day):
+            close_at = local_to_utc(tz, datetime.combine(day, closes)) or \
+                datetime.combine(day, closes, tzinfo=tz).astimezone(UTC)
+            local = datetime.combine(day, opens)
+            last_start = datetime.combine(day, closes) - duration
+            while local <= last_start:
+                start = local_to_utc(tz, local)
+                local += step
+                if start is None or start + duration > close_at:
+                    continue
+                if start <= now:
+                    past += 1
+                    continue
+                planned.append(start)
+    return planned, past
+
+
+def generate_time_slots(business: Business, start_date, end_date, slot_duration_minutes: int = 30,
+                        max_capacity: int = 1, buffer_minutes: int = 0, by: User | None = None,
+                        now: datetime | None = None) -> dict:
+    """Create the slots of the business's opening hours from `start_date` to
+    `end_date` (local dates, both included). Idempotent: slots that exist
+    (booked or not) are left exactly as they are, and none starts in the past
+    or runs past closing. Owner only.
+
+    Returns {"created", "skipped" (already there), "past" (not made: already
+    begun), "days"}. Raises InvalidInput, PermissionDenied.
+    """
+    require_owner(by, "generate time slots")
+    start_date, end_date = v.date_range(start_date, end_date, MAX_GENERATE_DAYS)
+    duration = timedelta(minutes=v.integer(slot_duration_minutes, "The slot length (minutes)",
+                                           "slot_duration_minutes", 5, 720))
+    capacity = v.integer(max_capacity, "The capacity", "max_capacity", 1, 1000)
+    buffer = timedelta(minutes=v.integer(buffer_minutes, "The buffer between slots (minutes)",
+                                         "buffer_minutes", 0, 240))
+
+    def work():
+        moment = current_time(now)
+        planned, past = _planned_starts(business, start_date, end_date, duration,
+                                        duration + buffer, moment)
+        lo, hi = day_bounds(business, start_date, end_date)
+        existing = {s for (s,) in TimeSlot.select(TimeSlot.start).where(
+            (TimeSlot.business == business.id) & (TimeSlot.start >= lo) & (TimeSlot.start < hi)
+        ).tuples()}
+        fresh = [s for s in planned if s not in existing]
+        for i in range(0, len(fresh), _INSERT_BATCH):
+            TimeSlot.insert_many(
+                [{"business": business.id, "start": s, "end": s + duration,
+                  "max_capacity": capacity, "current_bookings": 0, "is_blocked": False}
+                 for s in fresh[i:i + _INSERT_BATCH]]
+            ).on_conflict_ignore().execute()
+        result = {"created": len(fresh), "skipped": len(planned) - len(fresh), "past": past,
+                  "days": (end_date - start_date).days + 1}
+        audit(by, "slots.generate", "business", business.id, at=moment,
+              start_date=start_date.isoformat(), end_date=end_date.isoformat(),
+              slot_duration_minutes=slot_duration_minutes, max_capacity=capacity,
+              buffer_minutes=buffer_minutes, **result)
+        return result
+
+    return run_write(work)
+
+
+def _now_condition(now: datetime | None):
+    """`start > now`, with the server's clock on PostgreSQL when now is None."""
+    if now is None and is_postgres():
+        return TimeSlot.start > SQL("(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')")
+    return TimeSlot.start > current_time(now)
+
+
+def available_slots(business: Business, date_from, date_to=None,
+                    now: datetime | None = None) -> list[TimeSlot]:
+    """Slots of the business on the local dates `date_from`..`date_to`
+    (inclusive; None means `date_from` alone) that start after `now`, are not
+    blocked and not full, in time order. Raises InvalidInput."""
+    date_from, date_to = v.date_range(date_from, date_to or date_from, MAX_GENERATE_DAYS)
+    lo, hi = day_bounds(business, date_from, date_to)
+    query = (TimeSlot.select()
+             .where((TimeSlot.business == business.id) & (TimeSlot.start >= lo)
+                    & (TimeSlot.start < hi) & _now_condition(now)
+                    & (TimeSlot.is_blocked == False)  # noqa: E712 (SQL, not Python)
+                    & (TimeSlot.current_bookings < TimeSlot.max_capacity))
+             .order_by(TimeSlot.start))
+    return run_read(lambda: list(query))
+
+
+def slots_between(business: Business, date_from, date_to=None) -> list[TimeSlot]:
+    """Every slot of the local dates, free or not, in time order (for views)."""
+    date_from, date_to = v.date_range(date_from, date_to or date_from, MAX_GENERATE_DAYS)
+    lo, hi = day_bounds(business, date_from, date_to)
+    query = (TimeSlot.select()
+             .where((TimeSlot.business == business.id) & (TimeSlot.start >= lo)
+                    & (TimeSlot.start < hi))
+             .order_by(TimeSlot.start))
+    return run_read(lambda: list(query))
+
+
+def next_free_slot(business: Business, now: datetime | None = None,
+                   within_days: int = 28) -> TimeSlot | None:
+    """The first bookable slot from now on (the walk-in's slot)."""
+    moment = current_time(now)
+    query = (TimeSlot.select()
+             .where((TimeSlot.business == business.id) & (TimeSlot.start > moment)
+                    & (TimeSlot.start < moment + timedelta(days=within_days))
+                    & (TimeSlot.is_blocked == False)  # noqa: E712
+                    & (TimeSlot.current_bookings < TimeSlot.max_capacity))
+             .order_by(TimeSlot.start).limit(1))
+    return run_read(lambda: query.first())
+
+
+def get_slot(slot_id: int) -> TimeSlot:
+    slot = run_read(lambda: TimeSlot.get_or_none(TimeSlot.id == slot_id))
+    if slot is None:
+        raise NotFound("That time slot no longer exists.")
+    return slot
+
+
+def set_slot_blocked(slot: TimeSlot, blocked: bool = True, by: User | None = None) -> TimeSlot:
+    """Block a slot (no new bookings; existing ones stay) or unblock it. Owner only."""
+    require_owner(by, "block time slots")
+
+    def work():
+        updated = (TimeSlot.update(is_blocked=bool(blocked))
+                   .where(TimeSlot.id == slot.id).execute())
+        if not updated:
+            raise NotFound("That time slot no longer exists.")
+        audit(by, "slot.block" if blocked else "slot.unblock", "time_slot", slot.id,
+              at=current_time())
+        return TimeSlot.get_by_id(slot.id)
+
+    return run_write(work)
+
+
+__all__ = ["generate_time_slots", "available_slots", "slots_between", "next_free_slot",
+           "get_slot", "set_slot_blocked", "day_bounds", "local_to_utc", "zone"]

@@ -1,0 +1,196 @@
+"""Checking and normalising what people type. Every failure is an
+`InvalidInput` naming the field, in words the front desk understands."""
+import re
+import unicodedata
+import zoneinfo
+from datetime import date, datetime, time
+from functools import lru_cache
+
+from ..errors import InvalidInput
+
+NAME_MAX = 200
+EMAIL_MAX = 254
+PHONE_MAX = 40
+NOTES_MAX = 4000
+REASON_MAX = 500
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
+_REFERENCE = re.compile(r"^[A-Z0-9]{3}-?[A-Z0-9]{3}$")
+
+
+def _has_control(value: str, allow_newlines: bool) -> bool:
+    for ch in value:
+        if allow_newlines and ch in "\n\r\t":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029":
+            return True
+    return False
+
+
+def text(value, label: str, field: str, max_length: int, required: bool = True,
+         multiline: bool = False) -> str | None:
+    """Strip outer whitespace; refuse control characters, over-long and (when
+    required) empty text. Returns None for an empty optional value."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{label} must be text.", field=field)
+    if _has_control(value, multiline):
+        raise InvalidInput(f"{label} contains invisible control characters; please retype it.",
+                           field=field)
+    value = value.strip()
+    if not value:
+        if required:
+            raise InvalidInput(f"{label} is required.", field=field)
+        return None
+    if len(value) > max_length:
+        raise InvalidInput(f"{label} is too long ({len(value)} characters; at most {max_length}).",
+                           field=field)
+    return value
+
+
+def customer_name(value) -> str:
+    return text(value, "The customer's name", "customer_name", NAME_MAX)
+
+
+def email(value, label: str = "The email address", field: str = "customer_email") -> str | None:
+    value = text(value, label, field, EMAIL_MAX, required=False)
+    if value is not None and not _EMAIL.match(value):
+        raise InvalidInput(f"{label} {value!r} does not look like name@example.com.", field=field)
+    return value
+
+
+def phone(value, label: str = "The phone number", field: str = "customer_phone") -> str | None:
+    value = text(value, label, field, PHONE_MAX, required=False)
+    if value is None:
+        return None
+    digits = phone_digits(value)
+    if not _PHONE.match(value) or not 4 <= len(digits) <= 20:
+        raise InvalidInput(f"{label} {value!r} is not a phone number (digits, spaces, + - ( ) only).",
+                           field=field)
+    return value
+
+
+def phone_digits(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return "".join(ch for ch in value if ch.isdigit() and ch.isascii()) or None
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """Case-folded full name, and the same starting at the last word (so
+    "Smith" finds "Anna Smith")."""
+    folded = " ".join(name.casefold().split())
+    words = folded.split(" ")
+    surname_first = " ".join([words[-1], *words[:-1]]) if len(words) > 1 else folded
+    return folded, surname_first
+
+
+def notes(value) -> str:
+    return text(value, "The notes", "notes", NOTES_MAX, required=False, multiline=True) or ""
+
+
+def reason(value) -> str:
+    return text(value, "The reason", "reason", REASON_MAX, required=False, multiline=True) or ""
+
+
+def reference(value) -> str:
+    if not isinstance(value, str) or not _REFERENCE.match(value.strip().upper()):
+        raise InvalidInput(f"{value!r} is not a booking reference like K7M-4QX.", field="reference")
+    value = value.strip().upper().replace("-", "")
+    return f"{value[:3]}-{value[3:]}"
+
+
+def choice(value, allowed, label: str, field: str) -> str:
+    if value not in allowed:
+        raise InvalidInput(f"{label} must be one of: {', '.join(allowed)}.", field=field)
+    return value
+
+
+def integer(value, label: str, field: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{label} must be a whole number.", field=field)
+    if not low <= value <= high:
+        raise InvalidInput(f"{label} must be between {low} and {high} (got {value}).", field=field)
+    return value
+
+
+@lru_cache(maxsize=None)
+def _zones() -> frozenset:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def timezone_name(value) -> str:
+    if not isinstance(value, str) or value.strip() not in _zones():
+        raise InvalidInput(f"{value!r} is not a known time zone; use a name like Europe/Berlin.",
+                           field="timezone")
+    return value.strip()
+
+
+def a_date(value, label: str, field: str) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{label} {value!r} is not a date (YYYY-MM-DD).", field=field) from None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise InvalidInput(f"{label} must be a date.", field=field)
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InvalidInput(f"{label} {value.isoformat()} is out of range ({MIN_YEAR}–{MAX_YEAR}).",
+                           field=field)
+    return value
+
+
+def date_range(start, end, max_days: int | None = None) -> tuple[date, date]:
+    start = a_date(start, "The start date", "start_date")
+    end = a_date(end, "The end date", "end_date")
+    if end < start:
+        raise InvalidInput(f"The end date {end.isoformat()} is before the start date "
+                           f"{start.isoformat()}.", field="end_date")
+    if max_days is not None and (end - start).days + 1 > max_days:
+        raise InvalidInput(f"The date range is too long; at most {max_days} days at a time.",
+                           field="end_date")
+    return start, end
+
+
+def time_of_day(value, label: str, field: str) -> time:
+    if isinstance(value, str):
+        try:
+            value = time.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput(f"{label} {value!r} is not a time (HH:MM).", field=field) from None
+    if not isinstance(value, time):
+        raise InvalidInput(f"{label} must be a time of day.", field=field)
+    if value.tzinfo is not None:
+        raise InvalidInput(f"{label} is a local time and takes no time zone.", field=field)
+    return value.replace(microsecond=0)
+
+
+def intervals(pairs, label: str) -> list[tuple[time, time]]:
+    """Opening intervals of one day: each open < close, sorted, not overlapping
+    (touching is allowed)."""
+    if pairs is None:
+        return []
+    if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
+        raise InvalidInput(f"{label}: give a list of (open, close) times.", field="hours")
+    result = []
+    for pair in pairs:
+        try:
+            opens, closes = pair
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{label}: each interval needs an opening and a closing time.",
+                               field="hours") from None
+        opens = time_of_day(opens, f"{label}: opening time", "hours")
+        closes = time_of_day(closes, f"{label}: closing time", "hours")
+        if opens >= closes:
+            raise InvalidInput(f"{label}: opening {opens:%H:%M} must be before closing "
+                               f"{closes:%H:%M}.", field="hours")
+        result.append((opens, closes))
+    result.sort()
+    for (_, first_close), (second_open, _) in zip(result, result[1:]):
+        if second_open < first_close:
+            raise InvalidInput(f"{label}: the intervals overlap ({second_open:%H:%M} is before "
+                               f"{first_close:%H:%M}).", field="hours")
+    return result

@@ -1,0 +1,1 @@
+"""The PySide6 GUI. Widgets call `booking_desktop.services` only."""

@@ -1,0 +1,104 @@
+"""Shared fixtures. Every model and service test that takes `database` runs on
+SQLite and, when BOOKING_TEST_POSTGRES_URL is set, on PostgreSQL too; each
+PostgreSQL test gets a schema of its own, dropped afterwards."""
+import os
+import uuid
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from booking_desktop import db  # noqa: E402
+from booking_desktop.services import users as user_service  # noqa: E402
+
+PG_URL = os.environ.get("BOOKING_TEST_POSTGRES_URL")
+PG_SKIP_REASON = (
+    "PostgreSQL tests need BOOKING_TEST_POSTGRES_URL "
+    "(e.g. postgresql://postgres@127.0.0.1:5432/test); .ci/run sets it"
+)
+
+# A fixed clock: Monday 2030-03-04 06:00 UTC, before opening in Europe/Berlin.
+NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_password_hashing: use OWASP scrypt cost")
+    config.addinivalue_line("markers", "slow: takes several seconds")
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def pg_schema_url():
+    """A fresh PostgreSQL schema, as a database URL; dropped after the test."""
+    if not PG_URL:
+        pytest.skip(PG_SKIP_REASON)
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield _with_search_path(PG_URL, schema)
+    finally:
+        db.close()
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'booking.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'booking.db'}"
+    return request.getfixturevalue("pg_schema_url")
+
+
+@pytest.fixture
+def database(db_url):
+    """The models bound to a freshly migrated database (both backends)."""
+    handle = db.connect(db_url)
+    yield handle
+    db.close(handle)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, monkeypatch):
+    """scrypt at OWASP cost takes ~0.3 s a hash; tests that only need a user use
+    a cheaper cost (the hash still records it). Tests marked
+    real_password_hashing keep the real one."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        monkeypatch.setattr(user_service, "SCRYPT_N", 2**10)
+
+
+@pytest.fixture
+def now():
+    return NOW
+
+
+@pytest.fixture
+def owner(database):
+    return user_service.create_user("olga", "owner-password", role="owner")
+
+
+@pytest.fixture
+def staff(database, owner):
+    return user_service.create_user("sam", "staff-password", role="staff", by=owner)
+
+
+@pytest.fixture
+def business(database):
+    from booking_desktop import services
+
+    shop = services.create_business("Salon Berlin", "Europe/Berlin", phone="+49 30 1234567")
+    services.create_recurring_business_hours(shop, "weekday_9to5")
+    return shop
