@@ -167,18 +167,19 @@ def get_slot(slot_id: int) -> TimeSlot:
     return slot
 
 
-def set_slot_blocked(slot: TimeSlot, blocked: bool = True, by: User | None = None) -> TimeSlot:
+def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None = None) -> TimeSlot:
     """Block a slot (no new bookings; existing ones stay) or unblock it. Owner only."""
     require_owner(by, "block time slots")
+    slot_id = slot.id if isinstance(slot, TimeSlot) else slot
 
     def work():
         updated = (TimeSlot.update(is_blocked=bool(blocked))
-                   .where(TimeSlot.id == slot.id).execute())
+                   .where(TimeSlot.id == slot_id).execute())
         if not updated:
             raise NotFound("That time slot no longer exists.")
-        audit(by, "slot.block" if blocked else "slot.unblock", "time_slot", slot.id,
+        audit(by, "slot.block" if blocked else "slot.unblock", "time_slot", slot_id,
               at=current_time())
-        return TimeSlot.get_by_id(slot.id)
+        return TimeSlot.get_by_id(slot_id)
 
     return run_write(work)
 

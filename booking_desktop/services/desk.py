@@ -1,0 +1,345 @@
+"""What the front-desk windows show, as plain frozen rows (no live ORM
+objects in Qt models): the day's slots with their bookings, the bookings
+table (filtered, sorted and paged in the database), customer suggestions,
+and a change token the windows poll to see other desks' work.
+"""
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from peewee import JOIN, IntegrityError, fn
+
+from .. import models
+from ..db import is_postgres
+from ..clock import UTC
+from ..errors import InvalidInput, InvalidTransition, NotFound
+from ..models import (
+    ACTIVE_STATUSES,
+    BOOKING_SOURCES,
+    BOOKING_STATUSES,
+    AuditEvent,
+    Booking,
+    Business,
+    TimeSlot,
+    User,
+)
+from . import validation as v
+from ._tx import audit, current_time, require_active, run_read, run_write
+from .bookings import (
+    _integrity_to_booking_error,
+    _listing,
+    _locked_booking,
+    _prefix,
+    _refuse_duplicate,
+    _take_place,
+)
+from .slots import day_bounds
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    id: int
+    reference: str
+    slot_id: int
+    start: datetime
+    end: datetime
+    customer_name: str
+    customer_email: str | None
+    customer_phone: str | None
+    status: str
+    source: str
+    notes: str
+    checked_in_at: datetime | None
+    created_at: datetime
+    created_by: str | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    id: int
+    start: datetime
+    end: datetime
+    max_capacity: int
+    current_bookings: int
+    is_blocked: bool
+    bookings: tuple[BookingRow, ...] = ()
+
+    @property
+    def is_full(self) -> bool:
+        return self.current_bookings >= self.max_capacity
+
+    def state(self, now: datetime) -> str:
+        """free | filling | full | blocked | started | past"""
+        if self.end <= now:
+            return "past"
+        if self.start <= now:
+            return "started"
+        if self.is_blocked:
+            return "blocked"
+        if self.is_full:
+            return "full"
+        return "filling" if self.current_bookings * 2 >= self.max_capacity else "free"
+
+
+def _row(booking: Booking, username: str | None = None) -> BookingRow:
+    slot = booking.time_slot
+    return BookingRow(
+        id=booking.id, reference=booking.reference, slot_id=slot.id, start=slot.start,
+        end=slot.end, customer_name=booking.customer_name,
+        customer_email=booking.customer_email, customer_phone=booking.customer_phone,
+        status=booking.status, source=booking.source, notes=booking.notes,
+        checked_in_at=booking.checked_in_at, created_at=booking.created_at,
+        created_by=username)
+
+
+def _rows(query) -> list[BookingRow]:
+    bookings = list(query)
+    creators = {b.created_by_id for b in bookings} - {None}
+    names = dict(User.select(User.id, User.username).where(User.id.in_(list(creators))).tuples()) \
+        if creators else {}
+    return [_row(b, names.get(b.created_by_id)) for b in bookings]
+
+
+def day_schedule(business: Business, day, include_cancelled: bool = False) -> list[SlotRow]:
+    """Every slot of the business on the local date, in time order, with its
+    bookings (active ones, plus the cancelled when asked)."""
+    day = v.a_date(day, "The day", "day")
+    lo, hi = day_bounds(business, day)
+
+    def run():
+        slots = list(TimeSlot.select().where((TimeSlot.business == business.id)
+                                             & (TimeSlot.start >= lo) & (TimeSlot.start < hi))
+                     .order_by(TimeSlot.start))
+        by_slot: dict[int, list[BookingRow]] = {s.id: [] for s in slots}
+        if slots:
+            query = (_listing(business).where((TimeSlot.start >= lo) & (TimeSlot.start < hi))
+                     .order_by(TimeSlot.start, Booking.created_at, Booking.id))
+            if not include_cancelled:
+                query = query.where(Booking.status != "cancelled")
+            for row in _rows(query):
+                by_slot[row.slot_id].append(row)
+        return [SlotRow(s.id, s.start, s.end, s.max_capacity, s.current_bookings, s.is_blocked,
+                        tuple(by_slot[s.id])) for s in slots]
+
+    return run_read(run)
+
+
+@dataclass(frozen=True)
+class BookingFilter:
+    """What the bookings table shows. Dates are the business's local dates."""
+    business_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    statuses: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    text: str = ""
+
+    def with_(self, **changes) -> "BookingFilter":
+        return replace(self, **changes)
+
+
+SORT_COLUMNS = {
+    "start": TimeSlot.start,
+    "customer_name": Booking.name_key,
+    "customer_email": Booking.email_key,
+    "customer_phone": Booking.phone_key,
+    "status": Booking.status,
+    "source": Booking.source,
+    "checked_in_at": Booking.checked_in_at,
+    "created_at": Booking.created_at,
+    "reference": Booking.reference,
+}
+
+
+def _filtered(flt: BookingFilter):
+    business = None
+    if flt.business_id is not None:
+        business = Business.get_or_none(Business.id == flt.business_id)
+        if business is None:
+            raise NotFound("That business no longer exists.")
+    query = _listing(business)
+    if flt.date_from or flt.date_to:
+        if business is None:
+            raise InvalidInput("Choose a business to filter by date.", field="date_from")
+        first, last = v.date_range(flt.date_from or flt.date_to, flt.date_to or flt.date_from)
+        lo, hi = day_bounds(business, first, last)
+        query = query.where((TimeSlot.start >= lo) & (TimeSlot.start < hi))
+    if flt.statuses:
+        for status in flt.statuses:
+            v.choice(status, BOOKING_STATUSES, "The status", "status")
+        query = query.where(Booking.status.in_(list(flt.statuses)))
+    if flt.sources:
+        for source in flt.sources:
+            v.choice(source, BOOKING_SOURCES, "The source", "source")
+        query = query.where(Booking.source.in_(list(flt.sources)))
+    text = (flt.text or "").strip()
+    if text:
+        text = v.text(text, "The search text", "text", 254)
+        folded = " ".join(text.casefold().split())
+        digits = v.phone_digits(text)
+        conditions = [_prefix(Booking.name_key, folded)[0], _prefix(Booking.surname_key, folded)[0],
+                      _prefix(Booking.email_key, folded)[0],
+                      Booking.reference == text.upper()]
+        if digits and len(digits) >= 3:
+            conditions.append(_prefix(Booking.phone_key, digits)[0])
+        any_of = conditions[0]
+        for condition in conditions[1:]:
+            any_of = any_of | condition
+        query = query.where(any_of)
+    return query
+
+
+def list_bookings(flt: BookingFilter = BookingFilter(), sort: str = "start",
+                  descending: bool = False, limit: int = 200, offset: int = 0) -> list[BookingRow]:
+    """One page of the bookings table, filtered and sorted in the database."""
+    column = SORT_COLUMNS.get(sort)
+    if column is None:
+        raise InvalidInput(f"Cannot sort by {sort!r}.", field="sort")
+    limit = v.integer(limit, "The page size", "limit", 1, 5000)
+    offset = v.integer(offset, "The offset", "offset", 0, 10**9)
+    order = column.desc() if descending else column.asc()
+    tie = Booking.id.desc() if descending else Booking.id.asc()
+
+    def run():
+        query = _filtered(flt).order_by(order, tie).limit(limit).offset(offset)
+        return _rows(query)
+
+    return run_read(run)
+
+
+def count_bookings(flt: BookingFilter = BookingFilter()) -> int:
+    return run_read(lambda: _filtered(flt).count())
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    email: str | None
+    phone: str | None
+
+    def label(self) -> str:
+        extra = " · ".join(x for x in (self.phone, self.email) if x)
+        return f"{self.name} ({extra})" if extra else self.name
+
+
+def customer_suggestions(text, business: Business | None = None, limit: int = 8) -> list[Customer]:
+    """Earlier customers whose name, surname, email or phone starts with
+    `text`, most recent first, one entry per (name, email, phone)."""
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if len(text) < 2:
+        return []
+    folded = " ".join(text.casefold().split())
+    digits = v.phone_digits(text)
+    keys = [Booking.phone_key] if digits and len(digits) * 2 >= len(text) else \
+        [Booking.name_key, Booking.surname_key, Booking.email_key]
+    needle = digits if keys == [Booking.phone_key] else folded
+
+    def run():
+        found: dict[tuple, Customer] = {}
+        for key in keys:
+            condition, order = _prefix(key, needle)
+            query = (_listing(business).select(Booking.customer_name, Booking.customer_email,
+                                               Booking.customer_phone)
+                     .where(condition).order_by(order).limit(limit * 5).tuples())
+            for name, email, phone in query:
+                found.setdefault((name, email, phone), Customer(name, email, phone))
+                if len(found) >= limit:
+                    return list(found.values())
+        return list(found.values())
+
+    return run_read(run)
+
+
+def booking_row(booking_id: int) -> BookingRow:
+    rows = run_read(lambda: _rows(_listing(None).where(Booking.id == booking_id)))
+    if not rows:
+        raise NotFound("That booking no longer exists.")
+    return rows[0]
+
+
+def update_booking_details(booking: Booking | int, customer_name=None, customer_email=None,
+                           customer_phone=None, notes=None, by: User | None = None) -> Booking:
+    """Correct a booking's contact details or notes. A field left None keeps
+    its value; an empty email or phone clears it. Raises InvalidInput,
+    DuplicateBooking (the new email/phone already holds this slot), NotFound."""
+    require_active(by)
+    changes = {}
+    if customer_name is not None:
+        name = v.customer_name(customer_name)
+        name_key, surname_key = v.name_keys(name)
+        changes.update(customer_name=name, name_key=name_key, surname_key=surname_key)
+    if customer_email is not None:
+        email = v.email(customer_email)
+        changes.update(customer_email=email, email_key=email.lower() if email else None)
+    if customer_phone is not None:
+        phone = v.phone(customer_phone)
+        changes.update(customer_phone=phone, phone_key=v.phone_digits(phone))
+    if notes is not None:
+        changes.update(notes=v.notes(notes))
+
+    def work():
+        current = _locked_booking(booking)
+        if not changes:
+            return current
+        if current.status in ACTIVE_STATUSES:
+            _refuse_duplicate(current.time_slot_id, changes.get("email_key", current.email_key),
+                              changes.get("phone_key", current.phone_key), exclude_id=current.id)
+        moment = current_time()
+        Booking.update(updated_at=moment, **changes).where(Booking.id == current.id).execute()
+        audit(by, "booking.edit", "booking", current.id, at=moment, reference=current.reference,
+              fields=sorted(k for k in changes if not k.endswith("_key")))
+        return Booking.get_by_id(current.id)
+
+    return run_write(work)
+
+
+def change_token() -> int:
+    """A number that changes whenever any process commits a change. On SQLite
+    `PRAGMA data_version` (changes when another connection commits) plus the
+    newest audit event (every mutation writes one, also this process's)."""
+    def run():
+        latest = AuditEvent.select(fn.MAX(AuditEvent.id)).scalar() or 0
+        if is_postgres():
+            return latest
+        version = models.database.execute_sql("PRAGMA data_version").fetchone()[0]
+        return (version << 40) + latest
+
+    return run_read(run)
+
+
+def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: User | None = None,
+                      now: datetime | None = None) -> Booking:
+    """Undo of a cancellation or of a completed/no-show mark: the booking
+    holds a place again, with status `status` (pending or confirmed).
+
+    The place is taken under the same rules as a new booking (capacity, not
+    blocked, one active booking per customer); a cancelled booking also needs
+    its slot not to have begun. Raises SlotFull, SlotBlocked, SlotInPast,
+    DuplicateBooking when the rules no longer allow it, InvalidTransition for a
+    booking that is already active."""
+    require_active(by)
+    status = v.choice(status, ACTIVE_STATUSES, "The status", "status")
+
+    def work():
+        current = _locked_booking(booking)
+        if current.status in ACTIVE_STATUSES:
+            raise InvalidTransition(f"Booking {current.reference} already holds a place.")
+        moment = current_time(now)
+        # A completed or no-show booking belongs to a slot that has begun;
+        # giving its place back must not be refused for that.
+        since = moment if current.status == "cancelled" else datetime.min.replace(tzinfo=UTC)
+        _take_place(current.time_slot_id, since)
+        _refuse_duplicate(current.time_slot_id, current.email_key, current.phone_key, current.id)
+        (Booking.update(status=status, cancelled_at=None, cancel_reason="", updated_at=moment)
+         .where(Booking.id == current.id).execute())
+        audit(by, "booking.reinstate", "booking", current.id, at=moment,
+              reference=current.reference, previous_status=current.status, status=status)
+        return Booking.get_by_id(current.id)
+
+    try:
+        return run_write(work)
+    except IntegrityError as exc:
+        raise _integrity_to_booking_error(exc) from None
