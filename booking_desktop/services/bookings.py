@@ -159,7 +159,9 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
         try:
             return run_write(lambda: work(ref))
         except IntegrityError as exc:
-            if "reference" not in str(exc).lower():
+            # Only the first line names the violated constraint; PostgreSQL's
+            # DETAIL line quotes the customer's values, which may contain any word.
+            if "reference" not in str(exc).partition("\n")[0].lower():
                 raise _integrity_to_booking_error(exc) from None
             if given_reference is not None:
                 # Another process stored this reference a moment ago: a retry.
