@@ -2,7 +2,7 @@
 
 The GUI and the command line call only what is exported here.
 """
-from .backup import backup_database, restore_database
+from .backup import backup_database, database_is_empty, restore_database
 from .bookings import (
     bookings_in_slots,
     cancel_booking,
@@ -48,7 +48,7 @@ from .users import (
 
 __all__ = [
     "TEMPLATES", "Problem", "authenticate", "available_slots", "backup_database",
-    "bookings_in_slots", "build_demo", "restore_database",
+    "bookings_in_slots", "build_demo", "database_is_empty", "restore_database",
     "cancel_booking", "check_in_booking", "check_integrity", "create_booking",
     "create_business", "create_recurring_business_hours", "create_user", "day_bounds",
     "find_booking", "find_business", "generate_time_slots", "get_booking", "get_business",

@@ -1,0 +1,459 @@
+"""The command line: `python main.py [--db URL] [COMMAND ...]`.
+
+Without a command it opens the window. Every command works on the database
+given by --db (before or after the command), else BOOKING_DB, else the
+SQLite file in the user's data folder.
+
+A mistake (a refusal from the services, a missing file, a bad or unreachable
+database) prints one line starting with "error:" on stderr and exits 1; a
+malformed command line exits 2, as argparse does. Anything unexpected is
+reported in one line too, with the traceback logged only under --verbose.
+The command line acts as the system (`by=None`): whoever can run it can read
+the database file anyway.
+"""
+import argparse
+import getpass
+import logging
+import sqlite3
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from peewee import InterfaceError, OperationalError, ProgrammingError
+
+from . import __version__, config, db, services
+from .errors import BookingError, InvalidInput
+
+log = logging.getLogger(__name__)
+PROG = "main.py"
+DEMO_SEED = 2024
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The database drivers' own errors (psycopg is optional for SQLite-only desks)."""
+    errors: list[type[BaseException]] = [sqlite3.Error]
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        errors.append(psycopg.Error)
+    return tuple(errors)
+
+
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse, with usage mistakes reported in one line (exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (see: {self.prog} --help)\n")
+
+
+# --- small helpers ------------------------------------------------------------------
+
+def safe_url(url: str) -> str:
+    """`url` with any password replaced by ***, for messages."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return url
+
+
+def _url(args) -> str:
+    return config.database_url(getattr(args, "db", None))
+
+
+def _connect(args, migrate: bool = True):
+    """Open the database of this run (creating and migrating it as needed)."""
+    url = _url(args)
+    log.info("database: %s", safe_url(url))
+    return db.connect(url, migrate=migrate)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _read_password(password_file: str | None, username: str) -> str:
+    """The first line of `password_file`, or typed twice at a hidden prompt."""
+    if password_file is not None:
+        try:
+            with open(password_file, encoding="utf-8") as handle:
+                password = handle.readline().rstrip("\r\n")
+        except FileNotFoundError:
+            raise InvalidInput(f"There is no password file at {password_file}.") from None
+        if not password:
+            raise InvalidInput(f"The password file {password_file} is empty.")
+        return password
+    try:
+        password = getpass.getpass(f"Password for {username}: ")
+        again = getpass.getpass("The same password again: ")
+    except EOFError:
+        raise InvalidInput("No password was typed; nothing was changed.") from None
+    if password != again:
+        raise InvalidInput("The two passwords differ; nothing was changed.")
+    return password
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+# --- the commands -------------------------------------------------------------------
+
+def cmd_gui(args) -> int:
+    """No command: open the window (Qt is imported only now)."""
+    try:
+        from .ui.app import run_gui
+    except ImportError as exc:
+        raise InvalidInput(f"The window cannot open on this computer ({exc}). The commands "
+                           f"still work: see {PROG} --help.") from None
+    return run_gui(_url(args))
+
+
+def cmd_init(args) -> int:
+    _connect(args)
+    if services.has_users():
+        raise InvalidInput("This database already has user accounts. Add more with: "
+                           f"{PROG} user add NAME --role staff")
+    password = _read_password(args.password_file, args.username)
+    user = services.create_user(args.username, password, role="owner")
+    print(f"Created the database {safe_url(_url(args))} and the owner account "
+          f"{user.username!r}.")
+    return 0
+
+
+def _print_migration_status() -> None:
+    for migration in db.migration_runner().status():
+        if migration.applied:
+            state = f"applied {migration.applied:%Y-%m-%d %H:%M:%S}"
+        else:
+            state = "not applied"
+        missing = "  (its file is missing)" if migration.path is None else ""
+        print(f"{migration.name:<32} {state}{missing}")
+
+
+def cmd_migrate(args) -> int:
+    _connect(args, migrate=False)
+    if args.status:
+        _print_migration_status()
+        return 0
+    if args.to == "zero" and db.migration_runner().applied() and not args.yes \
+            and not services.database_is_empty():
+        raise InvalidInput("Going back to 'zero' deletes every table and all the data in "
+                           f"them. Make a backup first ({PROG} backup FILE), then add --yes.")
+    direction, names = db.migrate_to(args.to)
+    if not names:
+        print("Nothing to do: the schema is already there.")
+    elif direction == "up":
+        print(f"Applied: {', '.join(names)}.")
+    else:
+        print(f"Rolled back: {', '.join(names)}.")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    _connect(args)
+    started = time.perf_counter()
+    summary = services.build_demo(seed=args.seed, scale=args.scale)
+    seconds = time.perf_counter() - started
+    print(f"Built the demo in {safe_url(_url(args))} in {seconds:.1f} s:")
+    print("  " + ", ".join(f"{b['name']} ({b['timezone']})" for b in summary["businesses"]))
+    print(f"  {_plural(summary['slots'], 'time slot')} ({summary['blocked_slots']} blocked), "
+          f"{_plural(summary['bookings'], 'booking')} ({summary['checked_in']:,} checked in)")
+    for title in ("by_status", "by_source"):
+        counts = ", ".join(f"{key} {n:,}" for key, n in summary[title].items())
+        print(f"  {title.replace('_', ' ')}: {counts}")
+    accounts = " or ".join(f"{name} (password {password})"
+                           for name, password in summary["accounts"].items())
+    print(f"Sign in as {accounts}.")
+    return 0
+
+
+def cmd_generate_slots(args) -> int:
+    _connect(args)
+    business = services.find_business(args.business)
+    result = services.generate_time_slots(
+        business, args.date_from, args.date_to, slot_duration_minutes=args.duration,
+        max_capacity=args.capacity, buffer_minutes=args.buffer)
+    past = f"; {result['past']:,} already begun, not made" if result["past"] else ""
+    print(f"{business.name}: created {_plural(result['created'], 'slot')}, skipped "
+          f"{result['skipped']:,} that already existed{past}.")
+    return 0
+
+
+def cmd_check(args) -> int:
+    _connect(args)
+    if args.repair:
+        changes = services.repair_counters()
+        for change in changes:
+            print(f"Repaired slot {change['slot_id']}: counter {change['was']} -> {change['now']}.")
+        if not changes:
+            print("No counter needed repair.")
+    problems = services.check_integrity()
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    print("No problems found.")
+    return 0
+
+
+def _rows_summary(counts: dict[str, int]) -> str:
+    return (f"{_plural(sum(counts.values()), 'row')}: {_plural(counts['booking'], 'booking')}, "
+            f"{_plural(counts['time_slot'], 'slot')}, {_plural(counts['user'], 'user')}")
+
+
+def cmd_backup(args) -> int:
+    _connect(args)
+    try:
+        counts = services.backup_database(args.file)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write the backup to {args.file}: "
+                           f"{exc.strerror or exc}.") from None
+    print(f"Saved {_rows_summary(counts)} to {args.file}.")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    if not Path(args.file).expanduser().is_file():
+        raise InvalidInput(f"There is no backup file at {args.file}.")  # before creating a db
+    _connect(args)
+    counts = services.restore_database(args.file)
+    print(f"Restored {_rows_summary(counts)} from {args.file} into {safe_url(_url(args))}.")
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    _connect(args)
+    password = _read_password(args.password_file, args.username)
+    user = services.create_user(args.username, password, role=args.role)
+    print(f"Added the {user.role} account {user.username!r}.")
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    _connect(args)
+    users = services.list_users()
+    if not users:
+        print(f"No user accounts yet; create the first owner with: {PROG} init")
+    for user in users:
+        state = "active" if user.active else "disabled"
+        print(f"{user.username:<24} {user.role:<6} {state:<9} created {user.created_at:%Y-%m-%d}")
+    return 0
+
+
+def _set_active(args, active: bool) -> int:
+    _connect(args)
+    user = services.set_user_active(args.username, active)
+    print(f"The account {user.username!r} is {'enabled' if active else 'disabled'}.")
+    return 0
+
+
+def cmd_user_enable(args) -> int:
+    return _set_active(args, True)
+
+
+def cmd_user_disable(args) -> int:
+    return _set_active(args, False)
+
+
+def cmd_bench(args) -> int:
+    """Hand over to booking_desktop.bench with the arguments after `bench`."""
+    try:
+        from . import bench
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.bench":
+            raise
+        raise InvalidInput("The benchmark is not part of this installation.") from None
+    parser = CommandLineParser(
+        prog=f"{PROG} bench", description=BENCH_HELP[0].upper() + BENCH_HELP[1:] + ".",
+        epilog="--db URL: the (empty) database to fill; default: a scratch file in the "
+               "temporary folder, never your own database.")
+    bench.add_arguments(parser)
+    bench_args = parser.parse_args(args.rest)
+    # Only an explicit --db: without one the benchmark uses a scratch file,
+    # never the user's database.
+    bench_args.db = getattr(args, "db", None)
+    return bench.run(bench_args)
+
+
+BENCH_HELP = "time the services on a large synthetic database"
+
+
+# --- the parser ---------------------------------------------------------------------
+
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """--db and --verbose, accepted before and after the command."""
+    default = argparse.SUPPRESS if suppress else None
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", metavar="URL", default=default,
+                        help="the database: sqlite:///PATH or postgresql://user:password@host/"
+                             "dbname (default: $BOOKING_DB, else the file in your data folder)")
+    parent.add_argument("-v", "--verbose", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="log what happens, with details of unexpected errors")
+    return parent
+
+
+def _add_user_commands(commands, common) -> None:
+    user = commands.add_parser("user", parents=[common], help="add, list, disable user accounts",
+                               description="User accounts of the people at the desk.")
+    actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", parents=[common], help="add an account (asks the password)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=("owner", "staff"), default="staff")
+    add.add_argument("--password-file", metavar="FILE", help="read the password from FILE's "
+                     "first line instead of asking")
+    add.set_defaults(handler=cmd_user_add)
+    actions.add_parser("list", parents=[common], help="list the accounts"
+                       ).set_defaults(handler=cmd_user_list)
+    for name, handler, words in (("disable", cmd_user_disable, "stop an account signing in"),
+                                 ("enable", cmd_user_enable, "let a disabled account sign in")):
+        action = actions.add_parser(name, parents=[common], help=words)
+        action.add_argument("username")
+        action.set_defaults(handler=handler)
+
+
+def build_parser() -> CommandLineParser:
+    common = _common_options(suppress=True)
+    parser = CommandLineParser(
+        prog=PROG, parents=[_common_options(suppress=False)],
+        description="Booking Desktop: front-desk booking of time slots. "
+                    "Without a command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"Booking Desktop {__version__}")
+    parser.set_defaults(handler=cmd_gui, command=None)
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    def command(name, handler, summary, **kwargs):
+        sub = commands.add_parser(name, parents=[common], help=summary,
+                                  description=summary[0].upper() + summary[1:] + ".", **kwargs)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    init = command("init", cmd_init, "create the database and the first owner account")
+    init.add_argument("--username", default="owner", help="the owner's username (default: owner)")
+    init.add_argument("--password-file", metavar="FILE",
+                      help="read the password from FILE's first line instead of asking")
+
+    migrate = command("migrate", cmd_migrate, "bring the database schema up to date")
+    what = migrate.add_mutually_exclusive_group()
+    what.add_argument("--status", action="store_true", help="list the migrations and when each "
+                      "was applied")
+    what.add_argument("--to", metavar="NAME", help="go to migration NAME, rolling back later "
+                      "ones ('zero' removes every table)")
+    migrate.add_argument("--yes", action="store_true", help="confirm that --to zero may delete "
+                         "data")
+
+    demo = command("demo", cmd_demo, "fill an empty database with realistic demo data")
+    demo.add_argument("--seed", type=int, default=DEMO_SEED, help="the same seed gives the same "
+                      "people and bookings (default: %(default)s)")
+    demo.add_argument("--scale", type=float, default=1.0, help="fewer bookings, for quick tests "
+                      "(0 < scale <= 1; default: 1, about 2,000 bookings)")
+
+    slots = command("generate-slots", cmd_generate_slots,
+                    "create time slots from a business's opening hours")
+    slots.add_argument("--business", required=True, metavar="NAME", help="the business's name")
+    slots.add_argument("--from", dest="date_from", required=True, type=_date, metavar="DATE",
+                       help="first day (YYYY-MM-DD, the business's local date)")
+    slots.add_argument("--to", dest="date_to", required=True, type=_date, metavar="DATE",
+                       help="last day, included")
+    slots.add_argument("--duration", type=int, default=30, help="minutes a slot (default: 30)")
+    slots.add_argument("--capacity", type=int, default=1, help="bookings a slot (default: 1)")
+    slots.add_argument("--buffer", type=int, default=0, help="minutes between slots (default: 0)")
+
+    check = command("check", cmd_check, "look for broken booking rules (exit status 1 if any)")
+    check.add_argument("--repair", action="store_true", help="first fix slot counters that "
+                       "drifted from their bookings")
+
+    command("backup", cmd_backup, "save every table to a portable JSON file").add_argument(
+        "file", help="the file to write")
+    command("restore", cmd_restore, "load a backup into a new, empty database").add_argument(
+        "file", help="a file made by the backup command")
+
+    _add_user_commands(commands, common)
+
+    # Its options belong to booking_desktop.bench, read when the command runs.
+    command("bench", cmd_bench, BENCH_HELP, add_help=False)
+    return parser
+
+
+# --- running ------------------------------------------------------------------------
+
+_HANDLER_MARK = "_booking_desktop_cli"
+
+
+def configure_logging(verbose: bool) -> None:
+    """Log to (the current) stderr: warnings, or everything from INFO under --verbose."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    setattr(handler, _HANDLER_MARK, True)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    level = logging.INFO if verbose else logging.WARNING
+    handler.setLevel(level)
+    root.addHandler(handler)
+    root.setLevel(min(root.level or logging.WARNING, level))
+
+
+def _fail(message: str, status: int = 1) -> int:
+    text = " ".join(str(message).split()) or "the command failed"
+    print(f"error: {text}", file=sys.stderr)
+    return status
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _run(args) -> int:
+    """Run the chosen command, turning every failure into one line on stderr."""
+    try:
+        return args.handler(args)
+    except BookingError as exc:
+        return _fail(str(exc))
+    except db.MigrationError as exc:
+        return _fail(f"The schema could not be changed: {exc}")
+    except (OperationalError, InterfaceError, ProgrammingError, *_driver_errors()) as exc:
+        log.debug("database error", exc_info=True)
+        return _fail(f"Cannot use the database {safe_url(_url(args))}: {_first_line(exc)}")
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}")
+    except KeyboardInterrupt:
+        return _fail("Interrupted.", 130)
+    except Exception as exc:
+        if args.verbose:
+            log.exception("unexpected error")
+        return _fail(f"Something unexpected went wrong ({type(exc).__name__}: {_first_line(exc)})"
+                     f"; run again with --verbose for the details.")
+    finally:
+        db.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse `argv` (default: sys.argv[1:]), run the command, return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    try:
+        args, rest = parser.parse_known_args(argv)
+        if rest and args.command != "bench":
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    except SystemExit as exc:  # --help, --version, or a usage mistake
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    args.rest = rest
+    configure_logging(args.verbose)
+    return _run(args)
+
+
+__all__ = ["main", "build_parser", "safe_url"]
