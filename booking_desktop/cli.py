@@ -279,7 +279,10 @@ def cmd_bench(args) -> int:
         epilog="--db URL: the (empty) database to fill; default: a scratch file in the "
                "temporary folder, never your own database.")
     bench.add_arguments(parser)
-    bench_args = parser.parse_args(args.rest)
+    try:
+        bench_args = parser.parse_args(args.rest)
+    except SystemExit as exc:  # bench --help, or a mistake in its options
+        return _exit_status(exc)
     # Only an explicit --db: without one the benchmark uses a scratch file,
     # never the user's database.
     bench_args.db = getattr(args, "db", None)
@@ -441,6 +444,10 @@ def _run(args) -> int:
         db.close()
 
 
+def _exit_status(exc: SystemExit) -> int:
+    return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse `argv` (default: sys.argv[1:]), run the command, return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -450,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         if rest and args.command != "bench":
             parser.error(f"unrecognized arguments: {' '.join(rest)}")
     except SystemExit as exc:  # --help, --version, or a usage mistake
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        return _exit_status(exc)
     args.rest = rest
     configure_logging(args.verbose)
     return _run(args)

@@ -1,0 +1,185 @@
+"""Backups: every row of every table in one portable JSON file, restored
+identically into an empty database of either kind, and refused (changing
+nothing) when something is wrong."""
+import io
+import json
+from datetime import date
+
+import pytest
+
+from booking_desktop import db, services
+from booking_desktop.errors import InvalidInput, PermissionDenied
+from booking_desktop.models import ALL_MODELS, AuditEvent, Booking, TimeSlot, User
+from booking_desktop.services import backup as backup_module
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, in id order, ids and timestamps included."""
+    return {model._meta.table_name: list(model.select().order_by(model.id).tuples())
+            for model in ALL_MODELS}
+
+
+def fill_with_varied_data(now) -> None:
+    """The demo (every status and source, three time zones, special days,
+    blocked slots, microsecond timestamps) plus what it lacks: a disabled
+    account, multi-line notes with non-Latin text."""
+    services.build_demo(seed=7, now=now, scale=0.15)
+    owner = User.get(User.username == "owner")
+    services.create_user("mika", "mika-password", role="staff", by=owner)
+    services.set_user_active("mika", False, by=owner)
+    slot = services.next_free_slot(services.find_business("Salon Lindenhof"), now=now)
+    services.create_booking(slot, "Zoë Ünal-Tanaka 田中", "zoe@example.com",
+                            notes="Line 1\nLine 2 ✓", source="other", now=now)
+
+
+@pytest.fixture
+def source_db(sqlite_url, now):
+    handle = db.connect(sqlite_url)
+    fill_with_varied_data(now)
+    yield handle
+    db.close(handle)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target_url(request, tmp_path):
+    """An empty database to restore into, other than the source."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'target.db'}"
+    return request.getfixturevalue("pg_schema_url")
+
+
+def without_timestamp(path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("created_at")
+    return data
+
+
+def test_round_trip_sqlite_postgresql_sqlite_is_identical(source_db, pg_schema_url, tmp_path):
+    original = snapshot()
+    assert set(original["booking"]) and all(original.values())
+    first = tmp_path / "from-sqlite.json"
+    counts = services.backup_database(first)
+    assert counts == {name: len(rows) for name, rows in original.items()}
+
+    db.connect(pg_schema_url)
+    assert services.restore_database(first) == counts
+    assert snapshot() == original
+    second = tmp_path / "from-postgresql.json"
+    services.backup_database(second)
+
+    db.connect(f"sqlite:///{tmp_path / 'copy.db'}")
+    services.restore_database(second)
+    assert snapshot() == original
+    assert without_timestamp(first) == without_timestamp(second)
+    assert services.check_integrity() == []
+
+
+def test_new_rows_after_restoring_on_postgresql_get_fresh_ids(source_db, pg_schema_url, tmp_path,
+                                                              now):
+    path = tmp_path / "backup.json"
+    services.backup_database(path)
+    highest = {m: m.select().order_by(m.id.desc()).first().id for m in (User, Booking)}
+
+    db.connect(pg_schema_url)
+    services.restore_database(path)
+    owner = User.get(User.username == "owner")
+    user = services.create_user("newcomer", "newcomer-password", by=owner)
+    slot = services.next_free_slot(services.find_business("Harbour Bike Repair"), now=now)
+    booking = services.create_booking(slot, "After Restore", now=now)
+    assert user.id == highest[User] + 1
+    assert booking.id == highest[Booking] + 1
+
+
+def test_backup_is_plain_json_with_format_and_migrations(source_db):
+    out = io.StringIO()
+    services.backup_database(out)
+    data = json.loads(out.getvalue())
+    assert data["format"] == backup_module.FORMAT and data["version"] == backup_module.VERSION
+    assert data["migrations"] == [m.name for m in db.migration_runner().status() if m.applied]
+    users = data["tables"]["user"]
+    row = dict(zip(users["columns"], users["rows"][0]))
+    assert row["active"] is True and row["created_at"].endswith("+00:00")
+    hours = dict(zip(data["tables"]["business_hours"]["columns"],
+                     data["tables"]["business_hours"]["rows"][0]))
+    assert hours["open_time"] == "09:00:00"
+    special = dict(zip(data["tables"]["hours_exception"]["columns"],
+                       data["tables"]["hours_exception"]["rows"][0]))
+    assert date.fromisoformat(special["date"]) and special["closed"] in (True, False)
+    assert data["tables"]["booking"]["count"] == Booking.select().count()
+
+
+def test_restoring_over_data_is_refused_and_changes_nothing(database, business, now, tmp_path):
+    services.generate_time_slots(business, date(2030, 3, 4), date(2030, 3, 5), now=now)
+    slot = services.available_slots(business, date(2030, 3, 4), now=now)[0]
+    services.create_booking(slot, "Ana", now=now)
+    path = tmp_path / "backup.json"
+    services.backup_database(path)
+    before = snapshot()
+
+    with pytest.raises(InvalidInput, match="already holds data"):
+        services.restore_database(path)
+    assert snapshot() == before
+
+
+def test_restore_is_owner_only(sqlite_url, tmp_path):
+    db.connect(sqlite_url)
+    path = tmp_path / "backup.json"
+    services.backup_database(path)
+    staff = User(username="sam", role="staff", active=True)
+    with pytest.raises(PermissionDenied):
+        services.restore_database(path, by=staff)
+    with pytest.raises(PermissionDenied):
+        services.backup_database(tmp_path / "other.json", by=staff)
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "There is no backup file"),
+    ("not json at all", "not a Booking Desktop backup.*not valid JSON"),
+    ('{"format": "something-else"}', "not a Booking Desktop backup"),
+    ('{"format": "booking-desktop-backup", "version": 99, "migrations": [], "tables": {}}',
+     "newer version"),
+    ('{"format": "booking-desktop-backup", "version": 1, "migrations": ["0999_future"], '
+     '"tables": {}}', "newer version"),
+    ('{"format": "booking-desktop-backup", "version": 1, "migrations": [], '
+     '"tables": {"user": {"columns": ["id", "shoe_size"], "rows": []}}}', "columns"),
+])
+def test_unusable_files_are_refused_clearly(sqlite_url, tmp_path, content, message):
+    db.connect(sqlite_url)
+    path = tmp_path / "backup.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(InvalidInput, match=message):
+        services.restore_database(path)
+    assert backup_module.database_is_empty()
+
+
+def _edited_backup(tmp_path, edit) -> str:
+    out = io.StringIO()
+    services.backup_database(out)
+    data = json.loads(out.getvalue())
+    edit(data["tables"])
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _set(tables, table, column, value, row=0):
+    index = tables[table]["columns"].index(column)
+    tables[table]["rows"][row][index] = value
+
+
+@pytest.mark.parametrize("edit, message", [
+    # A bad value in the last table: the tables before it must not stay behind.
+    (lambda t: _set(t, "audit_event", "at", "yesterday", row=-1), "audit_event.*bad value"),
+    (lambda t: _set(t, "time_slot", "is_blocked", "no"), "time_slot.*bad value"),
+    (lambda t: _set(t, "booking", "customer_name", None), "must have a value"),
+    (lambda t: _set(t, "booking", "time_slot_id", 999_999), "does not fit together"),
+    (lambda t: t["user"]["rows"].append(t["user"]["rows"][0]), "does not fit together"),
+])
+def test_a_broken_row_restores_nothing(source_db, target_url, tmp_path, edit, message):
+    path = _edited_backup(tmp_path, edit)
+    db.connect(target_url)
+    with pytest.raises(InvalidInput, match=message):
+        services.restore_database(path)
+    assert backup_module.database_is_empty()
+    assert AuditEvent.select().count() == 0 and TimeSlot.select().count() == 0
