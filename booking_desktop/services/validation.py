@@ -194,3 +194,8 @@ def intervals(pairs, label: str) -> list[tuple[time, time]]:
             raise InvalidInput(f"{label}: the intervals overlap ({second_open:%H:%M} is before "
                                f"{first_close:%H:%M}).", field="hours")
     return result
+
+
+def timezone_names() -> list[str]:
+    """Every IANA time zone name, sorted (for pickers)."""
+    return sorted(_zones())

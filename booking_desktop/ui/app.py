@@ -1,24 +1,47 @@
-"""Starting the GUI: one QApplication, the database, the main window."""
+"""Starting the GUI: one QApplication, the log file, the database, sign-in
+(or the first-run setup), then the main window."""
 import logging
+import logging.handlers
 import sys
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .. import config, db
+from .. import config, db, services
 from ..errors import BookingError
+from . import errors as ui_errors
+from .first_run import FirstRunDialog
 from .main_window import MainWindow
+from .session import Session
+from .settings import Settings
+from .signin import SignInDialog
 
 log = logging.getLogger(__name__)
+LOG_NAME = "booking-desktop.log"
+
+
+def setup_logging() -> str:
+    """A rotating log file in the user's data folder; returns its path."""
+    folder = config.user_data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_NAME
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    ui_errors.LOG_FILE_HINT["path"] = str(path)
+    return str(path)
 
 
 def _install_excepthook() -> None:
-    """Unexpected errors in slots are logged and shown, never a silent death."""
+    """Unexpected errors in slots are logged and shown; the app keeps running."""
     def hook(exc_type, exc, tb):
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
         if QApplication.instance() is not None:
-            QMessageBox.critical(None, "Booking Desktop",
-                                 f"Something went wrong: {exc}\nThe details were logged.")
+            QMessageBox.critical(None, "Booking Desktop", ui_errors.describe(exc))
     sys.excepthook = hook
 
 
@@ -30,21 +53,78 @@ def create_application(argv=None) -> QApplication:
     return app
 
 
-def run_gui(db_url: str, quit_after_ms: int | None = None) -> int:
-    """Open the main window on `db_url`; returns the exit status.
-    `quit_after_ms` closes it again (used to check start-up and shutdown)."""
+def choose_business(settings: Settings):
+    businesses = services.list_businesses()
+    if not businesses:
+        return None
+    wanted = settings.last_business_id
+    return next((b for b in businesses if b.id == wanted), businesses[0])
+
+
+def open_main_window(db_url: str, user, business, settings: Settings | None = None) -> MainWindow:
+    settings = settings or Settings()
+    session = Session(user, business)
+    window = MainWindow(session, db_url, settings)
+    session.setParent(window)
+    session.start_watching()
+    return window
+
+
+def sign_in(settings: Settings):
+    """(user, business), or None when the person gave up."""
+    if not services.has_users():
+        answer = FirstRunDialog.ask(with_owner=True)
+        if answer is None:
+            return None
+        user, business = answer
+    else:
+        user = SignInDialog.ask(settings.last_username)
+        if user is None:
+            return None
+        business = choose_business(settings)
+        if business is None:
+            if user.role != "owner":
+                QMessageBox.information(None, "Booking Desktop",
+                                        "No business is set up yet. Ask an owner to set it up.")
+                return None
+            answer = FirstRunDialog.ask(with_owner=False, owner=user)
+            if answer is None:
+                return None
+            business = answer[1]
+    settings.last_username = user.username
+    settings.last_business_id = business.id
+    return user, business
+
+
+def run_gui(db_url: str, quit_after_ms: int | None = None, user=None) -> int:
+    """Open the app on `db_url`; returns the exit status. `quit_after_ms` and
+    `user` (skip sign-in) exist for start-up checks and benchmarks."""
     app = create_application()
+    setup_logging()
     _install_excepthook()
     try:
         db.connect(db_url)
     except BookingError as exc:
         QMessageBox.critical(None, "Booking Desktop", str(exc))
         return 2
-    window = MainWindow(db_url)
-    window.show()
-    if quit_after_ms is not None:
-        QTimer.singleShot(quit_after_ms, window.close)
+    except Exception as exc:
+        log.exception("cannot open the database")
+        QMessageBox.critical(None, "Booking Desktop",
+                             f"Cannot open the database {db_url}: {exc}")
+        return 2
+    settings = Settings()
     try:
+        if user is None:
+            signed_in = sign_in(settings)
+            if signed_in is None:
+                return 0
+            user, business = signed_in
+        else:
+            business = choose_business(settings)
+        window = open_main_window(db_url, user, business, settings)
+        window.show()
+        if quit_after_ms is not None:
+            QTimer.singleShot(quit_after_ms, window.close)
         return app.exec()
     finally:
         db.close()

@@ -1,31 +1,29 @@
-"""The main window: a shell that hosts the views (they arrive in later work)."""
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow
+"""The main window: a shell hosting the views, with the navigation rail, the
+top bar (business, day, search), menus with every shortcut, undo/redo, and a
+status bar (database, signed-in user, sync state)."""
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .. import services
-
-
-class MainWindow(QMainWindow):
-    def __init__(self, db_url: str, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Booking Desktop"))
-        self.resize(1280, 800)
-        businesses = services.list_businesses()
-        if businesses:
-            text = self.tr("Businesses: {names}").format(names=", ".join(b.name for b in businesses))
-        else:
-            text = self.tr("No business yet. Run `python main.py init` or `python main.py demo`.")
-        self.placeholder = QLabel(text)
-        self.placeholder.setMargin(24)
-        self.setCentralWidget(self.placeholder)
-        self.statusBar().showMessage(self.tr("Database: {url}").format(url=_display_url(db_url)))
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.menuBar().addMenu(self.tr("&File")).addAction(quit_action)
+from .bookings_view import BookingsView
+from .front_desk import FrontDeskView
+from .settings import Settings
 
 
-def _display_url(url: str) -> str:
+def display_url(url: str) -> str:
     """The database address without its password."""
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
@@ -33,3 +31,210 @@ def _display_url(url: str) -> str:
         user = credentials.split(":", 1)[0]
         return f"{scheme}://{user}@{host}"
     return url
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session, db_url: str, settings: Settings | None = None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings or Settings()
+        self.setWindowTitle(self.tr("Booking Desktop"))
+        self.undo_stack = QUndoStack(self)
+
+        self.front_desk = FrontDeskView(session, self.undo_stack)
+        self.bookings = BookingsView(session, self.undo_stack)
+        self.views = [(self.tr("Front desk"), self.front_desk),
+                      (self.tr("Bookings"), self.bookings)]
+        self.stack = QStackedWidget()
+        self.rail = QListWidget()
+        self.rail.setFixedWidth(150)
+        for number, (title, view) in enumerate(self.views, start=1):
+            item = QListWidgetItem(title)
+            item.setToolTip(f"{title} (Ctrl+{number})")
+            item.setSizeHint(QSize(140, 40))
+            self.rail.addItem(item)
+            self.stack.addWidget(view)
+            view.message.connect(self.show_message)
+        self.rail.currentRowChanged.connect(self.show_view)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(8, 8, 8, 0)
+        outer.addLayout(self._top_bar())
+        body = QHBoxLayout()
+        body.addWidget(self.rail)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar(db_url)
+        self._fill_businesses()
+        session.business_changed.connect(lambda _b: self._fill_businesses())
+        session.changed.connect(self._synced)
+
+        geometry = self.settings.geometry("main")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        self.rail.setCurrentRow(min(self.settings.last_view, len(self.views) - 1))
+
+    # --- layout ------------------------------------------------------------
+    def _top_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.business_box = QComboBox()
+        self.business_box.setMinimumWidth(200)
+        self.business_box.activated.connect(self._business_chosen)
+        self.prev_day = QToolButton(text="◀")
+        self.prev_day.setToolTip(self.tr("Previous day (Alt+Left)"))
+        self.prev_day.clicked.connect(lambda: self.front_desk.shift_day(-1))
+        self.next_day = QToolButton(text="▶")
+        self.next_day.setToolTip(self.tr("Next day (Alt+Right)"))
+        self.next_day.clicked.connect(lambda: self.front_desk.shift_day(1))
+        self.today_button = QPushButton(self.tr("Today"))
+        self.today_button.setToolTip(self.tr("Today (Ctrl+T)"))
+        self.today_button.clicked.connect(self.front_desk.go_today)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Find a booking: name, email, phone or reference (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(380)
+        self.search.returnPressed.connect(self._search)
+        bar.addWidget(self.business_box)
+        bar.addSpacing(12)
+        bar.addWidget(self.prev_day)
+        bar.addWidget(self.today_button)
+        bar.addWidget(self.next_day)
+        bar.addStretch(1)
+        bar.addWidget(self.search)
+        return bar
+
+    def _add(self, menu, text, shortcut, slot) -> QAction:
+        action = QAction(self.tr(text), self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        from .day_sheet import export_day_sheet_pdf, print_day_sheet
+        self._add(file_menu, "&Print day sheet…", "Ctrl+P",
+                  lambda: print_day_sheet(self, self.session, self.front_desk.day))
+        self._add(file_menu, "Export day sheet as P&DF…", "Ctrl+Shift+P",
+                  lambda: export_day_sheet_pdf(self, self.session, self.front_desk.day))
+        file_menu.addSeparator()
+        quit_action = self._add(file_menu, "&Quit", None, self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu(self.tr("&Edit"))
+        undo = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self._add(edit, "&Find booking", "Ctrl+F", self.focus_search)
+
+        booking = bar.addMenu(self.tr("&Booking"))
+        self.walk_in_action = self._add(booking, "&Walk-in…", None, self.walk_in)
+        self.walk_in_action.setShortcuts([QKeySequence("F2"), QKeySequence("Ctrl+N")])
+        booking.addSeparator()
+        for action in self.front_desk.booking_actions:
+            booking.addAction(action)
+
+        view = bar.addMenu(self.tr("&View"))
+        for number, (title, _view) in enumerate(self.views, start=1):
+            self._add(view, title, f"Ctrl+{number}", lambda _=False, i=number - 1: self.show_view(i))
+        view.addSeparator()
+        self._add(view, "&Previous day", "Alt+Left", lambda: self._day(-1))
+        self._add(view, "&Next day", "Alt+Right", lambda: self._day(1))
+        self._add(view, "&Today", "Ctrl+T", lambda: self._day(0))
+        self._add(view, "&Refresh", "F5", self.session.notify_changed)
+
+        self.owner_menu = bar.addMenu(self.tr("&Owner"))
+        self.generate_action = self._add(self.owner_menu, "&Generate slots…", None,
+                                         self.front_desk.generate_slots)
+        for action in self.front_desk.owner_actions:
+            self.owner_menu.addAction(action)
+        self.users_action = self._add(self.owner_menu, "&Users…", None, self._users)
+        self.owner_menu.menuAction().setVisible(self.session.is_owner)
+
+    def _build_status_bar(self, db_url: str) -> None:
+        status = self.statusBar()
+        self.db_label = QLabel(self.tr("Database: {url}").format(url=display_url(db_url)))
+        user = self.session.user
+        self.user_label = QLabel(self.tr("Signed in: {name} ({role})").format(
+            name=user.username, role=self.tr(user.role)))
+        self.sync_label = QLabel(self.tr("Up to date"))
+        for label in (self.db_label, self.user_label, self.sync_label):
+            status.addPermanentWidget(label)
+
+    # --- behaviour ---------------------------------------------------------
+    def _fill_businesses(self) -> None:
+        businesses = self.session.businesses()
+        self.business_box.blockSignals(True)
+        self.business_box.clear()
+        for business in businesses:
+            self.business_box.addItem(business.name, business.id)
+        current = self.session.business
+        if current is not None:
+            self.business_box.setCurrentIndex(self.business_box.findData(current.id))
+        self.business_box.blockSignals(False)
+        self.business_box.setVisible(len(businesses) > 1)
+        title = self.tr("Booking Desktop")
+        self.setWindowTitle(f"{current.name} — {title}" if current else title)
+
+    def _business_chosen(self, index: int) -> None:
+        business_id = self.business_box.itemData(index)
+        for business in self.session.businesses():
+            if business.id == business_id:
+                self.session.set_business(business)
+                self.settings.last_business_id = business.id
+
+    def show_view(self, index: int) -> None:
+        if not 0 <= index < len(self.views):
+            return
+        if self.rail.currentRow() != index:
+            self.rail.setCurrentRow(index)
+            return
+        self.stack.setCurrentIndex(index)
+        self.settings.last_view = index
+
+    def _day(self, step: int) -> None:
+        self.show_view(0)
+        if step:
+            self.front_desk.shift_day(step)
+        else:
+            self.front_desk.go_today()
+
+    def walk_in(self) -> None:
+        self.show_view(0)
+        self.front_desk.start_walk_in()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search(self) -> None:
+        self.show_view(self.views.index((self.tr("Bookings"), self.bookings)))
+        self.bookings.set_search_text(self.search.text())
+
+    def _users(self) -> None:
+        from .users_dialog import UsersDialog
+        UsersDialog(self.session, self).exec()
+
+    def _synced(self) -> None:
+        from datetime import datetime
+        self.sync_label.setText(self.tr("Up to date · {time}").format(
+            time=f"{datetime.now():%H:%M:%S}"))
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def closeEvent(self, event) -> None:
+        self.settings.set_geometry("main", self.saveGeometry())
+        self.settings.sync()
+        self.session.stop_watching()
+        super().closeEvent(event)

@@ -1,43 +1,79 @@
-"""The GUI opens on a database, shows what is in it, and quits cleanly."""
+"""The main window: start-up, roles, remembered state, quitting cleanly."""
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-import os
+from PySide6.QtCore import Qt
 
-from booking_desktop import db, services
-from booking_desktop.ui.main_window import MainWindow, _display_url
+from booking_desktop.ui.main_window import display_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_main_window_lists_businesses_and_database(qtbot, sqlite_url):
-    db.connect(sqlite_url)
-    services.create_business("Salon Berlin", "Europe/Berlin")
-    window = MainWindow(sqlite_url)
-    qtbot.addWidget(window)
-    window.show()
-    assert "Salon Berlin" in window.placeholder.text()
-    assert window.statusBar().currentMessage() == f"Database: {sqlite_url}"
-    db.close()
+def test_status_bar_shows_database_and_user(make_window, gui_db, desk_owner, shop):
+    window = make_window(desk_owner, shop)
+    assert window.db_label.text() == f"Database: {gui_db}"
+    assert window.user_label.text() == "Signed in: olga (owner)"
+    assert window.windowTitle().startswith("Corner Salon")
 
 
 def test_status_bar_hides_the_password():
-    assert _display_url("postgresql://desk:secret@db.local:5432/shop") == \
+    assert display_url("postgresql://desk:secret@db.local:5432/shop") == \
         "postgresql://desk@db.local:5432/shop"
 
 
+def test_staff_cannot_reach_owner_tools(make_window, desk_staff, shop):
+    window = make_window(desk_staff, shop)
+    assert not window.owner_menu.menuAction().isVisible()
+    assert not window.front_desk.block_action.isVisible()
+    titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]
+    assert "&Owner" not in titles
+
+
+def test_owner_reaches_owner_tools(make_window, desk_owner, shop):
+    window = make_window(desk_owner, shop)
+    assert window.owner_menu.menuAction().isVisible()
+    assert window.front_desk.block_action.isVisible()
+    assert window.users_action.isEnabled()
+
+
+def test_view_shortcuts_and_last_view_remembered(qtbot, make_window, desk_owner, shop, settings):
+    window = make_window(desk_owner, shop)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.bookings
+    window.close()
+    assert settings.last_view == 1
+    again = make_window(desk_owner, shop)
+    assert again.stack.currentWidget() is again.bookings
+
+
+def test_business_switcher_lists_branches(qtbot, make_window, desk_owner, shop):
+    from booking_desktop import services
+    other = services.create_business("Harbour Branch", "Europe/Lisbon")
+    window = make_window(desk_owner, shop)
+    assert window.business_box.isVisible()
+    assert [window.business_box.itemText(i) for i in range(window.business_box.count())] == \
+        ["Corner Salon", "Harbour Branch"]
+    window.business_box.setCurrentIndex(1)
+    window.business_box.activated.emit(1)
+    assert window.session.business.id == other.id
+    assert window.windowTitle().startswith("Harbour Branch")
+
+
 def test_python_main_opens_and_quits_cleanly(tmp_path):
-    """`python main.py` starts the GUI on a fresh SQLite file, creates and
-    migrates it, and exits 0 when the window closes."""
+    """The GUI starts on a fresh SQLite file, creates and migrates it, and
+    exits 0 when the window closes (sign-in skipped for the check)."""
     db_file = tmp_path / "fresh.db"
     code = (
-        "import sys; from booking_desktop.ui.app import run_gui; "
-        f"sys.exit(run_gui({f'sqlite:///{db_file}'!r}, quit_after_ms=300))"
+        "import sys; from booking_desktop.ui.app import run_gui; from booking_desktop.models import User; "
+        f"sys.exit(run_gui({f'sqlite:///{db_file}'!r}, quit_after_ms=300, "
+        "user=User(username='check', role='owner', active=True)))"
     )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                            text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert db_file.exists()
-

@@ -1,0 +1,113 @@
+"""The front desk's day: slots as rows, their bookings as children."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication
+
+from ..services.desk import BookingRow, SlotRow
+
+ROW_KIND = Qt.ItemDataRole.UserRole + 1   # "slot" | "booking"
+ROW_ID = Qt.ItemDataRole.UserRole + 2     # slot id or booking id
+ROW_DATA = Qt.ItemDataRole.UserRole + 3   # the SlotRow / BookingRow
+FILL = Qt.ItemDataRole.UserRole + 4       # (current, capacity) for the fill bar
+
+STATE_LABELS = {"free": "Free", "filling": "Filling up", "full": "Full", "blocked": "Blocked",
+                "started": "Now", "past": "Past"}
+STATE_COLOURS = {"free": "#2e7d32", "filling": "#b26a00", "full": "#c62828",
+                 "blocked": "#757575", "started": "#1565c0", "past": None}
+STATUS_LABELS = {"pending": "Pending", "confirmed": "Confirmed", "cancelled": "Cancelled",
+                 "completed": "Completed", "no_show": "No-show"}
+
+COLUMNS = ("Time", "Places", "Customer", "Phone", "Email", "Status")
+
+
+def booking_status_text(row: BookingRow) -> str:
+    text = STATUS_LABELS.get(row.status, row.status)
+    if row.checked_in_at is not None and row.is_active:
+        text = "✓ Checked in"
+    return text
+
+
+class DayScheduleModel(QStandardItemModel):
+    def __init__(self, parent=None):
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.current_slot_id: int | None = None
+
+    def load(self, slots: list[SlotRow], tz: ZoneInfo, now: datetime) -> None:
+        self.removeRows(0, self.rowCount())
+        self.current_slot_id = None
+        dim = QApplication.palette().color(QPalette.ColorGroup.Disabled,
+                                           QPalette.ColorRole.Text)
+        for slot in slots:
+            state = slot.state(now)
+            if state == "started" and self.current_slot_id is None:
+                self.current_slot_id = slot.id
+            items = self._slot_items(slot, state, tz)
+            if state == "past":
+                for item in items:
+                    item.setForeground(QBrush(dim))
+            for booking in slot.bookings:
+                items[0].appendRow(self._booking_items(booking, dim if state == "past" else None))
+            self.appendRow(items)
+
+    def _slot_items(self, slot: SlotRow, state: str, tz: ZoneInfo) -> list[QStandardItem]:
+        start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
+        label = STATE_LABELS[state]
+        if state in ("started", "past") and slot.is_full:
+            label += ", full"
+        items = [QStandardItem(f"{start:%H:%M}–{end:%H:%M}"),
+                 QStandardItem(f"{slot.current_bookings}/{slot.max_capacity}"),
+                 QStandardItem(label), QStandardItem(""), QStandardItem(""), QStandardItem("")]
+        colour = STATE_COLOURS[state]
+        if colour:
+            items[2].setForeground(QBrush(QColor(colour)))
+        if state == "started":
+            font = QFont()
+            font.setBold(True)
+            for item in items:
+                item.setFont(font)
+        items[1].setData((slot.current_bookings, slot.max_capacity, state), FILL)
+        for item in items:
+            item.setEditable(False)
+            item.setData("slot", ROW_KIND)
+            item.setData(slot.id, ROW_ID)
+            item.setData(slot, ROW_DATA)
+            item.setToolTip(f"{start:%H:%M}–{end:%H:%M} · {slot.current_bookings} of "
+                            f"{slot.max_capacity} places booked · {label}")
+        return items
+
+    def _booking_items(self, row: BookingRow, dim) -> list[QStandardItem]:
+        items = [QStandardItem(row.reference), QStandardItem(""),
+                 QStandardItem(row.customer_name), QStandardItem(row.customer_phone or ""),
+                 QStandardItem(row.customer_email or ""), QStandardItem(booking_status_text(row))]
+        if row.status == "cancelled" or row.status == "no_show":
+            font = QFont()
+            font.setStrikeOut(True)
+            items[2].setFont(font)
+        if row.notes:
+            items[2].setToolTip(row.notes)
+        for item in items:
+            item.setEditable(False)
+            item.setData("booking", ROW_KIND)
+            item.setData(row.id, ROW_ID)
+            item.setData(row, ROW_DATA)
+            if dim is not None:
+                item.setForeground(QBrush(dim))
+        return items
+
+    def index_of_booking(self, booking_id: int) -> QModelIndex:
+        for r in range(self.rowCount()):
+            slot = self.item(r, 0)
+            for c in range(slot.rowCount()):
+                if slot.child(c, 0).data(ROW_ID) == booking_id:
+                    return slot.child(c, 0).index()
+        return QModelIndex()
+
+    def index_of_slot(self, slot_id: int) -> QModelIndex:
+        for r in range(self.rowCount()):
+            if self.item(r, 0).data(ROW_ID) == slot_id:
+                return self.item(r, 0).index()
+        return QModelIndex()

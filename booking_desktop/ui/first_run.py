@@ -1,0 +1,153 @@
+"""First run on an empty database: the business, its hours, four weeks of
+slots and the owner account, so a new user reaches a working front desk
+without the command line."""
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from .. import services
+from ..services import users as user_service
+from ..errors import InvalidInput
+from ..services import validation
+from .errors import describe
+
+TEMPLATE_LABELS = {
+    "weekday_9to5": "Mon–Fri 09:00–17:00",
+    "weekday_9to5_lunch": "Mon–Fri 09:00–17:00, lunch 12:00–13:00",
+    "weekday_8to6": "Mon–Fri 08:00–18:00",
+    "everyday_10to6": "Every day 10:00–18:00",
+    "weekend_10to4": "Sat–Sun 10:00–16:00",
+    "weekday_9to5_sat_9to1": "Mon–Fri 09:00–17:00, Sat 09:00–13:00",
+}
+WEEKS_OF_SLOTS = 4
+
+
+def local_timezone_name() -> str:
+    """This machine's IANA zone, or UTC when it cannot be told."""
+    name = os.environ.get("TZ", "")
+    if not name:
+        try:
+            target = str(Path("/etc/localtime").resolve())
+            name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+        except OSError:
+            name = ""
+    try:
+        return validation.timezone_name(name)
+    except InvalidInput:
+        return "UTC"
+
+
+class FirstRunDialog(QDialog):
+    """`with_owner=False` when accounts exist but no business does yet."""
+
+    def __init__(self, with_owner: bool = True, owner=None, parent=None):
+        super().__init__(parent)
+        self.with_owner = with_owner
+        self.owner = owner
+        self.business = None
+        self.setWindowTitle(self.tr("Welcome to Booking Desktop"))
+        intro = QLabel(self.tr("Set up your business. Everything can be changed later."))
+        intro.setWordWrap(True)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. Salon Anna"))
+        self.timezone = QComboBox()
+        self.timezone.setEditable(True)
+        zones = validation.timezone_names()
+        self.timezone.addItems(zones)
+        self.timezone.setCurrentText(local_timezone_name())
+        self.timezone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.template = QComboBox()
+        for key, label in TEMPLATE_LABELS.items():
+            self.template.addItem(self.tr(label), key)
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 720)
+        self.duration.setValue(30)
+        self.duration.setSuffix(self.tr(" min"))
+        self.capacity = QSpinBox()
+        self.capacity.setRange(1, 1000)
+        self.username = QLineEdit("owner")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Business &name"), self.name)
+        form.addRow(self.tr("&Time zone"), self.timezone)
+        form.addRow(self.tr("Opening &hours"), self.template)
+        form.addRow(self.tr("Slot &length"), self.duration)
+        form.addRow(self.tr("&Places per slot"), self.capacity)
+        if with_owner:
+            form.addRow(QLabel(self.tr("<b>Owner account</b>")))
+            form.addRow(self.tr("&Username"), self.username)
+            form.addRow(self.tr("Pass&word"), self.password)
+            form.addRow(self.tr("&Repeat password"), self.repeat)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Start"))
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+        self.name.setFocus()
+
+    def _fail(self, exc: BaseException) -> None:
+        self.error.setText(describe(exc))
+        self.error.setVisible(True)
+
+    def create(self) -> None:
+        try:
+            if self.with_owner:
+                if self.password.text() != self.repeat.text():
+                    raise InvalidInput("The two passwords differ.", field="password")
+                if len(self.password.text()) < user_service.PASSWORD_MIN:
+                    raise InvalidInput(f"The password must have at least "
+                                       f"{user_service.PASSWORD_MIN} characters.",
+                                       field="password")
+            business = services.create_business(self.name.text(), self.timezone.currentText(),
+                                                by=self.owner)
+            services.create_recurring_business_hours(business, self.template.currentData(),
+                                                     by=self.owner)
+            first = date.today()
+            services.generate_time_slots(
+                business, first, first + timedelta(weeks=WEEKS_OF_SLOTS) - timedelta(days=1),
+                slot_duration_minutes=self.duration.value(), max_capacity=self.capacity.value(),
+                by=self.owner)
+            if self.with_owner:
+                self.owner = services.create_user(self.username.text(), self.password.text(),
+                                                  role="owner")
+        except Exception as exc:
+            self._fail(exc)
+            return
+        self.business = business
+        self.accept()
+
+    @classmethod
+    def ask(cls, with_owner: bool = True, owner=None, parent=None):
+        """(owner, business) once set up, else None."""
+        dialog = cls(with_owner, owner, parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.owner, dialog.business
+        return None

@@ -1,0 +1,48 @@
+"""Typed access to the few things the app remembers between runs (QSettings)."""
+from PySide6.QtCore import QByteArray, QSettings
+
+
+class Settings:
+    def __init__(self, settings: QSettings | None = None):
+        self._s = settings or QSettings()
+
+    def _get(self, key, default, kind):
+        value = self._s.value(key, default)
+        try:
+            return kind(value) if value is not None else default
+        except (TypeError, ValueError):
+            return default
+
+    @property
+    def last_business_id(self) -> int | None:
+        return self._get("session/business_id", None, int)
+
+    @last_business_id.setter
+    def last_business_id(self, value: int) -> None:
+        self._s.setValue("session/business_id", int(value))
+
+    @property
+    def last_view(self) -> int:
+        return self._get("window/view", 0, int)
+
+    @last_view.setter
+    def last_view(self, value: int) -> None:
+        self._s.setValue("window/view", int(value))
+
+    @property
+    def last_username(self) -> str:
+        return self._get("session/username", "", str)
+
+    @last_username.setter
+    def last_username(self, value: str) -> None:
+        self._s.setValue("session/username", value)
+
+    def geometry(self, name: str) -> QByteArray | None:
+        value = self._s.value(f"window/{name}/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_geometry(self, name: str, value: QByteArray) -> None:
+        self._s.setValue(f"window/{name}/geometry", value)
+
+    def sync(self) -> None:
+        self._s.sync()

@@ -1,0 +1,86 @@
+"""Owner tool: the accounts of the people at the desk."""
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from .. import services
+from .errors import describe
+
+
+class UsersDialog(QDialog):
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("Users"))
+        self.list = QListWidget()
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.role = QComboBox()
+        self.role.addItem(self.tr("Staff"), "staff")
+        self.role.addItem(self.tr("Owner"), "owner")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        add = QPushButton(self.tr("Add user"))
+        add.clicked.connect(self.add_user)
+        self.toggle = QPushButton(self.tr("Disable / enable selected"))
+        self.toggle.clicked.connect(self.toggle_selected)
+        form = QFormLayout()
+        form.addRow(self.tr("Username"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Role"), self.role)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(self.toggle)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self.list.clear()
+        for user in services.list_users():
+            state = "" if user.active else self.tr(" — disabled")
+            self.list.addItem(f"{user.username} ({user.role}){state}")
+            self.list.item(self.list.count() - 1).setData(256, user.username)
+
+    def add_user(self) -> None:
+        try:
+            services.create_user(self.username.text(), self.password.text(),
+                                 self.role.currentData(), by=self.session.user)
+        except Exception as exc:
+            self.error.setText(describe(exc))
+            return
+        self.error.clear()
+        self.username.clear()
+        self.password.clear()
+        self.reload()
+
+    def toggle_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        username = item.data(256)
+        try:
+            user = services.get_user(username)
+            services.set_user_active(username, not user.active, by=self.session.user)
+        except Exception as exc:
+            self.error.setText(describe(exc))
+            return
+        self.error.clear()
+        self.reload()

@@ -1,0 +1,56 @@
+"""GUI fixtures: a real SQLite file, a business open all day (UTC) with slots
+from today on, an owner and a staff account, and the main window."""
+from datetime import date, time, timedelta
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from booking_desktop import db, services
+from booking_desktop.services import users as user_service
+from booking_desktop.ui.app import open_main_window
+from booking_desktop.ui.settings import Settings
+
+
+@pytest.fixture
+def gui_db(sqlite_url):
+    db.connect(sqlite_url)
+    yield sqlite_url
+    db.close()
+
+
+@pytest.fixture
+def shop(gui_db):
+    """Open 00:00–23:30 every day in UTC, 30-minute slots of 2 places for 3 days."""
+    business = services.create_business("Corner Salon", "UTC")
+    services.set_weekly_hours(business, {d: [(time(0), time(23, 30))] for d in range(7)})
+    today = date.today()
+    services.generate_time_slots(business, today, today + timedelta(days=2), max_capacity=2)
+    return business
+
+
+@pytest.fixture
+def desk_owner(gui_db):
+    return user_service.create_user("olga", "owner-password", role="owner")
+
+
+@pytest.fixture
+def desk_staff(gui_db, desk_owner):
+    return user_service.create_user("sam", "staff-password", role="staff", by=desk_owner)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def make_window(qtbot, gui_db, settings):
+    def make(user, business):
+        window = open_main_window(gui_db, user, business, settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+    return make
