@@ -5,7 +5,8 @@ plumbing every service mutation goes through.
 retries a bounded number of times on lock contention, deadlock or
 serialisation failure, and turns a dropped server connection into
 `DatabaseUnavailable` after discarding the dead connection so the next call
-reconnects. Reads go through `run_read`, which retries once after a dropped
+reconnects (a connection found dead at BEGIN, before any of the work ran, is
+replaced and the work run once more). Reads go through `run_read`, which retries once after a dropped
 connection since a read has nothing to undo.
 """
 import json
@@ -79,14 +80,29 @@ def run_write(work: Callable[[], T]) -> T:
     """Run `work` in one transaction, retrying transient conflicts."""
     db = models.database
     if db.in_transaction():
-        return work()  # the caller owns the transaction
+        try:
+            return work()  # the caller owns the transaction
+        except (OperationalError, InterfaceError) as exc:
+            if connection_lost(exc):
+                # The server took the caller's transaction with it; the caller's
+                # block ends it, and the next call reconnects.
+                raise DatabaseUnavailable() from exc
+            raise
+    reconnected = False
     for attempt in range(1, MAX_ATTEMPTS + 1):
+        began = False
         try:
             with db.atomic():
+                began = True
                 return work()
         except (OperationalError, InterfaceError, DatabaseError) as exc:
             if connection_lost(exc):
                 discard_connection()
+                if not began and not reconnected:
+                    # The connection had died while idle (BEGIN failed), so
+                    # nothing of `work` ran: reconnect and run it once more.
+                    reconnected = True
+                    continue
                 raise DatabaseUnavailable() from exc
             if is_transient(exc) and attempt < MAX_ATTEMPTS:
                 time.sleep(min(0.5, 0.01 * 2 ** attempt) * (0.5 + random.random()))
@@ -98,10 +114,18 @@ def run_read(work: Callable[[], T]) -> T:
     try:
         return work()
     except (OperationalError, InterfaceError) as exc:
-        if not connection_lost(exc) or models.database.in_transaction():
+        if not connection_lost(exc):
             raise
+        if models.database.in_transaction():
+            raise DatabaseUnavailable() from exc  # the caller's transaction is gone
         discard_connection()
+    try:
         return work()
+    except (OperationalError, InterfaceError) as exc:
+        if not connection_lost(exc):
+            raise
+        discard_connection()  # the server is still out of reach
+        raise DatabaseUnavailable() from exc
 
 
 def current_time(now: datetime | None = None) -> datetime:
