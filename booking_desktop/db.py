@@ -28,6 +28,17 @@ SQLITE_PRAGMAS = {
 }
 
 
+class _PooledPostgresqlDatabase(PooledPostgresqlDatabase):
+    def rollback(self):
+        # When the server has ended the connection it has rolled the transaction
+        # back itself; peewee's ROLLBACK would fail on the dead connection and
+        # that error would replace the one that ended the transaction block.
+        conn = self._state.conn
+        if conn is not None and conn.closed:
+            return
+        super().rollback()
+
+
 def open_database(url: str) -> Database:
     """A peewee Database for `url`, not yet bound or migrated."""
     if not isinstance(url, str) or "://" not in url:
@@ -50,7 +61,7 @@ def open_database(url: str) -> Database:
         parts = urlparse(url)
         if not parts.path.strip("/"):
             raise InvalidInput("A PostgreSQL address needs a database name: postgresql://host/dbname.")
-        return PooledPostgresqlDatabase(
+        return _PooledPostgresqlDatabase(
             "postgresql://" + url.split("://", 1)[1],
             max_connections=16,
             stale_timeout=600,
