@@ -1,0 +1,501 @@
+"""The Bookings view: every booking of the business, filtered, sorted and
+paged by the database, with actions on the selection.
+
+Bulk cancel, confirm and no-show run one undoable command per booking inside
+one undo macro, so Ctrl+Z takes back the whole action; the result says how
+many succeeded and why the others were refused. Refusals appear in a bar at
+the top of the view, which does not block the desk.
+"""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import services
+from ..clock import UTC
+from ..models import BOOKING_SOURCES
+from ..services.desk import BookingFilter, BookingRow
+from . import status_style as style
+from .bookings_model import COLUMNS, BookingsTableModel, count_text, day_text, time_text
+from .commands import CancelBookingCommand, SetStatusCommand, perform
+from .details_dialog import EditDetailsDialog
+from .dialogs import CancelReasonDialog
+from .errors import describe
+from .reschedule_dialog import RescheduleDialog
+
+NOT_CANCELLED = ("pending", "confirmed", "completed", "no_show")
+MAX_BULK = 1000
+SEARCH_DELAY_MS = 300
+COLUMN_WIDTHS = {"date": 130, "time": 105, "customer": 190, "email": 210, "phone": 130,
+                 "status": 115, "source": 85, "checked_in": 95, "created_by": 95}
+
+
+class MessageBar(QFrame):
+    """A refusal, said in a warning-coloured line the user can close."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        # Fixed dark-on-amber colours: readable whatever the palette.
+        self.setStyleSheet("#messageBar { background: #fff4ce; border: 1px solid #d4a72c;"
+                           " border-radius: 4px; } #messageBar QLabel { color: #3b2300; }"
+                           " #messageBar QToolButton { color: #3b2300; border: none; }")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close message"))
+        self.close_button.clicked.connect(self.hide)
+        icon = QLabel("⚠")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(icon)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+
+class BookingsView(QWidget):
+    message = Signal(str)
+
+    def __init__(self, session, undo_stack: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.undo_stack = undo_stack
+        self.now: datetime | None = None  # a fixed clock for tests and screenshots
+        self._collecting: list | None = None
+        self._busy = 0
+        self._stale = False
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+
+        self.bar = MessageBar()
+        self.model = BookingsTableModel(self._filter_from_widgets(default=True),
+                                        self._time_zone(), self)
+        self.model.load_failed.connect(self._load_failed, Qt.ConnectionType.QueuedConnection)
+        if self.model.error is not None:  # the first count ran before the connection
+            self.bar.show_message(describe(self.model.error))
+        self._build_filters()
+        self._build_table()
+        self._build_actions()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addLayout(self.filter_row)
+        layout.addWidget(self.table, 1)
+        self._update_total()
+        session.changed.connect(self._on_changed)
+        session.business_changed.connect(self._on_business_changed)
+
+    # -- building --------------------------------------------------------
+    def _build_filters(self) -> None:
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Search name, email, phone or reference"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self.apply_filter)
+        self.status_combo = QComboBox()
+        for label, statuses in ((self.tr("Not cancelled"), NOT_CANCELLED),
+                                (self.tr("Active (pending or confirmed)"), ("pending", "confirmed")),
+                                *((style.status_label(s), (s,)) for s in
+                                  ("pending", "confirmed", "completed", "no_show", "cancelled")),
+                                (self.tr("All, with cancelled"), ())):
+            self.status_combo.addItem(label, statuses)
+        self.source_combo = QComboBox()
+        self.source_combo.addItem(self.tr("Any source"), None)
+        for source in BOOKING_SOURCES:
+            self.source_combo.addItem(style.source_label(source), source)
+        self.dates_check = QCheckBox(self.tr("&Dates"))
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today, calendarPopup=True, displayFormat="ddd dd MMM yyyy")
+        self.date_to = QDateEdit(today.addDays(6), calendarPopup=True,
+                                 displayFormat="ddd dd MMM yyyy")
+        self.clear_button = QPushButton(self.tr("C&lear filters"))
+        self.total_label = QLabel()
+        self.total_label.setObjectName("totalLabel")
+
+        for combo in (self.status_combo, self.source_combo):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.dates_check.toggled.connect(self._dates_toggled)
+        self.date_from.dateChanged.connect(self._from_changed)
+        self.date_to.dateChanged.connect(self.apply_filter)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self._dates_toggled(False, apply=False)
+        self.dates_check.setEnabled(self.session.business is not None)  # dates are local ones
+
+        row = self.filter_row = QHBoxLayout()
+        row.addWidget(self.search_edit, 2)
+        row.addWidget(self.status_combo)
+        row.addWidget(self.source_combo)
+        row.addWidget(self.dates_check)
+        row.addWidget(self.date_from)
+        row.addWidget(QLabel("–"))
+        row.addWidget(self.date_to)
+        row.addWidget(self.clear_button)
+        row.addStretch(1)
+        row.addWidget(self.total_label)
+
+    def _build_table(self) -> None:
+        table = self.table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.verticalHeader().hide()
+        # Fixed heights: with a windowed model nothing may measure every row.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = table.horizontalHeader()
+        for i, column in enumerate(COLUMNS):
+            if column.key in COLUMN_WIDTHS:
+                header.resizeSection(i, COLUMN_WIDTHS[column.key])
+        header.setStretchLastSection(True)
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        table.doubleClicked.connect(lambda _: self.edit_selected())
+
+    def _build_actions(self) -> None:
+        def action(text, slot, shortcut=None):
+            a = QAction(text, self)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                a.setShortcutVisibleInContextMenu(True)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        self.cancel_action = action(self.tr("&Cancel…"), self.cancel_selected, Qt.Key.Key_Delete)
+        self.confirm_action = action(self.tr("C&onfirm"), self.confirm_selected)
+        self.no_show_action = action(self.tr("Mark &no-show"), self.no_show_selected)
+        self.check_in_action = action(self.tr("Check &in"), self.check_in_selected, "Ctrl+I")
+        # the same keys as on the front desk
+        self.reschedule_action = action(self.tr("&Reschedule…"), self.reschedule_selected,
+                                        "Ctrl+R")
+        self.edit_action = action(self.tr("&Edit details…"), self.edit_selected, "Ctrl+E")
+        self.selection_actions = [self.cancel_action, self.confirm_action, self.no_show_action,
+                                  self.check_in_action, self.reschedule_action, self.edit_action]
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.model.modelReset.connect(self._update_actions)
+        self._update_actions()
+
+    # -- public ----------------------------------------------------------
+    def refresh(self) -> None:
+        """Query again, keeping the filter, the sort, the scroll position and
+        (where the bookings are still near) the selection."""
+        self._stale = False
+        selected_rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        kept = self.model.bookings(selected_rows[:MAX_BULK]) if len(selected_rows) <= MAX_BULK \
+            else []
+        current = self.table.currentIndex()
+        current_row = self.model.booking(current.row()) if current.isValid() else None
+        scroll = self.table.verticalScrollBar().value()
+        self.model.reload()
+        self.table.verticalScrollBar().setValue(scroll)
+        self._reselect([b.id for b in kept], current_row, selected_rows)
+        self._update_total()
+
+    def set_search_text(self, text: str) -> None:
+        self.search_edit.setText(text)
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        flt = self._filter_from_widgets()
+        self.model.set_filter(flt)
+        self._update_total()
+
+    def clear_filters(self) -> None:
+        for widget in (self.search_edit, self.status_combo, self.source_combo, self.dates_check):
+            widget.blockSignals(True)
+        self.search_edit.clear()
+        self.status_combo.setCurrentIndex(0)
+        self.source_combo.setCurrentIndex(0)
+        self.dates_check.setChecked(False)
+        self._dates_toggled(False, apply=False)
+        for widget in (self.search_edit, self.status_combo, self.source_combo, self.dates_check):
+            widget.blockSignals(False)
+        self.apply_filter()
+
+    def show_problem(self, text: str) -> None:
+        self.bar.show_message(text)
+
+    def selected_bookings(self) -> list[BookingRow]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        if len(rows) > MAX_BULK:
+            self.show_problem(self.tr("Select at most {n} bookings at a time.")
+                              .format(n=count_text(MAX_BULK)))
+            return []
+        return self.model.bookings(rows)
+
+    # -- actions ---------------------------------------------------------
+    def cancel_selected(self) -> None:
+        bookings = self.selected_bookings()
+        if not bookings:
+            return
+        question = (self.tr("Cancel {n} bookings?").format(n=count_text(len(bookings)))
+                    if len(bookings) > 1 else
+                    self.tr("Cancel {ref} for {name}?").format(ref=bookings[0].reference,
+                                                              name=bookings[0].customer_name))
+        reason = CancelReasonDialog.ask(question, self)
+        if reason is None:
+            return
+        self._bulk(bookings, self.tr("Cancel {what}"), self.tr("Cancelled {what}"),
+                   lambda b: CancelBookingCommand(self.session, self._report, b.id, reason,
+                                                  _label(b)))
+
+    def confirm_selected(self) -> None:
+        self._set_status(self.tr("Confirm {what}"), self.tr("Confirmed {what}"),
+                         "confirmed")
+
+    def no_show_selected(self) -> None:
+        self._set_status(self.tr("Mark {what} as no-show"),
+                         self.tr("Marked {what} as no-show"), "no_show")
+
+    def _set_status(self, macro_text: str, done_text: str, status: str) -> None:
+        bookings = self.selected_bookings()
+        if bookings:
+            self._bulk(bookings, macro_text, done_text,
+                       lambda b: SetStatusCommand(self.session, self._report, b.id, status,
+                                                  _label(b)))
+
+    def check_in_selected(self) -> None:
+        bookings = self.selected_bookings()
+        failures, done = [], 0
+        for b in bookings:
+            try:
+                services.check_in_booking(b.id, by=self.session.user, now=self.now)
+                done += 1
+            except Exception as exc:  # refusals are reported; describe() logs bugs
+                failures.append(exc)
+        if done:
+            self._refresh_after(lambda: self.session.notify_changed())
+        self._summarise(self.tr("Checked in {what}"), done, len(bookings), failures)
+
+    def reschedule_selected(self) -> None:
+        booking = self._single_booking()
+        if booking is None:
+            return
+        slot_id = RescheduleDialog.ask(self.session, booking, self, now=self.now)
+        if slot_id is None:
+            return
+        try:
+            services.reschedule_booking(booking.id, slot_id, by=self.session.user, now=self.now)
+            slot = services.get_slot(slot_id)
+        except Exception as exc:  # the slot filled meanwhile, ...: say why, change nothing
+            self.show_problem(describe(exc))
+            self.refresh()
+            return
+        self.bar.hide()
+        self.session.notify_changed()
+        tz = self._time_zone()
+        self.message.emit(self.tr("Moved {name} to {day} {time}.").format(
+            name=booking.customer_name, day=day_text(slot.start, tz),
+            time=time_text(slot.start, tz)))
+
+    def edit_selected(self) -> None:
+        booking = self._single_booking()
+        if booking is None:
+            return
+        saved = EditDetailsDialog.ask(self.session, booking, self)
+        if saved is not None:
+            self.bar.hide()
+            self.session.notify_changed()
+            self.message.emit(self.tr("Saved the details of {name}.")
+                              .format(name=saved.customer_name))
+
+    # -- helpers ---------------------------------------------------------
+    def _bulk(self, bookings, macro_text: str, done_text: str, make_command) -> None:
+        failures: list[BaseException] = []
+        done = 0
+        self._collecting = failures
+        self._busy += 1
+        self.undo_stack.beginMacro(macro_text.format(what=self._bookings_text(len(bookings))))
+        try:
+            for booking in bookings:
+                if perform(self.undo_stack, make_command(booking)):
+                    done += 1
+        finally:
+            self.undo_stack.endMacro()
+            if done == 0:  # nothing happened: leave no empty step to undo
+                self.undo_stack.command(self.undo_stack.index() - 1).setObsolete(True)
+                self.undo_stack.undo()
+            self._collecting = None
+            self._busy -= 1
+        self.refresh()
+        self._summarise(done_text, done, len(bookings), failures)
+
+    def _summarise(self, done_text: str, done: int, total: int, failures) -> None:
+        if total == 1 and failures:
+            self.show_problem(describe(failures[0]))
+            return
+        if not failures:
+            self.bar.hide()
+            self.message.emit(done_text.format(what=self._bookings_text(total)) + ".")
+            return
+        reasons = list(dict.fromkeys(describe(e) for e in failures))
+        text = self.tr("{done}; {n} failed: {reasons}").format(
+            done=done_text.format(what=self.tr("{done} of {total} bookings").format(
+                done=count_text(done), total=count_text(total))),
+            n=count_text(len(failures)), reasons=" ".join(reasons[:3])
+            + (" …" if len(reasons) > 3 else ""))
+        self.message.emit(text)
+        self.show_problem(text)
+
+    def _bookings_text(self, n: int) -> str:
+        return self.tr("1 booking") if n == 1 else self.tr("{n} bookings").format(n=count_text(n))
+
+    def _report(self, exc: BaseException) -> None:
+        """Errors from commands: collected during a bulk action, else (an undo
+        or redo the rules refused) shown in the bar."""
+        if self._collecting is not None:
+            self._collecting.append(exc)
+        else:
+            self.show_problem(describe(exc))
+
+    def _refresh_after(self, change) -> None:
+        self._busy += 1
+        try:
+            change()
+        finally:
+            self._busy -= 1
+        self.refresh()
+
+    def _single_booking(self) -> BookingRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) == 1:
+            return self.model.booking(rows[0].row())
+        current = self.table.currentIndex()
+        return self.model.booking(current.row()) if current.isValid() else None
+
+    def _reselect(self, ids, current: BookingRow | None, near_rows) -> None:
+        wanted = set(ids) | ({current.id} if current else set())
+        if not wanted:
+            return
+        rows = self.model.locate(wanted, near_rows)
+        selection = self.table.selectionModel()
+        for booking_id in ids:
+            if booking_id in rows:
+                r = rows[booking_id]
+                selection.select(self.model.index(r, 0),
+                                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+        if current is not None and current.id in rows:
+            selection.setCurrentIndex(self.model.index(rows[current.id], 0),
+                                      selection.SelectionFlag.NoUpdate)
+
+    def _filter_from_widgets(self, default: bool = False) -> BookingFilter:
+        business = self.session.business
+        flt = BookingFilter(business_id=business.id if business is not None else None,
+                            statuses=NOT_CANCELLED)
+        if default:
+            return flt
+        source = self.source_combo.currentData()
+        flt = flt.with_(statuses=tuple(self.status_combo.currentData() or ()),
+                        sources=(source,) if source else (), text=self.search_edit.text().strip())
+        if self.dates_check.isChecked():
+            flt = flt.with_(date_from=self.date_from.date().toPython(),
+                            date_to=self.date_to.date().toPython())
+        return flt
+
+    def _time_zone(self):
+        business = self.session.business
+        return ZoneInfo(business.timezone) if business is not None else UTC
+
+    def _update_total(self) -> None:
+        n = self.model.total
+        self.total_label.setText(self.tr("No bookings match these filters.") if n == 0
+                                 else self._bookings_text(n))
+
+    def _update_actions(self, *_) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        for a in self.selection_actions:
+            a.setEnabled(count > 0)
+        self.reschedule_action.setEnabled(count == 1)
+        self.edit_action.setEnabled(count == 1)
+
+    def _context_menu(self, pos) -> None:
+        if not self.table.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        for i, a in enumerate(self.selection_actions):
+            if i in (3, 4):
+                menu.addSeparator()
+            menu.addAction(a)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _sort_indicator_changed(self, column: int, order) -> None:
+        if COLUMNS[column].sort_key is None:  # show the order the rows really have
+            order = Qt.SortOrder.DescendingOrder if self.model.descending else \
+                Qt.SortOrder.AscendingOrder
+            QTimer.singleShot(0, lambda: self.table.horizontalHeader().setSortIndicator(
+                self.model.sort_column(), order))
+
+    def _dates_toggled(self, on: bool, apply: bool = True) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        if apply:
+            self.apply_filter()
+
+    def _from_changed(self, day: QDate) -> None:
+        if self.date_to.date() < day:
+            self.date_to.blockSignals(True)
+            self.date_to.setDate(day)
+            self.date_to.blockSignals(False)
+        self.apply_filter()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.show_problem(describe(exc))
+
+    def _on_changed(self) -> None:
+        if self._busy:
+            return  # the action refreshes once when it is done
+        if not self.isVisible():
+            self._stale = True
+            return
+        self.refresh()
+
+    def _on_business_changed(self, business) -> None:
+        self.model.set_time_zone(self._time_zone())
+        self.dates_check.setEnabled(business is not None)
+        self.apply_filter()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+
+def _label(b: BookingRow) -> str:
+    return f"{b.customer_name} ({b.reference})"
