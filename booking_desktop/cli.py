@@ -17,6 +17,7 @@ import logging
 import sqlite3
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -391,21 +392,23 @@ def build_parser() -> CommandLineParser:
 
 # --- running ------------------------------------------------------------------------
 
-_HANDLER_MARK = "_booking_desktop_cli"
-
-
-def configure_logging(verbose: bool) -> None:
-    """Log to (the current) stderr: warnings, or everything from INFO under --verbose."""
+@contextmanager
+def logging_to_stderr(verbose: bool):
+    """While a command runs, log to stderr: warnings, or from INFO up under
+    --verbose. Removed afterwards, so a caller's own logging set-up (a test
+    runner, an embedding program) is left as it was."""
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
-        root.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
-    setattr(handler, _HANDLER_MARK, True)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    level = logging.INFO if verbose else logging.WARNING
-    handler.setLevel(level)
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    previous_level = root.level
     root.addHandler(handler)
-    root.setLevel(min(root.level or logging.WARNING, level))
+    root.setLevel(min(previous_level or logging.WARNING, handler.level))
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
 
 
 def _fail(message: str, status: int = 1) -> int:
@@ -459,8 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage mistake
         return _exit_status(exc)
     args.rest = rest
-    configure_logging(args.verbose)
-    return _run(args)
+    with logging_to_stderr(args.verbose):
+        return _run(args)
 
 
 __all__ = ["main", "build_parser", "safe_url"]

@@ -170,7 +170,8 @@ def _load(path_or_file) -> tuple[str, dict]:
         except UnicodeDecodeError:
             raise _not_a_backup(name, "it is not a text file") from None
         except OSError as exc:
-            raise InvalidInput(f"Cannot read {name}: {exc.strerror or exc}.", field="file") from None
+            raise InvalidInput(f"Cannot read {name}: {exc.strerror or exc}.",
+                               field="file") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -162,7 +162,7 @@ def _customers(rng: random.Random, profile: Profile, count: int) -> list[_Custom
         email = phone = None
         if kind < 0.75:
             handle = f"{first}.{last}".lower().translate(_ASCII)
-            email = f"{handle}{rng.randint(1, 99) if handle in emails else ''}@{rng.choice(domains)}"
+            email = f"{handle}@{rng.choice(domains)}"
             while email in emails:
                 email = f"{handle}{rng.randint(100, 999)}@{rng.choice(domains)}"
             emails.add(email)
@@ -335,23 +335,24 @@ def _blocked_choice(t: _Timeline, slots: list[TimeSlot], count: int) -> list[Tim
 
 def _refuse_unless_empty() -> None:
     if Business.select().exists() or User.select().exists():
-        raise InvalidInput("This database already holds data. The demo needs a new, empty "
-                           "database: choose another file with --db.", field="db")
+        raise InvalidInput("This database already holds data; the demo only fills a new, "
+                           "empty database. Nothing was changed.", field="db")
+
+
+def _counts_by(column) -> dict[str, int]:
+    query = (Booking.select(column, fn.COUNT(Booking.id)).group_by(column).order_by(column))
+    return dict(query.tuples())
 
 
 def _summary(businesses: list[Business]) -> dict:
-    def count(query):
-        return query.count()
     return {
         "businesses": [{"name": b.name, "timezone": b.timezone} for b in businesses],
-        "slots": count(TimeSlot.select()),
-        "blocked_slots": count(TimeSlot.select().where(TimeSlot.is_blocked == True)),  # noqa: E712
-        "bookings": count(Booking.select()),
-        "checked_in": count(Booking.select().where(Booking.checked_in_at.is_null(False))),
-        "by_status": {status: n for status, n in Booking.select(Booking.status, fn.COUNT(Booking.id))
-                      .group_by(Booking.status).order_by(Booking.status).tuples()},
-        "by_source": {source: n for source, n in Booking.select(Booking.source, fn.COUNT(Booking.id))
-                      .group_by(Booking.source).order_by(Booking.source).tuples()},
+        "slots": TimeSlot.select().count(),
+        "blocked_slots": TimeSlot.select().where(TimeSlot.is_blocked == True).count(),  # noqa: E712
+        "bookings": Booking.select().count(),
+        "checked_in": Booking.select().where(Booking.checked_in_at.is_null(False)).count(),
+        "by_status": _counts_by(Booking.status),
+        "by_source": _counts_by(Booking.source),
         "accounts": {name: password for name, password, _ in DEMO_ACCOUNTS},
     }
 
