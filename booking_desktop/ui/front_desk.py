@@ -58,7 +58,7 @@ class FrontDeskView(QWidget):
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
-        for column, width in enumerate((130, 100, 190, 120, 170)):
+        for column, width in enumerate((110, 95, 170, 125, 170)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.empty = QWidget()
@@ -73,7 +73,7 @@ class FrontDeskView(QWidget):
         empty_layout.addStretch(1)
 
         self.walk_in = WalkInForm(session, undo_stack)
-        self.walk_in.setFixedWidth(360)
+        self.walk_in.setFixedWidth(320)
         self.walk_in.booked.connect(self._booked)
 
         head = QHBoxLayout()
@@ -260,6 +260,8 @@ class FrontDeskView(QWidget):
 
     def _booked(self, booking_id: int, text: str) -> None:
         self._highlight_id = booking_id
+        booked_day = desk.booking_row(booking_id).start.astimezone(self._tz()).date()
+        self.day = booked_day  # the next free slot may be on a later day: show it
         self.refresh()
         self._highlight_id = None
         self.message.emit(text)

@@ -47,11 +47,11 @@ class MainWindow(QMainWindow):
                       (self.tr("Bookings"), self.bookings)]
         self.stack = QStackedWidget()
         self.rail = QListWidget()
-        self.rail.setFixedWidth(150)
+        self.rail.setFixedWidth(120)
         for number, (title, view) in enumerate(self.views, start=1):
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{number})")
-            item.setSizeHint(QSize(140, 40))
+            item.setSizeHint(QSize(110, 40))
             self.rail.addItem(item)
             self.stack.addWidget(view)
             view.message.connect(self.show_message)

@@ -1,0 +1,174 @@
+"""`python main.py bench-ui`: the front desk's own numbers.
+
+- start: from launching the process to a usable front desk (main window
+  shown, today's slots loaded) on the demo database; sign-in is skipped, as
+  it waits for a person.
+- walk-in: Enter in the walk-in form to the new row selected in the day view.
+- table first page / filter change: the bookings table over the 500,000
+  booking synthetic database of `python main.py bench` (built on first use,
+  reused after).
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .. import bench as data_bench
+from .. import db, services
+from ..models import User
+from ..services import demo
+
+BUDGETS_MS = {"start": 1500, "walk-in": 100, "table first page": 200, "filter change": 200}
+
+_START_SCRIPT = r"""
+import sys, time
+launched = float(sys.argv[2])
+from PySide6.QtWidgets import QApplication
+from booking_desktop.ui.app import create_application, open_main_window, choose_business
+from booking_desktop.ui.settings import Settings
+from booking_desktop import db, services
+app = create_application()
+db.connect(sys.argv[1])
+owner = next(u for u in services.list_users() if u.role == "owner")
+window = open_main_window(sys.argv[1], owner, choose_business(Settings()))
+window.show()
+app.processEvents()
+assert window.front_desk.model.rowCount() > 0
+print(time.time() - launched)
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--repeat", type=int, default=30, help="runs of each measurement")
+    parser.add_argument("--no-table", action="store_true",
+                        help="skip the 500,000-booking table measurements")
+
+
+def _stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def measure_start(url: str, runs: int) -> list[float]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    root = Path(__file__).resolve().parents[2]
+    samples = []
+    for _ in range(runs):
+        launched = time.time()
+        out = subprocess.run([sys.executable, "-c", _START_SCRIPT, url, repr(launched)],
+                             capture_output=True, text=True, cwd=root, env=env, check=True)
+        samples.append(float(out.stdout.strip().splitlines()[-1]))
+    return samples
+
+
+def measure_walk_in(url: str, runs: int) -> list[float]:
+    from PySide6.QtWidgets import QApplication
+
+    from .app import choose_business, create_application, open_main_window
+    from .settings import Settings
+    app = create_application()
+    db.connect(url)
+    owner = next(u for u in services.list_users() if u.role == "owner")
+    window = open_main_window(url, owner, choose_business(Settings()))
+    window.session.stop_watching()
+    window.show()
+    app.processEvents()
+    samples = []
+    for i in range(runs):
+        window.walk_in()
+        form = window.front_desk.walk_in
+        form.name.setText(f"Bench Walk-in {i}")
+        started = time.perf_counter()
+        form.book()
+        QApplication.processEvents()
+        selected = window.front_desk.selected_booking()
+        samples.append(time.perf_counter() - started)
+        if selected is None or selected.customer_name != f"Bench Walk-in {i}":
+            raise RuntimeError("the booked row was not shown")
+    _dispose(window)
+    db.close()
+    return samples
+
+
+def measure_table(url: str, runs: int) -> tuple[list[float], list[float]]:
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from .app import create_application
+    from .bookings_view import BookingsView
+    from .session import Session
+    create_application()
+    db.connect(url)
+    owner = User(username="bench", role="owner", active=True)
+    business = services.list_businesses()[0]
+    first, changes = [], []
+    prefixes = ["an", "mar", "li", "jo", "sa", "be", "ch", "da", "el", "ha"]
+    for i in range(runs):
+        session = Session(owner, business)
+        started = time.perf_counter()
+        view = BookingsView(session, QUndoStack())
+        view.resize(1100, 700)
+        view.show()
+        QApplication.processEvents()
+        if view.model.rowCount() == 0 or view.model.data(view.model.index(0, 2)) is None:
+            raise RuntimeError("the first page did not load")
+        first.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        view.set_search_text(prefixes[i % len(prefixes)])
+        QApplication.processEvents()
+        view.model.data(view.model.index(0, 2))
+        changes.append(time.perf_counter() - started)
+        _dispose(view)
+    db.close()
+    return first, changes
+
+
+def _dispose(widget) -> None:
+    """Delete a widget now, not at interpreter exit (where PySide6 may crash)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    widget.close()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _demo_url(folder: str) -> str:
+    url = f"sqlite:///{Path(folder) / 'demo.db'}"
+    db.connect(url)
+    demo.build_demo()
+    db.close()
+    return url
+
+
+def _table_url(say) -> str:
+    url = data_bench._default_url()
+    handle, _seconds = data_bench._prepare(url, data_bench.Plan.for_scale(1.0), True, True, say)
+    db.close(handle)
+    return url
+
+
+def run(args) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    repeat = max(3, int(args.repeat))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="booking-bench-ui-") as folder:
+        say("Building the demo database ...")
+        url = _demo_url(folder)
+        say("Start-up ...")
+        rows.append(("start", measure_start(url, min(repeat, 10))))
+        say("Walk-in ...")
+        rows.append(("walk-in", measure_walk_in(url, repeat)))
+    if not args.no_table:
+        say("The 500,000-booking database (built once, then reused) ...")
+        first, changes = measure_table(_table_url(say), min(repeat, 20))
+        rows += [("table first page", first), ("filter change", changes)]
+    print(f"{'measurement':<18} {'median ms':>10} {'p95 ms':>8} {'budget ms':>10}")
+    for name, samples in rows:
+        median, p95 = _stats(samples)
+        flag = "" if median <= BUDGETS_MS[name] else "  OVER BUDGET"
+        print(f"{name:<18} {median:>10.1f} {p95:>8.1f} {BUDGETS_MS[name]:>10}{flag}")
+    return 0

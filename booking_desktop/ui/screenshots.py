@@ -1,0 +1,93 @@
+"""`python main.py screenshot DIR`: the main views and dialogs rendered
+offscreen to PNG, on the demo data unless a database is given, so every
+change can be looked at and the README shows real pictures."""
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from .. import db, services
+from ..services import demo, desk
+from .app import choose_business, create_application, open_main_window
+from .dialogs import CancelReasonDialog, GenerateSlotsDialog
+from .first_run import FirstRunDialog
+from .settings import Settings
+from .signin import SignInDialog
+
+SIZE = (1280, 800)
+
+
+def _save(widget: QWidget, folder: Path, name: str) -> Path:
+    widget.show()
+    QApplication.processEvents()
+    path = folder / f"{name}.png"
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def _busiest_day(business):
+    """Today if it has bookings, else the next day that does (a useful picture)."""
+    rows = desk.list_bookings(desk.BookingFilter(business_id=business.id,
+                                                 statuses=("confirmed", "pending")), limit=1)
+    return rows[0].start.astimezone(__import__("zoneinfo").ZoneInfo(business.timezone)).date() \
+        if rows else None
+
+
+def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
+    """Render the views to `folder`; returns the files written."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    app = create_application()
+    scratch = None
+    if db_url is None:
+        scratch = tempfile.TemporaryDirectory(prefix="booking-screens-")
+        db_url = f"sqlite:///{Path(scratch.name) / 'demo.db'}"
+        db.connect(db_url)
+        demo.build_demo()
+    else:
+        db.connect(db_url)
+    try:
+        settings = Settings(QSettings(str(folder / ".screens.ini"), QSettings.Format.IniFormat))
+        users = services.list_users()
+        owner = next((u for u in users if u.role == "owner" and u.active), None)
+        if owner is None:
+            raise services.users.InvalidInput("The database has no active owner account.")
+        business = choose_business(settings)
+        written = []
+        window = open_main_window(db_url, owner, business, settings)
+        window.resize(*SIZE)
+        window.session.stop_watching()
+        if business is not None:
+            window.front_desk.start_walk_in()
+            window.front_desk.walk_in.name.setText("Maria Gonzalez")
+        written.append(_save(window, folder, "front-desk"))
+        window.show_view(1)
+        written.append(_save(window, folder, "bookings"))
+        window.show_view(0)
+        if business is not None:
+            day = _busiest_day(business)
+            if day is not None:
+                window.front_desk.set_day(day)
+                written.append(_save(window, folder, "front-desk-day"))
+        window.close()
+        (folder / ".screens.ini").unlink(missing_ok=True)
+
+        dialogs = [("sign-in", SignInDialog("staff")),
+                   ("first-run", FirstRunDialog(with_owner=True)),
+                   ("cancel-reason", CancelReasonDialog("Cancel K7M-4QX for Anna Schmidt?"))]
+        if business is not None:
+            dialogs.append(("generate-slots", GenerateSlotsDialog(window.session,
+                                                                  window.front_desk.day)))
+        for name, dialog in dialogs:
+            written.append(_save(dialog, folder, name))
+            dialog.close()
+        app.processEvents()
+        return written
+    finally:
+        db.close()
+        if scratch is not None:
+            scratch.cleanup()
