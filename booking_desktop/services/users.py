@@ -12,6 +12,7 @@ import os
 
 from peewee import IntegrityError
 
+from ..db import is_postgres
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..models import USER_ROLES, User
 from . import validation as v
@@ -126,6 +127,17 @@ def get_user(username) -> User:
     return user
 
 
+def _other_active_owners(user: User) -> list[int]:
+    """Ids of the active owners besides `user`. On PostgreSQL every active
+    owner row is locked (in id order) first, so two desks cannot each disable
+    the other owner at once; SQLite's BEGIN IMMEDIATE already serialises."""
+    owners = (User.select(User.id).where((User.role == "owner") & (User.active == True))  # noqa: E712
+              .order_by(User.id))
+    if is_postgres():
+        owners = owners.for_update()
+    return [o.id for o in owners if o.id != user.id]
+
+
 def set_user_active(username, active: bool, by: User | None = None) -> User:
     """Disable (or re-enable) an account; the last active owner stays. Owner only."""
     require_owner(by, "manage user accounts")
@@ -134,9 +146,7 @@ def set_user_active(username, active: bool, by: User | None = None) -> User:
         user = User.get_or_none(User.username == username)
         if user is None:
             raise NotFound(f"No user called {username!r}.")
-        if not active and user.role == "owner" and User.select().where(
-                (User.role == "owner") & (User.active == True) & (User.id != user.id)  # noqa: E712
-        ).count() == 0:
+        if not active and user.role == "owner" and not _other_active_owners(user):
             raise InvalidInput("This is the last active owner account; add another owner first.",
                                field="username")
         User.update(active=bool(active)).where(User.id == user.id).execute()
