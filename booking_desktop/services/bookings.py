@@ -138,6 +138,10 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
 
     def work(ref: str) -> Booking:
         if given_reference is not None:
+            # An earlier attempt with this reference may still be running: wait
+            # for it (PostgreSQL) before looking, or we would see neither its
+            # booking nor the place it took.
+            _lock_slots(slot_id)
             existing = Booking.get_or_none(Booking.reference == ref)
             if existing is not None:
                 return existing
