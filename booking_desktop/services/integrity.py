@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from peewee import SQL, fn
 
+from ..db import is_postgres
 from ..models import ACTIVE_STATUSES, Booking, TimeSlot, User
 from ._tx import audit, current_time, require_owner, run_read, run_write
 
@@ -67,6 +68,20 @@ def check_integrity() -> list[Problem]:
     return run_read(run)
 
 
+def _locked_counts(slot_id: int) -> tuple[int, int, int]:
+    """The slot's counter, capacity and active bookings, read with the slot
+    row locked on PostgreSQL: every booking, cancellation or move changes the
+    counter under this lock, so none is in flight while we count."""
+    query = (TimeSlot.select(TimeSlot.current_bookings, TimeSlot.max_capacity)
+             .where(TimeSlot.id == slot_id))
+    if is_postgres():
+        query = query.for_update()
+    counter, capacity = query.tuples().get()
+    active = Booking.select().where((Booking.time_slot == slot_id)
+                                    & Booking.status.in_(ACTIVE_STATUSES)).count()
+    return counter, capacity, active
+
+
 def repair_counters(by: User | None = None) -> list[dict]:
     """Set each slot's `current_bookings` to its number of active bookings,
     recording every change in the audit log. An over-booked slot cannot be
@@ -77,7 +92,8 @@ def repair_counters(by: User | None = None) -> list[dict]:
     def work():
         moment = current_time()
         changes = []
-        for slot_id, counter, capacity, active in _slot_counts(True):
+        for slot_id, *_ in list(_slot_counts(True)):
+            counter, capacity, active = _locked_counts(slot_id)
             if active == counter or active > capacity:
                 continue
             TimeSlot.update(current_bookings=active).where(TimeSlot.id == slot_id).execute()
