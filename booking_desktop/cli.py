@@ -293,6 +293,24 @@ def cmd_bench(args) -> int:
 BENCH_HELP = "time the services on a large synthetic database"
 
 
+def cmd_screenshot(args) -> int:
+    """Render the views to PNG files (offscreen); on the demo data without --db."""
+    try:
+        from .ui.screenshots import render
+    except ImportError as exc:
+        raise InvalidInput(f"The window cannot be drawn on this computer ({exc}).") from None
+    written = render(args.directory, getattr(args, "db", None))
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_bench_ui(args) -> int:
+    """The front desk's timings: start-up, walk-in, the bookings table."""
+    from .ui import bench as ui_bench
+    return ui_bench.run(args)
+
+
 # --- the parser ---------------------------------------------------------------------
 
 def _common_options(suppress: bool) -> argparse.ArgumentParser:
@@ -387,6 +405,15 @@ def build_parser() -> CommandLineParser:
 
     # Its options belong to booking_desktop.bench, read when the command runs.
     command("bench", cmd_bench, BENCH_HELP, add_help=False)
+
+    shots = command("screenshot", cmd_screenshot, "render the main views and dialogs to PNG "
+                    "files (on demo data unless --db is given)")
+    shots.add_argument("directory", metavar="DIR", help="folder for the PNG files")
+
+    bench_ui = command("bench-ui", cmd_bench_ui, "time the front desk: start-up, walk-in, "
+                       "the bookings table with 500,000 bookings")
+    from .ui import bench as ui_bench  # no Qt at import: the options only
+    ui_bench.add_arguments(bench_ui)
     return parser
 
 
