@@ -1,0 +1,93 @@
+"""Sign-in and the first-run setup, driven through their widgets."""
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from booking_desktop import services
+from booking_desktop.models import AuditEvent, Business, BusinessHours, TimeSlot, User
+from booking_desktop.ui.day_sheet import write_day_sheet_pdf
+from booking_desktop.ui.first_run import FirstRunDialog
+from booking_desktop.ui.signin import SignInDialog
+
+
+def test_sign_in_with_the_right_password(qtbot, gui_db, desk_staff):
+    dialog = SignInDialog("sam")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, "staff-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == SignInDialog.DialogCode.Accepted
+    assert dialog.user.id == desk_staff.id
+
+
+def test_wrong_password_is_refused_inline(qtbot, gui_db, desk_staff):
+    dialog = SignInDialog("sam")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, "guess")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.user is None
+    assert dialog.error.isVisible()
+    assert dialog.error.text() == "Wrong username or password."
+
+
+def test_disabled_account_cannot_sign_in(qtbot, gui_db, desk_owner, desk_staff):
+    services.set_user_active("sam", False, by=desk_owner)
+    dialog = SignInDialog("sam")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, "staff-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.user is None
+    assert "disabled" in dialog.error.text()
+
+
+def test_first_run_sets_up_a_working_front_desk(qtbot, gui_db):
+    dialog = FirstRunDialog(with_owner=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Salon Anna")
+    dialog.timezone.setCurrentText("Europe/Vienna")
+    dialog.template.setCurrentIndex(dialog.template.findData("everyday_10to6"))
+    dialog.capacity.setValue(3)
+    qtbot.keyClicks(dialog.password, "secret-pass")
+    qtbot.keyClicks(dialog.repeat, "secret-pass")
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted
+    business = Business.get(Business.name == "Salon Anna")
+    assert business.timezone == "Europe/Vienna"
+    assert BusinessHours.select().where(BusinessHours.business == business).count() == 7
+    slots = TimeSlot.select().where(TimeSlot.business == business)
+    assert slots.count() > 0 and {s.max_capacity for s in slots} == {3}
+    days = {s.start.date() for s in slots}
+    assert (max(days) - date.today()).days >= 26
+    owner = User.get(User.username == "owner")
+    assert owner.role == "owner" and dialog.owner.id == owner.id
+    assert AuditEvent.select().where(AuditEvent.action == "slots.generate").count() == 1
+
+
+def test_first_run_refuses_mismatched_passwords_and_creates_nothing(qtbot, gui_db):
+    dialog = FirstRunDialog(with_owner=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Salon Anna")
+    qtbot.keyClicks(dialog.password, "secret-pass")
+    qtbot.keyClicks(dialog.repeat, "secret-pasz")
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    assert dialog.error.text() == "The two passwords differ."
+    assert Business.select().count() == 0 and User.select().count() == 0
+
+
+def test_day_sheet_pdf(tmp_path, make_window, desk_staff, shop):
+    slot = services.next_free_slot(shop)
+    services.create_booking(slot, "Printed Paula", customer_phone="030 1234")
+    window = make_window(desk_staff, shop)
+    path = tmp_path / "sheet.pdf"
+    write_day_sheet_pdf(window.session, slot.start.date(), str(path))
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(data) > 1000
+    from booking_desktop.ui.day_sheet import day_sheet_html
+    html = day_sheet_html(window.session, slot.start.date())
+    assert "Printed Paula" in html and "030 1234" in html
