@@ -98,3 +98,21 @@ def test_keep_reuses_and_foreign_data_is_refused(tmp_path, capsys):
         assert TimeSlot.select().count() == 0
     finally:
         db.close(handle)
+
+
+def test_small_run_on_postgresql(pg_schema_url, capsys):
+    assert bench.run(_args("--db", pg_schema_url, "--scale", "0.01", "--repeat", "3")) == 0
+    printed = capsys.readouterr().out
+    assert "PostgreSQL" in printed
+    for _key, label, _kind in bench.OPERATIONS:
+        assert label in printed
+    assert "answers differ" not in printed
+    handle = db.connect(pg_schema_url)
+    try:
+        assert TimeSlot.select().count() == bench.Plan.for_scale(0.01).slots
+        assert services.check_integrity() == []
+        # The sequences were moved past the copied ids: the services can insert.
+        business = Business.select().first()
+        assert services.create_business("After the bench", "Europe/Berlin").id > business.id
+    finally:
+        db.close(handle)
