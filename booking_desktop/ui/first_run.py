@@ -2,7 +2,8 @@
 slots and the owner account, so a new user reaches a working front desk
 without the command line."""
 import os
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -130,7 +131,7 @@ class FirstRunDialog(QDialog):
                                                 by=self.owner)
             services.create_recurring_business_hours(business, self.template.currentData(),
                                                      by=self.owner)
-            first = date.today()
+            first = datetime.now(ZoneInfo(business.timezone)).date()
             services.generate_time_slots(
                 business, first, first + timedelta(weeks=WEEKS_OF_SLOTS) - timedelta(days=1),
                 slot_duration_minutes=self.duration.value(), max_capacity=self.capacity.value(),

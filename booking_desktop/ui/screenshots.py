@@ -3,6 +3,8 @@ offscreen to PNG, on the demo data unless a database is given, so every
 change can be looked at and the README shows real pictures."""
 import os
 import tempfile
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -28,12 +30,14 @@ def _save(widget: QWidget, folder: Path, name: str) -> Path:
     return path
 
 
-def _busiest_day(business):
+def _next_busy_day(business):
     """Today if it has bookings, else the next day that does (a useful picture)."""
-    rows = desk.list_bookings(desk.BookingFilter(business_id=business.id,
-                                                 statuses=("confirmed", "pending")), limit=1)
-    return rows[0].start.astimezone(__import__("zoneinfo").ZoneInfo(business.timezone)).date() \
-        if rows else None
+    tz = ZoneInfo(business.timezone)
+    today = datetime.now(tz).date()
+    rows = desk.list_bookings(desk.BookingFilter(
+        business_id=business.id, date_from=today, date_to=today + timedelta(days=14),
+        statuses=("confirmed", "pending")), limit=1)
+    return rows[0].start.astimezone(tz).date() if rows else None
 
 
 def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
@@ -69,7 +73,7 @@ def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
         written.append(_save(window, folder, "bookings"))
         window.show_view(0)
         if business is not None:
-            day = _busiest_day(business)
+            day = _next_busy_day(business)
             if day is not None:
                 window.front_desk.set_day(day)
                 written.append(_save(window, folder, "front-desk-day"))
