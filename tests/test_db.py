@@ -1,0 +1,240 @@
+"""Opening the database: SQLite pragmas and IMMEDIATE transactions,
+migrating up, down and up again on both backends, refusing bad addresses,
+and the constraints that hold even for writes that bypass the services."""
+import sqlite3
+from datetime import date, datetime, timezone
+
+import peewee
+import pytest
+
+from booking_desktop import db, models, services
+from booking_desktop.errors import InvalidInput
+from booking_desktop.models import Booking, TimeSlot
+from tests.helpers import sql
+
+TABLES = {"user", "business", "business_hours", "hours_exception", "time_slot", "booking",
+          "audit_event"}
+INDEXES_0001 = {"booking_one_active_per_email", "booking_one_active_per_phone"}
+INDEXES_0003 = {"booking_name_key", "booking_surname_key", "booking_email_key",
+                "booking_phone_key", "booking_active_slot", "time_slot_start"}
+MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search"]
+NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
+
+
+def tables() -> set[str]:
+    return set(models.database.get_tables())
+
+
+def indexes() -> set[str]:
+    if db.is_postgres():
+        rows = sql("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+    else:
+        rows = sql("SELECT name FROM sqlite_master WHERE type = 'index'")
+    return {name for (name,) in rows.fetchall()}
+
+
+def triggers() -> set[str]:
+    if db.is_postgres():
+        rows = sql("SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                   "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE NOT t.tgisinternal AND n.nspname = current_schema()")
+    else:
+        rows = sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    return {name for (name,) in rows.fetchall()}
+
+
+def applied() -> list[str]:
+    return [m.name for m in db.migration_runner().status() if m.applied]
+
+
+def expected_triggers() -> set[str]:
+    if db.is_postgres():
+        return {"audit_event_append_only"}
+    return {"audit_event_no_update", "audit_event_no_delete"}
+
+
+# --- SQLite connection settings ----------------------------------------------
+
+def pragma(name: str):
+    return models.database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+
+def test_sqlite_pragmas(sqlite_url):
+    handle = db.connect(sqlite_url)
+    try:
+        assert pragma("journal_mode") == "wal"
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") >= 5000
+        assert pragma("synchronous") == 2  # FULL
+    finally:
+        db.close(handle)
+
+
+def test_sqlite_transactions_begin_immediate(sqlite_url, tmp_path):
+    handle = db.connect(sqlite_url)
+    statements = []
+    try:
+        handle.connection().set_trace_callback(statements.append)
+        with models.database.atomic():
+            # No statement yet, and already the write lock is ours: another
+            # connection cannot begin writing.
+            other = sqlite3.connect(str(tmp_path / "booking.db"), timeout=0)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+        assert statements[:1] == ["BEGIN IMMEDIATE"]
+
+        # And a service write goes through the same kind of transaction.
+        statements.clear()
+        services.create_business("Somewhere", "Europe/Berlin")
+        assert "BEGIN IMMEDIATE" in statements
+        assert not [s for s in statements if s.strip().upper() in ("BEGIN", "BEGIN DEFERRED")]
+    finally:
+        db.close(handle)
+
+
+# --- migrations ---------------------------------------------------------------
+
+def test_migrate_up_down_to_the_first_and_up_again(db_url):
+    handle = db.connect(db_url)
+    try:
+        assert applied() == MIGRATIONS
+        assert TABLES <= tables()
+        assert INDEXES_0001 | INDEXES_0003 <= indexes()
+        assert triggers() == expected_triggers()
+
+        direction, names = db.migrate_to("0001_initial")
+        assert (direction, names) == ("down", ["0003_booking_search", "0002_audit_append_only"])
+        assert applied() == ["0001_initial"]
+        assert TABLES <= tables()
+        assert INDEXES_0001 <= indexes()
+        assert not INDEXES_0003 & indexes()
+        assert triggers() == set()
+
+        assert db.migrate_to(None) == ("up", ["0002_audit_append_only", "0003_booking_search"])
+        assert applied() == MIGRATIONS
+        assert INDEXES_0001 | INDEXES_0003 <= indexes()
+        assert triggers() == expected_triggers()
+
+        # The schema works after the round trip.
+        shop = services.create_business("After", "Europe/Berlin")
+        services.create_recurring_business_hours(shop)
+        services.generate_time_slots(shop, date(2030, 3, 4), date(2030, 3, 4), now=NOW)
+        slot = services.available_slots(shop, date(2030, 3, 4), now=NOW)[0]
+        services.create_booking(slot, "Ana", now=NOW)
+        assert services.check_integrity() == []
+        with pytest.raises(peewee.DatabaseError, match="append-only"):
+            sql("DELETE FROM audit_event")
+    finally:
+        db.close(handle)
+
+
+def test_migrate_to_zero_and_back(db_url):
+    handle = db.connect(db_url)
+    try:
+        direction, names = db.migrate_to("zero")
+        assert direction == "down" and names == list(reversed(MIGRATIONS))
+        assert not TABLES & tables()
+        assert applied() == []
+        assert db.migrate_to("0002_audit_append_only") == (
+            "up", ["0001_initial", "0002_audit_append_only"])
+        assert TABLES <= tables() and triggers() == expected_triggers()
+        assert not INDEXES_0003 & indexes()
+        with pytest.raises(InvalidInput, match="No migration named"):
+            db.migrate_to("0099_nothing")
+    finally:
+        db.close(handle)
+
+
+def test_connect_twice_migrates_once(db_url):
+    handle = db.connect(db_url)
+    db.close(handle)
+    handle = db.connect(db_url)
+    try:
+        assert applied() == MIGRATIONS
+    finally:
+        db.close(handle)
+
+
+# --- addresses ------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, words", [
+    ("", "is not valid"),
+    ("booking.db", "is not valid"),
+    (None, "is not valid"),
+    ("sqlite://", "needs a file"),
+    ("sqlite:///", "needs a file"),
+    ("mysql://localhost/booking", "Unknown database type 'mysql'"),
+    ("postgresql://localhost", "needs a database name"),
+    ("postgresql://localhost/", "needs a database name"),
+], ids=["empty", "bare-path", "none", "sqlite-no-slash", "sqlite-no-file", "mysql",
+        "pg-no-db", "pg-slash-only"])
+def test_invalid_address_is_refused(url, words):
+    with pytest.raises(InvalidInput, match=words):
+        db.connect(url)
+
+
+def test_sqlite_address_creates_missing_folders(tmp_path):
+    path = tmp_path / "a" / "b" / "booking.db"
+    handle = db.connect(f"sqlite:///{path}")
+    try:
+        assert path.exists()
+        assert TABLES <= tables()
+    finally:
+        db.close(handle)
+
+
+# --- constraints, bypassing the services ------------------------------------
+
+@pytest.fixture
+def slot(database, business, now):
+    services.generate_time_slots(business, date(2030, 3, 4), date(2030, 3, 4), max_capacity=2,
+                                 now=now)
+    return services.available_slots(business, date(2030, 3, 4), now=now)[0]
+
+
+def test_check_constraint_refuses_more_bookings_than_capacity(slot):
+    with pytest.raises(peewee.IntegrityError):
+        sql("UPDATE time_slot SET current_bookings = 3 WHERE id = ?", slot.id)
+    with pytest.raises(peewee.IntegrityError):
+        sql("UPDATE time_slot SET current_bookings = -1 WHERE id = ?", slot.id)
+    with pytest.raises(peewee.IntegrityError):
+        sql("UPDATE time_slot SET max_capacity = 0 WHERE id = ?", slot.id)
+    assert TimeSlot.get_by_id(slot.id).current_bookings == 0
+    sql("UPDATE time_slot SET current_bookings = 2 WHERE id = ?", slot.id)
+    assert TimeSlot.get_by_id(slot.id).current_bookings == 2
+
+
+def raw_booking(slot_id, reference, email_key=None, phone_key=None, status="confirmed"):
+    Booking.insert(reference=reference, time_slot=slot_id, customer_name="Raw",
+                   name_key="raw", surname_key="raw", email_key=email_key, phone_key=phone_key,
+                   status=status, created_at=NOW, updated_at=NOW).execute()
+
+
+def test_partial_unique_index_refuses_a_second_active_booking_for_one_customer(slot):
+    raw_booking(slot.id, "AAA-001", email_key="ana@example.com")
+    with pytest.raises(peewee.IntegrityError):
+        raw_booking(slot.id, "AAA-002", email_key="ana@example.com")
+    raw_booking(slot.id, "PPP-001", phone_key="49301234567")
+    with pytest.raises(peewee.IntegrityError):
+        raw_booking(slot.id, "PPP-002", phone_key="49301234567", status="pending")
+    # Inactive bookings do not count, and neither do other slots.
+    raw_booking(slot.id, "AAA-003", email_key="ana@example.com", status="cancelled")
+    raw_booking(slot.id, "AAA-004", email_key="ana@example.com", status="completed")
+    other = services.slots_between(slot.business, date(2030, 3, 4))[1]
+    raw_booking(other.id, "AAA-005", email_key="ana@example.com")
+    assert sorted(r for (r,) in Booking.select(Booking.reference).tuples()) == [
+        "AAA-001", "AAA-003", "AAA-004", "AAA-005", "PPP-001"]
+
+
+def test_schema_refuses_unknown_status_and_empty_name(slot):
+    with pytest.raises(peewee.IntegrityError):
+        raw_booking(slot.id, "BAD-001", status="archived")
+    with pytest.raises(peewee.IntegrityError):
+        Booking.insert(reference="BAD-002", time_slot=slot.id, customer_name="", name_key="",
+                       surname_key="", created_at=NOW, updated_at=NOW).execute()
+    with pytest.raises(peewee.IntegrityError):
+        raw_booking(987654, "BAD-003")  # no such slot: foreign key
+    assert Booking.select().count() == 0
