@@ -1,0 +1,134 @@
+"""check_integrity on sound and on deliberately broken data (broken with raw
+SQL, as a crash, a bug or a hand edit would), and repair_counters. Both
+backends."""
+import pytest
+
+from booking_desktop import services
+from booking_desktop.models import Booking, TimeSlot
+from tests.helpers import audit_events, day_slots, details, snapshot, sql
+
+
+@pytest.fixture
+def booked(database, business, owner, now):
+    """Slots of capacity 2: [0] full, [1] half full, [2] booked then cancelled."""
+    slots = day_slots(business, now=now, capacity=2)
+    services.create_booking(slots[0], "Ana", "ana@example.com", now=now)
+    services.create_booking(slots[0], "Ben", customer_phone="+49 30 111", now=now)
+    services.create_booking(slots[1], "Cem", now=now)
+    services.cancel_booking(services.create_booking(slots[2], "Dee", now=now), now=now)
+    return slots
+
+
+def counters(slots) -> list[int]:
+    return [TimeSlot.get_by_id(s.id).current_bookings for s in slots[:4]]
+
+
+def add_active_booking_raw(slot_id: int, reference: str) -> None:
+    """A second copy of one of the slot's bookings, inserted without the
+    services (so the counter is not touched), with no email or phone."""
+    sql("INSERT INTO booking (reference, time_slot_id, customer_name, customer_email, "
+        "customer_phone, name_key, surname_key, email_key, phone_key, status, source, notes, "
+        "created_at, updated_at, cancel_reason) "
+        "SELECT ?, time_slot_id, 'Extra Guest', NULL, NULL, 'extra guest', 'guest extra', "
+        "NULL, NULL, 'confirmed', 'walk_in', '', created_at, updated_at, '' "
+        "FROM booking WHERE time_slot_id = ? ORDER BY id LIMIT 1", reference, slot_id)
+
+
+def test_sound_data_has_no_problems(booked):
+    assert counters(booked) == [2, 1, 0, 0]
+    assert services.check_integrity() == []
+
+
+def test_counter_mismatch_is_reported(booked):
+    sql("UPDATE time_slot SET current_bookings = 0 WHERE id = ?", booked[0].id)
+    sql("UPDATE time_slot SET current_bookings = 2 WHERE id = ?", booked[2].id)
+    problems = services.check_integrity()
+    assert [(p.kind, p.slot_id) for p in problems] == [
+        ("counter_mismatch", booked[0].id), ("counter_mismatch", booked[2].id)]
+    assert "counts 0 bookings but holds 2 active" in problems[0].message
+    assert "counts 2 bookings but holds 0 active" in str(problems[1])
+
+
+def test_overbooked_slot_is_reported(booked):
+    add_active_booking_raw(booked[0].id, "XTR-001")
+    assert Booking.select().where(Booking.time_slot == booked[0].id,
+                                  Booking.status == "confirmed").count() == 3
+    problems = services.check_integrity()
+    assert [(p.kind, p.slot_id) for p in problems] == [
+        ("overbooked", booked[0].id), ("counter_mismatch", booked[0].id)]
+    assert "over-booked: 3 active bookings, counter 2, capacity 2" in problems[0].message
+
+
+def test_repair_counters_fixes_mismatches_and_audits_each(booked, owner):
+    sql("UPDATE time_slot SET current_bookings = 0 WHERE id = ?", booked[0].id)
+    sql("UPDATE time_slot SET current_bookings = 2 WHERE id = ?", booked[1].id)
+    sql("UPDATE time_slot SET current_bookings = 1 WHERE id = ?", booked[2].id)
+    changes = services.repair_counters(by=owner)
+    assert changes == [
+        {"slot_id": booked[0].id, "was": 0, "now": 2},
+        {"slot_id": booked[1].id, "was": 2, "now": 1},
+        {"slot_id": booked[2].id, "was": 1, "now": 0},
+    ]
+    assert counters(booked) == [2, 1, 0, 0]
+    assert services.check_integrity() == []
+    events = audit_events("slot.repair_counter")
+    assert [(e.entity_id, e.user_id, details(e)) for e in events] == [
+        (c["slot_id"], owner.id, {"was": c["was"], "now": c["now"]}) for c in changes]
+
+    # Nothing left to repair: nothing changes, nothing is recorded.
+    before = snapshot()
+    assert services.repair_counters(by=owner) == []
+    assert snapshot() == before
+
+
+def test_repair_leaves_an_overbooked_slot_for_a_person_to_resolve(booked, owner):
+    add_active_booking_raw(booked[0].id, "XTR-002")
+    sql("UPDATE time_slot SET current_bookings = 0 WHERE id = ?", booked[1].id)
+    changes = services.repair_counters(by=owner)
+    assert changes == [{"slot_id": booked[1].id, "was": 0, "now": 1}]
+    assert counters(booked) == [2, 1, 0, 0]
+    assert [p.kind for p in services.check_integrity()] == ["overbooked", "counter_mismatch"]
+
+
+def test_repair_counts_bookings_made_while_it_runs(booked, owner, now, monkeypatch):
+    """A desk books into a slot after repair_counters has looked for drifted
+    counters but before it writes: the repaired counter must include it."""
+    import threading
+
+    from booking_desktop import models
+    from booking_desktop.services import integrity
+
+    target = booked[1]  # one active booking, capacity 2
+    sql("UPDATE time_slot SET current_bookings = 0 WHERE id = ?", target.id)
+    real_slot_counts = integrity._slot_counts
+    booked_meanwhile, desks = [], []
+
+    def book_elsewhere():
+        try:
+            booked_meanwhile.append(services.create_booking(target, "Meanwhile", now=now))
+        finally:
+            models.database.close()
+
+    def slot_counts_then_a_booking(where_mismatch):
+        rows = list(real_slot_counts(where_mismatch))
+        desk = threading.Thread(target=book_elsewhere)
+        desks.append(desk)
+        desk.start()
+        desk.join(timeout=0.5)  # SQLite: the other desk waits for our write lock
+        return rows
+
+    monkeypatch.setattr(integrity, "_slot_counts", slot_counts_then_a_booking)
+    services.repair_counters(by=owner)
+    monkeypatch.undo()
+    for desk in desks:
+        desk.join(timeout=30)
+
+    assert len(booked_meanwhile) == 1
+    assert active_count(target) == 2
+    assert TimeSlot.get_by_id(target.id).current_bookings == 2
+    assert services.check_integrity() == []
+
+
+def active_count(slot) -> int:
+    return Booking.select().where((Booking.time_slot == slot.id)
+                                  & Booking.status.in_(("pending", "confirmed"))).count()
