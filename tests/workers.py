@@ -1,0 +1,62 @@
+"""Worker processes for the concurrency tests. Each opens the database itself
+with booking_desktop.db.connect(url), as a second desk would.
+
+* `race_worker` runs in a multiprocessing 'spawn' child: waits at a shared
+  barrier, then books one place in each given slot (optionally all as one
+  customer, or all with one reference) and reports every outcome through a
+  queue.
+* `python -m tests.workers storm URL NOW SLOT_ID...` books in a loop forever,
+  printing each reference (flushed) once create_booking has returned, so the
+  parent can SIGKILL it part-way through and check what was committed.
+"""
+import sys
+import traceback
+from datetime import datetime
+
+
+def race_worker(url: str, worker_no: int, slot_ids: list[int], now_iso: str, barrier, results,
+                same_email: str | None = None, reference: str | None = None) -> None:
+    outcomes = []
+    try:
+        from booking_desktop import db, services
+        from booking_desktop.errors import BookingError
+
+        db.connect(url)
+        now = datetime.fromisoformat(now_iso)
+        barrier.wait(timeout=120)
+        for slot_id in slot_ids:
+            email = same_email or f"worker{worker_no}.slot{slot_id}@example.com"
+            try:
+                booking = services.create_booking(slot_id, f"Worker {worker_no}", email,
+                                                  source="online", reference=reference, now=now)
+                outcomes.append((slot_id, "ok", booking.reference))
+            except BookingError as exc:
+                outcomes.append((slot_id, type(exc).__name__, str(exc)))
+            except Exception:  # reported, and the test fails on it
+                outcomes.append((slot_id, "crash", traceback.format_exc()))
+        db.close()
+    except Exception:
+        outcomes.append((None, "crash", traceback.format_exc()))
+    results.put((worker_no, outcomes))
+
+
+def storm(url: str, now_iso: str, slot_ids: list[int]) -> None:
+    from booking_desktop import db, services
+
+    db.connect(url)
+    now = datetime.fromisoformat(now_iso)
+    print("ready", flush=True)
+    n = 0
+    while True:
+        slot_id = slot_ids[n % len(slot_ids)]
+        booking = services.create_booking(slot_id, f"Storm Customer {n}",
+                                          f"storm{n}@example.com", now=now)
+        print(booking.reference, flush=True)
+        n += 1
+
+
+if __name__ == "__main__":
+    command, url, now_iso, *ids = sys.argv[1:]
+    if command != "storm":
+        sys.exit(f"unknown command {command!r}")
+    storm(url, now_iso, [int(i) for i in ids])
