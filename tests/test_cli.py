@@ -242,7 +242,8 @@ def test_generate_slots_then_check_and_repair(run, opened, sqlite_url, salon):
     db.close()
     code, out, _ = run("check", "--db", sqlite_url)
     assert code == 1
-    assert out.splitlines() == [f"Slot {slots[3].id} counts 1 bookings but holds 0 active ones."]
+    assert out.splitlines() == [
+        f"Slot {slots[3].id}'s counter says 1 but it holds 0 active bookings."]
 
     code, out, _ = run("check", "--repair", "--db", sqlite_url)
     assert code == 0 and f"Repaired slot {slots[3].id}: counter 1 -> 0." in out

@@ -139,19 +139,28 @@ def current_time(now: datetime | None = None) -> datetime:
     return utcnow()
 
 
+def _current_account(by: User) -> User:
+    """The account as the database has it now: a desk may hold a User object
+    from before another desk disabled it or changed its role."""
+    fresh = run_read(lambda: User.get_or_none(User.id == by.id)) if by.id is not None else None
+    if fresh is None:
+        raise PermissionDenied(f"The account {by.username!r} no longer exists.")
+    if not fresh.active:
+        raise PermissionDenied(f"The account {fresh.username!r} is disabled.")
+    return fresh
+
+
 def require_owner(by: User | None, action: str = "do this") -> None:
     """None is the system or the command line; a user must be an active owner."""
     if by is None:
         return
-    if not by.active:
-        raise PermissionDenied(f"The account {by.username!r} is disabled.")
-    if by.role != "owner":
+    if _current_account(by).role != "owner":
         raise PermissionDenied(f"Only an owner can {action}.")
 
 
 def require_active(by: User | None) -> None:
-    if by is not None and not by.active:
-        raise PermissionDenied(f"The account {by.username!r} is disabled.")
+    if by is not None:
+        _current_account(by)
 
 
 def audit(by: User | None, action: str, entity: str, entity_id: int | None,

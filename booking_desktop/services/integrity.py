@@ -53,7 +53,8 @@ def check_integrity() -> list[Problem]:
             if counter != active:
                 problems.append(Problem(
                     "counter_mismatch", slot_id,
-                    f"Slot {slot_id} counts {counter} bookings but holds {active} active ones."))
+                    f"Slot {slot_id}'s counter says {counter} but it holds {active} active "
+                    f"booking{'' if active == 1 else 's'}."))
         for key in (Booking.email_key, Booking.phone_key):
             twice = (Booking.select(Booking.time_slot, key, fn.COUNT(Booking.id))
                      .where(Booking.status.in_(ACTIVE_STATUSES) & key.is_null(False))

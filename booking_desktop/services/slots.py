@@ -3,7 +3,9 @@
 Slots are laid out in the business's local time and stored in UTC, so a
 09:00 opening is 09:00 local on both sides of a daylight-saving change.
 """
+from bisect import bisect_left
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, rrule
@@ -68,6 +70,21 @@ def _planned_starts(business, start_date, end_date, duration, step, now):
     return planned, past
 
 
+class _Occupied:
+    """The time already covered by a business's slots: a planned slot that
+    overlaps one (same start, or a different length generated earlier) is
+    skipped rather than double-booking the room."""
+
+    def __init__(self, intervals):
+        pairs = sorted(intervals)
+        self.starts = [start for start, _ in pairs]
+        self.max_end = list(accumulate((end for _, end in pairs), max))
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        before = bisect_left(self.starts, end)  # intervals starting before `end`
+        return before > 0 and self.max_end[before - 1] > start
+
+
 def generate_time_slots(business: Business, start_date, end_date, slot_duration_minutes: int = 30,
                         max_capacity: int = 1, buffer_minutes: int = 0, by: User | None = None,
                         now: datetime | None = None) -> dict:
@@ -76,8 +93,8 @@ def generate_time_slots(business: Business, start_date, end_date, slot_duration_
     (booked or not) are left exactly as they are, and none starts in the past
     or runs past closing. Owner only.
 
-    Returns {"created", "skipped" (already there), "past" (not made: already
-    begun), "days"}. Raises InvalidInput, PermissionDenied.
+    Returns {"created", "skipped" (already there, or overlapping a slot that
+    is), "past" (not made: already begun), "days"}. Raises InvalidInput, PermissionDenied.
     """
     require_owner(by, "generate time slots")
     start_date, end_date = v.date_range(start_date, end_date, MAX_GENERATE_DAYS)
@@ -92,17 +109,23 @@ def generate_time_slots(business: Business, start_date, end_date, slot_duration_
         planned, past = _planned_starts(business, start_date, end_date, duration,
                                         duration + buffer, moment)
         lo, hi = day_bounds(business, start_date, end_date)
-        existing = {s for (s,) in TimeSlot.select(TimeSlot.start).where(
-            (TimeSlot.business == business.id) & (TimeSlot.start >= lo) & (TimeSlot.start < hi)
-        ).tuples()}
-        fresh = [s for s in planned if s not in existing]
+        taken = _Occupied(TimeSlot.select(TimeSlot.start, TimeSlot.end).where(
+            (TimeSlot.business == business.id) & (TimeSlot.start < hi + duration)
+            & (TimeSlot.end > lo - duration)).tuples())
+        fresh = [s for s in planned if not taken.overlaps(s, s + duration)]
+        created = 0
         for i in range(0, len(fresh), _INSERT_BATCH):
-            TimeSlot.insert_many(
+            batch = fresh[i:i + _INSERT_BATCH]
+            query = TimeSlot.insert_many(
                 [{"business": business.id, "start": s, "end": s + duration,
                   "max_capacity": capacity, "current_bookings": 0, "is_blocked": False}
-                 for s in fresh[i:i + _INSERT_BATCH]]
-            ).on_conflict_ignore().execute()
-        result = {"created": len(fresh), "skipped": len(planned) - len(fresh), "past": past,
+                 for s in batch]).on_conflict_ignore()
+            if is_postgres():  # another desk may generate at the same moment
+                created += len(list(query.returning(TimeSlot.id).execute()))
+            else:  # BEGIN IMMEDIATE: nobody else writes meanwhile
+                query.execute()
+                created += len(batch)
+        result = {"created": created, "skipped": len(planned) - created, "past": past,
                   "days": (end_date - start_date).days + 1}
         audit(by, "slots.generate", "business", business.id, at=moment,
               start_date=start_date.isoformat(), end_date=end_date.isoformat(),

@@ -172,3 +172,20 @@ def test_audit_events_are_append_only_in_the_database(world, statement):
     # Appending still works.
     services.create_booking(world.slots[1], "Ben", now=world.now)
     assert AuditEvent.select().count() == len(before) + 1
+
+
+def test_a_user_object_held_from_before_a_disable_is_refused(world):
+    """Another desk disabled the account; this desk still holds the old object."""
+    stale = User.get(User.username == "sam")
+    services.set_user_active("sam", False, by=world.owner)
+    before = snapshot()
+    with pytest.raises(PermissionDenied, match="disabled"):
+        services.create_booking(world.slots[0], "Late Desk", by=stale, now=world.now)
+    assert snapshot() == before
+
+
+def test_a_role_taken_away_elsewhere_counts_at_once(world):
+    held = User.get(User.username == "olga")
+    User.update(role="staff").where(User.id == held.id).execute()
+    with pytest.raises(PermissionDenied, match="Only an owner"):
+        services.set_slot_blocked(world.slots[0], True, by=held)

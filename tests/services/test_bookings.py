@@ -424,3 +424,13 @@ def test_a_drawn_reference_that_is_taken_is_drawn_again(database, business, now,
     assert sorted(b.customer_name for b in Booking.select()) == ["Ola", "Pia"]
     assert counter(slot) == 2
     assert len(audit_events("booking.create")) == 2
+
+
+def test_cancel_works_even_when_the_counter_already_drifted_to_zero(database, business, now):
+    slot = day_slots(business, now=now)[0]
+    booking = services.create_booking(slot, "Drift", now=now)
+    TimeSlot.update(current_bookings=0).where(TimeSlot.id == slot.id).execute()
+    cancelled = services.cancel_booking(booking, now=now)
+    assert cancelled.status == "cancelled"
+    assert reload(slot).current_bookings == 0
+    assert services.check_integrity() == []

@@ -45,8 +45,8 @@ def test_counter_mismatch_is_reported(booked):
     problems = services.check_integrity()
     assert [(p.kind, p.slot_id) for p in problems] == [
         ("counter_mismatch", booked[0].id), ("counter_mismatch", booked[2].id)]
-    assert "counts 0 bookings but holds 2 active" in problems[0].message
-    assert "counts 2 bookings but holds 0 active" in str(problems[1])
+    assert "counter says 0 but it holds 2 active bookings" in problems[0].message
+    assert "counter says 2 but it holds 0 active bookings" in str(problems[1])
 
 
 def test_overbooked_slot_is_reported(booked):

@@ -241,3 +241,17 @@ def test_available_slots_leave_out_full_blocked_and_begun_ones(database, busines
     before = snapshot()
     assert services.available_slots(business, MONDAY + timedelta(days=1), now=now) == []
     assert snapshot() == before
+
+
+def test_regenerating_with_another_length_never_overlaps(database, business, now):
+    services.generate_time_slots(business, MONDAY, MONDAY, slot_duration_minutes=30, now=now)
+    booked = services.slots_between(business, MONDAY)[0]
+    services.create_booking(booked, "Kept", now=now)
+    result = services.generate_time_slots(business, MONDAY, MONDAY, slot_duration_minutes=45,
+                                          now=now)
+    assert result["created"] == 0
+    slots = services.slots_between(business, MONDAY)
+    assert len(slots) == 16
+    for first, second in zip(slots, slots[1:]):
+        assert first.end <= second.start
+    assert reload(booked).current_bookings == 1
