@@ -8,7 +8,7 @@ from ._tx import audit, current_time, require_owner, run_read, run_write
 
 
 def create_business(name, timezone, phone=None, email=None, address=None,
-                    by: User | None = None) -> Business:
+                    by: User | None = None, now=None) -> Business:
     """A new business. Owner only; the name must be unique, the time zone an
     IANA name. Raises InvalidInput, PermissionDenied."""
     require_owner(by, "add a business")
@@ -21,10 +21,10 @@ def create_business(name, timezone, phone=None, email=None, address=None,
     def work():
         if Business.select().where(Business.name == name).exists():
             raise InvalidInput(f"A business called {name!r} already exists.", field="name")
-        now = current_time()
+        moment = current_time(now)
         business = Business.create(name=name, timezone=timezone, phone=phone, email=email,
-                                   address=address, created_at=now)
-        audit(by, "business.create", "business", business.id, at=now, name=name,
+                                   address=address, created_at=moment)
+        audit(by, "business.create", "business", business.id, at=moment, name=name,
               timezone=timezone)
         return business
 

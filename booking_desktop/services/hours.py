@@ -33,7 +33,8 @@ def _week(week) -> dict[int, list[tuple[time, time]]]:
     return result
 
 
-def set_weekly_hours(business: Business, week, by: User | None = None) -> list[BusinessHours]:
+def set_weekly_hours(business: Business, week, by: User | None = None,
+                     now=None) -> list[BusinessHours]:
     """Replace the business's weekly hours. A day missing from `week` (or with
     no intervals) is closed. Owner only. Raises InvalidInput (overlap, open
     not before close, bad weekday), PermissionDenied."""
@@ -44,7 +45,7 @@ def set_weekly_hours(business: Business, week, by: User | None = None) -> list[B
         BusinessHours.delete().where(BusinessHours.business == business.id).execute()
         rows = [BusinessHours.create(business=business.id, weekday=d, open_time=o, close_time=c)
                 for d in sorted(week) for o, c in week[d]]
-        audit(by, "hours.set", "business", business.id, at=current_time(),
+        audit(by, "hours.set", "business", business.id, at=current_time(now),
               hours={WEEKDAYS[d]: [f"{o:%H:%M}-{c:%H:%M}" for o, c in week[d]] for d in sorted(week)})
         return rows
 
@@ -52,10 +53,10 @@ def set_weekly_hours(business: Business, week, by: User | None = None) -> list[B
 
 
 def create_recurring_business_hours(business: Business, template: str = "weekday_9to5",
-                                    by: User | None = None) -> list[BusinessHours]:
+                                    by: User | None = None, now=None) -> list[BusinessHours]:
     """Replace the weekly hours with a named template (see TEMPLATES)."""
     v.choice(template, tuple(TEMPLATES), "The hours template", "template")
-    return set_weekly_hours(business, TEMPLATES[template], by=by)
+    return set_weekly_hours(business, TEMPLATES[template], by=by, now=now)
 
 
 def weekly_hours(business: Business) -> dict[int, list[tuple[time, time]]]:
@@ -85,7 +86,7 @@ def parse_intervals(stored: str) -> list[tuple[time, time]]:
 
 
 def set_hours_exception(business: Business, day, closed: bool = True, intervals=None,
-                        note: str = "", by: User | None = None) -> HoursException:
+                        note: str = "", by: User | None = None, now=None) -> HoursException:
     """Override the weekly hours on one local date: closed (a holiday) or open
     during `intervals` only. Replaces an earlier exception on that date. Slots
     already generated are not touched. Owner only."""
@@ -102,7 +103,7 @@ def set_hours_exception(business: Business, day, closed: bool = True, intervals=
                                       & (HoursException.date == day)).execute()
         row = HoursException.create(business=business.id, date=day, closed=bool(closed),
                                     intervals=stored, note=note)
-        audit(by, "hours.exception.set", "business", business.id, at=current_time(),
+        audit(by, "hours.exception.set", "business", business.id, at=current_time(now),
               date=day.isoformat(), closed=bool(closed), intervals=stored, note=note)
         return row
 

@@ -190,7 +190,8 @@ def get_slot(slot_id: int) -> TimeSlot:
     return slot
 
 
-def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None = None) -> TimeSlot:
+def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None = None,
+                     now=None) -> TimeSlot:
     """Block a slot (no new bookings; existing ones stay) or unblock it. Owner only."""
     require_owner(by, "block time slots")
     slot_id = slot.id if isinstance(slot, TimeSlot) else slot
@@ -201,7 +202,7 @@ def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None
         if not updated:
             raise NotFound("That time slot no longer exists.")
         audit(by, "slot.block" if blocked else "slot.unblock", "time_slot", slot_id,
-              at=current_time())
+              at=current_time(now))
         return TimeSlot.get_by_id(slot_id)
 
     return run_write(work)

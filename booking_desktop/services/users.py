@@ -72,7 +72,8 @@ def _username(value) -> str:
     return value
 
 
-def create_user(username, password, role: str = "staff", by: User | None = None) -> User:
+def create_user(username, password, role: str = "staff", by: User | None = None,
+                now=None) -> User:
     """A new account. Owner only (or the system, for the first owner)."""
     require_owner(by, "manage user accounts")
     username = _username(username)
@@ -82,7 +83,7 @@ def create_user(username, password, role: str = "staff", by: User | None = None)
     def work():
         if User.select().where(User.username == username).exists():
             raise InvalidInput(f"The username {username!r} is taken.", field="username")
-        moment = current_time()
+        moment = current_time(now)
         user = User.create(username=username, password_hash=hashed, role=role,
                            created_at=moment)
         audit(by, "user.create", "user", user.id, at=moment, username=username, role=role)
