@@ -8,6 +8,7 @@ ones.
 from datetime import datetime
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -28,6 +29,9 @@ database = DatabaseProxy()
 
 BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "completed", "no_show")
 ACTIVE_STATUSES = ("pending", "confirmed")
+# The same list written into the SQL, not bound as parameters: only then can
+# SQLite's planner use the partial indexes whose WHERE is this very list.
+ACTIVE_STATUSES_SQL = SQL("('pending', 'confirmed')")
 BOOKING_SOURCES = ("walk_in", "phone", "online", "other")
 USER_ROLES = ("owner", "staff")
 
@@ -113,6 +117,7 @@ class TimeSlot(BaseModel):
     max_capacity = IntegerField(default=1)
     current_bookings = IntegerField(default=0)
     is_blocked = BooleanField(default=False)
+    block_reason = CharField(max_length=500, default="")
 
     @property
     def is_full(self) -> bool:

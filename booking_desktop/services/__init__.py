@@ -17,6 +17,23 @@ from .bookings import (
     upcoming_bookings,
 )
 from .businesses import create_business, find_business, get_business, list_businesses
+from .calendar import (
+    BookingsOutsideHours,
+    DayLoad,
+    GenerationPreview,
+    SpecialDay,
+    StrandedBooking,
+    block_reasons,
+    bookings_outside_hours,
+    delete_past_unbooked_slots,
+    month_overview,
+    preview_generation,
+    save_hours_exception,
+    save_weekly_hours,
+    set_slot_capacity,
+    set_slots_blocked,
+    special_days,
+)
 from .demo import build_demo
 from .hours import (
     TEMPLATES,
@@ -31,6 +48,7 @@ from .integrity import Problem, check_integrity, repair_counters
 from .slots import (
     available_slots,
     day_bounds,
+    GenerationCancelled,
     generate_time_slots,
     get_slot,
     next_free_slot,
@@ -57,4 +75,9 @@ __all__ = [
     "reschedule_booking", "search_bookings", "set_booking_status", "set_hours_exception",
     "set_slot_blocked", "set_user_active", "set_weekly_hours", "slots_between",
     "upcoming_bookings", "weekly_hours",
+    # owner tools (calendar, hours editor, slot generation)
+    "BookingsOutsideHours", "DayLoad", "GenerationCancelled", "GenerationPreview", "SpecialDay",
+    "StrandedBooking", "block_reasons", "bookings_outside_hours", "delete_past_unbooked_slots",
+    "month_overview", "preview_generation", "save_hours_exception", "save_weekly_hours",
+    "set_slot_capacity", "set_slots_blocked", "special_days",
 ]

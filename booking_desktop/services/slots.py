@@ -4,6 +4,8 @@ Slots are laid out in the business's local time and stored in UTC, so a
 09:00 opening is 09:00 local on both sides of a daylight-saving change.
 """
 from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
@@ -13,7 +15,7 @@ from peewee import SQL
 
 from ..clock import UTC
 from ..db import is_postgres
-from ..errors import NotFound
+from ..errors import BookingError, NotFound
 from ..models import Business, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
@@ -85,34 +87,69 @@ class _Occupied:
         return before > 0 and self.max_end[before - 1] > start
 
 
-def generate_time_slots(business: Business, start_date, end_date, slot_duration_minutes: int = 30,
-                        max_capacity: int = 1, buffer_minutes: int = 0, by: User | None = None,
-                        now: datetime | None = None) -> dict:
-    """Create the slots of the business's opening hours from `start_date` to
-    `end_date` (local dates, both included). Idempotent: slots that exist
-    (booked or not) are left exactly as they are, and none starts in the past
-    or runs past closing. Owner only.
+@dataclass(frozen=True)
+class SlotPlan:
+    """What generating would do: the starts of the slots it would create
+    (`fresh`), how many planned slots already exist or overlap one
+    (`skipped`), and how many would already have begun (`past`)."""
+    fresh: tuple[datetime, ...]
+    skipped: int
+    past: int
+    duration: timedelta
 
-    Returns {"created", "skipped" (already there, or overlapping a slot that
-    is), "past" (not made: already begun), "days"}. Raises InvalidInput, PermissionDenied.
-    """
-    require_owner(by, "generate time slots")
+
+def _generation_inputs(start_date, end_date, slot_duration_minutes, max_capacity, buffer_minutes):
     start_date, end_date = v.date_range(start_date, end_date, MAX_GENERATE_DAYS)
     duration = timedelta(minutes=v.integer(slot_duration_minutes, "The slot length (minutes)",
                                            "slot_duration_minutes", 5, 720))
     capacity = v.integer(max_capacity, "The capacity", "max_capacity", 1, 1000)
     buffer = timedelta(minutes=v.integer(buffer_minutes, "The buffer between slots (minutes)",
                                          "buffer_minutes", 0, 240))
+    return start_date, end_date, duration, capacity, buffer
+
+
+def plan_slots(business: Business, start_date: date, end_date: date, duration: timedelta,
+               buffer: timedelta, moment: datetime) -> SlotPlan:
+    """The one planning step behind both generating and its preview: lay the
+    slots out from the hours and drop those already covered by existing slots."""
+    planned, past = _planned_starts(business, start_date, end_date, duration,
+                                    duration + buffer, moment)
+    lo, hi = day_bounds(business, start_date, end_date)
+    taken = _Occupied(TimeSlot.select(TimeSlot.start, TimeSlot.end).where(
+        (TimeSlot.business == business.id) & (TimeSlot.start < hi + duration)
+        & (TimeSlot.end > lo - duration)).tuples())
+    fresh = tuple(s for s in planned if not taken.overlaps(s, s + duration))
+    return SlotPlan(fresh, len(planned) - len(fresh), past, duration)
+
+
+class GenerationCancelled(BookingError):
+    default_message = "Slot generation was stopped; no slots were created."
+
+
+def generate_time_slots(business: Business, start_date, end_date, slot_duration_minutes: int = 30,
+                        max_capacity: int = 1, buffer_minutes: int = 0, by: User | None = None,
+                        now: datetime | None = None,
+                        progress: Callable[[int, int], bool | None] | None = None) -> dict:
+    """Create the slots of the business's opening hours from `start_date` to
+    `end_date` (local dates, both included). Idempotent: slots that exist
+    (booked or not) are left exactly as they are, and none starts in the past
+    or runs past closing. Owner only.
+
+    `progress(done, total)` is called after each batch written; when it
+    returns False the whole generation is rolled back (GenerationCancelled).
+
+    Returns {"created", "skipped" (already there, or overlapping a slot that
+    is), "past" (not made: already begun), "days"}. Raises InvalidInput,
+    PermissionDenied, GenerationCancelled.
+    """
+    require_owner(by, "generate time slots")
+    start_date, end_date, duration, capacity, buffer = _generation_inputs(
+        start_date, end_date, slot_duration_minutes, max_capacity, buffer_minutes)
 
     def work():
         moment = current_time(now)
-        planned, past = _planned_starts(business, start_date, end_date, duration,
-                                        duration + buffer, moment)
-        lo, hi = day_bounds(business, start_date, end_date)
-        taken = _Occupied(TimeSlot.select(TimeSlot.start, TimeSlot.end).where(
-            (TimeSlot.business == business.id) & (TimeSlot.start < hi + duration)
-            & (TimeSlot.end > lo - duration)).tuples())
-        fresh = [s for s in planned if not taken.overlaps(s, s + duration)]
+        plan = plan_slots(business, start_date, end_date, duration, buffer, moment)
+        fresh = plan.fresh
         created = 0
         for i in range(0, len(fresh), _INSERT_BATCH):
             batch = fresh[i:i + _INSERT_BATCH]
@@ -125,8 +162,10 @@ def generate_time_slots(business: Business, start_date, end_date, slot_duration_
             else:  # BEGIN IMMEDIATE: nobody else writes meanwhile
                 query.execute()
                 created += len(batch)
-        result = {"created": created, "skipped": len(planned) - created, "past": past,
-                  "days": (end_date - start_date).days + 1}
+            if progress is not None and progress(i + len(batch), len(fresh)) is False:
+                raise GenerationCancelled()
+        result = {"created": created, "skipped": plan.skipped + len(fresh) - created,
+                  "past": plan.past, "days": (end_date - start_date).days + 1}
         audit(by, "slots.generate", "business", business.id, at=moment,
               start_date=start_date.isoformat(), end_date=end_date.isoformat(),
               slot_duration_minutes=slot_duration_minutes, max_capacity=capacity,
@@ -191,22 +230,25 @@ def get_slot(slot_id: int) -> TimeSlot:
 
 
 def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None = None,
-                     now=None) -> TimeSlot:
-    """Block a slot (no new bookings; existing ones stay) or unblock it. Owner only."""
+                     now=None, reason: str = "") -> TimeSlot:
+    """Block a slot (no new bookings; existing ones stay) or unblock it, with
+    an optional reason shown to the desk ("staff meeting"). Owner only."""
     require_owner(by, "block time slots")
     slot_id = slot.id if isinstance(slot, TimeSlot) else slot
+    reason = v.reason(reason) if blocked else ""
 
     def work():
-        updated = (TimeSlot.update(is_blocked=bool(blocked))
+        updated = (TimeSlot.update(is_blocked=bool(blocked), block_reason=reason)
                    .where(TimeSlot.id == slot_id).execute())
         if not updated:
             raise NotFound("That time slot no longer exists.")
+        details = {"reason": reason} if reason else {}
         audit(by, "slot.block" if blocked else "slot.unblock", "time_slot", slot_id,
-              at=current_time(now))
+              at=current_time(now), **details)
         return TimeSlot.get_by_id(slot_id)
 
     return run_write(work)
 
 
-__all__ = ["generate_time_slots", "available_slots", "slots_between", "next_free_slot",
+__all__ = ["generate_time_slots", "plan_slots", "SlotPlan", "GenerationCancelled", "available_slots", "slots_between", "next_free_slot",
            "get_slot", "set_slot_blocked", "day_bounds", "local_to_utc", "zone"]
