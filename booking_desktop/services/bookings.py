@@ -8,7 +8,7 @@ partial unique indexes allow one active booking per customer (email or phone)
 per slot.
 """
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from peewee import JOIN, IntegrityError
 
@@ -24,6 +24,7 @@ from ..errors import (
 )
 from ..models import (
     ACTIVE_STATUSES,
+    ACTIVE_STATUSES_SQL,
     BOOKING_SOURCES,
     BOOKING_STATUSES,
     Booking,
@@ -37,6 +38,8 @@ from ._tx import audit, current_time, require_active, run_read, run_write
 # No 0/O, 1/I/L, U: easy to read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 _REFERENCE_TRIES = 5
+# The longest slot generate_time_slots makes (slot_duration_minutes <= 720).
+MAX_SLOT_LENGTH = timedelta(minutes=720)
 
 
 def new_reference() -> str:
@@ -98,7 +101,7 @@ def _refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> No
         by_phone = Booking.phone_key == phone_key
         same_customer = by_phone if same_customer is None else (same_customer | by_phone)
     query = Booking.select(Booking.id).where(
-        (Booking.time_slot == slot_id) & Booking.status.in_(ACTIVE_STATUSES) & same_customer)
+        (Booking.time_slot == slot_id) & Booking.status.in_(ACTIVE_STATUSES_SQL) & same_customer)
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
     if query.exists():
@@ -149,7 +152,9 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
                 return existing
         moment = current_time(now)
         _take_place(slot_id, moment)
-        _refuse_duplicate(slot_id, email_key, phone_key)
+        # A second active booking of this customer in the slot is refused by the
+        # partial unique indexes (IntegrityError -> DuplicateBooking below), so no
+        # SELECT first: the database is the one place that decides.
         booking = Booking.create(
             reference=ref, time_slot=slot_id, customer_name=name, customer_email=email,
             customer_phone=phone, name_key=name_key, surname_key=surname_key,
@@ -221,7 +226,9 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
         _free_place(current.time_slot_id)
         audit(by, "booking.cancel", "booking", current.id, at=moment,
               reference=current.reference, reason=reason, previous_status=current.status)
-        return Booking.get_by_id(current.id)
+        current.status, current.cancelled_at, current.cancel_reason = "cancelled", moment, reason
+        current.updated_at = moment
+        return current  # what the UPDATE wrote; no need to read it back
 
     return run_write(work)
 
@@ -357,7 +364,10 @@ def upcoming_bookings(business: Business | None = None, now: datetime | None = N
     limit, offset = _page(limit, offset)
     moment = current_time(now)
     query = (_listing(business)
-             .where((TimeSlot.end > moment) & Booking.status.in_(ACTIVE_STATUSES))
+             # start > now - longest slot follows from end > now; it lets the
+             # (business, start) index begin near now, not at the first slot ever.
+             .where((TimeSlot.end > moment) & (TimeSlot.start > moment - MAX_SLOT_LENGTH)
+                    & Booking.status.in_(ACTIVE_STATUSES_SQL))
              .order_by(TimeSlot.start, Booking.id).limit(limit).offset(offset))
     return run_read(lambda: list(query))
 
@@ -409,7 +419,7 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
         for condition, order in queries:
             query = _listing(business).where(condition)
             if not include_inactive:
-                query = query.where(Booking.status.in_(ACTIVE_STATUSES))
+                query = query.where(Booking.status.in_(ACTIVE_STATUSES_SQL))
             for row in query.order_by(order, TimeSlot.start.desc(), Booking.id).limit(wanted):
                 found.setdefault(row.id, row)
             if len(found) >= wanted:

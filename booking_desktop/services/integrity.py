@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from peewee import SQL, fn
 
 from ..db import is_postgres
-from ..models import ACTIVE_STATUSES, Booking, TimeSlot, User
+from ..models import ACTIVE_STATUSES_SQL, Booking, TimeSlot, User
 from ._tx import audit, current_time, require_owner, run_read, run_write
 
 
@@ -20,7 +20,7 @@ class Problem:
 
 def _active_counts():
     return (Booking.select(Booking.time_slot.alias("slot_id"), fn.COUNT(Booking.id).alias("n"))
-            .where(Booking.status.in_(ACTIVE_STATUSES))
+            .where(Booking.status.in_(ACTIVE_STATUSES_SQL))
             .group_by(Booking.time_slot).alias("active"))
 
 
@@ -57,7 +57,7 @@ def check_integrity() -> list[Problem]:
                     f"booking{'' if active == 1 else 's'}."))
         for key in (Booking.email_key, Booking.phone_key):
             twice = (Booking.select(Booking.time_slot, key, fn.COUNT(Booking.id))
-                     .where(Booking.status.in_(ACTIVE_STATUSES) & key.is_null(False))
+                     .where(Booking.status.in_(ACTIVE_STATUSES_SQL) & key.is_null(False))
                      .group_by(Booking.time_slot, key).having(fn.COUNT(Booking.id) > 1).tuples())
             for slot_id, value, count in twice:
                 problems.append(Problem(
@@ -79,7 +79,7 @@ def _locked_counts(slot_id: int) -> tuple[int, int, int]:
         query = query.for_update()
     counter, capacity = query.tuples().get()
     active = Booking.select().where((Booking.time_slot == slot_id)
-                                    & Booking.status.in_(ACTIVE_STATUSES)).count()
+                                    & Booking.status.in_(ACTIVE_STATUSES_SQL)).count()
     return counter, capacity, active
 
 
