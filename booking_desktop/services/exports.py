@@ -1,0 +1,409 @@
+"""Booking lists for other people: CSV (an accountant's spreadsheet), XLSX
+(typed columns and a summary sheet), iCalendar (a calendar app). The PDF is
+drawn by Qt, so it lives in `ui/pdf_report.py`.
+
+Every export takes the bookings table's filter (`desk.BookingFilter`), reads
+the bookings in batches of `BATCH` in time order (keyset paging on slot
+start and booking id, so memory stays flat on either backend), reports
+`progress(done, total)` and stops when `cancelled()` turns true. It writes to
+a temporary file in the target's folder and renames it only when complete:
+a cancelled or failed export leaves no file behind.
+"""
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from peewee import JOIN
+
+from .. import models
+from ..clock import UTC
+from ..db import is_postgres
+from ..errors import BookingError, InvalidInput
+from ..models import Booking, Business, TimeSlot
+from . import validation as v
+from ._tx import run_read
+from .desk import BookingFilter, _filtered
+from .reports import _as_utc, _check_zone, booking_report, scope_for
+from .slots import day_bounds
+
+FORMATS = ("csv", "xlsx", "ics", "pdf")
+BATCH = 5000
+HEADERS = ("Reference", "Business", "Date", "Start", "End", "Time zone", "Customer", "Email",
+           "Phone", "Status", "Source", "Notes", "Booked at (UTC)", "Checked in at (UTC)",
+           "Cancel reason")
+# Positions in an export row (`iter_rows`).
+(REF, BUSINESS, LOCAL_START, LOCAL_END, ZONE, NAME, EMAIL, PHONE, STATUS, SOURCE, NOTES, CREATED,
+ CHECKED_IN, CANCEL_REASON, START_UTC, END_UTC, UPDATED, ID) = range(18)
+ICS_STATUS = {"pending": "TENTATIVE", "confirmed": "CONFIRMED", "completed": "CONFIRMED",
+              "no_show": "CONFIRMED", "cancelled": "CANCELLED"}
+ICS_DOMAIN = "booking-desktop.invalid"
+
+Progress = Callable[[int, int], None]
+
+
+class ExportCancelled(BookingError):
+    default_message = "The export was cancelled; no file was written."
+
+
+# ---------------------------------------------------------------- reading
+
+def _utc_text(column: str) -> str:
+    if is_postgres():
+        return f"to_char({column}, 'YYYY-MM-DD HH24:MI:SS')"
+    return f"substr({column}, 1, 19)"
+
+
+def _inner(flt: BookingFilter):
+    """The filtered bookings as peewee builds them for the table (same
+    rules), selecting only id and slot start; with every business, a date
+    range is each business's own local dates."""
+    if flt.business_id is None and (flt.date_from or flt.date_to):
+        first, last = v.date_range(flt.date_from or flt.date_to, flt.date_to or flt.date_from)
+        query = _filtered(flt.with_(date_from=None, date_to=None)).join_from(
+            TimeSlot, Business, JOIN.INNER, on=(TimeSlot.business == Business.id))
+        condition = None
+        for business in Business.select(Business.id, Business.timezone):
+            lo, hi = day_bounds(business, first, last)
+            one = (Business.id == business.id) & (TimeSlot.start >= lo) & (TimeSlot.start < hi)
+            condition = one if condition is None else condition | one
+        query = query.where(condition if condition is not None else (Booking.id < 0))
+    else:
+        query = _filtered(flt)
+    return query.select(Booking.id, TimeSlot.start)
+
+
+def _scope_local(flt: BookingFilter):
+    business = Business.get_by_id(flt.business_id) if flt.business_id is not None else None
+    first = flt.date_from or flt.date_to
+    last = flt.date_to or flt.date_from
+    return scope_for(business, first, last).local
+
+
+def export_sql(local) -> str:
+    """The columns of an export row, from `b` (booking), `ts` (time slot) and `bz` (business)."""
+    end = local.text('ts."end"')
+    return (f"b.reference, bz.name, {local.text('ts.start')}, {end}, "
+            f"bz.timezone, b.customer_name, b.customer_email, b.customer_phone, b.status, "
+            f"b.source, b.notes, {_utc_text('b.created_at')}, {_utc_text('b.checked_in_at')}, "
+            f"b.cancel_reason, ts.start, ts.\"end\", b.updated_at, b.id")
+
+
+def iter_rows(flt: BookingFilter, progress: Progress | None = None,
+              cancelled: Callable[[], bool] | None = None, batch: int | None = None
+              ) -> Iterator[tuple]:
+    """Export rows (positions REF .. ID) of the filtered bookings in time
+    order. Raises ExportCancelled once `cancelled()` is true, and what the
+    filter raises (InvalidInput, NotFound)."""
+    batch = batch or BATCH
+    total = run_read(lambda: _inner(flt).count())
+    local = run_read(lambda: _scope_local(flt))
+    columns = export_sql(local)
+    done, last = 0, None
+    if progress:
+        progress(0, total)
+    while True:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        inner = _inner(flt)
+        if last is not None:
+            start, ident = last
+            inner = inner.where((TimeSlot.start > start)
+                                | ((TimeSlot.start == start) & (Booking.id > ident)))
+        inner_sql, params = inner.order_by(TimeSlot.start, Booking.id).limit(batch).sql()
+        sql = (f"SELECT {columns} FROM ({inner_sql}) page "
+               "JOIN booking b ON b.id = page.id JOIN time_slot ts ON ts.id = b.time_slot_id "
+               "JOIN business bz ON bz.id = ts.business_id ORDER BY ts.start, b.id")
+        rows = run_read(lambda: models.database.execute_sql(sql, params).fetchall())
+        if not rows:
+            break
+        yield from rows
+        done += len(rows)
+        last = (_as_utc(rows[-1][START_UTC]), rows[-1][ID])
+        if progress:
+            progress(done, max(total, done))
+        if len(rows) < batch:
+            break
+
+
+# ---------------------------------------------------------------- writing safely
+
+@contextmanager
+def atomic_file(path, mode: str = "w", **kwargs):
+    """A temporary file next to `path`, renamed to `path` when the block ends
+    without an exception, removed otherwise."""
+    target = Path(path).expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise InvalidInput(f"Cannot write the export to {path}: it is a folder.")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write the export to {path}: "
+                           f"{exc.strerror or exc}.") from None
+    os.close(fd)
+    try:
+        if mode is None:
+            yield temp
+        else:
+            with open(temp, mode, **kwargs) as handle:
+                yield handle
+        os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise InvalidInput(f"Cannot write the export to {path}: {exc.strerror or exc}.") from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------- CSV
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A sign followed only by digits, spaces and phone punctuation: a negative
+# number or an international phone number. It cannot call a function or
+# reach another program, so it is left as the person typed it.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9(][0-9 ().\-/]*")
+
+
+def neutralise(value):
+    """OWASP's CSV injection defence: a text cell that starts with =, +, -,
+    @, tab or carriage return gets a leading apostrophe, so a spreadsheet
+    shows it as text instead of running it. Plain negative numbers and
+    phone numbers such as +44 20 7946 0000 are left alone."""
+    if isinstance(value, str) and value and value[0] in _FORMULA_START \
+            and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_values(row) -> list:
+    start, end = row[LOCAL_START], row[LOCAL_END]
+    return [neutralise(row[REF]), neutralise(row[BUSINESS]), start[:10], start[11:16],
+            end[11:16], row[ZONE], neutralise(row[NAME]), neutralise(row[EMAIL] or ""),
+            neutralise(row[PHONE] or ""), row[STATUS], row[SOURCE], neutralise(row[NOTES]),
+            row[CREATED] or "", row[CHECKED_IN] or "", neutralise(row[CANCEL_REASON])]
+
+
+def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> int:
+    """Write the filtered bookings as CSV (UTF-8; with `bom`, a byte-order mark
+    so Excel reads the accents right). Returns the number of rows."""
+    count = 0
+    with atomic_file(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for row in iter_rows(flt, progress, cancelled):
+            writer.writerow(csv_values(row))
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------- XLSX
+
+def _local_parts(text: str) -> tuple[date, time]:
+    moment = datetime.fromisoformat(str(text)[:19])
+    return moment.date(), moment.time()
+
+
+def _utc_naive(text) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
+                cancelled: Callable[[], bool] | None = None) -> int:
+    """Write the filtered bookings to an .xlsx workbook in openpyxl's
+    write-only mode (rows go to disk as they come: memory does not grow with
+    the number of bookings): a "Bookings" sheet with real dates and times,
+    and a "Summary" sheet with the report's figures for the period."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Bookings")
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJKLMNO", (11, 22, 11, 7, 7, 16, 26, 28, 18, 11, 9, 30,
+                                                  19, 19, 24)):
+        sheet.column_dimensions[letter].width = width
+    bold = Font(bold=True)
+
+    def header_cell(text):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        return cell
+
+    def typed(value, fmt):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = fmt
+        return cell
+
+    def text(value):
+        if not value:
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith("="):  # a string, never a formula
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
+    sheet.append([header_cell(h) for h in HEADERS])
+    count = 0
+    with atomic_file(path, None) as temp, _discarded_on_failure(workbook):
+        for row in iter_rows(flt, progress, cancelled):
+            day, start = _local_parts(row[LOCAL_START])
+            _, end = _local_parts(row[LOCAL_END])
+            sheet.append([
+                row[REF], text(row[BUSINESS]), typed(day, "yyyy-mm-dd"), typed(start, "hh:mm"),
+                typed(end, "hh:mm"), row[ZONE], text(row[NAME]), text(row[EMAIL]),
+                text(row[PHONE]), row[STATUS], row[SOURCE], text(row[NOTES]),
+                typed(_utc_naive(row[CREATED]), "yyyy-mm-dd hh:mm:ss"),
+                typed(_utc_naive(row[CHECKED_IN]), "yyyy-mm-dd hh:mm:ss"),
+                text(row[CANCEL_REASON])])
+            count += 1
+        _summary_sheet(workbook, flt, bold, count)
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        workbook.save(temp)
+    return count
+
+
+@contextmanager
+def _discarded_on_failure(workbook):
+    """openpyxl streams each write-only sheet to a temporary file of its own;
+    on a cancel or a failure close those and delete them."""
+    try:
+        yield
+    except BaseException:
+        for sheet in workbook.worksheets:
+            try:
+                sheet.close()
+            except Exception:  # half-written: nothing to keep
+                pass
+            name = getattr(sheet, "filename", None)
+            if name:
+                Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _summary_sheet(workbook, flt: BookingFilter, bold, exported: int) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
+    sheet = workbook.create_sheet("Summary")
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 16
+
+    def cell(value, fmt=None, font=None):
+        c = WriteOnlyCell(sheet, value=value)
+        if fmt:
+            c.number_format = fmt
+        if font:
+            c.font = font
+        return c
+
+    sheet.append([cell("Figure", font=bold), cell("Value", font=bold)])
+    sheet.append(["Bookings exported", exported])
+    first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
+    if first is None:
+        sheet.append(["Report figures", "choose a date range to include them"])
+        return
+    report = booking_report(flt.business_id, first, last)
+    pct = "0.0%"
+    rows = [("Business", report.business_name, None), ("From", report.date_from, "yyyy-mm-dd"),
+            ("To", report.date_to, "yyyy-mm-dd"), ("Bookings in the period", report.total, None)]
+    rows += [(f"Status: {s}", n, None) for s, n in report.by_status.items()]
+    rows += [("Capacity (places)", report.usage.capacity, None),
+             ("Booked places", report.usage.booked, None),
+             ("Utilisation", report.utilisation, pct),
+             ("Cancellation rate", report.cancellation_rate, pct),
+             ("No-show rate", report.no_show_rate, pct),
+             ("Confirmation rate", report.confirmation_rate, pct),
+             ("Lead time, median (hours)", report.lead_median_hours, "0.0")]
+    rows += [(f"Lead time {label}", n, None) for label, n in report.lead_buckets]
+    rows += [(f"Source: {s}", report.source_share[s], pct) for s in report.by_source]
+    rows += [(f"Utilisation {d.day.isoformat()}", d.usage.rate, pct) for d in report.days]
+    for label, value, fmt in rows:
+        sheet.append([label, cell(value, fmt)])
+
+
+# ---------------------------------------------------------------- iCalendar
+
+def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> int:
+    """Write the filtered bookings as an iCalendar file: one VEVENT a booking,
+    UID from its reference (stable, so importing again updates the events),
+    times in the business's zone with its VTIMEZONE (or in UTC with `utc`),
+    cancelled bookings as STATUS:CANCELLED."""
+    from icalendar import Event, Timezone
+
+    zones: dict[str, ZoneInfo] = {}
+
+    def zone(name):
+        if name not in zones:
+            zones[name] = ZoneInfo(_check_zone(name))
+        return zones[name]
+
+    count = 0
+    with atomic_file(path, "wb") as handle:
+        handle.write(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+                     b"PRODID:-//Booking Desktop//Bookings export//EN\r\nCALSCALE:GREGORIAN\r\n"
+                     b"METHOD:PUBLISH\r\n")
+        if not utc:
+            names, lo, hi = run_read(lambda: _zones_and_span(flt))
+            for name in names:
+                if name != "UTC":
+                    handle.write(Timezone.from_tzinfo(zone(name), tzid=name, first_date=lo,
+                                                      last_date=hi).to_ical())
+        for row in iter_rows(flt, progress, cancelled):
+            tz = UTC if utc or row[ZONE] == "UTC" else zone(row[ZONE])
+            event = Event()
+            event.add("uid", f"{row[REF]}@{ICS_DOMAIN}")
+            event.add("dtstamp", _as_utc(row[UPDATED]))
+            event.add("last-modified", _as_utc(row[UPDATED]))
+            event.add("dtstart", _as_utc(row[START_UTC]).astimezone(tz))
+            event.add("dtend", _as_utc(row[END_UTC]).astimezone(tz))
+            event.add("summary", f"{row[NAME]} ({row[REF]})")
+            event.add("status", ICS_STATUS[row[STATUS]])
+            event.add("location", row[BUSINESS])
+            details = [f"Reference: {row[REF]}", f"Status: {row[STATUS]}",
+                       f"Source: {row[SOURCE]}"]
+            details += [f"{label}: {row[i]}" for label, i in
+                        (("Phone", PHONE), ("Email", EMAIL), ("Notes", NOTES),
+                         ("Cancel reason", CANCEL_REASON)) if row[i]]
+            event.add("description", "\n".join(details))
+            handle.write(event.to_ical())
+            count += 1
+        handle.write(b"END:VCALENDAR\r\n")
+    return count
+
+
+def _zones_and_span(flt: BookingFilter) -> tuple[list[str], date, date]:
+    """The time zones the export can meet, and the dates its VTIMEZONEs must cover."""
+    if flt.business_id is not None:
+        names = [Business.get_by_id(flt.business_id).timezone]
+    else:
+        names = sorted({b.timezone for b in Business.select(Business.timezone)})
+    first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
+    if first is None:
+        lo, hi = models.database.execute_sql("SELECT MIN(start), MAX(start) FROM time_slot"
+                                             ).fetchone()
+        today = datetime.now(UTC).date()
+        first = _as_utc(lo).date() if lo else today
+        last = _as_utc(hi).date() if hi else today
+    return names, date(first.year, 1, 1), date(last.year + 1, 1, 1)
+
+
+def export_bookings(fmt: str, path, flt: BookingFilter, progress: Progress | None = None,
+                    cancelled: Callable[[], bool] | None = None, **options) -> int:
+    """CSV, XLSX or ICS by name (the PDF is `ui.pdf_report.write_pdf`)."""
+    writers = {"csv": export_csv, "xlsx": export_xlsx, "ics": export_ics}
+    if fmt not in writers:
+        raise InvalidInput(f"Unknown export format {fmt!r}; use csv, xlsx, ics or pdf.")
+    return writers[fmt](path, flt, progress=progress, cancelled=cancelled, **options)

@@ -1,0 +1,462 @@
+"""Figures for owners: how the business is doing over a range of its local dates.
+
+Every figure is an aggregate query in the database (GROUP BY, COUNT, SUM,
+percentile); Python only adds up the few grouped rows that come back. A
+booking belongs to the period by its slot's start (the appointment), in the
+business's local dates; with all businesses, each business's own dates.
+
+Definitions (also in the README):
+
+- **bookings by status / by source**: every booking whose slot starts in the
+  period, cancelled ones included.
+- **utilisation** = booked places / capacity, over the slots of the period
+  that are not blocked. Capacity is the sum of their `max_capacity`; a booked
+  place is a booking that held a place in one of them: pending, confirmed,
+  completed or no-show (a no-show still kept the place from someone else).
+  By local day, by weekday (Monday = 0) and by hour of day.
+- **cancellation rate** = cancelled / all bookings of the period.
+- **no-show rate** = no-show / (completed + no-show): of the bookings whose
+  outcome was recorded, the share where the customer did not come.
+- **confirmation rate** (the original specification's "conversion") = of the
+  bookings of the period that were pending at some point (created pending, or
+  set back to pending, as the audit log records), the share that then became
+  confirmed: confirmed by hand (`booking.status` → confirmed or completed) or
+  checked in (`booking.check_in`, which confirms a pending booking). Bookings
+  with no audit trail (bulk-loaded data) are not counted either way.
+- **lead time** = slot start − the moment the booking was made, over every
+  booking of the period: the median in hours and a distribution in buckets.
+- **most popular times**: the weekday × hour cells with the most booked places.
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from .. import models
+from ..clock import UTC
+from ..db import is_postgres
+from ..errors import InvalidInput
+from ..models import BOOKING_SOURCES, BOOKING_STATUSES, Business
+from . import validation as v
+from ._tx import run_read
+from .businesses import get_business
+from .slots import day_bounds
+
+HELD_STATUSES = ("pending", "confirmed", "completed", "no_show")
+LEAD_BUCKETS = (  # (label, upper bound in seconds or None)
+    ("under 1 hour", 3600),
+    ("1–24 hours", 86400),
+    ("1–7 days", 7 * 86400),
+    ("7–30 days", 30 * 86400),
+    ("30+ days", None),
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MAX_REPORT_DAYS = 3 * 366 + 1
+_ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-/]+$")
+
+
+# ---------------------------------------------------------------- local time in SQL
+
+@lru_cache(maxsize=256)
+def _offset_segments(zone_name: str, lo: datetime, hi: datetime) -> tuple[tuple[datetime, int], ...]:
+    """((utc_until, offset_seconds), ...) covering [lo, hi): the zone's UTC
+    offset piecewise, found day by day and narrowed to the second."""
+    tz = ZoneInfo(zone_name)
+
+    def offset(at: datetime) -> int:
+        return int(at.astimezone(tz).utcoffset().total_seconds())
+
+    segments = []
+    at, current = lo, offset(lo)
+    while at < hi:
+        step = min(at + timedelta(days=1), hi)
+        if offset(step) == current:
+            at = step
+            continue
+        a, b = at, step  # the change lies in (a, b]
+        while (b - a) > timedelta(seconds=1):
+            mid = a + (b - a) / 2
+            if offset(mid) == current:
+                a = mid
+            else:
+                b = mid
+        b = b.replace(microsecond=0)
+        if offset(b) == current:
+            b += timedelta(seconds=1)
+        segments.append((b, current))
+        at, current = b, offset(b)
+    segments.append((hi, current))
+    return tuple(segments)
+
+
+def _ts(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """SQL for a column's local wall-clock time, per backend.
+
+    PostgreSQL converts with AT TIME ZONE on the business's zone column.
+    SQLite has no zones: the offsets in force over the period are written
+    into a CASE (a year has two changes), keyed by zone when there are
+    several businesses."""
+    postgres: bool
+    zones: tuple[tuple[str, datetime, datetime], ...]  # (zone, utc lo, utc hi)
+    zone_column: str = "bz.timezone"
+
+    def expr(self, column: str) -> str:
+        """`column` (a UTC instant) as local 'YYYY-MM-DD HH:MM:SS' text (SQLite)
+        or a local timestamp (PostgreSQL)."""
+        if self.postgres:
+            return f"(({column} AT TIME ZONE 'UTC') AT TIME ZONE {self.zone_column})"
+        branches = []
+        several = len({z for z, _, _ in self.zones}) > 1
+        for zone, lo, hi in self.zones:
+            segments = _offset_segments(zone, lo - timedelta(days=1), hi + timedelta(days=1))
+            zone_test = f"{self.zone_column} = '{zone}' AND " if several else ""
+            for i, (until, seconds) in enumerate(segments):
+                last = i == len(segments) - 1
+                cond = zone_test + ("1=1" if last else f"{column} < '{_ts(until)}'")
+                branches.append(f"WHEN {cond} THEN datetime({column}, '{seconds:+d} seconds')")
+        return "(CASE " + " ".join(branches) + f" ELSE datetime({column}) END)"
+
+    def day(self, column: str) -> str:
+        local = self.expr(column)
+        return f"CAST({local} AS date)" if self.postgres else f"substr({local}, 1, 10)"
+
+    def weekday(self, column: str) -> str:
+        """Monday = 0."""
+        local = self.expr(column)
+        if self.postgres:
+            return f"CAST(EXTRACT(ISODOW FROM {local}) AS integer) - 1"
+        return f"((CAST(strftime('%w', {local}) AS integer) + 6) % 7)"
+
+    def hour(self, column: str) -> str:
+        local = self.expr(column)
+        if self.postgres:
+            return f"CAST(EXTRACT(HOUR FROM {local}) AS integer)"
+        return f"CAST(substr({local}, 12, 2) AS integer)"
+
+    def text(self, column: str) -> str:
+        """Local 'YYYY-MM-DD HH:MM:SS' text on both backends."""
+        local = self.expr(column)
+        if self.postgres:
+            return f"to_char({local}, 'YYYY-MM-DD HH24:MI:SS')"
+        return local
+
+
+def _check_zone(name: str) -> str:
+    if not _ZONE_NAME.match(name or ""):
+        raise InvalidInput(f"The time zone {name!r} cannot be used in a report.")
+    return name
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which slots a report or an export covers: the SQL condition on
+    `ts` (time_slot) and `bz` (business), its parameters, and local time."""
+    where: str
+    params: tuple
+    local: LocalTime
+
+
+def _param() -> str:
+    return models.database.param
+
+
+def _db_instant(value: datetime):
+    return value.astimezone(UTC).replace(tzinfo=None) if is_postgres() else _ts(value)
+
+
+def scope_for(business: Business | None, first: date | None, last: date | None) -> Scope:
+    """The slots of `business` (None: every business) whose start falls on the
+    local dates first..last (both None: any time)."""
+    postgres = is_postgres()
+    p = _param()
+    if business is not None:
+        businesses = [business]
+    else:
+        businesses = list(Business.select(Business.id, Business.timezone))
+    zones: dict[str, tuple[datetime, datetime]] = {}
+    conditions, params = [], []
+    if first is None:
+        row = models.database.execute_sql("SELECT MIN(start), MAX(start) FROM time_slot").fetchone()
+        lo_all = _as_utc(row[0]) or datetime(2000, 1, 1, tzinfo=UTC)
+        hi_all = (_as_utc(row[1]) or lo_all) + timedelta(days=1)
+    for b in businesses:
+        zone = _check_zone(b.timezone)
+        if first is not None:
+            lo, hi = day_bounds(b, first, last)
+        else:
+            lo, hi = lo_all, hi_all
+        if zone in zones:
+            zones[zone] = (min(zones[zone][0], lo), max(zones[zone][1], hi))
+        else:
+            zones[zone] = (lo, hi)
+    if business is not None:
+        conditions.append(f"ts.business_id = {p}")
+        params.append(business.id)
+        if first is not None:
+            lo, hi = day_bounds(business, first, last)
+            conditions.append(f"ts.start >= {p} AND ts.start < {p}")
+            params += [_db_instant(lo), _db_instant(hi)]
+    elif first is not None:
+        per_zone = []
+        for zone, (lo, hi) in zones.items():
+            per_zone.append(f"(bz.timezone = {p} AND ts.start >= {p} AND ts.start < {p})")
+            params += [zone, _db_instant(lo), _db_instant(hi)]
+        conditions.append("(" + (" OR ".join(per_zone) or "1=0") + ")")
+    local = LocalTime(postgres, tuple((z, lo, hi) for z, (lo, hi) in sorted(zones.items())))
+    if business is not None and postgres:
+        local = LocalTime(True, local.zones, zone_column=f"'{_check_zone(business.timezone)}'")
+    return Scope(" AND ".join(conditions) or "1=1", tuple(params), local)
+
+
+def _as_utc(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# ---------------------------------------------------------------- the report
+
+@dataclass(frozen=True)
+class Usage:
+    capacity: int = 0
+    booked: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.booked / self.capacity if self.capacity else None
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    day: date
+    by_status: dict
+    usage: Usage
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Report:
+    business_id: int | None
+    business_name: str
+    date_from: date
+    date_to: date
+    by_status: dict = field(default_factory=dict)
+    by_source: dict = field(default_factory=dict)
+    usage: Usage = Usage()
+    days: tuple = ()                      # DayFigures, every date of the period
+    by_weekday: tuple = ()                # Usage for Monday..Sunday
+    by_hour: dict = field(default_factory=dict)      # hour -> Usage (hours with slots)
+    heatmap: dict = field(default_factory=dict)      # (weekday, hour) -> Usage
+    popular_times: tuple = ()             # ((weekday, hour, booked places), ...)
+    lead_median_hours: float | None = None
+    lead_buckets: tuple = ()              # ((label, count), ...)
+    ever_pending: int = 0
+    confirmed_from_pending: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def utilisation(self) -> float | None:
+        return self.usage.rate
+
+    @property
+    def cancellation_rate(self) -> float | None:
+        return _rate(self.by_status.get("cancelled", 0), self.total)
+
+    @property
+    def no_show_rate(self) -> float | None:
+        outcome = self.by_status.get("completed", 0) + self.by_status.get("no_show", 0)
+        return _rate(self.by_status.get("no_show", 0), outcome)
+
+    @property
+    def confirmation_rate(self) -> float | None:
+        return _rate(self.confirmed_from_pending, self.ever_pending)
+
+    @property
+    def source_share(self) -> dict:
+        return {s: _rate(n, self.total) for s, n in self.by_source.items()}
+
+    def figures(self) -> list[tuple[str, str]]:
+        """(label, value) lines: the command line's table, the spreadsheet's
+        summary sheet and the PDF use the same ones."""
+        def pct(x):
+            return "–" if x is None else f"{x * 100:.1f}%"
+
+        lines = [("Business", self.business_name),
+                 ("Period", f"{self.date_from.isoformat()} to {self.date_to.isoformat()}"),
+                 ("Bookings", f"{self.total:,}")]
+        lines += [(f"  {s.replace('_', '-')}", f"{self.by_status.get(s, 0):,}")
+                  for s in BOOKING_STATUSES]
+        lines += [("Utilisation", f"{pct(self.utilisation)} ({self.usage.booked:,} of "
+                                  f"{self.usage.capacity:,} places)"),
+                  ("Cancellation rate", pct(self.cancellation_rate)),
+                  ("No-show rate", pct(self.no_show_rate)),
+                  ("Confirmation rate", f"{pct(self.confirmation_rate)} "
+                                        f"({self.confirmed_from_pending:,} of "
+                                        f"{self.ever_pending:,} pending)"),
+                  ("Lead time, median", "–" if self.lead_median_hours is None
+                   else f"{self.lead_median_hours:.1f} h")]
+        lines += [(f"  {label}", f"{n:,}") for label, n in self.lead_buckets]
+        lines += [(f"Source: {s.replace('_', '-')}",
+                   f"{self.by_source.get(s, 0):,} ({pct(self.source_share.get(s))})")
+                  for s in BOOKING_SOURCES]
+        lines += [(f"Utilisation {WEEKDAYS[d]}", pct(u.rate)) for d, u in enumerate(self.by_weekday)]
+        lines += [(f"Utilisation {h:02d}:00", pct(u.rate)) for h, u in sorted(self.by_hour.items())]
+        lines += [(f"Popular #{i + 1}", f"{WEEKDAYS[d]} {h:02d}:00 ({n:,} places)")
+                  for i, (d, h, n) in enumerate(self.popular_times)]
+        return lines
+
+
+def _rows(sql: str, params) -> list[tuple]:
+    return list(models.database.execute_sql(sql, params).fetchall())
+
+
+def _lead_seconds() -> str:
+    if is_postgres():
+        return "EXTRACT(EPOCH FROM (ts.start - b.created_at))"
+    return "((julianday(ts.start) - julianday(b.created_at)) * 86400.0)"
+
+
+def _bucket_case(lead: str) -> str:
+    whens = " ".join(f"WHEN {lead} < {bound} THEN {i}"
+                     for i, (_, bound) in enumerate(LEAD_BUCKETS) if bound is not None)
+    return f"(CASE {whens} ELSE {len(LEAD_BUCKETS) - 1} END)"
+
+
+def _json_text(key: str) -> str:
+    if is_postgres():
+        return f"(a.details::jsonb ->> '{key}')"
+    return f"json_extract(a.details, '$.{key}')"
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def booking_report(business: Business | int | None, date_from, date_to) -> Report:
+    """The figures for `business` (a Business, its id, or None for every
+    business) over the local dates date_from..date_to, both included.
+
+    Raises InvalidInput (not a date, end before start, over three years) and
+    NotFound (no such business)."""
+    first, last = v.date_range(date_from, date_to, MAX_REPORT_DAYS)
+    if isinstance(business, int):
+        business = get_business(business)
+
+    def run():
+        return _compute(business, first, last)
+
+    return run_read(run)
+
+
+def _compute(business, first, last) -> Report:
+    scope = scope_for(business, first, last)
+    local, held = scope.local, "('pending', 'confirmed', 'completed', 'no_show')"
+    joined = ("FROM booking b JOIN time_slot ts ON ts.id = b.time_slot_id "
+              "JOIN business bz ON bz.id = ts.business_id")
+    slots_from = "FROM time_slot ts JOIN business bz ON bz.id = ts.business_id"
+    w, params = scope.where, scope.params
+    false = "FALSE" if is_postgres() else "0"
+
+    # bookings by local day and status, split by blocked slots
+    per_day: dict[date, dict] = {}
+    per_day_held: dict[date, int] = {}
+    by_status = dict.fromkeys(BOOKING_STATUSES, 0)
+    day_sql = local.day("ts.start")
+    for day, status, blocked, n in _rows(
+            f"SELECT {day_sql}, b.status, ts.is_blocked, COUNT(*) {joined} WHERE {w} "
+            f"GROUP BY 1, 2, 3", params):
+        day = _as_date(day)
+        per_day.setdefault(day, dict.fromkeys(BOOKING_STATUSES, 0))[status] += n
+        by_status[status] += n
+        if status in HELD_STATUSES and not blocked:
+            per_day_held[day] = per_day_held.get(day, 0) + n
+
+    capacity_day = {_as_date(d): c for d, c in _rows(
+        f"SELECT {day_sql}, SUM(ts.max_capacity) {slots_from} "
+        f"WHERE {w} AND ts.is_blocked = {false} GROUP BY 1", params)}
+
+    wd, hr = local.weekday("ts.start"), local.hour("ts.start")
+    cells_cap = {(d, h): c for d, h, c in _rows(
+        f"SELECT {wd}, {hr}, SUM(ts.max_capacity) {slots_from} "
+        f"WHERE {w} AND ts.is_blocked = {false} GROUP BY 1, 2", params)}
+    cells_held = {(d, h): n for d, h, n in _rows(
+        f"SELECT {wd}, {hr}, COUNT(*) {joined} WHERE {w} AND ts.is_blocked = {false} "
+        f"AND b.status IN {held} GROUP BY 1, 2", params)}
+
+    lead = _lead_seconds()
+    by_source = dict.fromkeys(BOOKING_SOURCES, 0)
+    buckets = [0] * len(LEAD_BUCKETS)
+    for source, bucket, n in _rows(
+            f"SELECT b.source, {_bucket_case(lead)}, COUNT(*) {joined} WHERE {w} "
+            f"GROUP BY 1, 2", params):
+        by_source[source] += n
+        buckets[int(bucket)] += n
+    total = sum(buckets)
+    median = None
+    if total:
+        if is_postgres():
+            median = _rows(f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY {lead}) "
+                           f"{joined} WHERE {w}", params)[0][0]
+        else:
+            p = _param()
+            middle = _rows(f"SELECT {lead} AS lead {joined} WHERE {w} ORDER BY lead "
+                           f"LIMIT {p} OFFSET {p}", (*params, 2 - total % 2, (total - 1) // 2))
+            median = sum(r[0] for r in middle) / len(middle)
+        median = float(median) / 3600.0
+
+    ever_pending = converted = 0
+    if by_status["pending"] or by_status["confirmed"] or by_status["completed"] \
+            or by_status["no_show"] or by_status["cancelled"]:
+        status, previous = _json_text("status"), _json_text("previous_status")
+        became_pending = (f"SELECT 1 FROM audit_event a WHERE a.entity = 'booking' "
+                          f"AND a.entity_id = b.id AND a.action IN ('booking.create', "
+                          f"'booking.status', 'booking.reinstate') AND {status} = 'pending'")
+        confirmed = (f"SELECT 1 FROM audit_event a WHERE a.entity = 'booking' "
+                     f"AND a.entity_id = b.id AND (a.action = 'booking.check_in' OR "
+                     f"(a.action = 'booking.status' AND {previous} = 'pending' "
+                     f"AND {status} IN ('confirmed', 'completed')))")
+        row = _rows(f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS ({confirmed}) THEN 1 "
+                    f"ELSE 0 END), 0) {joined} WHERE {w} AND EXISTS ({became_pending})",
+                    params)[0]
+        ever_pending, converted = int(row[0]), int(row[1])
+
+    days = []
+    day = first
+    while day <= last:
+        days.append(DayFigures(day, per_day.get(day, dict.fromkeys(BOOKING_STATUSES, 0)),
+                               Usage(int(capacity_day.get(day, 0) or 0), per_day_held.get(day, 0))))
+        day += timedelta(days=1)
+    heatmap = {cell: Usage(int(cells_cap.get(cell, 0) or 0), cells_held.get(cell, 0))
+               for cell in set(cells_cap) | set(cells_held)}
+    by_weekday = tuple(Usage(sum(u.capacity for (d, _), u in heatmap.items() if d == wd_),
+                             sum(u.booked for (d, _), u in heatmap.items() if d == wd_))
+                       for wd_ in range(7))
+    by_hour = {}
+    for (d, h), u in heatmap.items():
+        prev = by_hour.get(h, Usage())
+        by_hour[h] = Usage(prev.capacity + u.capacity, prev.booked + u.booked)
+    popular = tuple(sorted(((d, h, u.booked) for (d, h), u in heatmap.items() if u.booked),
+                           key=lambda x: (-x[2], x[0], x[1]))[:5])
+    return Report(
+        business_id=business.id if business is not None else None,
+        business_name=business.name if business is not None else "All businesses",
+        date_from=first, date_to=last, by_status=by_status, by_source=by_source,
+        usage=Usage(sum(d.usage.capacity for d in days), sum(d.usage.booked for d in days)),
+        days=tuple(days), by_weekday=by_weekday, by_hour=by_hour, heatmap=heatmap,
+        popular_times=popular, lead_median_hours=median,
+        lead_buckets=tuple((label, buckets[i]) for i, (label, _) in enumerate(LEAD_BUCKETS)),
+        ever_pending=ever_pending, confirmed_from_pending=converted)

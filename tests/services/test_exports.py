@@ -1,0 +1,280 @@
+"""Exports read back (csv module, openpyxl, the icalendar parser) and compared
+with the database row by row, on SQLite and PostgreSQL: formula injection,
+unicode and right-to-left names, commas, quotes and newlines in notes, empty
+ranges, time zones, stable UIDs, cancelling and unwritable files."""
+import csv
+import io
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from booking_desktop import services
+from booking_desktop.errors import InvalidInput
+from booking_desktop.models import Booking, TimeSlot
+from booking_desktop.services import exports
+from booking_desktop.services.desk import BookingFilter
+from booking_desktop.services.exports import HEADERS, ExportCancelled, neutralise
+
+MON, TUE = date(2030, 3, 4), date(2030, 3, 5)
+EARLY = datetime(2030, 1, 1, tzinfo=timezone.utc)
+NASTY = [
+    ("=HYPERLINK(\"http://evil.example\",\"x\")", None, "+44 20 7946 0000", "plain"),
+    ("+cmd|' /C calc'!A0", "plus@example.com", None, "-2+3+cmd|' /C calc'!A0"),
+    ("@SUM(1+1)*cmd|' /C calc'!A0", None, "-1234", "@note"),
+    ("-1+1", None, None, "tab\tin the middle, and \"quotes\""),
+    ("محمد الأحمد", "rtl@example.com", None, "ملاحظة, مع فاصلة\nand a second line"),
+    ("Zoë Ørsted 李小龍 🙂", None, "(030) 123-456", "commas, \"quotes\"\nnew\r\nlines"),
+]
+
+
+@pytest.fixture
+def out(tmp_path):
+    """A folder for the exports only (the SQLite file lives in tmp_path)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def filled(database, business):
+    services.generate_time_slots(business, MON, TUE, slot_duration_minutes=60, max_capacity=3,
+                                 now=EARLY)
+    slots = services.slots_between(business, MON, TUE)
+    made = []
+    for i, (name, email, phone, notes) in enumerate(NASTY):
+        made.append(services.create_booking(slots[i % 5], name, email, phone, notes=notes,
+                                            source=("walk_in", "phone", "online")[i % 3],
+                                            status=("confirmed", "pending")[i % 2], now=EARLY))
+    services.cancel_booking(made[1], reason="=1+1 moved", now=EARLY)
+    services.check_in_booking(made[0], now=slots[0].start)
+    other = services.create_business("Clinic Tokyo", "Asia/Tokyo")
+    services.create_recurring_business_hours(other, "weekday_9to5")
+    services.generate_time_slots(other, MON, MON, slot_duration_minutes=60, now=EARLY)
+    services.create_booking(services.slots_between(other, MON)[0], "Tokyo T", now=EARLY)
+    return business
+
+
+def expected_rows(business_id=None, statuses=()):
+    """Straight from the models: (reference, business, local date, start, end, zone, name,
+    email, phone, status, source, notes, created UTC, checked in UTC, cancel reason)."""
+    query = (Booking.select(Booking, TimeSlot).join(TimeSlot)
+             .order_by(TimeSlot.start, Booking.id))
+    if business_id is not None:
+        query = query.where(TimeSlot.business == business_id)
+    if statuses:
+        query = query.where(Booking.status.in_(statuses))
+    rows = []
+    for b in query:
+        business = b.time_slot.business
+        tz = ZoneInfo(business.timezone)
+        start, end = b.time_slot.start.astimezone(tz), b.time_slot.end.astimezone(tz)
+        rows.append((b.reference, business.name, start.date(), start.strftime("%H:%M"),
+                     end.strftime("%H:%M"), business.timezone, b.customer_name,
+                     b.customer_email or "", b.customer_phone or "", b.status, b.source, b.notes,
+                     b.created_at.replace(tzinfo=None, microsecond=0),
+                     b.checked_in_at.replace(tzinfo=None, microsecond=0) if b.checked_in_at
+                     else None, b.cancel_reason))
+    return rows
+
+
+def unneutralise(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:2] in "=+-@\t\r" else value
+
+
+def read_csv(path, bom=False):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == bom
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_csv_matches_the_database_row_by_row(filled, out):
+    path = out / "out.csv"
+    flt = BookingFilter(business_id=filled.id, date_from=MON, date_to=TUE)
+    assert exports.export_csv(path, flt) == 6
+    header, *rows = read_csv(path)
+    assert tuple(header) == HEADERS
+    expected = expected_rows(filled.id)
+    assert len(rows) == len(expected) == 6
+    for got, want in zip(rows, expected):
+        want = [str(x) if not isinstance(x, datetime) else x.isoformat(" ") for x in want]
+        want = ["" if x == "None" else x for x in want]
+        assert [unneutralise(x) for x in got] == want
+
+
+def test_csv_neutralises_formulas_but_keeps_numbers_and_phones(filled, out):
+    path = out / "out.csv"
+    exports.export_csv(path, BookingFilter(business_id=filled.id), bom=True)
+    header, *rows = read_csv(path, bom=True)
+    cells = [cell for row in rows for cell in row]
+    for cell in cells:
+        if cell and cell[0] in "=+-@\t\r":
+            assert exports._PLAIN_NUMBER.fullmatch(cell), cell
+    names = [row[6] for row in rows]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
+    assert "'+cmd|' /C calc'!A0" in names and "'@SUM(1+1)*cmd|' /C calc'!A0" in names
+    assert "'-1+1" in names  # one leading sign at most counts as a plain number
+    phones = [row[8] for row in rows]
+    assert "+44 20 7946 0000" in phones and "-1234" in phones and "(030) 123-456" in phones
+    notes = [row[11] for row in rows]
+    assert "'-2+3+cmd|' /C calc'!A0" in notes and "'@note" in notes
+    assert "ملاحظة, مع فاصلة\nand a second line" in notes
+    assert "commas, \"quotes\"\nnew\r\nlines" in notes
+    assert "'=1+1 moved" in [row[14] for row in rows]
+    assert "محمد الأحمد" in names and "Zoë Ørsted 李小龍 🙂" in names
+
+
+@pytest.mark.parametrize("value, safe", [
+    ("=1+2", "'=1+2"), ("+1+2", "'+1+2"), ("-5", "-5"), ("-12.50", "-12.50"),
+    ("+44 20 7946 0000", "+44 20 7946 0000"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("+44 cmd", "'+44 cmd"), ("-A1", "'-A1"), ("plain", "plain"), ("", ""), (None, None),
+    ("=", "'="), ("-", "'-"),
+])
+def test_neutralise(value, safe):
+    assert neutralise(value) == safe
+
+
+def test_an_empty_range_gives_headers_and_no_rows(filled, out):
+    flt = BookingFilter(business_id=filled.id, date_from=date(2031, 1, 1), date_to=date(2031, 1, 2))
+    assert exports.export_csv(out / "e.csv", flt) == 0
+    assert read_csv(out / "e.csv") == [list(HEADERS)]
+    assert exports.export_xlsx(out / "e.xlsx", flt) == 0
+    from openpyxl import load_workbook
+    book = load_workbook(out / "e.xlsx")
+    assert [c.value for c in next(book["Bookings"].iter_rows())] == list(HEADERS)
+    assert book["Bookings"].max_row == 1
+    assert exports.export_ics(out / "e.ics", flt) == 0
+    from icalendar import Calendar
+    assert Calendar.from_ical((out / "e.ics").read_bytes()).walk("VEVENT") == []
+
+
+def test_xlsx_has_typed_columns_and_a_summary(filled, out):
+    from openpyxl import load_workbook
+
+    path = out / "out.xlsx"
+    flt = BookingFilter(business_id=filled.id, date_from=MON, date_to=TUE)
+    assert exports.export_xlsx(path, flt) == 6
+    book = load_workbook(path)
+    assert book.sheetnames == ["Bookings", "Summary"]
+    rows = list(book["Bookings"].iter_rows(values_only=True))
+    assert rows[0] == HEADERS
+    for got, want in zip(rows[1:], expected_rows(filled.id), strict=True):
+        ref, business, day, start, end, zone, name, email, phone, status, source, notes, \
+            created, checked, reason = got
+        assert isinstance(day, datetime) and day.date() == want[2]
+        assert start.strftime("%H:%M") == want[3] and end.strftime("%H:%M") == want[4]
+        assert isinstance(created, datetime)
+        assert abs(created - want[12]) < timedelta(seconds=1)
+        assert checked == want[13] or abs(checked - want[13]) < timedelta(seconds=1)
+        assert (ref, business, zone, name, email or "", phone or "", status, source,
+                notes or "", reason or "") == (want[0], want[1], want[5], want[6], want[7],
+                                               want[8], want[9], want[10],
+                                               # XML reads CR LF back as LF
+                                               want[11].replace("\r\n", "\n"), want[14])
+    formula = load_workbook(path, data_only=False)["Bookings"]
+    assert all(c.data_type != "f" for row in formula.iter_rows() for c in row)
+    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["Bookings exported"] == 6
+    assert summary["Bookings in the period"] == 6
+    assert summary["Status: cancelled"] == 1
+    assert summary["Cancellation rate"] == pytest.approx(1 / 6)
+
+
+def test_ics_round_trips_with_zones_statuses_and_stable_uids(filled, out):
+    from icalendar import Calendar
+
+    flt = BookingFilter(business_id=filled.id, date_from=MON, date_to=TUE)
+    path = out / "out.ics"
+    assert exports.export_ics(path, flt) == 6
+    calendar = Calendar.from_ical(path.read_bytes())
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    events = calendar.walk("VEVENT")
+    bookings = list(Booking.select(Booking, TimeSlot).join(TimeSlot)
+                    .where(TimeSlot.business == filled.id).order_by(TimeSlot.start, Booking.id))
+    assert len(events) == len(bookings)
+    for event, booking in zip(events, bookings):
+        assert str(event["UID"]) == f"{booking.reference}@booking-desktop.invalid"
+        start = event.decoded("DTSTART")
+        assert str(start.tzinfo) == "Europe/Berlin" or getattr(start.tzinfo, "key", None) \
+            == "Europe/Berlin"
+        assert start == booking.time_slot.start and event.decoded("DTEND") == booking.time_slot.end
+        assert str(event["STATUS"]) == {"cancelled": "CANCELLED", "pending": "TENTATIVE"}.get(
+            booking.status, "CONFIRMED")
+        assert booking.customer_name in str(event["SUMMARY"])
+        if booking.notes:
+            assert booking.notes.replace("\r\n", "\n") in str(event["DESCRIPTION"]).replace(
+                "\r\n", "\n")
+    again = out / "again.ics"
+    exports.export_ics(again, flt)
+    assert [str(e["UID"]) for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")] == \
+        [str(e["UID"]) for e in events]
+
+
+def test_ics_in_utc(filled, out):
+    from icalendar import Calendar
+
+    path = out / "utc.ics"
+    exports.export_ics(path, BookingFilter(business_id=filled.id), utc=True)
+    calendar = Calendar.from_ical(path.read_bytes())
+    assert calendar.walk("VTIMEZONE") == []
+    assert "DTSTART:20300304T080000Z" in path.read_text(encoding="utf-8")
+
+
+def test_every_business_with_a_date_range_uses_local_dates(filled, out):
+    path = out / "all.csv"
+    assert exports.export_csv(path, BookingFilter(date_from=MON, date_to=MON)) == 6 + 1
+    rows = read_csv(path)[1:]
+    assert {r[1] for r in rows} == {"Salon Berlin", "Clinic Tokyo"}
+    tokyo = [r for r in rows if r[1] == "Clinic Tokyo"][0]
+    assert (tokyo[2], tokyo[3], tokyo[5]) == ("2030-03-04", "09:00", "Asia/Tokyo")
+
+
+def test_the_table_filter_applies(filled, out):
+    path = out / "f.csv"
+    flt = BookingFilter(business_id=filled.id, statuses=("pending",))
+    exports.export_csv(path, flt)
+    got = [r[0] for r in read_csv(path)[1:]]
+    assert got == [r[0] for r in expected_rows(filled.id, ("pending",))] and got
+    exports.export_csv(path, BookingFilter(business_id=filled.id, text="zoë"))
+    assert [r[6] for r in read_csv(path)[1:]] == ["Zoë Ørsted 李小龍 🙂"]
+
+
+def test_batches_progress_and_cancel_leave_no_file(filled, out, monkeypatch):
+    monkeypatch.setattr(exports, "BATCH", 2)
+    seen = []
+    flt = BookingFilter(business_id=filled.id)
+    rows = list(exports.iter_rows(flt, progress=lambda d, t: seen.append((d, t)), batch=2))
+    assert [r[0] for r in rows] == [r[0] for r in expected_rows(filled.id)]
+    assert seen == [(0, 6), (2, 6), (4, 6), (6, 6)]
+    for fmt in ("csv", "xlsx", "ics"):
+        target = out / f"cancelled.{fmt}"
+        calls = []
+
+        def cancelled():
+            calls.append(1)
+            return len(calls) > 1  # after the first batch
+        with pytest.raises(ExportCancelled):
+            exports.export_bookings(fmt, target, flt, cancelled=cancelled)
+        assert list(out.iterdir()) == [], fmt
+
+
+def test_unwritable_targets_are_one_clear_error(filled, out):
+    flt = BookingFilter(business_id=filled.id)
+    with pytest.raises(InvalidInput, match="Cannot write the export"):
+        exports.export_csv(out / "missing" / "x.csv", flt)
+    with pytest.raises(InvalidInput, match="folder"):
+        exports.export_csv(out, flt)
+    with pytest.raises(InvalidInput, match="Unknown export format"):
+        exports.export_bookings("docx", out / "x.docx", flt)
+
+
+def test_a_failure_half_way_leaves_nothing(filled, out, monkeypatch):
+    def boom(row):
+        raise RuntimeError("disk on fire")
+    monkeypatch.setattr(exports, "csv_values", boom)
+    (out / "keep.csv").write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        exports.export_csv(out / "keep.csv", BookingFilter(business_id=filled.id))
+    assert [p.name for p in out.iterdir()] == ["keep.csv"]
+    assert (out / "keep.csv").read_text(encoding="utf-8") == "old"
