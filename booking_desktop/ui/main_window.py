@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from .bookings_view import BookingsView
+from .calendar_view import CalendarView
 from .front_desk import FrontDeskView
+from .hours_view import HoursView
 from .settings import Settings
 
 
@@ -42,9 +44,15 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
 
         self.front_desk = FrontDeskView(session, self.undo_stack)
+        self.calendar = CalendarView(session, self.undo_stack)
         self.bookings = BookingsView(session, self.undo_stack)
         self.views = [(self.tr("Front desk"), self.front_desk),
+                      (self.tr("Calendar"), self.calendar),
                       (self.tr("Bookings"), self.bookings)]
+        self.hours = None
+        if session.is_owner:  # staff see the calendar read-only and no hours editor
+            self.hours = HoursView(session, self.undo_stack)
+            self.views.append((self.tr("Hours"), self.hours))
         self.stack = QStackedWidget()
         self.rail = QListWidget()
         self.rail.setFixedWidth(120)
@@ -199,6 +207,13 @@ class MainWindow(QMainWindow):
         if self.rail.currentRow() != index:
             self.rail.setCurrentRow(index)
             return
+        leaving = self.stack.currentWidget()
+        if leaving is not self.stack.widget(index) and hasattr(leaving, "confirm_leave") \
+                and not leaving.confirm_leave():  # unsaved hours: the owner chose to stay
+            self.rail.blockSignals(True)
+            self.rail.setCurrentRow(self.stack.currentIndex())
+            self.rail.blockSignals(False)
+            return
         self.stack.setCurrentIndex(index)
         self.settings.last_view = index
 
@@ -234,6 +249,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     def closeEvent(self, event) -> None:
+        if self.hours is not None and not self.hours.confirm_leave():
+            event.ignore()
+            return
         self.settings.set_geometry("main", self.saveGeometry())
         self.settings.sync()
         self.session.stop_watching()

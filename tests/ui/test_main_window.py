@@ -40,10 +40,10 @@ def test_owner_reaches_owner_tools(make_window, desk_owner, shop):
 
 def test_view_shortcuts_and_last_view_remembered(qtbot, make_window, desk_owner, shop, settings):
     window = make_window(desk_owner, shop)
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.bookings
     window.close()
-    assert settings.last_view == 1
+    assert settings.last_view == 2
     again = make_window(desk_owner, shop)
     assert again.stack.currentWidget() is again.bookings
 

@@ -1,0 +1,595 @@
+"""The owner's month: every day's load at a glance (colour scale, bar and
+"booked/places"), closed days, holidays and special days set apart, and
+the selected day's slots with their bookings beside it.
+
+Keys: arrows move between days, Page Up / Page Down change the month,
+Home goes to today. The month comes from one service call (one aggregate
+query); the day view reuses the front desk's day model.
+"""
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QTableView,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import services
+from ..clock import utcnow
+from ..services import desk
+from ..services.calendar import DayLoad
+from .commands import CreateBookingCommand, perform
+from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
+from .errors import describe
+from .fill_delegate import FillDelegate
+from .walk_in import InlineMessage
+
+DAY_LOAD = Qt.ItemDataRole.UserRole + 1   # the DayLoad of a cell
+IN_MONTH = Qt.ItemDataRole.UserRole + 2   # whether the cell's day is in the shown month
+IS_TODAY = Qt.ItemDataRole.UserRole + 3
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+KIND_LABELS = {"closed": "Closed", "holiday": "Holiday", "special": "Special hours", "open": ""}
+
+
+def fill_colour(fill: float) -> QColor:
+    """Green (empty) → amber (half) → red (full), light enough to read text on."""
+    stops = [(0.0, (200, 236, 204)), (0.5, (255, 224, 150)), (1.0, (244, 170, 170))]
+    fill = max(0.0, min(1.0, fill))
+    for (f0, c0), (f1, c1) in zip(stops, stops[1:]):
+        if fill <= f1:
+            t = (fill - f0) / (f1 - f0)
+            return QColor(*(round(a + (b - a) * t) for a, b in zip(c0, c1)))
+    return QColor(*stops[-1][1])
+
+
+def month_grid(year: int, month: int) -> tuple[date, date]:
+    """The six weeks (Monday first) a month view shows."""
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    return start, start + timedelta(days=41)
+
+
+class MonthModel(QAbstractTableModel):
+    """6 weeks × 7 days of DayLoad rows."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.loads: list[DayLoad] = []
+        self.month = (2000, 1)
+        self.today = date.today()
+
+    def load(self, year: int, month: int, loads: list[DayLoad], today: date) -> None:
+        self.beginResetModel()
+        self.month, self.loads, self.today = (year, month), loads, today
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() or not self.loads else 6
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() or not self.loads else 7
+
+    def load_at(self, index: QModelIndex) -> DayLoad | None:
+        if not index.isValid():
+            return None
+        i = index.row() * 7 + index.column()
+        return self.loads[i] if 0 <= i < len(self.loads) else None
+
+    def index_of(self, day: date) -> QModelIndex:
+        if not self.loads:
+            return QModelIndex()
+        i = (day - self.loads[0].day).days
+        if 0 <= i < len(self.loads):
+            return self.index(i // 7, i % 7)
+        return QModelIndex()
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        load = self.load_at(index)
+        if load is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{load.day.day}"
+        if role == DAY_LOAD:
+            return load
+        if role == IN_MONTH:
+            return (load.day.year, load.day.month) == self.month
+        if role == IS_TODAY:
+            return load.day == self.today
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(load)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._tooltip(load)
+        return None
+
+    def _tooltip(self, load: DayLoad) -> str:
+        parts = [f"{load.day:%A %d %B %Y}"]
+        kind = KIND_LABELS[load.kind]
+        if kind:
+            parts.append(self.tr(kind) + (f": {load.note}" if load.note else ""))
+        if load.slots:
+            parts.append(self.tr("{booked} of {places} places booked in {slots} slots").format(
+                booked=load.booked, places=load.capacity, slots=load.slots))
+            if load.blocked:
+                parts.append(self.tr("{n} blocked").format(n=load.blocked))
+        else:
+            parts.append(self.tr("No slots"))
+        return " · ".join(parts)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.tr(WEEKDAY_NAMES[section])
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class DayCellDelegate(QStyledItemDelegate):
+    """Paints a day: number, kind, a fill bar and "booked/places", on a
+    background from the colour scale (hatched grey for holidays)."""
+
+    def paint(self, painter, option, index):
+        load: DayLoad | None = index.data(DAY_LOAD)
+        if load is None:
+            return
+        palette = option.palette
+        in_month = index.data(IN_MONTH)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        rect = option.rect.adjusted(2, 2, -2, -2)
+        painter.save()
+        painter.setRenderHint(painter.RenderHint.Antialiasing, False)
+        base = palette.color(QPalette.ColorRole.Base)
+        ink = QColor("#1f2328")  # the scale's colours are light: dark text on them
+        if load.kind == "holiday":
+            painter.fillRect(rect, QColor("#e1e4e8"))
+            painter.fillRect(rect, QBrush(QColor("#b0b7c0"), Qt.BrushStyle.BDiagPattern))
+        elif load.slots:
+            painter.fillRect(rect, fill_colour(load.fill))
+        elif load.kind == "closed":
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+            ink = palette.color(QPalette.ColorRole.Text)
+        else:
+            painter.fillRect(rect, base)
+            ink = palette.color(QPalette.ColorRole.Text)
+        if not in_month:
+            veil = QColor(base)
+            veil.setAlpha(150)
+            painter.fillRect(rect, veil)
+        if load.kind == "special":
+            painter.setPen(QPen(QColor("#6f42c1"), 2, Qt.PenStyle.DashLine))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+        if index.data(IS_TODAY):
+            painter.setPen(QPen(QColor("#0969da"), 3))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+        if selected:
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 3))
+            painter.drawRect(rect.adjusted(2, 2, -2, -2))
+
+        inner = rect.adjusted(7, 4, -7, -4)
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        painter.setFont(font)
+        painter.setPen(ink if in_month else palette.color(QPalette.ColorGroup.Disabled,
+                                                          QPalette.ColorRole.Text))
+        painter.drawText(inner, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                         str(load.day.day))
+        small = QFont(option.font)
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        painter.setFont(small)
+        kind = KIND_LABELS[load.kind]
+        if kind:
+            text = kind if load.kind != "holiday" or not load.note else load.note
+            painter.drawText(inner, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
+                             painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                              inner.width() - 28))
+        if load.slots:
+            bar = QRectF(inner.left(), inner.bottom() - 9, min(inner.width() * 0.55, 80), 7)
+            painter.setPen(QPen(QColor("#57606a"), 1))
+            painter.setBrush(QColor(255, 255, 255, 200))
+            painter.drawRect(bar)
+            filled = QRectF(bar.left(), bar.top(), bar.width() * load.fill, bar.height())
+            painter.fillRect(filled, QColor("#c21f2c" if load.fill >= 1 else
+                                            "#9a6700" if load.fill >= 0.5 else "#1a7f37"))
+            painter.setPen(ink)
+            numbers = f"{load.booked}/{load.capacity}"
+            painter.drawText(QRect(inner.left(), inner.top(), inner.width(), inner.height()),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                             numbers)
+        painter.restore()
+
+
+class BookIntoSlotDialog(QDialog):
+    """Name (required), phone and email for a booking made from the calendar."""
+
+    def __init__(self, what: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Book"))
+        self.name, self.phone, self.email = QLineEdit(), QLineEdit(), QLineEdit()
+        form = QFormLayout(self)
+        form.addRow(QLabel(what))
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Phone"), self.phone)
+        form.addRow(self.tr("Email"), self.email)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Book"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    @classmethod
+    def ask(cls, what: str, parent=None) -> dict | None:
+        dialog = cls(what, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return {"customer_name": dialog.name.text(), "customer_phone": dialog.phone.text() or None,
+                "customer_email": dialog.email.text() or None, "source": "phone"}
+
+
+def ask_text(parent, title: str, label: str) -> str | None:
+    """A one-line question (a block reason); None when cancelled."""
+    text, ok = QInputDialog.getText(parent, title, label)
+    return text if ok else None
+
+
+def ask_number(parent, title: str, label: str, value: int, low: int) -> int | None:
+    number, ok = QInputDialog.getInt(parent, title, label, value, low, 1000)
+    return number if ok else None
+
+
+class CalendarView(QWidget):
+    message = Signal(str)
+
+    def __init__(self, session, undo_stack=None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.undo_stack = undo_stack
+        today = self._today()
+        self.year, self.month = today.year, today.month
+        self.day = today
+
+        self.prev_button = QToolButton(text="◀")
+        self.prev_button.setToolTip(self.tr("Previous month (Page Up)"))
+        self.prev_button.clicked.connect(lambda: self.shift_month(-1))
+        self.next_button = QToolButton(text="▶")
+        self.next_button.setToolTip(self.tr("Next month (Page Down)"))
+        self.next_button.clicked.connect(lambda: self.shift_month(1))
+        self.today_button = QPushButton(self.tr("Today"))
+        self.today_button.setToolTip(self.tr("Today (Home)"))
+        self.today_button.clicked.connect(self.go_today)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.summary = QLabel()
+        legend = QLabel(self.tr("Colour: share of places booked — green empty, amber half, "
+                                "red full · hatched: holiday · dashed: special hours"))
+        legend.setStyleSheet("color: palette(placeholder-text);")
+        legend.setWordWrap(True)
+
+        self.model = MonthModel(self)
+        self.grid = QTableView()
+        self.grid.setModel(self.model)
+        self.grid.setItemDelegate(DayCellDelegate(self.grid))
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setShowGrid(False)
+        self.grid.verticalHeader().setVisible(False)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid.setMinimumWidth(480)
+        self.grid.installEventFilter(self)
+        self.grid.selectionModel().currentChanged.connect(self._day_chosen)
+
+        head = QHBoxLayout()
+        head.addWidget(self.prev_button)
+        head.addWidget(self.today_button)
+        head.addWidget(self.next_button)
+        head.addSpacing(12)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.summary)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(head)
+        left_layout.addWidget(self.grid, 1)
+        left_layout.addWidget(legend)
+
+        self.day_title = QLabel()
+        self.day_title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.day_note = QLabel()
+        self.day_note.setWordWrap(True)
+        self.bar = InlineMessage()
+        self.day_model = DayScheduleModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.day_model)
+        self.tree.setItemDelegateForColumn(1, FillDelegate(self.tree))
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for column, width in enumerate((96, 96, 150, 0, 0)):
+            if width:
+                self.tree.header().resizeSection(column, width)
+        for column in (3, 4):  # phone and email: the front desk has them; keep this narrow
+            self.tree.setColumnHidden(column, True)
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+        self.book_button = QPushButton(self.tr("Book…"))
+        self.book_button.clicked.connect(self.book)
+        self.block_button = QPushButton(self.tr("Block…"))
+        self.block_button.clicked.connect(self.block)
+        self.unblock_button = QPushButton(self.tr("Unblock"))
+        self.unblock_button.clicked.connect(self.unblock)
+        self.capacity_button = QPushButton(self.tr("Capacity…"))
+        self.capacity_button.clicked.connect(self.change_capacity)
+        self.generate_button = QPushButton(self.tr("Slots…"))
+        self.generate_button.setToolTip(self.tr("Generate, block a range, clean up past slots"))
+        self.generate_button.clicked.connect(self.open_slot_tools)
+        actions = QHBoxLayout()
+        for button in (self.book_button, self.block_button, self.unblock_button,
+                       self.capacity_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.generate_button)
+        self.owner_buttons = [self.book_button, self.block_button, self.unblock_button,
+                              self.capacity_button, self.generate_button]
+        for button in self.owner_buttons:  # staff look; owners plan
+            button.setVisible(self.session.is_owner)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.day_title)
+        right_layout.addWidget(self.day_note)
+        right_layout.addWidget(self.bar)
+        right_layout.addWidget(self.tree, 1)
+        right_layout.addLayout(actions)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 460])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        session.changed.connect(self.refresh)
+        session.business_changed.connect(lambda _b: self.go_today())
+        self.refresh()
+
+    # --- time --------------------------------------------------------------
+    def _tz(self) -> ZoneInfo:
+        business = self.session.business
+        return ZoneInfo(business.timezone) if business is not None else ZoneInfo("UTC")
+
+    def _today(self) -> date:
+        return datetime.now(self._tz()).date()
+
+    # --- month -------------------------------------------------------------
+    def set_month(self, year: int, month: int, day: date | None = None) -> None:
+        self.year, self.month = year, month
+        if day is None or (day.year, day.month) != (year, month):
+            day = self.day if (self.day.year, self.day.month) == (year, month) else \
+                date(year, month, 1)
+        self.day = day
+        self.refresh()
+
+    def shift_month(self, step: int) -> None:
+        index = self.year * 12 + self.month - 1 + step
+        self.set_month(index // 12, index % 12 + 1)
+
+    def go_today(self) -> None:
+        today = self._today()
+        self.set_month(today.year, today.month, today)
+
+    def select_day(self, day: date) -> None:
+        if (day.year, day.month) != (self.year, self.month):
+            self.set_month(day.year, day.month, day)
+        else:
+            self.grid.setCurrentIndex(self.model.index_of(day))
+
+    def refresh(self) -> None:
+        business = self.session.business
+        if business is None:
+            self.title.setText(self.tr("No business yet"))
+            return
+        first, last = month_grid(self.year, self.month)
+        try:
+            loads = services.month_overview(business, first, last)
+        except Exception as exc:
+            self.bar.show_message(describe(exc))
+            return
+        self.model.load(self.year, self.month, loads, self._today())
+        self.title.setText(f"{date(self.year, self.month, 1):%B %Y}")
+        in_month = [d for d in loads if (d.day.year, d.day.month) == (self.year, self.month)]
+        booked = sum(d.booked for d in in_month)
+        places = sum(d.capacity for d in in_month)
+        self.summary.setText(self.tr("{booked} of {places} places booked this month").format(
+            booked=booked, places=places))
+        self.grid.selectionModel().blockSignals(True)
+        self.grid.setCurrentIndex(self.model.index_of(self.day))
+        self.grid.selectionModel().blockSignals(False)
+        self.show_day(self.day)
+
+    def eventFilter(self, watched, event):
+        if watched is self.grid and event.type() == event.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_PageUp:
+                self.shift_month(-1)
+                return True
+            if key == Qt.Key.Key_PageDown:
+                self.shift_month(1)
+                return True
+            if key == Qt.Key.Key_Home:
+                self.go_today()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _day_chosen(self, current: QModelIndex, _previous=None) -> None:
+        load = self.model.load_at(current)
+        if load is None:
+            return
+        if (load.day.year, load.day.month) != (self.year, self.month):
+            self.set_month(load.day.year, load.day.month, load.day)  # arrows cross months
+        else:
+            self.show_day(load.day)
+
+    # --- day ---------------------------------------------------------------
+    def show_day(self, day: date) -> None:
+        self.day = day
+        business = self.session.business
+        if business is None:
+            return
+        self.bar.clear()
+        slots = desk.day_schedule(business, day)
+        reasons = services.block_reasons(business, day) if any(s.is_blocked for s in slots) else {}
+        self.day_model.load(slots, self._tz(), utcnow())
+        for row in range(self.day_model.rowCount()):
+            item = self.day_model.item(row, 0)
+            reason = reasons.get(item.data(ROW_DATA).id)
+            if reason:
+                self.day_model.item(row, 2).setText(self.tr("Blocked: {reason}").format(
+                    reason=reason))
+        self.tree.expandAll()
+        load = self.model.load_at(self.model.index_of(day))
+        self.day_title.setText(f"{day:%A %d %B %Y}")
+        note = ""
+        if load is not None:
+            if load.kind == "holiday":
+                note = self.tr("Holiday") + (f": {load.note}" if load.note else "")
+            elif load.kind == "special":
+                note = self.tr("Special hours") + (f": {load.note}" if load.note else "")
+            elif load.kind == "closed":
+                note = self.tr("Closed on this weekday")
+            if load.slots:
+                note = " · ".join(filter(None, [note, self.tr(
+                    "{booked} of {places} places booked in {slots} slots").format(
+                    booked=load.booked, places=load.capacity, slots=load.slots)]))
+        if not slots:
+            note = " · ".join(filter(None, [note, self.tr(
+                "No slots — generate them with Slots…") if self.session.is_owner else
+                self.tr("No slots on this day.")]))
+        self.day_note.setText(note)
+        self._update_actions()
+
+    def selected_slot(self) -> desk.SlotRow | None:
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return None
+        if index.data(ROW_KIND) == "booking":
+            index = index.parent()
+        return index.siblingAtColumn(0).data(ROW_DATA)
+
+    def select_slot(self, slot_id: int) -> None:
+        index = self.day_model.index_of_slot(slot_id)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+
+    def _update_actions(self) -> None:
+        slot = self.selected_slot()
+        now = utcnow()
+        self.book_button.setEnabled(slot is not None and slot.start > now
+                                    and not slot.is_blocked and not slot.is_full)
+        self.block_button.setEnabled(slot is not None and not slot.is_blocked)
+        self.unblock_button.setEnabled(slot is not None and slot.is_blocked)
+        self.capacity_button.setEnabled(slot is not None)
+
+    # --- actions -----------------------------------------------------------
+    def _report(self, exc: BaseException) -> None:
+        self.bar.show_message(describe(exc))
+
+    def _when(self, slot) -> str:
+        tz = self._tz()
+        return f"{slot.start.astimezone(tz):%a %d %b %H:%M}–{slot.end.astimezone(tz):%H:%M}"
+
+    def _done(self, slot_id: int, text: str) -> None:
+        self.session.notify_changed()
+        self.select_slot(slot_id)
+        self.message.emit(text)
+
+    def book(self) -> None:
+        slot = self.selected_slot()
+        if slot is None:
+            return
+        fields = BookIntoSlotDialog.ask(self.tr("Book {when}").format(when=self._when(slot)), self)
+        if fields is None:
+            return
+        command = CreateBookingCommand(self.session, self._report, slot.id, fields)
+        if self.undo_stack is not None:
+            done = perform(self.undo_stack, command)
+        else:
+            try:
+                command.do()
+                done = True
+            except Exception as exc:
+                self._report(exc)
+                done = False
+        if done:
+            self._done(slot.id, self.tr("Booked {name}: {ref}.").format(
+                name=command.booking.customer_name, ref=command.booking.reference))
+
+    def block(self) -> None:
+        slot = self.selected_slot()
+        if slot is None:
+            return
+        reason = ask_text(self, self.tr("Block slot"),
+                          self.tr("Why is {when} blocked?").format(when=self._when(slot)))
+        if reason is None:
+            return
+        self._set_blocked(slot, True, reason)
+
+    def unblock(self) -> None:
+        slot = self.selected_slot()
+        if slot is not None:
+            self._set_blocked(slot, False, "")
+
+    def _set_blocked(self, slot, blocked: bool, reason: str) -> None:
+        try:
+            services.set_slot_blocked(slot.id, blocked, by=self.session.user, reason=reason)
+        except Exception as exc:
+            self._report(exc)
+            return
+        self._done(slot.id, (self.tr("Blocked {when}.") if blocked else
+                             self.tr("Unblocked {when}.")).format(when=self._when(slot)))
+
+    def change_capacity(self) -> None:
+        slot = self.selected_slot()
+        if slot is None:
+            return
+        capacity = ask_number(self, self.tr("Places in this slot"),
+                              self.tr("How many people can {when} take?").format(
+                                  when=self._when(slot)), slot.max_capacity, 1)
+        if capacity is None:
+            return
+        try:
+            services.set_slot_capacity(slot.id, capacity, by=self.session.user)
+        except Exception as exc:  # never below its bookings: the service says why
+            self._report(exc)
+            return
+        self._done(slot.id, self.tr("{when} now takes {n}.").format(when=self._when(slot),
+                                                                    n=capacity))
+
+    def open_slot_tools(self) -> None:
+        from .slots_dialog import GenerateSlotsDialog
+        counts = GenerateSlotsDialog.ask(self.session, self._today(), self)
+        if counts is not None:
+            self.message.emit(self.tr("Generated {n} slots.").format(n=counts["created"]))

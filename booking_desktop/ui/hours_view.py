@@ -1,0 +1,522 @@
+"""The owner's business-hours editor: the weekly grid, precise time fields
+for the selected interval, templates, holidays and special days.
+
+Mistakes are shown as they are made (red in the grid, a line under it) and
+Save stays off until they are fixed. Saving goes through the services; when
+new hours or a holiday would leave bookings outside the opening hours, the
+owner sees them first and says whether to keep or to cancel them.
+"""
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTimeEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import services
+from ..errors import BookingError, InvalidInput
+from ..services import validation
+from ..services.calendar import BookingsOutsideHours, SpecialDay
+from ..services.hours import WEEKDAYS
+from .errors import describe
+from .hours_grid import HoursGrid
+
+TEMPLATE_LABELS = {
+    "weekday_9to5": "Mon–Fri 9–17",
+    "weekday_9to5_lunch": "Mon–Fri 9–12, 13–17 (lunch break)",
+    "weekday_8to6": "Mon–Fri 8–18",
+    "everyday_10to6": "Every day 10–18",
+    "weekend_10to4": "Sat–Sun 10–16",
+    "weekday_9to5_sat_9to1": "Mon–Fri 9–17, Sat 9–13",
+}
+RED = "color: #c62828;"
+
+
+def _qtime(value: time) -> QTime:
+    return QTime(value.hour, value.minute)
+
+
+def _time(value: QTime) -> time:
+    return time(value.hour(), value.minute())
+
+
+class OutsideHoursDialog(QDialog):
+    """Lists the bookings a change would leave outside the opening hours and
+    asks: keep them, or cancel them with a reason."""
+
+    def __init__(self, bookings, tz: ZoneInfo, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Bookings outside the new hours"))
+        self.choice = None
+        intro = QLabel(self.tr("{n} booking(s) would fall outside the opening hours. Keep "
+                               "them as they are, or cancel them?").format(n=len(bookings)))
+        intro.setWordWrap(True)
+        self.table = QTreeWidget()
+        self.table.setRootIsDecorated(False)
+        self.table.setHeaderLabels([self.tr("When"), self.tr("Customer"), self.tr("Phone"),
+                                    self.tr("Reference")])
+        for b in bookings:
+            start, end = b.start.astimezone(tz), b.end.astimezone(tz)
+            QTreeWidgetItem(self.table, [f"{start:%a %d %b %Y %H:%M}–{end:%H:%M}",
+                                         b.customer_name, b.customer_phone or "", b.reference])
+        self.table.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Reason given to customers when cancelling"))
+        buttons = QDialogButtonBox()
+        self.keep_button = buttons.addButton(self.tr("Keep them"),
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_bookings_button = buttons.addButton(
+            self.tr("Cancel them"), QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.addButton(self.tr("Back to editing"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.keep_button.clicked.connect(lambda: self._answer("keep"))
+        self.cancel_bookings_button.clicked.connect(lambda: self._answer("cancel"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table)
+        form = QFormLayout()
+        form.addRow(self.tr("Reason"), self.reason)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
+
+    def _answer(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()
+
+    @classmethod
+    def ask(cls, bookings, tz: ZoneInfo, parent=None) -> tuple[str, str] | None:
+        """("keep" | "cancel", reason), or None to go back without saving."""
+        dialog = cls(bookings, tz, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
+            return None
+        return dialog.choice, dialog.reason.text()
+
+
+class SpecialDayDialog(QDialog):
+    """A holiday (closed) or a special day (its own hours), with a note."""
+
+    def __init__(self, initial: SpecialDay | None, first: date, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Holiday or special day"))
+        day = initial.day if initial else first
+        self.date = QDateEdit(QDate(day.year, day.month, day.day))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("ddd d MMM yyyy")
+        self.closed = QCheckBox(self.tr("Closed all day"))
+        self.closed.setChecked(initial.closed if initial else True)
+        self.hours = QLineEdit(initial.hours_text() if initial and not initial.closed else "")
+        self.hours.setPlaceholderText(self.tr("e.g. 10:00-14:00, 15:00-18:00"))
+        self.note = QLineEdit(initial.note if initial else "")
+        self.note.setPlaceholderText(self.tr("e.g. Christmas, stocktaking"))
+        self.error = QLabel()
+        self.error.setStyleSheet(RED)
+        self.error.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Date"), self.date)
+        form.addRow("", self.closed)
+        form.addRow(self.tr("Hours"), self.hours)
+        form.addRow(self.tr("Note"), self.note)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.closed.toggled.connect(self._check)
+        self.hours.textChanged.connect(self._check)
+        self._check()
+
+    def intervals(self) -> list[tuple[time, time]]:
+        pairs = []
+        for piece in filter(None, (p.strip() for p in self.hours.text().replace(";", ",")
+                                   .split(","))):
+            if "-" not in piece and "–" not in piece:
+                raise InvalidInput(self.tr("Write hours as 10:00-14:00."))
+            opens, closes = piece.replace("–", "-").split("-", 1)
+            pairs.append((opens.strip(), closes.strip()))
+        return validation.intervals(pairs, self.tr("Special hours"))
+
+    def _check(self) -> None:
+        self.hours.setEnabled(not self.closed.isChecked())
+        message = ""
+        if not self.closed.isChecked():
+            try:
+                if not self.intervals():
+                    message = self.tr("Give the opening hours of this day, or tick Closed.")
+            except InvalidInput as exc:
+                message = str(exc)
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not message)
+
+    def value(self) -> dict:
+        qd = self.date.date()
+        closed = self.closed.isChecked()
+        return {"day": date(qd.year(), qd.month(), qd.day()), "closed": closed,
+                "intervals": None if closed else self.intervals(), "note": self.note.text()}
+
+    @classmethod
+    def ask(cls, initial: SpecialDay | None, first: date, parent=None) -> dict | None:
+        dialog = cls(initial, first, parent)
+        return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_unsaved(parent) -> str:
+    """"save", "discard" or "stay"."""
+    box = QMessageBox(QMessageBox.Icon.Question, parent.tr("Unsaved hours"),
+                      parent.tr("The business hours have unsaved changes."), parent=parent)
+    save = box.addButton(parent.tr("Save"), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(parent.tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(parent.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    return "save" if clicked is save else "discard" if clicked is discard else "stay"
+
+
+class HoursView(QWidget):
+    message = Signal(str)
+
+    def __init__(self, session, undo_stack=None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.undo_stack = undo_stack
+        self.saved_week: dict[int, list[tuple[time, time]]] = {}
+        self.dirty = False
+
+        title = QLabel(self.tr("Business hours"))
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.template = QComboBox()
+        for key, label in TEMPLATE_LABELS.items():
+            self.template.addItem(self.tr(label), key)
+        self.template_button = QPushButton(self.tr("Apply template"))
+        self.template_button.clicked.connect(self.apply_template)
+        self.clear_button = QPushButton(self.tr("Clear week"))
+        self.clear_button.clicked.connect(self.clear_week)
+        self.revert_button = QPushButton(self.tr("Revert"))
+        self.revert_button.clicked.connect(self.load)
+        self.save_button = QPushButton(self.tr("Save hours"))
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addSpacing(16)
+        head.addWidget(self.template)
+        head.addWidget(self.template_button)
+        head.addWidget(self.clear_button)
+        head.addStretch(1)
+        head.addWidget(self.revert_button)
+        head.addWidget(self.save_button)
+
+        self.grid = HoursGrid()
+        self.grid.changed.connect(self._edited)
+        self.grid.selected.connect(self._selected)
+        self.problems = QLabel()
+        self.problems.setStyleSheet(RED)
+        self.problems.setWordWrap(True)
+        self.problems.setVisible(False)
+        self.state = QLabel()
+        hint = QLabel(self.tr("Drag over closed time to open it, over open time to close it. "
+                              "Click an interval to set exact times."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(placeholder-text);")
+
+        # the selected interval
+        self.interval_box = QGroupBox(self.tr("Selected interval"))
+        self.interval_day = QLabel(self.tr("Click an interval in the grid."))
+        self.opens = QTimeEdit()
+        self.closes = QTimeEdit()
+        for edit in (self.opens, self.closes):
+            edit.setDisplayFormat("HH:mm")
+            edit.setEnabled(False)
+            edit.timeChanged.connect(self._fine_tuned)
+        self.remove_button = QPushButton(self.tr("Remove interval"))
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self._remove_selected)
+        form = QFormLayout(self.interval_box)
+        form.addRow(self.interval_day)
+        form.addRow(self.tr("Opens"), self.opens)
+        form.addRow(self.tr("Closes"), self.closes)
+        form.addRow(self.remove_button)
+
+        # holidays and special days
+        self.days_box = QGroupBox(self.tr("Holidays and special days"))
+        self.days = QTreeWidget()
+        self.days.setRootIsDecorated(False)
+        self.days.setHeaderLabels([self.tr("Date"), self.tr("Hours"), self.tr("Note")])
+        self.days.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.days.header().resizeSection(0, 110)
+        self.days.header().resizeSection(1, 90)
+        self.days.itemDoubleClicked.connect(lambda *_: self.edit_special_day())
+        self.add_day_button = QPushButton(self.tr("Add…"))
+        self.add_day_button.clicked.connect(self.add_special_day)
+        self.edit_day_button = QPushButton(self.tr("Edit…"))
+        self.edit_day_button.clicked.connect(self.edit_special_day)
+        self.remove_day_button = QPushButton(self.tr("Remove"))
+        self.remove_day_button.clicked.connect(self.remove_special_day)
+        day_buttons = QHBoxLayout()
+        for button in (self.add_day_button, self.edit_day_button, self.remove_day_button):
+            day_buttons.addWidget(button)
+        days_layout = QVBoxLayout(self.days_box)
+        days_layout.addWidget(self.days)
+        days_layout.addLayout(day_buttons)
+        self.days_error = QLabel()
+        self.days_error.setStyleSheet(RED)
+        self.days_error.setWordWrap(True)
+        self.days_error.setVisible(False)
+        days_layout.addWidget(self.days_error)
+
+        side = QVBoxLayout()
+        side.addWidget(self.interval_box)
+        side.addWidget(self.days_box, 1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(360)
+        left = QVBoxLayout()
+        left.addWidget(hint)
+        left.addWidget(self.grid, 1)
+        left.addWidget(self.problems)
+        left.addWidget(self.state)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(side_widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addLayout(body, 1)
+
+        self.owner_widgets = [self.template, self.template_button, self.clear_button,
+                              self.revert_button, self.save_button, self.add_day_button,
+                              self.edit_day_button, self.remove_day_button]
+        if not session.is_owner:  # look only; the services refuse changes anyway
+            self.grid.read_only = True
+            for widget in self.owner_widgets:
+                widget.setEnabled(False)
+        session.changed.connect(self._outside_change)
+        session.business_changed.connect(lambda _b: self.load())
+        self.load()
+
+    # --- loading -----------------------------------------------------------
+    def _tz(self) -> ZoneInfo:
+        business = self.session.business
+        return ZoneInfo(business.timezone) if business is not None else ZoneInfo("UTC")
+
+    def load(self) -> None:
+        business = self.session.business
+        if business is None:
+            return
+        self.saved_week = services.weekly_hours(business)
+        self.grid.set_week(self.saved_week)
+        self.dirty = False
+        self._validate()
+        self.load_special_days()
+
+    def _outside_change(self) -> None:
+        if not self.dirty:  # never overwrite edits in progress
+            self.load()
+        else:
+            self.load_special_days()
+
+    def load_special_days(self) -> None:
+        business = self.session.business
+        today = date.today()
+        self.days.clear()
+        for special in services.special_days(business, today - timedelta(days=30),
+                                             today + timedelta(days=730)):
+            item = QTreeWidgetItem(self.days, [f"{special.day:%a %d %b %Y}",
+                                               self.tr(special.hours_text()), special.note])
+            item.setData(0, Qt.ItemDataRole.UserRole, special)
+            item.setToolTip(2, special.note)
+
+    # --- editing -----------------------------------------------------------
+    def week(self) -> dict[int, list[tuple[time, time]]]:
+        return {d: self.grid.intervals(d) for d in range(7)}
+
+    def _edited(self) -> None:
+        self.dirty = self.week() != self.saved_week
+        self._validate()
+
+    def _validate(self) -> bool:
+        messages = []
+        for day in range(7):
+            try:
+                validation.intervals(self.grid.intervals(day), self.tr(WEEKDAYS[day]))
+            except InvalidInput as exc:
+                messages.append(str(exc))
+        self.problems.setText("\n".join(messages))
+        self.problems.setVisible(bool(messages))
+        self.save_button.setEnabled(self.session.is_owner and self.dirty and not messages)
+        self.revert_button.setEnabled(self.session.is_owner and self.dirty)
+        open_days = sum(1 for d in range(7) if self.grid.intervals(d))
+        self.state.setText((self.tr("Unsaved changes · ") if self.dirty else "")
+                           + self.tr("Open {n} days a week").format(n=open_days))
+        return not messages
+
+    def _selected(self, day: int, index: int) -> None:
+        has = day >= 0 and index >= 0
+        for widget in (self.opens, self.closes):
+            widget.blockSignals(True)
+        if has:
+            opens, closes = self.grid.intervals(day)[index]
+            self.interval_day.setText(self.tr(WEEKDAYS[day]))
+            self.opens.setTime(_qtime(opens))
+            self.closes.setTime(_qtime(closes))
+        else:
+            self.interval_day.setText(self.tr("Click an interval in the grid."))
+        for widget in (self.opens, self.closes):
+            widget.blockSignals(False)
+            widget.setEnabled(has and self.session.is_owner)
+        self.remove_button.setEnabled(has and self.session.is_owner)
+
+    def _fine_tuned(self, *_args) -> None:
+        if self.grid.selection is None:
+            return
+        day, index = self.grid.selection
+        self.grid.set_interval(day, index, _time(self.opens.time()), _time(self.closes.time()))
+
+    def set_selected_times(self, opens: time, closes: time) -> None:
+        """Type exact times into the fields (what a user does, for tests)."""
+        self.opens.setTime(_qtime(opens))
+        self.closes.setTime(_qtime(closes))
+
+    def _remove_selected(self) -> None:
+        if self.grid.selection is not None:
+            self.grid.remove_interval(*self.grid.selection)
+
+    def apply_template(self) -> None:
+        key = self.template.currentData()
+        self.grid.set_week(services.TEMPLATES[key])
+        self._edited()
+        self.message.emit(self.tr("Template applied; Save to keep it."))
+
+    def clear_week(self) -> None:
+        self.grid.set_week({})
+        self._edited()
+
+    # --- saving ------------------------------------------------------------
+    def save(self) -> bool:
+        if not self._validate():
+            return False
+        business = self.session.business
+        week = {d: pairs for d, pairs in self.week().items() if pairs}
+        answer, reason = None, ""
+        while True:
+            try:
+                cancelled = services.save_weekly_hours(business, week, outside=answer,
+                                                       reason=reason, by=self.session.user)
+            except BookingsOutsideHours as exc:
+                chosen = OutsideHoursDialog.ask(exc.bookings, self._tz(), self)
+                if chosen is None:
+                    self.message.emit(self.tr("Not saved."))
+                    return False
+                answer, reason = chosen
+                continue
+            except BookingError as exc:
+                self.problems.setText(describe(exc))
+                self.problems.setVisible(True)
+                return False
+            break
+        self.saved_week = services.weekly_hours(business)
+        self.dirty = False
+        self._validate()
+        self.session.notify_changed()
+        text = self.tr("Business hours saved.")
+        if cancelled:
+            text += " " + self.tr("{n} booking(s) cancelled.").format(n=cancelled)
+        self.message.emit(text)
+        return True
+
+    def confirm_leave(self) -> bool:
+        """Whether the editor may be left: asks when there are unsaved changes."""
+        if not self.dirty:
+            return True
+        answer = ask_unsaved(self)
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            self.load()
+            return True
+        return False
+
+    # --- special days ------------------------------------------------------
+    def selected_special_day(self) -> SpecialDay | None:
+        item = self.days.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def add_special_day(self) -> None:
+        value = SpecialDayDialog.ask(None, date.today() + timedelta(days=1), self)
+        if value is not None:
+            self.save_special_day(**value)
+
+    def edit_special_day(self) -> None:
+        current = self.selected_special_day()
+        if current is None or not self.session.is_owner:
+            return
+        value = SpecialDayDialog.ask(current, current.day, self)
+        if value is not None:
+            self.save_special_day(previous_day=current.day, **value)
+
+    def save_special_day(self, day: date, closed: bool, intervals, note: str,
+                         previous_day: date | None = None) -> bool:
+        business = self.session.business
+        answer, reason = None, ""
+        self.days_error.setVisible(False)
+        while True:
+            try:
+                cancelled = services.save_hours_exception(
+                    business, day, closed=closed, intervals=intervals, note=note,
+                    outside=answer, reason=reason, previous_day=previous_day,
+                    by=self.session.user)
+            except BookingsOutsideHours as exc:
+                chosen = OutsideHoursDialog.ask(exc.bookings, self._tz(), self)
+                if chosen is None:
+                    self.message.emit(self.tr("Not saved."))
+                    return False
+                answer, reason = chosen
+                continue
+            except BookingError as exc:
+                self.days_error.setText(describe(exc))
+                self.days_error.setVisible(True)
+                return False
+            break
+        self.session.notify_changed()
+        self.load_special_days()
+        text = self.tr("Saved {day}.").format(day=f"{day:%a %d %b %Y}")
+        if cancelled:
+            text += " " + self.tr("{n} booking(s) cancelled.").format(n=cancelled)
+        self.message.emit(text)
+        return True
+
+    def remove_special_day(self) -> None:
+        current = self.selected_special_day()
+        if current is None:
+            return
+        try:
+            services.remove_hours_exception(self.session.business, current.day,
+                                            by=self.session.user)
+        except BookingError as exc:
+            self.days_error.setText(describe(exc))
+            self.days_error.setVisible(True)
+            return
+        self.session.notify_changed()
+        self.load_special_days()
+        self.message.emit(self.tr("Removed {day}; the weekly hours apply again.").format(
+            day=f"{current.day:%a %d %b %Y}"))

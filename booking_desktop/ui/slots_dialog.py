@@ -1,0 +1,434 @@
+"""The owner's slot tools in one place: generate slots from the hours (with a
+per-day preview before anything is written, a progress bar and a summary),
+block a range of slots with a reason, and clean up past unbooked slots.
+
+Generation runs through a small task runner: `ThreadTaskRunner` runs it on
+a worker thread (which opens its own database connection, as peewee's are
+per thread, and closes it after); tests pass `SyncTaskRunner` to run it
+inline.
+"""
+from collections.abc import Callable
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Qt, QThread, QTime, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import models, services
+from ..errors import BookingError
+from .dialogs import from_qdate, to_qdate
+from .errors import describe
+
+Progress = Callable[[int, int], bool]
+
+
+# --- running work off the GUI thread -------------------------------------------------------
+
+class SyncTaskRunner:
+    """Runs the task at once on the calling thread (tests)."""
+
+    def run(self, task: Callable[[Progress], object], on_progress, on_done, on_error) -> None:
+        try:
+            result = task(lambda done, total: on_progress(done, total) is not False)
+        except Exception as exc:  # reported like the threaded runner does
+            on_error(exc)
+            return
+        on_done(result)
+
+
+class _Worker(QThread):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, task, parent=None):
+        super().__init__(parent)
+        self.task = task
+        self.stop_requested = False
+
+    def run(self) -> None:
+        try:
+            result = self.task(self._progress)
+        except Exception as exc:
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+        finally:
+            # This thread's own connection (peewee keeps one per thread).
+            database = models.database.obj
+            if database is not None and not database.is_closed():
+                database.close()
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)
+        return not self.stop_requested
+
+
+class ThreadTaskRunner(QObject):
+    """Runs one task at a time on a worker thread; results come back as
+    queued signals on the GUI thread."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.worker: _Worker | None = None
+
+    def run(self, task, on_progress, on_done, on_error) -> None:
+        worker = _Worker(task, self)
+        worker.progressed.connect(on_progress)
+        worker.succeeded.connect(on_done)
+        worker.failed.connect(on_error)
+        worker.finished.connect(worker.deleteLater)
+        self.worker = worker
+        worker.start()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop_requested = True
+
+    def wait(self, ms: int = 30_000) -> None:
+        if self.worker is not None:
+            self.worker.wait(ms)
+
+
+# --- the dialog -----------------------------------------------------------------------------
+
+def next_month(today: date) -> tuple[date, date]:
+    first = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+    return first, last
+
+
+class GenerateSlotsDialog(QDialog):
+    """Owner tool: generate, block a range, clean up. `result_counts` holds
+    the generation summary once it is done."""
+
+    def __init__(self, session, first: date | None = None, parent=None, runner=None):
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner if runner is not None else ThreadTaskRunner(self)
+        self.result_counts: dict | None = None
+        self.preview = None
+        self.running = False
+        self.setWindowTitle(self.tr("Slots"))
+        today = self._today()
+        first = first or today
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._generate_tab(first), self.tr("Generate"))
+        self.tabs.addTab(self._block_tab(first), self.tr("Block a range"))
+        self.tabs.addTab(self._cleanup_tab(), self.tr("Clean up"))
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.clicked.connect(self._close)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addLayout(bottom)
+        self.resize(620, 600)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(150)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        for widget in (self.first, self.last):
+            widget.dateChanged.connect(lambda *_: self._preview_timer.start())
+        for widget in (self.duration, self.capacity, self.buffer):
+            widget.valueChanged.connect(lambda *_: self._preview_timer.start())
+        self.refresh_preview()
+
+    def _today(self) -> date:
+        from datetime import datetime
+        business = self.session.business
+        tz = ZoneInfo(business.timezone) if business is not None else ZoneInfo("UTC")
+        return datetime.now(tz).date()
+
+    # --- generate ----------------------------------------------------------
+    def _generate_tab(self, first: date) -> QWidget:
+        page = QWidget()
+        self.first = QDateEdit(to_qdate(first))
+        self.last = QDateEdit(to_qdate(first + timedelta(weeks=4)))
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("ddd d MMM yyyy")
+        self.four_weeks_button = QPushButton(self.tr("Next 4 weeks"))
+        self.four_weeks_button.clicked.connect(self.choose_four_weeks)
+        self.next_month_button = QPushButton(self.tr("Next month"))
+        self.next_month_button.clicked.connect(self.choose_next_month)
+        shortcuts = QHBoxLayout()
+        shortcuts.addWidget(self.four_weeks_button)
+        shortcuts.addWidget(self.next_month_button)
+        shortcuts.addStretch(1)
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 720)
+        self.duration.setValue(30)
+        self.duration.setSingleStep(5)
+        self.duration.setSuffix(self.tr(" min"))
+        self.capacity = QSpinBox()
+        self.capacity.setRange(1, 1000)
+        self.capacity.setSuffix(self.tr(" people"))
+        self.buffer = QSpinBox()
+        self.buffer.setRange(0, 240)
+        self.buffer.setSingleStep(5)
+        self.buffer.setSuffix(self.tr(" min"))
+        form = QFormLayout()
+        form.addRow(self.tr("From"), self.first)
+        form.addRow(self.tr("To"), self.last)
+        form.addRow("", shortcuts)
+        form.addRow(self.tr("Slot length"), self.duration)
+        form.addRow(self.tr("Places per slot"), self.capacity)
+        form.addRow(self.tr("Break between slots"), self.buffer)
+        self.preview_table = QTableWidget(0, 2)
+        self.preview_table.setHorizontalHeaderLabels([self.tr("Day"), self.tr("New slots")])
+        self.preview_table.verticalHeader().setVisible(False)
+        self.preview_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview_label = QLabel()
+        self.preview_label.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: 600;")
+        self.generate_button = QPushButton(self.tr("Generate"))
+        self.generate_button.setDefault(True)
+        self.generate_button.clicked.connect(self.generate)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self._stop)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.generate_button)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("Preview (nothing is written until you click "
+                                        "Generate):")))
+        layout.addWidget(self.preview_table, 1)
+        layout.addWidget(self.preview_label)
+        layout.addWidget(self.error)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        return page
+
+    def choose_four_weeks(self) -> None:
+        today = self._today()
+        self._set_range(today, today + timedelta(weeks=4))
+
+    def choose_next_month(self) -> None:
+        self._set_range(*next_month(self._today()))
+
+    def _set_range(self, first: date, last: date) -> None:
+        self.first.setDate(to_qdate(first))
+        self.last.setDate(to_qdate(last))
+        self.refresh_preview()
+
+    def _arguments(self) -> dict:
+        return {"start_date": from_qdate(self.first.date()),
+                "end_date": from_qdate(self.last.date()),
+                "slot_duration_minutes": self.duration.value(),
+                "max_capacity": self.capacity.value(), "buffer_minutes": self.buffer.value()}
+
+    def refresh_preview(self) -> None:
+        self._preview_timer.stop()
+        business = self.session.business
+        if business is None:
+            return
+        self.error.setVisible(False)
+        try:
+            self.preview = services.preview_generation(business, **self._arguments())
+        except BookingError as exc:
+            self.preview = None
+            self.preview_table.setRowCount(0)
+            self.preview_label.clear()
+            self.error.setText(describe(exc))
+            self.error.setVisible(True)
+            self.generate_button.setEnabled(False)
+            return
+        rows = self.preview.per_day
+        self.preview_table.setRowCount(len(rows))
+        for r, (day, count) in enumerate(rows):
+            self.preview_table.setItem(r, 0, QTableWidgetItem(f"{day:%a %d %b %Y}"))
+            item = QTableWidgetItem(str(count) if count else "–")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.preview_table.setItem(r, 1, item)
+        days = sum(1 for _d, n in rows if n)
+        text = self.tr("{n} new slots on {days} days.").format(n=self.preview.created, days=days)
+        if self.preview.skipped:
+            text += " " + self.tr("{n} already exist and are left as they are.").format(
+                n=self.preview.skipped)
+        if self.preview.past:
+            text += " " + self.tr("{n} would start in the past and are not made.").format(
+                n=self.preview.past)
+        self.preview_label.setText(text)
+        self.generate_button.setEnabled(self.session.is_owner and not self.running
+                                        and self.preview.created > 0)
+
+    def preview_counts(self) -> dict[date, int]:
+        return dict(self.preview.per_day) if self.preview is not None else {}
+
+    def generate(self) -> None:
+        business, user, arguments = self.session.business, self.session.user, self._arguments()
+        self.running = True
+        self.result_counts = None
+        self.summary.clear()
+        self.error.setVisible(False)
+        self.generate_button.setEnabled(False)
+        self.progress.setRange(0, 0)  # busy until the first batch reports
+        self.progress.setVisible(True)
+        self.stop_button.setVisible(True)
+
+        def task(progress):
+            return services.generate_time_slots(business, by=user, progress=progress, **arguments)
+
+        self.runner.run(task, self._progressed, self._generated, self._failed)
+
+    def _progressed(self, done: int, total: int) -> bool:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        return True
+
+    def _stop(self) -> None:
+        if hasattr(self.runner, "stop"):
+            self.runner.stop()
+
+    def _finish(self) -> None:
+        self.running = False
+        self.progress.setVisible(False)
+        self.stop_button.setVisible(False)
+
+    def _generated(self, counts: dict) -> None:
+        self._finish()
+        self.result_counts = counts
+        self.summary.setText(self.tr("Done: {created} slots created, {skipped} skipped (already "
+                                     "there), {past} in the past not made.").format(**counts))
+        self.session.notify_changed()
+        self.refresh_preview()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        self.refresh_preview()
+        self.error.setText(describe(exc))
+        self.error.setVisible(True)
+
+    # --- block a range -----------------------------------------------------
+    def _block_tab(self, first: date) -> QWidget:
+        page = QWidget()
+        self.block_day = QDateEdit(to_qdate(first))
+        self.block_day.setCalendarPopup(True)
+        self.block_day.setDisplayFormat("ddd d MMM yyyy")
+        self.block_from = QTimeEdit(QTime(12, 0))
+        self.block_to = QTimeEdit(QTime(13, 0))
+        for edit in (self.block_from, self.block_to):
+            edit.setDisplayFormat("HH:mm")
+        self.block_reason = QLineEdit()
+        self.block_reason.setPlaceholderText(self.tr("e.g. staff meeting"))
+        self.block_button = QPushButton(self.tr("Block these slots"))
+        self.block_button.clicked.connect(lambda: self.block_range(True))
+        self.unblock_button = QPushButton(self.tr("Unblock"))
+        self.unblock_button.clicked.connect(lambda: self.block_range(False))
+        self.block_result = QLabel()
+        self.block_result.setWordWrap(True)
+        form = QFormLayout(page)
+        form.addRow(QLabel(self.tr("Slots that overlap this time take no new bookings; "
+                                   "bookings already made stay.")))
+        form.addRow(self.tr("Day"), self.block_day)
+        form.addRow(self.tr("From"), self.block_from)
+        form.addRow(self.tr("To"), self.block_to)
+        form.addRow(self.tr("Reason"), self.block_reason)
+        row = QHBoxLayout()
+        row.addWidget(self.block_button)
+        row.addWidget(self.unblock_button)
+        row.addStretch(1)
+        form.addRow("", row)
+        form.addRow(self.block_result)
+        return page
+
+    def block_range(self, blocked: bool) -> None:
+        qf, qt = self.block_from.time(), self.block_to.time()
+        try:
+            n = services.set_slots_blocked(
+                self.session.business, from_qdate(self.block_day.date()),
+                time(qf.hour(), qf.minute()), time(qt.hour(), qt.minute()), blocked=blocked,
+                reason=self.block_reason.text(), by=self.session.user)
+        except BookingError as exc:
+            self.block_result.setStyleSheet("color: #c62828;")
+            self.block_result.setText(describe(exc))
+            return
+        self.block_result.setStyleSheet("")
+        self.block_result.setText((self.tr("{n} slots blocked.") if blocked else
+                                   self.tr("{n} slots unblocked.")).format(n=n))
+        self.session.notify_changed()
+
+    # --- clean up ----------------------------------------------------------
+    def _cleanup_tab(self) -> QWidget:
+        page = QWidget()
+        self.cleanup_button = QPushButton(self.tr("Remove past unbooked slots"))
+        self.cleanup_button.clicked.connect(self.clean_up)
+        self.cleanup_result = QLabel()
+        self.cleanup_result.setWordWrap(True)
+        text = QLabel(self.tr("Removes slots that have ended and never held a booking. Slots "
+                              "with bookings (of any status) stay for the history."))
+        text.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addWidget(text)
+        layout.addWidget(self.cleanup_button, 0)
+        layout.addWidget(self.cleanup_result)
+        layout.addStretch(1)
+        return page
+
+    def clean_up(self) -> None:
+        try:
+            n = services.delete_past_unbooked_slots(self.session.business, by=self.session.user)
+        except BookingError as exc:
+            self.cleanup_result.setText(describe(exc))
+            return
+        self.cleanup_result.setText(self.tr("{n} past slots removed.").format(n=n))
+        self.session.notify_changed()
+
+    # --- closing -----------------------------------------------------------
+    def _close(self) -> None:
+        if self.running:
+            self._stop()
+            if hasattr(self.runner, "wait"):
+                self.runner.wait()
+        if self.result_counts is not None:
+            self.accept()
+        else:
+            self.reject()
+
+    def reject(self) -> None:
+        if self.running and hasattr(self.runner, "wait"):
+            self._stop()
+            self.runner.wait()
+        super().reject()
+
+    @classmethod
+    def ask(cls, session, first: date | None = None, parent=None) -> dict | None:
+        """Runs the dialog; the generation summary, or None when nothing was generated."""
+        dialog = cls(session, first, parent)
+        dialog.exec()
+        return dialog.result_counts

@@ -1,0 +1,169 @@
+"""The business-hours editor, driven with the mouse and keys: painting,
+erasing, inline validation, templates, holidays that strand bookings, the
+staff's read-only view and unsaved changes."""
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QUndoStack
+
+from booking_desktop import services
+from booking_desktop.models import Booking
+from booking_desktop.ui import hours_view
+from booking_desktop.ui.hours_view import HoursView
+from booking_desktop.ui.session import Session
+
+
+@pytest.fixture
+def make_view(qtbot, gui_db):
+    def make(user, business):
+        view = HoursView(Session(user, business), QUndoStack())
+        qtbot.addWidget(view)
+        view.resize(1100, 760)
+        view.show()
+        qtbot.waitExposed(view)
+        return view
+    return make
+
+
+def drag(qtbot, grid, day_from, start, day_to, end_minus_15):
+    """Press on the cell of `start`, move, release on the cell starting `end_minus_15`."""
+    a = grid.point_at(day_from, start.hour * 60 + start.minute)
+    b = grid.point_at(day_to, end_minus_15.hour * 60 + end_minus_15.minute)
+    qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(grid, QPoint(a.x(), (a.y() + b.y()) // 2))
+    qtbot.mouseMove(grid, b)
+    qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=b)
+
+
+def test_painting_monday_with_a_lunch_break_saves_exactly_two_intervals(
+        qtbot, make_view, desk_owner, shop):
+    view = make_view(desk_owner, shop)
+    view.clear_week()
+    drag(qtbot, view.grid, 0, time(9), 0, time(11, 45))
+    drag(qtbot, view.grid, 0, time(13), 0, time(16, 45))
+    assert view.grid.intervals(0) == [(time(9), time(12)), (time(13), time(17))]
+    assert view.save_button.isEnabled()
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    saved = services.weekly_hours(shop)
+    assert saved[0] == [(time(9), time(12)), (time(13), time(17))]
+    assert all(saved[d] == [] for d in range(1, 7))
+    assert not view.dirty and not view.save_button.isEnabled()
+
+
+def test_dragging_over_open_time_erases_it(qtbot, make_view, desk_owner, shop):
+    view = make_view(desk_owner, shop)
+    view.template.setCurrentIndex(view.template.findData("weekday_9to5"))
+    qtbot.mouseClick(view.template_button, Qt.MouseButton.LeftButton)
+    drag(qtbot, view.grid, 0, time(12), 4, time(12, 45))  # lunch, Monday to Friday
+    for day in range(5):
+        assert view.grid.intervals(day) == [(time(9), time(12)), (time(13), time(17))]
+    assert view.grid.intervals(5) == []
+
+
+def test_overlapping_interval_is_refused_inline_and_nothing_saved(
+        qtbot, make_view, desk_owner, shop):
+    view = make_view(desk_owner, shop)
+    view.clear_week()
+    drag(qtbot, view.grid, 0, time(9), 0, time(11, 45))
+    drag(qtbot, view.grid, 0, time(13), 0, time(16, 45))
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    before = services.weekly_hours(shop)
+    # select the afternoon interval and type an opening inside the morning one
+    qtbot.mouseClick(view.grid, Qt.MouseButton.LeftButton, pos=view.grid.point_at(0, 14 * 60))
+    assert view.grid.selection == (0, 1) and view.opens.isEnabled()
+    view.opens.setFocus()
+    view.opens.setCurrentSection(view.opens.Section.HourSection)
+    qtbot.keyClick(view.opens, Qt.Key.Key_Down)   # 12:00 touches the morning: fine
+    assert not view.problems.isVisible()
+    qtbot.keyClick(view.opens, Qt.Key.Key_Down)   # 11:00 overlaps it
+    assert view.grid.intervals(0)[1] == (time(11), time(17))
+    assert view.problems.isVisible()
+    assert "overlap" in view.problems.text()
+    assert not view.save_button.isEnabled()
+    assert view.save() is False
+    assert services.weekly_hours(shop) == before
+    # opening after closing is refused the same way
+    view.set_selected_times(time(18), time(17))
+    assert "before closing" in view.problems.text() and not view.save_button.isEnabled()
+    view.set_selected_times(time(13), time(17))
+    assert not view.problems.isVisible() and not view.dirty
+
+
+def test_staff_cannot_save_hours(qtbot, make_view, desk_staff, shop):
+    view = make_view(desk_staff, shop)
+    before = services.weekly_hours(shop)
+    assert not view.save_button.isEnabled() and not view.template_button.isEnabled()
+    drag(qtbot, view.grid, 6, time(1), 6, time(2))  # read-only: painting does nothing
+    assert view.grid.intervals(6) == before[6]
+    view.grid.apply(0, 0, 0, 60, False)  # even if an edit got through, the service refuses
+    view.dirty = True
+    assert view.save() is False
+    assert "Only an owner" in view.problems.text()
+    assert services.weekly_hours(shop) == before
+
+
+def test_new_holiday_lists_the_bookings_first(qtbot, make_view, desk_owner, shop, monkeypatch):
+    day = date.today() + timedelta(days=1)
+    slots = services.available_slots(shop, day)
+    anna = services.create_booking(slots[20], "Anna Schmidt", customer_phone="0301234")
+    ben = services.create_booking(slots[30], "Ben Ode")
+    view = make_view(desk_owner, shop)
+    shown = []
+
+    def answer(bookings, tz, parent=None):
+        shown.append([b.reference for b in bookings])
+        return None  # back to editing: nothing saved
+
+    monkeypatch.setattr(hours_view.OutsideHoursDialog, "ask", answer)
+    assert view.save_special_day(day, True, None, "Flood") is False
+    assert shown == [[anna.reference, ben.reference]]
+    assert services.special_days(shop, day, day) == []
+    assert Booking.get_by_id(anna.id).status == "confirmed"
+
+    monkeypatch.setattr(hours_view.OutsideHoursDialog, "ask",
+                        lambda bookings, tz, parent=None: ("cancel", "Closed: flood"))
+    assert view.save_special_day(day, True, None, "Flood") is True
+    assert [s.note for s in services.special_days(shop, day, day)] == ["Flood"]
+    assert {Booking.get_by_id(b.id).status for b in (anna, ben)} == {"cancelled"}
+    assert view.days.topLevelItemCount() == 1
+
+
+def test_outside_hours_dialog_shows_the_bookings(qtbot, gui_db, shop):
+    from zoneinfo import ZoneInfo
+    slot = services.available_slots(shop, date.today() + timedelta(days=1))[3]
+    booking = services.create_booking(slot, "Anna Schmidt")
+    stranded = services.bookings_outside_hours(
+        shop, exceptions={date.today() + timedelta(days=1): None})
+    dialog = hours_view.OutsideHoursDialog(stranded, ZoneInfo("UTC"))
+    qtbot.addWidget(dialog)
+    assert dialog.table.topLevelItemCount() == 1
+    assert dialog.table.topLevelItem(0).text(3) == booking.reference
+    dialog.reason.setText("Sorry")
+    qtbot.mouseClick(dialog.cancel_bookings_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice == "cancel"
+
+
+def test_leaving_with_unsaved_changes_asks(qtbot, make_window, desk_owner, shop, monkeypatch):
+    window = make_window(desk_owner, shop)
+    hours_index = [v for _t, v in window.views].index(window.hours)
+    window.show_view(hours_index)
+    window.hours.clear_week()
+    assert window.hours.dirty
+    asked = []
+    monkeypatch.setattr(hours_view, "ask_unsaved", lambda parent: asked.append(1) or "stay")
+    window.show_view(0)
+    assert asked and window.stack.currentWidget() is window.hours
+    assert window.rail.currentRow() == hours_index
+    monkeypatch.setattr(hours_view, "ask_unsaved", lambda parent: "discard")
+    window.show_view(0)
+    assert window.stack.currentWidget() is window.front_desk
+    assert services.weekly_hours(shop)[0] == [(time(0), time(23, 30))]
+
+
+def test_staff_window_has_no_hours_view(make_window, desk_staff, shop):
+    window = make_window(desk_staff, shop)
+    titles = [t for t, _v in window.views]
+    assert titles == ["Front desk", "Calendar", "Bookings"]
+    assert window.hours is None
+    assert not window.calendar.block_button.isVisible()
