@@ -293,6 +293,56 @@ def cmd_bench(args) -> int:
 BENCH_HELP = "time the services on a large synthetic database"
 
 
+def _export_filter(args):
+    from .services.desk import BookingFilter
+    business = services.find_business(args.business) if args.business else None
+    return business, BookingFilter(business_id=business.id if business else None,
+                                   date_from=args.date_from, date_to=args.date_to,
+                                   statuses=tuple(args.status or ()),
+                                   sources=tuple(args.source or ()))
+
+
+def cmd_export(args) -> int:
+    """Write the bookings of a period as CSV, XLSX, PDF or iCalendar."""
+    from .services import exports
+    from .services.validation import date_range
+    _connect(args)
+    date_range(args.date_from, args.date_to)  # before any file is made
+    business, flt = _export_filter(args)
+    started = time.perf_counter()
+    if args.format == "pdf":
+        try:
+            from .ui.pdf_report import write_pdf
+        except ImportError as exc:
+            raise InvalidInput(f"PDF reports need Qt, which cannot load here ({exc}).") from None
+        count = write_pdf(args.output, flt)
+    else:
+        options = {"csv": {"bom": args.bom}, "ics": {"utc": args.utc}}.get(args.format, {})
+        count = exports.export_bookings(args.format, args.output, flt, **options)
+    print(f"Wrote {_plural(count, 'booking')} to {args.output} "
+          f"({args.format.upper()}, {time.perf_counter() - started:.1f} s).")
+    return 0
+
+
+def cmd_report(args) -> int:
+    """Print the report's figures as a table."""
+    from .services.reports import booking_report
+    _connect(args)
+    business = services.find_business(args.business) if args.business else None
+    report = booking_report(business, args.date_from, args.date_to)
+    lines = report.figures()
+    width = max(len(label) for label, _ in lines)
+    for label, value in lines:
+        print(f"{label:<{width}}  {value}")
+    return 0
+
+
+def cmd_bench_exports(args) -> int:
+    """The exports' and reports' benchmark (booking_desktop.bench_exports)."""
+    from . import bench_exports
+    return bench_exports.run(args)
+
+
 def cmd_screenshot(args) -> int:
     """Render the views to PNG files (offscreen); on the demo data without --db."""
     try:
@@ -343,6 +393,41 @@ def _add_user_commands(commands, common) -> None:
         action = actions.add_parser(name, parents=[common], help=words)
         action.add_argument("username")
         action.set_defaults(handler=handler)
+
+
+def _add_export_commands(command) -> None:
+    from .models import BOOKING_SOURCES, BOOKING_STATUSES
+
+    def period(sub):
+        sub.add_argument("--from", dest="date_from", required=True, type=_date, metavar="DATE",
+                         help="first day (YYYY-MM-DD, the business's local date)")
+        sub.add_argument("--to", dest="date_to", required=True, type=_date, metavar="DATE",
+                         help="last day, included")
+        sub.add_argument("--business", metavar="NAME", help="one business (default: all)")
+
+    export = command("export", cmd_export, "write the bookings of a period as CSV, XLSX, PDF "
+                     "or iCalendar")
+    export.add_argument("--format", required=True, choices=("csv", "xlsx", "pdf", "ics"))
+    period(export)
+    export.add_argument("--status", nargs="+", choices=BOOKING_STATUSES, metavar="S",
+                        help=f"only these statuses ({', '.join(BOOKING_STATUSES)})")
+    export.add_argument("--source", nargs="+", choices=BOOKING_SOURCES, metavar="S",
+                        help=f"only these sources ({', '.join(BOOKING_SOURCES)})")
+    export.add_argument("--bom", action="store_true", help="CSV: start with a byte-order mark "
+                        "so Excel reads accents right")
+    export.add_argument("--utc", action="store_true", help="iCalendar: times in UTC instead "
+                        "of the business's time zone")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+
+    report = command("report", cmd_report, "print a period's figures: bookings by status, "
+                     "utilisation, cancellation, no-show and confirmation rates, lead times")
+    period(report)
+
+    bench = command("bench-exports", cmd_bench_exports, "time the exports and reports on "
+                    "500,000 synthetic bookings")
+    bench.add_argument("--scale", type=float, default=1.0, help="size as for bench (default 1.0)")
+    bench.add_argument("--keep", action="store_true", help="reuse the synthetic data")
+    bench.add_argument("--runs", type=int, default=5, help="runs of the report (default 5)")
 
 
 def build_parser() -> CommandLineParser:
@@ -405,6 +490,8 @@ def build_parser() -> CommandLineParser:
 
     # Its options belong to booking_desktop.bench, read when the command runs.
     command("bench", cmd_bench, BENCH_HELP, add_help=False)
+
+    _add_export_commands(command)
 
     shots = command("screenshot", cmd_screenshot, "render the main views and dialogs to PNG "
                     "files (on demo data unless --db is given)")

@@ -1,0 +1,174 @@
+"""The report's charts as QtCharts objects, built from a `reports.Report`:
+shared by the reports view (in QChartViews) and the PDF (rendered to images).
+
+Each builder returns a QChart whose series tests can read back."""
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QPieSeries,
+    QScatterSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QCoreApplication, QMargins, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QGraphicsScene
+
+from ..models import BOOKING_STATUSES
+from ..services.reports import WEEKDAYS
+from . import status_style as style
+
+# Colour carries meaning only next to a legend with words.
+STATUS_COLOURS = {"pending": "#e0a526", "confirmed": "#2e7d32", "cancelled": "#9e9e9e",
+                  "completed": "#1565c0", "no_show": "#c62828"}
+# Utilisation bands for the heatmap: (upper bound, label, colour).
+BANDS = ((0.2, "under 20%", "#e3f2fd"), (0.4, "20–40%", "#90caf9"),
+         (0.6, "40–60%", "#42a5f5"), (0.8, "60–80%", "#1e88e5"), (1.01, "80–100%", "#0d47a1"))
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Charts", text)
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    return chart
+
+
+def _day_label(day, many: bool) -> str:
+    return day.strftime("%d %b") if not many else day.strftime("%d.%m")
+
+
+def bookings_per_day(report) -> QChart:
+    """One stacked bar a day, a segment a status (long periods by week)."""
+    chart = _chart(tr("Bookings per day, by status"))
+    days = list(report.days)
+    step = 7 if len(days) > 62 else 1
+    groups = [days[i:i + step] for i in range(0, len(days), step)]
+    if step > 1:
+        chart.setTitle(tr("Bookings per week, by status"))
+    series = QStackedBarSeries()
+    for status in BOOKING_STATUSES:
+        bar = QBarSet(style.status_label(status))
+        bar.setColor(QColor(STATUS_COLOURS[status]))
+        for group in groups:
+            bar.append(sum(d.by_status.get(status, 0) for d in group))
+        series.append(bar)
+    chart.addSeries(series)
+    axis_x = QBarCategoryAxis()
+    axis_x.append([_day_label(g[0].day, len(groups) > 14) for g in groups])
+    if len(groups) > 14:
+        axis_x.setLabelsAngle(-90)
+        font = axis_x.labelsFont()
+        font.setPointSizeF(max(6.0, font.pointSizeF() - 1))
+        axis_x.setLabelsFont(font)
+    axis_y = QValueAxis()
+    axis_y.setLabelFormat("%d")
+    peak = max((sum(sum(d.by_status.values()) for d in g) for g in groups), default=0)
+    axis_y.setRange(0, max(1, peak))
+    axis_y.applyNiceNumbers()
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(axis_x)
+    series.attachAxis(axis_y)
+    return chart
+
+
+def utilisation_heatmap(report) -> QChart:
+    """Weekday (rows) × hour (columns): a square a cell with slots, its shade
+    the utilisation band (the legend names the bands)."""
+    chart = _chart(tr("Utilisation by weekday and hour"))
+    hours = sorted({h for (_, h) in report.heatmap}) or list(range(9, 18))
+    series_by_band = []
+    for _, label, colour in BANDS:
+        series = QScatterSeries()
+        series.setName(label)
+        series.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+        series.setMarkerSize(18)
+        series.setColor(QColor(colour))
+        series.setBorderColor(QColor("#607d8b"))
+        series_by_band.append(series)
+    for (weekday, hour), usage in sorted(report.heatmap.items()):
+        if not usage.capacity:
+            continue
+        rate = usage.rate or 0.0
+        band = next(i for i, (bound, _, _) in enumerate(BANDS) if rate < bound)
+        series_by_band[band].append(hour, 6 - weekday)  # Monday on top
+    axis_x = QValueAxis()
+    axis_x.setRange(min(hours) - 0.5, max(hours) + 0.5)
+    axis_x.setTickCount(max(hours) - min(hours) + 2)
+    axis_x.setLabelFormat("%d")
+    axis_x.setTitleText(tr("hour"))
+    axis_y = QBarCategoryAxis()
+    axis_y.append(list(reversed(WEEKDAYS)))
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    for series in series_by_band:
+        chart.addSeries(series)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+    return chart
+
+
+def status_breakdown(report) -> QChart:
+    chart = _chart(tr("Bookings by status"))
+    series = QPieSeries()
+    for status in BOOKING_STATUSES:
+        n = report.by_status.get(status, 0)
+        if n:
+            piece = series.append(f"{style.status_label(status)} {n:,}", n)
+            piece.setColor(QColor(STATUS_COLOURS[status]))
+    chart.addSeries(series)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+    return chart
+
+
+def lead_times(report) -> QChart:
+    median = report.lead_median_hours
+    title = tr("Lead time (booking made → appointment)")
+    if median is not None:
+        title += tr(", median {hours:.1f} h").format(hours=median)
+    chart = _chart(title)
+    bar = QBarSet(tr("Bookings"))
+    bar.setColor(QColor("#5c6bc0"))
+    for _, n in report.lead_buckets:
+        bar.append(n)
+    series = QBarSeries()
+    series.append(bar)
+    chart.addSeries(series)
+    axis_x = QBarCategoryAxis()
+    axis_x.append([label for label, _ in report.lead_buckets])
+    axis_y = QValueAxis()
+    axis_y.setLabelFormat("%d")
+    axis_y.setRange(0, max([1, *(n for _, n in report.lead_buckets)]))
+    axis_y.applyNiceNumbers()
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(axis_x)
+    series.attachAxis(axis_y)
+    chart.legend().hide()
+    return chart
+
+
+BUILDERS = (bookings_per_day, utilisation_heatmap, status_breakdown, lead_times)
+
+
+def render_image(chart: QChart, width: int, height: int) -> QImage:
+    """The chart drawn on a white image `width` x `height` (the PDF's pictures)."""
+    scene = QGraphicsScene()
+    scene.addItem(chart)
+    chart.setGeometry(QRectF(0, 0, width, height))
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(0, 0, width, height), QRectF(0, 0, width, height))
+    painter.end()
+    scene.removeItem(chart)
+    return image
