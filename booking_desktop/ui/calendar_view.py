@@ -327,7 +327,7 @@ class CalendarView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for column, width in enumerate((96, 96, 150, 0, 0)):
+        for column, width in enumerate((118, 100, 150, 0, 0)):
             if width:
                 self.tree.header().resizeSection(column, width)
         for column in (3, 4):  # phone and email: the front desk has them; keep this narrow

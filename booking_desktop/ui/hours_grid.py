@@ -231,6 +231,7 @@ class HoursGrid(QWidget):
             for i, (o, c) in enumerate(self.week[day]):
                 self._draw_interval(p, day, i, o, c, i in bad, small)
         p.setPen(QPen(strong, 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(frame.adjusted(0, 0, -1, -1))
         if self._press is not None and self._hover is not None and not self.read_only:
             d0, d1 = sorted((self._press[0], self._hover[0]))

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from .. import db, services
 from ..services import demo, desk
 from .app import choose_business, create_application, open_main_window
-from .dialogs import CancelReasonDialog, GenerateSlotsDialog
+from .dialogs import CancelReasonDialog
 from .first_run import FirstRunDialog
+from .slots_dialog import GenerateSlotsDialog
 from .settings import Settings
 from .signin import SignInDialog
 
@@ -69,8 +70,22 @@ def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
             window.front_desk.start_walk_in()
             window.front_desk.walk_in.name.setText("Maria Gonzalez")
         written.append(_save(window, folder, "front-desk"))
-        window.show_view(1)
+        window.show_view(window.views.index((window.tr("Bookings"), window.bookings)))
         written.append(_save(window, folder, "bookings"))
+        if business is not None:
+            window.show_view(window.views.index((window.tr("Calendar"), window.calendar)))
+            window.calendar.go_today()
+            written.append(_save(window, folder, "calendar"))
+            day = _next_busy_day(business)
+            if day is not None:
+                window.calendar.select_day(day)
+                tree = window.calendar.tree
+                tree.setCurrentIndex(tree.model().index(0, 0))
+                written.append(_save(window, folder, "calendar-day"))
+            window.show_view(window.views.index((window.tr("Hours"), window.hours)))
+            hours = window.hours
+            hours.grid.select((0, 0) if hours.grid.intervals(0) else None)
+            written.append(_save(window, folder, "hours-editor"))
         window.show_view(0)
         if business is not None:
             day = _next_busy_day(business)
@@ -84,8 +99,7 @@ def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
                    ("first-run", FirstRunDialog(with_owner=True)),
                    ("cancel-reason", CancelReasonDialog("Cancel K7M-4QX for Anna Schmidt?"))]
         if business is not None:
-            dialogs.append(("generate-slots", GenerateSlotsDialog(window.session,
-                                                                  window.front_desk.day)))
+            dialogs.append(("generate-slots", GenerateSlotsDialog(window.session)))
         for name, dialog in dialogs:
             written.append(_save(dialog, folder, name))
             dialog.close()

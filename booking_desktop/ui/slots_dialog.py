@@ -184,7 +184,6 @@ class GenerateSlotsDialog(QDialog):
         self.duration.setSuffix(self.tr(" min"))
         self.capacity = QSpinBox()
         self.capacity.setRange(1, 1000)
-        self.capacity.setSuffix(self.tr(" people"))
         self.buffer = QSpinBox()
         self.buffer.setRange(0, 240)
         self.buffer.setSingleStep(5)
@@ -199,6 +198,7 @@ class GenerateSlotsDialog(QDialog):
         self.preview_table = QTableWidget(0, 2)
         self.preview_table.setHorizontalHeaderLabels([self.tr("Day"), self.tr("New slots")])
         self.preview_table.verticalHeader().setVisible(False)
+        self.preview_table.verticalHeader().setDefaultSectionSize(22)
         self.preview_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

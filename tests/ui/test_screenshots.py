@@ -18,6 +18,7 @@ def test_screenshot_command_renders_views_on_the_demo_data(tmp_path):
     assert result.returncode == 0, result.stderr
     names = {p.name for p in out.glob("*.png")}
     assert {"front-desk.png", "bookings.png", "sign-in.png", "first-run.png"} <= names
+    assert {"calendar.png", "calendar-day.png", "hours-editor.png", "generate-slots.png"} <= names
     image = QImage(str(out / "front-desk.png"))
     assert (image.width(), image.height()) == (1280, 800)
     # Not a blank picture: many distinct colours.
