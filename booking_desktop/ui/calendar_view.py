@@ -462,6 +462,7 @@ class CalendarView(QWidget):
         self.bar.clear()
         slots = desk.day_schedule(business, day)
         reasons = services.block_reasons(business, day) if any(s.is_blocked for s in slots) else {}
+        self.tree.setUpdatesEnabled(False)  # one repaint after the rows are in
         self.day_model.load(slots, self._tz(), utcnow())
         for row in range(self.day_model.rowCount()):
             item = self.day_model.item(row, 0)
@@ -470,6 +471,7 @@ class CalendarView(QWidget):
                 self.day_model.item(row, 2).setText(self.tr("Blocked: {reason}").format(
                     reason=reason))
         self.tree.expandAll()
+        self.tree.setUpdatesEnabled(True)
         load = self.model.load_at(self.model.index_of(day))
         self.day_title.setText(f"{day:%A %d %B %Y}")
         note = ""
