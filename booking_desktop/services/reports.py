@@ -45,7 +45,7 @@ from .slots import day_bounds
 
 HELD_STATUSES = ("pending", "confirmed", "completed", "no_show")
 LEAD_BUCKETS = (  # (label, upper bound in seconds or None)
-    ("under 1 hour", 3600),
+    ("0–1 hour", 3600),
     ("1–24 hours", 86400),
     ("1–7 days", 7 * 86400),
     ("7–30 days", 30 * 86400),

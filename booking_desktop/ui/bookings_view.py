@@ -90,6 +90,7 @@ class BookingsView(QWidget):
         self._collecting: list | None = None
         self._busy = 0
         self._stale = False
+        self.export_runner = None  # the dialog's default (a worker thread); tests set one
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
 
@@ -144,6 +145,10 @@ class BookingsView(QWidget):
         self.date_from.dateChanged.connect(self._from_changed)
         self.date_to.dateChanged.connect(self.apply_filter)
         self.clear_button.clicked.connect(self.clear_filters)
+        self.export_button = QPushButton(self.tr("E&xport…"))
+        self.export_button.setToolTip(self.tr("Save the bookings this filter shows as CSV, "
+                                              "Excel, PDF or iCalendar"))
+        self.export_button.clicked.connect(lambda: self.export_bookings())
         self._dates_toggled(False, apply=False)
         self.dates_check.setEnabled(self.session.business is not None)  # dates are local ones
 
@@ -156,6 +161,7 @@ class BookingsView(QWidget):
         row.addWidget(QLabel("–"))
         row.addWidget(self.date_to)
         row.addWidget(self.clear_button)
+        row.addWidget(self.export_button)
         row.addStretch(1)
         row.addWidget(self.total_label)
 
@@ -248,6 +254,17 @@ class BookingsView(QWidget):
         for widget in (self.search_edit, self.status_combo, self.source_combo, self.dates_check):
             widget.blockSignals(False)
         self.apply_filter()
+
+    def export_bookings(self, fmt: str = "csv"):
+        """Export… with the table's current filter (status, source, text, dates)."""
+        from .export_dialog import ExportDialog
+        flt = self._filter_from_widgets()
+        dialog = ExportDialog(flt, fmt, runner=self.export_runner, parent=self,
+                              description=self.tr("The bookings the table shows: {n}.").format(
+                                  n=count_text(self.model.total)))
+        dialog.done_message.connect(self.message)
+        dialog.open()
+        return dialog
 
     def show_problem(self, text: str) -> None:
         self.bar.show_message(text)

@@ -2,10 +2,13 @@
 shared by the reports view (in QChartViews) and the PDF (rendered to images).
 
 Each builder returns a QChart whose series tests can read back."""
+import math
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QPieSeries,
     QScatterSeries,
@@ -41,8 +44,28 @@ def _chart(title: str) -> QChart:
     return chart
 
 
-def _day_label(day, many: bool) -> str:
-    return day.strftime("%d %b") if not many else day.strftime("%d.%m")
+def _day_axis(days, weekly: bool) -> QBarCategoryAxis:
+    """Category labels that fit under bars (Qt elides a label to its bar's
+    width): "04 Mar" for up to ten bars, none beyond (the axis title says the
+    period). Categories must differ, so repeats get zero-width spaces."""
+    axis = QBarCategoryAxis()
+    if len(days) <= 10:
+        labels = [d.strftime("%d %b") for d in days]
+    else:
+        labels = [""] * len(days)
+        axis.setLabelsVisible(False)
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        n = seen.get(label, 0)
+        seen[label] = n + 1
+        unique.append(label + "\u200b" * n)
+    axis.append(unique)
+    if len(days) > 10 and days:
+        first, last = days[0], days[-1]
+        title = f"{first:%d %b} – {last:%d %b %Y}"
+        axis.setTitleText(title + (tr(", a bar a week") if weekly else ""))
+    return axis
 
 
 def bookings_per_day(report) -> QChart:
@@ -61,13 +84,7 @@ def bookings_per_day(report) -> QChart:
             bar.append(sum(d.by_status.get(status, 0) for d in group))
         series.append(bar)
     chart.addSeries(series)
-    axis_x = QBarCategoryAxis()
-    axis_x.append([_day_label(g[0].day, len(groups) > 14) for g in groups])
-    if len(groups) > 14:
-        axis_x.setLabelsAngle(-90)
-        font = axis_x.labelsFont()
-        font.setPointSizeF(max(6.0, font.pointSizeF() - 1))
-        axis_x.setLabelsFont(font)
+    axis_x = _day_axis([g[0].day for g in groups], step > 1)
     axis_y = QValueAxis()
     axis_y.setLabelFormat("%d")
     peak = max((sum(sum(d.by_status.values()) for d in g) for g in groups), default=0)
@@ -100,11 +117,13 @@ def utilisation_heatmap(report) -> QChart:
         rate = usage.rate or 0.0
         band = next(i for i, (bound, _, _) in enumerate(BANDS) if rate < bound)
         series_by_band[band].append(hour, 6 - weekday)  # Monday on top
-    axis_x = QValueAxis()
+    axis_x = QCategoryAxis()  # a label centred under each hour's column
+    axis_x.setStartValue(min(hours) - 0.5)
+    for hour in range(min(hours), max(hours) + 1):
+        axis_x.append(f"{hour:02d}", hour + 0.5)
     axis_x.setRange(min(hours) - 0.5, max(hours) + 0.5)
-    axis_x.setTickCount(max(hours) - min(hours) + 2)
-    axis_x.setLabelFormat("%d")
-    axis_x.setTitleText(tr("hour"))
+    axis_x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionCenter)
+    axis_x.setTitleText(tr("hour of the day (local time)"))
     axis_y = QBarCategoryAxis()
     axis_y.append(list(reversed(WEEKDAYS)))
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)

@@ -8,13 +8,13 @@ writes a temporary file next to the target and renames it at the end."""
 import html
 import os
 from collections.abc import Callable
-from datetime import timedelta
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from ..errors import InvalidInput
 from ..services import exports
+from ..services.businesses import get_business
 from ..services.desk import BookingFilter
 from ..services.reports import booking_report
 from . import charts
@@ -46,29 +46,47 @@ def _figures_html(report) -> str:
             f"width='70%'>{rows}</table>")
 
 
-def build_document(flt: BookingFilter, page_width: float, progress=None, cancelled=None
-                   ) -> tuple[QTextDocument, int, str]:
+def report_for(flt: BookingFilter):
+    first, last = _period(flt)
+    return booking_report(flt.business_id, first, last) if first else None
+
+
+def chart_images(report) -> list:
+    """The four charts as images. Qt draws charts (graphics widgets) only on
+    the GUI thread: the window renders them there before the export's worker
+    starts; the command line, single-threaded, lets `write_pdf` do it."""
+    if report is None:
+        return []
+    return [charts.render_image(build(report), 640, 448) for build in charts.BUILDERS]
+
+
+def build_document(flt: BookingFilter, page_width: float, progress=None, cancelled=None,
+                   report=None, images=None) -> tuple[QTextDocument, int, str]:
     """The report as a QTextDocument laid out `page_width` wide; returns it,
     the number of bookings in its table, and the header text."""
     first, last = _period(flt)
-    report = booking_report(flt.business_id, first, last) if first else None
-    who = report.business_name if report else "All businesses"
+    if report is None:
+        report = report_for(flt)
+    if images is None:
+        images = chart_images(report)
+    if report is not None:
+        who = report.business_name
+    else:
+        who = get_business(flt.business_id).name if flt.business_id else "All businesses"
     period = f"{first:%d %b %Y} – {last:%d %b %Y}" if first else "all dates"
     header = f"Booking report · {who} · {period}"
     doc = QTextDocument()
     doc.setDefaultFont(QFont("Sans Serif", 9))
     doc.setDocumentMargin(0)
-    parts = [f"<h1>{html.escape(who)}</h1><p>Bookings from {html.escape(period)}"
-             + ("" if not (flt.statuses or flt.sources or flt.text) else
-                f" (table filtered: {html.escape(', '.join([*flt.statuses, *flt.sources, flt.text]).strip(', '))})")
-             + ".</p>"]
+    narrowed = ", ".join(x for x in (*flt.statuses, *flt.sources, flt.text) if x)
+    parts = [f"<h1>{html.escape(who)}</h1><p>Bookings: {html.escape(period)}"
+             + (f" (table filtered: {html.escape(narrowed)})" if narrowed else "") + ".</p>"]
     if report is not None:
         parts.append(_figures_html(report))
         width = int(page_width / 2) - 8
         height = int(width * 0.7)
         cells = []
-        for i, build in enumerate(charts.BUILDERS):
-            image = charts.render_image(build(report), 640, 448)
+        for i, image in enumerate(images):
             url = QUrl(f"chart:{i}")
             doc.addResource(QTextDocument.ResourceType.ImageResource, url, image)
             cells.append(f"<td><img src='chart:{i}' width='{width}' height='{height}'></td>")
@@ -91,10 +109,13 @@ def build_document(flt: BookingFilter, page_width: float, progress=None, cancell
 
 
 def write_pdf(path, flt: BookingFilter, progress: Callable[[int, int], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> int:
+              cancelled: Callable[[], bool] | None = None, report=None, images=None) -> int:
     """Write the PDF report for the filter; returns the bookings in its table.
-    Raises InvalidInput (unwritable file, bad filter), ExportCancelled."""
-    _application()
+    `report` and `images` (from `report_for` and `chart_images`) are made
+    here when not given, which needs the GUI thread. Raises InvalidInput
+    (unwritable file, bad filter), ExportCancelled."""
+    if images is None:
+        _application()
     with exports.atomic_file(path, None) as temp:
         writer = QPdfWriter(temp)
         writer.setTitle("Booking report")
@@ -108,7 +129,7 @@ def write_pdf(path, flt: BookingFilter, progress: Callable[[int, int], None] | N
         body = QSizeF(page.width(), page.height() - header_h - footer_h)
         # Lay out for the printer's resolution, so point sizes stay true.
         doc, count, header = build_document(flt, page.width() * 96 / writer.resolution(),
-                                            progress, cancelled)
+                                            progress, cancelled, report, images)
         doc.documentLayout().setPaintDevice(writer)
         doc.setPageSize(body)
         pages = doc.pageCount()
@@ -141,4 +162,4 @@ def write_pdf(path, flt: BookingFilter, progress: Callable[[int, int], None] | N
     return count
 
 
-__all__ = ["write_pdf", "build_document", "timedelta"]
+__all__ = ["write_pdf", "build_document", "chart_images", "report_for"]

@@ -41,6 +41,20 @@ def _next_busy_day(business):
     return rows[0].start.astimezone(tz).date() if rows else None
 
 
+def _reports(session, folder: Path) -> Path:
+    """The reports view on its own (the main window hosts it for owners)."""
+    from .reports_view import ReportsView
+
+    view = ReportsView(session)
+    view.resize(*SIZE)
+    view.setWindowTitle("Reports")
+    view.refresh()
+    try:
+        return _save(view, folder, "reports")
+    finally:
+        view.close()
+
+
 def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
     """Render the views to `folder`; returns the files written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -92,6 +106,7 @@ def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
             if day is not None:
                 window.front_desk.set_day(day)
                 written.append(_save(window, folder, "front-desk-day"))
+        written.append(_reports(window.session, folder))
         window.close()
         (folder / ".screens.ini").unlink(missing_ok=True)
 

@@ -104,7 +104,7 @@ def test_every_figure_matches_the_hand_worked_values(fixture):
     assert report.confirmation_rate == pytest.approx(0.5)
     # leads 0.5, 2, 26, 33, 72, 240, 1512 hours
     assert report.lead_median_hours == pytest.approx(33.0)
-    assert report.lead_buckets == (("under 1 hour", 1), ("1–24 hours", 1), ("1–7 days", 3),
+    assert report.lead_buckets == (("0–1 hour", 1), ("1–24 hours", 1), ("1–7 days", 3),
                                    ("7–30 days", 1), ("30+ days", 1))
 
 

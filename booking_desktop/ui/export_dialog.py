@@ -1,0 +1,210 @@
+"""Export… : the bookings of a filter (the table's, or the reports view's
+period) to CSV, Excel, PDF or iCalendar, on a worker thread with a progress
+bar and Cancel. A cancelled or failed export leaves no file behind."""
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from ..services import exports
+from ..services.desk import BookingFilter
+from ..services.exports import ExportCancelled
+from .errors import describe
+from .tasks import DEFAULT_RUNNER, Task
+
+FORMATS = (("csv", "CSV (spreadsheet, text)", "CSV files (*.csv)"),
+           ("xlsx", "Excel workbook", "Excel workbooks (*.xlsx)"),
+           ("pdf", "PDF report", "PDF files (*.pdf)"),
+           ("ics", "iCalendar (calendar apps)", "iCalendar files (*.ics)"))
+
+
+def default_name(flt: BookingFilter, fmt: str) -> str:
+    parts = ["bookings"]
+    if flt.date_from:
+        parts.append(flt.date_from.isoformat())
+    if flt.date_to and flt.date_to != flt.date_from:
+        parts.append(flt.date_to.isoformat())
+    return "-".join(parts) + f".{fmt}"
+
+
+class ExportDialog(QDialog):
+    """`done_message` carries the status-bar text after a finished export."""
+
+    done_message = Signal(str)
+
+    def __init__(self, flt: BookingFilter, fmt: str = "csv", runner=None, description: str = "",
+                 parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export bookings"))
+        self.flt = flt
+        self.runner = runner or DEFAULT_RUNNER
+        self.task: Task | None = None
+        self.count: int | None = None
+        self._closing = False
+
+        self.format_combo = QComboBox()
+        for key, label, _ in FORMATS:
+            self.format_combo.addItem(self.tr(label), key)
+        self.format_combo.setCurrentIndex(max(0, [f[0] for f in FORMATS].index(fmt)))
+        self.path_edit = QLineEdit()
+        browse = QPushButton(self.tr("&Browse…"))
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.path_edit, 1)
+        where.addWidget(browse)
+        self.bom_check = QCheckBox(self.tr("Add a byte-order mark (Excel reads accents right)"))
+        self.bom_check.setChecked(True)
+        self.utc_check = QCheckBox(self.tr("Times in UTC instead of the business's time zone"))
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status = QLabel(description)
+        self.status.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Format:"), self.format_combo)
+        form.addRow(self.tr("&Save as:"), where)
+        form.addRow("", self.bom_check)
+        form.addRow("", self.utc_check)
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(self.tr("&Export"),
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.export_button.setDefault(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.buttons)
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        self.path_edit.setText(os.path.join(folder, default_name(flt, fmt)))
+        self._format_changed()
+        self.resize(560, self.sizeHint().height())
+
+    # -- answering (tests monkeypatch this) ------------------------------
+    @classmethod
+    def ask_path(cls, parent, suggested: str, name_filter: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Export bookings"), suggested,
+                                              name_filter)
+        return path
+
+    def fmt(self) -> str:
+        return self.format_combo.currentData()
+
+    def _format_changed(self, *_):
+        fmt = self.fmt()
+        self.bom_check.setVisible(fmt == "csv")
+        self.utc_check.setVisible(fmt == "ics")
+        path = self.path_edit.text()
+        if path:
+            self.path_edit.setText(str(Path(path).with_suffix(f".{fmt}")))
+
+    def _browse(self):
+        name_filter = next(f[2] for f in FORMATS if f[0] == self.fmt())
+        path = self.ask_path(self, self.path_edit.text(), self.tr(name_filter))
+        if path:
+            self.path_edit.setText(path)
+
+    # -- running ---------------------------------------------------------
+    def start(self) -> None:
+        path = self.path_edit.text().strip()
+        if not path:
+            self.status.setText(self.tr("Choose where to save the file."))
+            return
+        fmt, flt = self.fmt(), self.flt
+        if fmt == "pdf":
+            from . import pdf_report
+            try:  # the charts are drawn here, on the GUI thread
+                report = pdf_report.report_for(flt)
+                images = pdf_report.chart_images(report)
+            except Exception as exc:
+                self._failed(exc)
+                return
+
+            def work(progress, cancelled):
+                return pdf_report.write_pdf(path, flt, progress, cancelled, report, images)
+        else:
+            options = {"csv": {"bom": self.bom_check.isChecked()},
+                       "ics": {"utc": self.utc_check.isChecked()}}.get(fmt, {})
+
+            def work(progress, cancelled):
+                return exports.export_bookings(fmt, path, flt, progress, cancelled, **options)
+
+        self.task = Task(work, self)
+        self.task.progress.connect(self._progress)
+        self.task.finished.connect(self._finished)
+        self.task.failed.connect(self._failed)
+        self.export_button.setEnabled(False)
+        self.format_combo.setEnabled(False)
+        self.progress.setRange(0, 0)  # busy until the first count arrives
+        self.status.setText(self.tr("Exporting…"))
+        self.path = path
+        self.runner.start(self.task)
+
+    def cancel(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+            self.status.setText(self.tr("Cancelling…"))
+        else:
+            self.reject()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.status.setText(self.tr("Exporting… {done:,} of {total:,} bookings").format(
+            done=done, total=total))
+
+    def _finished(self, count: int) -> None:
+        self.count = count
+        self.task = None
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        text = self.tr("Exported {n:,} bookings to {path}").format(n=count, path=self.path)
+        self.status.setText(text)
+        self.done_message.emit(text)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        self.export_button.setEnabled(True)
+        self.format_combo.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        if isinstance(exc, ExportCancelled):
+            self.status.setText(self.tr("Export cancelled; no file was written."))
+            if self._closing:
+                super().reject()
+        else:
+            self.status.setText(describe(exc))
+
+    def closeEvent(self, event) -> None:
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+            self.status.setText(self.tr("Cancelling…"))
+            self._closing = True  # closes once the worker has stopped
+            return
+        super().reject()

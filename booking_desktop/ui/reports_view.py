@@ -1,0 +1,287 @@
+"""Reports: how the business is doing over a period, for owners at the end of
+the day. The figures at the top, four charts (bookings per day by status,
+utilisation by weekday × hour, the status breakdown, lead times), the date
+range and business filter, and an export button for each format.
+
+The view never queries: it asks `reports.booking_report` and hands the
+result to `charts`. It refreshes on the session's change signal while
+shown, and once when shown again after changes."""
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCharts import QChartView
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import services
+from ..clock import utcnow
+from ..services.desk import BookingFilter
+from ..services.reports import booking_report
+from . import charts
+from .errors import describe
+from .export_dialog import FORMATS, ExportDialog
+
+PRESETS = (("Last 30 days", 30), ("Last 7 days", 7), ("Last 90 days", 90), ("Last 365 days", 365))
+
+
+class FigureCard(QFrame):
+    """One headline figure: a big value and what it is."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value = QLabel("–")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.title = QLabel(title)
+        self.title.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.value)
+        layout.addWidget(self.title)
+
+    def set(self, value: str, tooltip: str = "") -> None:
+        self.value.setText(value)
+        self.setToolTip(tooltip)
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{x * 100:.0f}%"
+
+
+class ReportsView(QWidget):
+    message = Signal(str)
+
+    def __init__(self, session, parent=None, runner=None):
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.report = None
+        self._stale = True
+        self.error: BaseException | None = None
+
+        self.business_combo = QComboBox()
+        self.business_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.preset_combo = QComboBox()
+        self.preset_combo.addItem(self.tr("Custom range"), None)
+        for label, days in PRESETS:
+            self.preset_combo.addItem(self.tr(label), days)
+        today = self._today()
+        self.date_from = QDateEdit(QDate(today - timedelta(days=29)), calendarPopup=True,
+                                   displayFormat="ddd dd MMM yyyy")
+        self.date_to = QDateEdit(QDate(today), calendarPopup=True,
+                                 displayFormat="ddd dd MMM yyyy")
+        self.preset_combo.setCurrentIndex(1)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("&Business:"), buddy=self.business_combo))
+        top.addWidget(self.business_combo)
+        top.addSpacing(12)
+        top.addWidget(self.preset_combo)
+        top.addWidget(self.date_from)
+        top.addWidget(QLabel("–"))
+        top.addWidget(self.date_to)
+        top.addStretch(1)
+        top.addWidget(QLabel(self.tr("Export:")))
+        self.export_buttons = {}
+        for key, label in (("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF"),
+                           ("ics", "iCalendar")):
+            button = QPushButton(label)
+            button.setToolTip(self.tr("Export this period's bookings as {0}").format(
+                next(f[1] for f in FORMATS if f[0] == key)))
+            button.clicked.connect(lambda _=False, k=key: self.export(k))
+            self.export_buttons[key] = button
+            top.addWidget(button)
+
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setObjectName("reportProblem")
+        self.problem.hide()
+
+        cards = QHBoxLayout()
+        self.cards = {}
+        for key, title in (("total", self.tr("bookings")),
+                           ("utilisation", self.tr("utilisation (booked places / capacity)")),
+                           ("cancellation", self.tr("cancelled")),
+                           ("no_show", self.tr("no-shows (of completed + no-show)")),
+                           ("confirmation", self.tr("pending that became confirmed")),
+                           ("lead", self.tr("median lead time"))):
+            card = self.cards[key] = FigureCard(title)
+            cards.addWidget(card)
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.chart_views = []
+        for i in range(len(charts.BUILDERS)):
+            view = QChartView()
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            view.setMinimumHeight(220)
+            self.chart_views.append(view)
+            grid.addWidget(view, i // 2, i % 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.problem)
+        layout.addLayout(cards)
+        layout.addLayout(grid, 1)
+
+        self._reload_timer = QTimer(self, singleShot=True, interval=150)
+        self._reload_timer.timeout.connect(self.refresh)
+        self._fill_businesses()
+        self.business_combo.currentIndexChanged.connect(self._schedule)
+        self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
+        self.date_from.dateChanged.connect(self._dates_edited)
+        self.date_to.dateChanged.connect(self._dates_edited)
+        session.changed.connect(self._on_changed)
+        session.business_changed.connect(self._on_business_changed)
+
+    # -- public ----------------------------------------------------------
+    def set_range(self, first: date, last: date) -> None:
+        """Show first..last (the business's local dates) and refresh now."""
+        for edit, day in ((self.date_from, first), (self.date_to, last)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day))
+            edit.blockSignals(False)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(0)
+        self.preset_combo.blockSignals(False)
+        self.refresh()
+
+    def current_filter(self) -> BookingFilter:
+        return BookingFilter(business_id=self.business_combo.currentData(),
+                             date_from=self.date_from.date().toPython(),
+                             date_to=self.date_to.date().toPython())
+
+    def refresh(self) -> None:
+        self._reload_timer.stop()
+        self._stale = False
+        flt = self.current_filter()
+        try:
+            report = booking_report(flt.business_id, flt.date_from, flt.date_to)
+        except Exception as exc:
+            self.error = exc
+            self.problem.setText(describe(exc))
+            self.problem.show()
+            return
+        self.error = None
+        self.problem.hide()
+        self.report = report
+        self._show(report)
+
+    def chart(self, index: int):
+        return self.chart_views[index].chart()
+
+    def export(self, fmt: str) -> ExportDialog:
+        flt = self.current_filter()
+        description = self.tr("All bookings of {who}, {first} to {last}.").format(
+            who=self.business_combo.currentText(), first=flt.date_from.isoformat(),
+            last=flt.date_to.isoformat())
+        dialog = ExportDialog(flt, fmt, runner=self.runner, description=description, parent=self)
+        dialog.done_message.connect(self.message)
+        dialog.open()
+        return dialog
+
+    # -- showing ---------------------------------------------------------
+    def _show(self, report) -> None:
+        total = report.total
+        self.cards["total"].set(f"{total:,}", ", ".join(
+            f"{s.replace('_', '-')} {n:,}" for s, n in report.by_status.items()))
+        self.cards["utilisation"].set(_pct(report.utilisation), self.tr(
+            "{b:,} booked places of {c:,} (slots not blocked)").format(
+            b=report.usage.booked, c=report.usage.capacity))
+        self.cards["cancellation"].set(_pct(report.cancellation_rate))
+        self.cards["no_show"].set(_pct(report.no_show_rate))
+        self.cards["confirmation"].set(_pct(report.confirmation_rate), self.tr(
+            "{n:,} of {d:,} bookings that were pending").format(
+            n=report.confirmed_from_pending, d=report.ever_pending))
+        lead = report.lead_median_hours
+        self.cards["lead"].set("–" if lead is None else
+                               (f"{lead:.1f} h" if lead < 48 else f"{lead / 24:.1f} days"))
+        for view, build in zip(self.chart_views, charts.BUILDERS):
+            old = view.chart()
+            view.setChart(build(report))
+            if old is not None:
+                old.deleteLater()
+
+    def _fill_businesses(self) -> None:
+        current = self.business_combo.currentData()
+        if current is None and self.session.business is not None:
+            current = self.session.business.id
+        self.business_combo.blockSignals(True)
+        self.business_combo.clear()
+        self.business_combo.addItem(self.tr("All businesses"), None)
+        try:
+            for business in services.list_businesses():
+                self.business_combo.addItem(business.name, business.id)
+        except Exception as exc:
+            self.problem.setText(describe(exc))
+            self.problem.show()
+        index = self.business_combo.findData(current)
+        self.business_combo.setCurrentIndex(max(0, index))
+        self.business_combo.blockSignals(False)
+
+    def _today(self) -> date:
+        business = self.session.business
+        tz = ZoneInfo(business.timezone) if business is not None else None
+        return utcnow().astimezone(tz).date() if tz else date.today()
+
+    # -- reacting --------------------------------------------------------
+    def _schedule(self, *_):
+        if self.isVisible():
+            self._reload_timer.start()
+        else:
+            self._stale = True
+
+    def _preset_chosen(self, *_):
+        days = self.preset_combo.currentData()
+        if days is None:
+            return
+        today = self._today()
+        for edit, day in ((self.date_from, today - timedelta(days=days - 1)),
+                          (self.date_to, today)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day))
+            edit.blockSignals(False)
+        self._schedule()
+
+    def _dates_edited(self, *_):
+        if self.date_to.date() < self.date_from.date():
+            sender = self.sender()
+            other = self.date_to if sender is self.date_from else self.date_from
+            other.blockSignals(True)
+            other.setDate(sender.date())
+            other.blockSignals(False)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(0)
+        self.preset_combo.blockSignals(False)
+        self._schedule()
+
+    def _on_changed(self) -> None:
+        self._schedule()
+
+    def _on_business_changed(self, business) -> None:
+        self._fill_businesses()
+        index = self.business_combo.findData(business.id if business is not None else None)
+        if index >= 0:
+            self.business_combo.setCurrentIndex(index)
+        self._schedule()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()

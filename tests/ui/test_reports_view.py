@@ -1,0 +1,193 @@
+"""The reports view: its charts follow the chosen range and business (asserted
+on the chart series), its export buttons write the period's bookings (on a
+real worker thread too), and a cancelled export leaves no file."""
+import csv
+from datetime import datetime, time, timedelta, timezone
+
+import pytest
+from PySide6.QtCharts import QPieSeries, QScatterSeries, QStackedBarSeries
+
+from booking_desktop import services
+from booking_desktop.ui.export_dialog import ExportDialog
+from booking_desktop.ui.reports_view import ReportsView
+from booking_desktop.ui.session import Session
+from booking_desktop.ui.tasks import InlineRunner, Task, ThreadRunner
+
+
+@pytest.fixture
+def booked(shop):
+    """Today: 3 bookings (one cancelled); tomorrow: 1 pending."""
+    today = datetime.now(timezone.utc).date()
+    slots = services.slots_between(shop, today + timedelta(days=1), today + timedelta(days=2))
+    made_at = datetime.combine(today, time(0), tzinfo=timezone.utc) - timedelta(days=1)
+    first, second = slots[20], slots[40]
+    services.create_booking(first, "Ana", now=made_at)
+    services.create_booking(first, "Ben", source="phone", now=made_at)
+    services.cancel_booking(services.create_booking(second, "Cem", now=made_at), now=made_at)
+    tomorrow = services.slots_between(shop, today + timedelta(days=2))[10]
+    services.create_booking(tomorrow, "Dan", status="pending", now=made_at)
+    return today + timedelta(days=1), today + timedelta(days=2)
+
+
+@pytest.fixture
+def view(qtbot, shop, desk_owner):
+    session = Session(desk_owner, shop)
+    widget = ReportsView(session, runner=InlineRunner())
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    return widget
+
+
+def stacked_totals(chart) -> dict:
+    series = next(s for s in chart.series() if isinstance(s, QStackedBarSeries))
+    return {bar.label(): sum(bar.at(i) for i in range(bar.count())) for bar in series.barSets()}
+
+
+def test_changing_the_range_updates_the_charts(view, booked):
+    day1, day2 = booked
+    view.set_range(day1, day1)
+    per_day = stacked_totals(view.chart(0))
+    assert per_day["Confirmed"] == 2 and per_day["Cancelled"] == 1 and per_day["Pending"] == 0
+    pie = next(s for s in view.chart(2).series() if isinstance(s, QPieSeries))
+    assert sorted(round(piece.value()) for piece in pie.slices()) == [1, 2]
+    heat = [s for s in view.chart(1).series() if isinstance(s, QScatterSeries)]
+    assert sum(s.count() for s in heat) == 24  # a cell an hour (open 00:00–23:30)
+    # 10:00 and 10:30 hold 2 of 4 places: the hour's cell is in the 40–60% band
+    half = [(p.x(), p.y()) for s in heat if s.name() == "40–60%" for p in s.points()]
+    assert half == [(10, 6 - day1.weekday())]
+    assert view.cards["total"].value.text() == "3"
+    assert view.report.usage.booked == 2
+
+    view.set_range(day2, day2)
+    per_day = stacked_totals(view.chart(0))
+    assert per_day["Pending"] == 1 and per_day["Confirmed"] == 0
+    assert view.cards["total"].value.text() == "1"
+
+    view.set_range(day1, day2)
+    per_day = stacked_totals(view.chart(0))
+    assert sum(per_day.values()) == 4
+    assert view.chart(0).series()[0].barSets()[0].count() == 2  # a bar a day
+    assert view.cards["confirmation"].value.text() == "0%"
+
+
+def test_the_business_filter_and_all_businesses(view, booked, shop):
+    day1, _ = booked
+    other = services.create_business("Empty Clinic", "Europe/Berlin")
+    view._fill_businesses()
+    view.set_range(day1, day1)
+    view.business_combo.setCurrentIndex(view.business_combo.findData(other.id))
+    view.refresh()
+    assert sum(stacked_totals(view.chart(0)).values()) == 0
+    assert view.cards["utilisation"].value.text() == "–"
+    view.business_combo.setCurrentIndex(view.business_combo.findData(None))
+    view.refresh()
+    assert sum(stacked_totals(view.chart(0)).values()) == 3
+
+
+def test_an_impossible_range_is_explained_in_the_view(view, booked):
+    day1, _ = booked
+    view.date_from.setDate(day1)
+    view.date_to.setDate(day1 - timedelta(days=1))  # the view moves the other end along
+    view.refresh()
+    assert view.error is None and view.date_from.date() == view.date_to.date()
+
+
+def test_export_buttons_write_the_period(qtbot, view, booked, tmp_path):
+    day1, day2 = booked
+    view.set_range(day1, day2)
+    dialog = view.export("csv")
+    qtbot.addWidget(dialog)
+    target = tmp_path / "period.csv"
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(view.message) as signal:
+        dialog.start()
+    assert "Exported 4 bookings" in signal.args[0]
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [r[6] for r in rows[1:]] == ["Ana", "Ben", "Cem", "Dan"]
+
+
+def test_pdf_export_from_the_view(qtbot, view, booked, tmp_path):
+    day1, day2 = booked
+    view.set_range(day1, day2)
+    dialog = view.export("pdf")
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "r.pdf"))
+    dialog.start()
+    assert dialog.count == 4 and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_export_on_a_worker_thread(qtbot, view, booked, tmp_path):
+    day1, day2 = booked
+    view.runner = ThreadRunner()
+    view.set_range(day1, day2)
+    dialog = view.export("xlsx")
+    qtbot.addWidget(dialog)
+    target = tmp_path / "period.xlsx"
+    dialog.path_edit.setText(str(target))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.count is not None, timeout=10_000)
+    from openpyxl import load_workbook
+    assert load_workbook(target)["Bookings"].max_row == 5
+
+
+class CancelFirst(InlineRunner):
+    def start(self, task: Task) -> None:
+        task.cancel()  # the person pressed Cancel before the first batch
+        task.run()
+
+
+def test_a_cancelled_export_leaves_no_file(qtbot, booked, shop, tmp_path):
+    day1, day2 = booked
+    from booking_desktop.services.desk import BookingFilter
+    dialog = ExportDialog(BookingFilter(shop.id, day1, day2), "ics", runner=CancelFirst())
+    qtbot.addWidget(dialog)
+    out = tmp_path / "out"
+    out.mkdir()
+    dialog.path_edit.setText(str(out / "x.ics"))
+    dialog.start()
+    assert "cancelled" in dialog.status.text()
+    assert list(out.iterdir()) == []
+    assert dialog.export_button.isEnabled()
+
+
+def test_an_unwritable_file_is_explained(qtbot, booked, shop, tmp_path):
+    from booking_desktop.services.desk import BookingFilter
+    dialog = ExportDialog(BookingFilter(shop.id), "csv", runner=InlineRunner())
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "missing" / "x.csv"))
+    dialog.start()
+    assert "Cannot write the export" in dialog.status.text()
+
+
+def test_format_choice_changes_the_suffix_and_options(qtbot, shop, monkeypatch):
+    from booking_desktop.services.desk import BookingFilter
+    dialog = ExportDialog(BookingFilter(shop.id), "csv", runner=InlineRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("ics"))
+    assert dialog.path_edit.text().endswith(".ics")
+    assert dialog.utc_check.isVisible() and not dialog.bom_check.isVisible()
+    monkeypatch.setattr(ExportDialog, "ask_path", classmethod(lambda cls, *a: "/tmp/chosen.ics"))
+    dialog._browse()
+    assert dialog.path_edit.text() == "/tmp/chosen.ics"
+
+
+def test_bookings_table_export_uses_its_current_filter(qtbot, booked, shop, desk_owner, tmp_path):
+    from PySide6.QtGui import QUndoStack
+
+    from booking_desktop.ui.bookings_view import BookingsView
+
+    table = BookingsView(Session(desk_owner, shop), QUndoStack())
+    qtbot.addWidget(table)
+    table.export_runner = InlineRunner()
+    table.status_combo.setCurrentIndex(table.status_combo.findText("Pending"))
+    dialog = table.export_bookings()
+    qtbot.addWidget(dialog)
+    assert dialog.flt.statuses == ("pending",) and dialog.flt.business_id == shop.id
+    target = tmp_path / "table.csv"
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(table.message):
+        dialog.export_button.click()
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        assert [r[6] for r in list(csv.reader(handle))[1:]] == ["Dan"]
