@@ -1,6 +1,8 @@
 """The main window: a shell hosting the views, with the navigation rail, the
 top bar (business, day, search), menus with every shortcut, undo/redo, and a
 status bar (database, signed-in user, sync state)."""
+from datetime import datetime, timedelta
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from .bookings_view import BookingsView
 from .calendar_view import CalendarView
 from .front_desk import FrontDeskView
 from .hours_view import HoursView
+from .reports_view import ReportsView
 from .settings import Settings
 
 
@@ -49,10 +52,11 @@ class MainWindow(QMainWindow):
         self.views = [(self.tr("Front desk"), self.front_desk),
                       (self.tr("Calendar"), self.calendar),
                       (self.tr("Bookings"), self.bookings)]
-        self.hours = None
-        if session.is_owner:  # staff see the calendar read-only and no hours editor
+        self.hours = self.reports = None
+        if session.is_owner:  # staff see the calendar read-only; no hours, no reports
             self.hours = HoursView(session, self.undo_stack)
-            self.views.append((self.tr("Hours"), self.hours))
+            self.reports = ReportsView(session)
+            self.views += [(self.tr("Hours"), self.hours), (self.tr("Reports"), self.reports)]
         self.stack = QStackedWidget()
         self.rail = QListWidget()
         self.rail.setFixedWidth(120)
@@ -94,13 +98,13 @@ class MainWindow(QMainWindow):
         self.business_box.activated.connect(self._business_chosen)
         self.prev_day = QToolButton(text="◀")
         self.prev_day.setToolTip(self.tr("Previous day (Alt+Left)"))
-        self.prev_day.clicked.connect(lambda: self.front_desk.shift_day(-1))
+        self.prev_day.clicked.connect(lambda: self._day(-1))
         self.next_day = QToolButton(text="▶")
         self.next_day.setToolTip(self.tr("Next day (Alt+Right)"))
-        self.next_day.clicked.connect(lambda: self.front_desk.shift_day(1))
+        self.next_day.clicked.connect(lambda: self._day(1))
         self.today_button = QPushButton(self.tr("Today"))
         self.today_button.setToolTip(self.tr("Today (Ctrl+T)"))
-        self.today_button.clicked.connect(self.front_desk.go_today)
+        self.today_button.clicked.connect(lambda: self._day(0))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Find a booking: name, email, phone or reference (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
@@ -218,6 +222,13 @@ class MainWindow(QMainWindow):
         self.settings.last_view = index
 
     def _day(self, step: int) -> None:
+        """◀ / ▶ / Today act on the calendar when it is shown, else on the front desk."""
+        if self.stack.currentWidget() is self.calendar:
+            if step:
+                self.calendar.select_day(self.calendar.day + timedelta(days=step))
+            else:
+                self.calendar.go_today()
+            return
         self.show_view(0)
         if step:
             self.front_desk.shift_day(step)
@@ -241,7 +252,6 @@ class MainWindow(QMainWindow):
         UsersDialog(self.session, self).exec()
 
     def _synced(self) -> None:
-        from datetime import datetime
         self.sync_label.setText(self.tr("Up to date · {time}").format(
             time=f"{datetime.now():%H:%M:%S}"))
 

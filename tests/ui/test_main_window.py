@@ -77,3 +77,24 @@ def test_python_main_opens_and_quits_cleanly(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert db_file.exists()
+
+
+def test_reports_are_for_owners_only(make_window, desk_owner, desk_staff, shop):
+    owner_window = make_window(desk_owner, shop)
+    assert [title for title, _ in owner_window.views] == \
+        ["Front desk", "Calendar", "Bookings", "Hours", "Reports"]
+    staff_window = make_window(desk_staff, shop)
+    assert [title for title, _ in staff_window.views] == ["Front desk", "Calendar", "Bookings"]
+    assert staff_window.reports is None
+
+
+def test_day_keys_follow_the_calendar_when_it_is_shown(qtbot, make_window, desk_owner, shop):
+    from datetime import timedelta
+    window = make_window(desk_owner, shop)
+    window.show_view(1)
+    start = window.calendar.day
+    front_desk_day = window.front_desk.day
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.stack.currentWidget() is window.calendar
+    assert window.calendar.day == start + timedelta(days=1)
+    assert window.front_desk.day == front_desk_day
