@@ -61,8 +61,8 @@ def _utc_text(column: str) -> str:
 
 def _inner(flt: BookingFilter):
     """The filtered bookings as peewee builds them for the table (same
-    rules), selecting only id and slot start; with every business, a date
-    range is each business's own local dates."""
+    rules), with the booking's and slot's columns an export needs; with every
+    business, a date range is each business's own local dates."""
     if flt.business_id is None and (flt.date_from or flt.date_to):
         first, last = v.date_range(flt.date_from or flt.date_to, flt.date_to or flt.date_from)
         query = _filtered(flt.with_(date_from=None, date_to=None)).join_from(
@@ -75,7 +75,7 @@ def _inner(flt: BookingFilter):
         query = query.where(condition if condition is not None else (Booking.id < 0))
     else:
         query = _filtered(flt)
-    return query.select(Booking.id, TimeSlot.start)
+    return query.select(*_PAGE_COLUMNS)
 
 
 def _scope_local(flt: BookingFilter):
@@ -85,13 +85,22 @@ def _scope_local(flt: BookingFilter):
     return scope_for(business, first, last).local
 
 
-def export_sql(local) -> str:
-    """The columns of an export row, from `b` (booking), `ts` (time slot) and `bz` (business)."""
-    end = local.text('ts."end"')
-    return (f"b.reference, bz.name, {local.text('ts.start')}, {end}, "
-            f"bz.timezone, b.customer_name, b.customer_email, b.customer_phone, b.status, "
-            f"b.source, b.notes, {_utc_text('b.created_at')}, {_utc_text('b.checked_in_at')}, "
-            f"b.cancel_reason, ts.start, ts.\"end\", b.updated_at, b.id")
+def export_sql(local, b: str = "b", ts: str = "ts") -> str:
+    """The columns of an export row, from `b` (booking), `ts` (time slot) and
+    `bz` (business); `b` and `ts` may name one relation that has both."""
+    end = local.text(f'{ts}."end"')
+    return (f"{b}.reference, bz.name, {local.text(f'{ts}.start')}, {end}, "
+            f"bz.timezone, {b}.customer_name, {b}.customer_email, {b}.customer_phone, "
+            f"{b}.status, {b}.source, {b}.notes, {_utc_text(f'{b}.created_at')}, "
+            f"{_utc_text(f'{b}.checked_in_at')}, {b}.cancel_reason, {ts}.start, {ts}.\"end\", "
+            f"{b}.updated_at, {b}.id")
+
+
+_PAGE_COLUMNS = (Booking.id, Booking.reference, Booking.customer_name, Booking.customer_email,
+                 Booking.customer_phone, Booking.status, Booking.source, Booking.notes,
+                 Booking.created_at, Booking.checked_in_at, Booking.cancel_reason,
+                 Booking.updated_at, TimeSlot.start, TimeSlot.end.alias("end"),
+                 TimeSlot.business.alias("business_id"))
 
 
 def iter_rows(flt: BookingFilter, progress: Progress | None = None,
@@ -103,7 +112,7 @@ def iter_rows(flt: BookingFilter, progress: Progress | None = None,
     batch = batch or BATCH
     total = run_read(lambda: _inner(flt).count())
     local = run_read(lambda: _scope_local(flt))
-    columns = export_sql(local)
+    columns = export_sql(local, "page", "page")
     done, last = 0, None
     if progress:
         progress(0, total)
@@ -113,12 +122,15 @@ def iter_rows(flt: BookingFilter, progress: Progress | None = None,
         inner = _inner(flt)
         if last is not None:
             start, ident = last
-            inner = inner.where((TimeSlot.start > start)
-                                | ((TimeSlot.start == start) & (Booking.id > ident)))
+            # `start >= X AND (...)`: the range alone lets the index on
+            # time_slot.start find where the batch begins (an OR would not).
+            inner = inner.where((TimeSlot.start >= start)
+                                & ((TimeSlot.start > start) | (Booking.id > ident)))
         inner_sql, params = inner.order_by(TimeSlot.start, Booking.id).limit(batch).sql()
+        # Only the 5,000 rows of the page are formatted; joining booking
+        # again here would make PostgreSQL scan the whole table each batch.
         sql = (f"SELECT {columns} FROM ({inner_sql}) page "
-               "JOIN booking b ON b.id = page.id JOIN time_slot ts ON ts.id = b.time_slot_id "
-               "JOIN business bz ON bz.id = ts.business_id ORDER BY ts.start, b.id")
+               "JOIN business bz ON bz.id = page.business_id ORDER BY page.start, page.id")
         rows = run_read(lambda: models.database.execute_sql(sql, params).fetchall())
         if not rows:
             break
@@ -184,10 +196,16 @@ def neutralise(value):
 
 def csv_values(row) -> list:
     start, end = row[LOCAL_START], row[LOCAL_END]
-    return [neutralise(row[REF]), neutralise(row[BUSINESS]), start[:10], start[11:16],
-            end[11:16], row[ZONE], neutralise(row[NAME]), neutralise(row[EMAIL] or ""),
-            neutralise(row[PHONE] or ""), row[STATUS], row[SOURCE], neutralise(row[NOTES]),
-            row[CREATED] or "", row[CHECKED_IN] or "", neutralise(row[CANCEL_REASON])]
+    values = [row[REF], row[BUSINESS], start[:10], start[11:16], end[11:16], row[ZONE],
+              row[NAME], row[EMAIL] or "", row[PHONE] or "", row[STATUS], row[SOURCE],
+              row[NOTES], row[CREATED] or "", row[CHECKED_IN] or "", row[CANCEL_REASON]]
+    # Most cells start with a letter or digit: test the first character here
+    # and call `neutralise` only for the few that might be formulas.
+    for i in (0, 1, 6, 7, 8, 11, 14):
+        value = values[i]
+        if value and value[0] in _FORMULA_START:
+            values[i] = neutralise(value)
+    return values
 
 
 def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress | None = None,

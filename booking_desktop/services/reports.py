@@ -419,8 +419,7 @@ def _compute(business, first, last) -> Report:
         median = float(median) / 3600.0
 
     ever_pending = converted = 0
-    if by_status["pending"] or by_status["confirmed"] or by_status["completed"] \
-            or by_status["no_show"] or by_status["cancelled"]:
+    if total:
         status, previous = _json_text("status"), _json_text("previous_status")
         became_pending = (f"SELECT 1 FROM audit_event a WHERE a.entity = 'booking' "
                           f"AND a.entity_id = b.id AND a.action IN ('booking.create', "
