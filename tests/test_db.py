@@ -17,7 +17,8 @@ TABLES = {"user", "business", "business_hours", "hours_exception", "time_slot", 
 INDEXES_0001 = {"booking_one_active_per_email", "booking_one_active_per_phone"}
 INDEXES_0003 = {"booking_name_key", "booking_surname_key", "booking_email_key",
                 "booking_phone_key", "booking_active_slot", "time_slot_start"}
-MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search"]
+MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search",
+              "0004_slot_block_reason", "0005_report_indexes"]
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 
@@ -106,14 +107,14 @@ def test_migrate_up_down_to_the_first_and_up_again(db_url):
         assert triggers() == expected_triggers()
 
         direction, names = db.migrate_to("0001_initial")
-        assert (direction, names) == ("down", ["0003_booking_search", "0002_audit_append_only"])
+        assert (direction, names) == ("down", MIGRATIONS[:0:-1])  # newest first
         assert applied() == ["0001_initial"]
         assert TABLES <= tables()
         assert INDEXES_0001 <= indexes()
         assert not INDEXES_0003 & indexes()
         assert triggers() == set()
 
-        assert db.migrate_to(None) == ("up", ["0002_audit_append_only", "0003_booking_search"])
+        assert db.migrate_to(None) == ("up", MIGRATIONS[1:])
         assert applied() == MIGRATIONS
         assert INDEXES_0001 | INDEXES_0003 <= indexes()
         assert triggers() == expected_triggers()

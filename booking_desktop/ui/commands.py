@@ -14,11 +14,9 @@ from .. import services
 from ..errors import BookingError
 from ..models import ACTIVE_STATUSES
 from ..services import desk
+from . import status_style as style
 
 log = logging.getLogger(__name__)
-
-STATUS_LABELS = {"pending": "Pending", "confirmed": "Confirmed", "cancelled": "Cancelled",
-                 "completed": "Completed", "no_show": "No-show"}
 
 
 class BookingCommand(QUndoCommand):
@@ -99,7 +97,7 @@ class CancelBookingCommand(BookingCommand):
 
 class SetStatusCommand(BookingCommand):
     def __init__(self, session, report, booking_id: int, status: str, label: str):
-        super().__init__(session, report, f"Mark {label} {STATUS_LABELS[status].lower()}")
+        super().__init__(session, report, f"Mark {label} {style.status_label(status).lower()}")
         self.booking_id = booking_id
         self.status = status
         self.previous_status = None

@@ -3,31 +3,24 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
 from ..services.desk import BookingRow, SlotRow
+from . import status_style as style
 
 ROW_KIND = Qt.ItemDataRole.UserRole + 1   # "slot" | "booking"
 ROW_ID = Qt.ItemDataRole.UserRole + 2     # slot id or booking id
 ROW_DATA = Qt.ItemDataRole.UserRole + 3   # the SlotRow / BookingRow
 FILL = Qt.ItemDataRole.UserRole + 4       # (current, capacity) for the fill bar
 
-STATE_LABELS = {"free": "Free", "filling": "Filling up", "full": "Full", "blocked": "Blocked",
-                "started": "Now", "past": "Past"}
-STATE_COLOURS = {"free": "#2e7d32", "filling": "#b26a00", "full": "#c62828",
-                 "blocked": "#757575", "started": "#1565c0", "past": None}
-STATUS_LABELS = {"pending": "Pending", "confirmed": "Confirmed", "cancelled": "Cancelled",
-                 "completed": "Completed", "no_show": "No-show"}
-
 COLUMNS = ("Time", "Places", "Customer", "Phone", "Email", "Status")
 
 
 def booking_status_text(row: BookingRow) -> str:
-    text = STATUS_LABELS.get(row.status, row.status)
     if row.checked_in_at is not None and row.is_active:
-        text = "✓ Checked in"
-    return text
+        return "✓ " + style.status_label("checked_in")
+    return style.status_label(row.status)
 
 
 class DayScheduleModel(QStandardItemModel):
@@ -55,15 +48,15 @@ class DayScheduleModel(QStandardItemModel):
 
     def _slot_items(self, slot: SlotRow, state: str, tz: ZoneInfo) -> list[QStandardItem]:
         start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
-        label = STATE_LABELS[state]
+        label = style.slot_state_label(state)
         if state in ("started", "past") and slot.is_full:
             label += ", full"
         items = [QStandardItem(f"{start:%H:%M}–{end:%H:%M}"),
                  QStandardItem(f"{slot.current_bookings}/{slot.max_capacity}"),
                  QStandardItem(label), QStandardItem(""), QStandardItem(""), QStandardItem("")]
-        colour = STATE_COLOURS[state]
-        if colour:
-            items[2].setForeground(QBrush(QColor(colour)))
+        if state != "past":
+            items[2].setForeground(QBrush(style.colour(state)))
+        items[2].setIcon(style.slot_state_icon(state))
         if state == "started":
             font = QFont()
             font.setBold(True)
@@ -83,6 +76,7 @@ class DayScheduleModel(QStandardItemModel):
         items = [QStandardItem(row.reference), QStandardItem(""),
                  QStandardItem(row.customer_name), QStandardItem(row.customer_phone or ""),
                  QStandardItem(row.customer_email or ""), QStandardItem(booking_status_text(row))]
+        items[5].setIcon(style.status_icon(row.status, row.checked_in_at is not None))
         if row.status == "cancelled" or row.status == "no_show":
             font = QFont()
             font.setStrikeOut(True)

@@ -1,7 +1,7 @@
 """One mapper from errors to what the person at the desk sees."""
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ..errors import BookingError
 
@@ -22,3 +22,14 @@ def describe(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
     QMessageBox.warning(parent, title or "Booking Desktop", describe(exc))
+
+
+def error_label(parent: QWidget | None = None) -> QLabel:
+    """The inline refusal under a form: wrapped, in the warning colour of the
+    palette (light or dark), hidden until there is something to say."""
+    from .status_style import colour
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {colour('no_show').name()};")
+    label.setVisible(False)
+    return label

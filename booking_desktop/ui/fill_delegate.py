@@ -1,9 +1,10 @@
 """Paints a slot's fill level as a small bar with "3/5" beside it."""
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
-from .day_model import FILL, STATE_COLOURS
+from . import status_style as style
+from .day_model import FILL
 
 BAR_WIDTH = 56
 
@@ -15,11 +16,11 @@ class FillDelegate(QStyledItemDelegate):
             return super().paint(painter, option, index)
         current, capacity, state = fill
         self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else None
+        qt_style = option.widget.style() if option.widget else None
         text = option.text
         option.text = ""
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        if qt_style is not None:
+            qt_style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         painter.save()
         rect = option.rect.adjusted(4, 0, -4, 0)
         bar = QRect(rect.left(), rect.center().y() - 4, BAR_WIDTH, 8)
@@ -30,9 +31,8 @@ class FillDelegate(QStyledItemDelegate):
         if capacity:
             filled = QRect(bar.left(), bar.top(), round(BAR_WIDTH * min(current, capacity) / capacity),
                            bar.height())
-            colour = QColor(STATE_COLOURS.get(state) or palette.color(QPalette.ColorRole.Mid))
-            if state == "past":
-                colour = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            colour = style.colour(state, palette) if state != "past" else \
+                palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             painter.fillRect(filled, colour)
         painter.setPen(option.palette.color(QPalette.ColorRole.Text) if state != "past" else
                        palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))

@@ -23,7 +23,7 @@ from .. import services
 from ..services import users as user_service
 from ..errors import InvalidInput
 from ..services import validation
-from .errors import describe
+from .errors import describe, error_label
 
 TEMPLATE_LABELS = {
     "weekday_9to5": "Mon–Fri 09:00–17:00",
@@ -85,10 +85,7 @@ class FirstRunDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
+        self.error = error_label()
 
         form = QFormLayout()
         form.addRow(self.tr("Business &name"), self.name)

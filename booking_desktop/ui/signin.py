@@ -1,9 +1,9 @@
 """Sign-in: the person at the desk says who they are; their role decides what
 they can reach, and every action is recorded under their name."""
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
 
 from .. import services
-from .errors import describe
+from .errors import describe, error_label
 
 
 class SignInDialog(QDialog):
@@ -14,9 +14,7 @@ class SignInDialog(QDialog):
         self.username = QLineEdit(username)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setVisible(False)
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("&Username"), self.username)
         form.addRow(self.tr("&Password"), self.password)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from .. import models, services
 from ..errors import BookingError
 from .dialogs import from_qdate, to_qdate
-from .errors import describe
+from .errors import describe, error_label
 
 Progress = Callable[[int, int], bool]
 
@@ -204,10 +204,7 @@ class GenerateSlotsDialog(QDialog):
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview_label = QLabel()
         self.preview_label.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
+        self.error = error_label()
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.summary = QLabel()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import services
-from .errors import describe
+from .errors import describe, error_label
 
 
 class UsersDialog(QDialog):
@@ -28,9 +28,7 @@ class UsersDialog(QDialog):
         self.role = QComboBox()
         self.role.addItem(self.tr("Staff"), "staff")
         self.role.addItem(self.tr("Owner"), "owner")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         add = QPushButton(self.tr("Add user"))
         add.clicked.connect(self.add_user)
         self.toggle = QPushButton(self.tr("Disable / enable selected"))
@@ -65,8 +63,9 @@ class UsersDialog(QDialog):
                                  self.role.currentData(), by=self.session.user)
         except Exception as exc:
             self.error.setText(describe(exc))
+            self.error.setVisible(True)
             return
-        self.error.clear()
+        self.error.setVisible(False)
         self.username.clear()
         self.password.clear()
         self.reload()
@@ -81,6 +80,7 @@ class UsersDialog(QDialog):
             services.set_user_active(username, not user.active, by=self.session.user)
         except Exception as exc:
             self.error.setText(describe(exc))
+            self.error.setVisible(True)
             return
-        self.error.clear()
+        self.error.setVisible(False)
         self.reload()

@@ -21,7 +21,7 @@ from .. import services
 from ..errors import BookingError, DuplicateBooking, SlotBlocked, SlotFull, SlotInPast
 from ..services import desk
 from .commands import CreateBookingCommand, perform
-from .errors import describe
+from .errors import describe, error_label
 
 SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
 
@@ -41,9 +41,8 @@ class InlineMessage(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setStyleSheet("color: #c62828;")
+        self.label = error_label()
+        self.label.setVisible(True)  # the whole line shows and hides
         self.action = QPushButton()
         self.action.setVisible(False)
         layout.addWidget(self.label, 1)
