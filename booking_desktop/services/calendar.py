@@ -83,8 +83,13 @@ def month_overview(business: Business, first: date, last: date) -> list[DayLoad]
                     [TimeSlot.start.db_value(hi) for hi in bounds])
     blocked = Case(None, [(TimeSlot.is_blocked == True, 1)], 0)  # noqa: E712 (SQL)
     open_capacity = Case(None, [(TimeSlot.is_blocked == True, 0)], TimeSlot.max_capacity)  # noqa: E712
+    # Past days count the places their bookings used: completed and no-show
+    # bookings no longer hold a place (current_bookings) but did take one.
+    attended = (Booking.select(fn.COUNT(Booking.id))
+                .where((Booking.time_slot == TimeSlot.id)
+                       & Booking.status.in_(SQL("('completed', 'no_show')"))))
     query = (TimeSlot.select(day_index, fn.COUNT(TimeSlot.id), fn.SUM(blocked),
-                             fn.SUM(open_capacity), fn.SUM(TimeSlot.current_bookings))
+                             fn.SUM(open_capacity), fn.SUM(TimeSlot.current_bookings + attended))
              .where((TimeSlot.business == business.id) & (TimeSlot.start >= lo)
                     & (TimeSlot.start < bounds[-1]))
              .group_by(SQL("1")).tuples())  # by position: the CASE is parameterised

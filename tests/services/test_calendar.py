@@ -218,3 +218,18 @@ def test_migration_0004_down_and_up(database):
     assert "block_reason" not in [c.name for c in database.get_columns("time_slot")]
     runner.up()
     assert "block_reason" in [c.name for c in database.get_columns("time_slot")]
+
+
+def test_month_overview_counts_completed_and_no_show_places(database, business, owner, now):
+    """A past day shows how full it was, not only what still holds a place."""
+    services.generate_time_slots(business, MONDAY, MONDAY, max_capacity=3, by=owner, now=now)
+    slot = services.slots_between(business, MONDAY)[0]
+    came, missed, pending = book(slot, now=now), book(slot, "Ben Ode", now=now), \
+        book(slot, "Cleo Park", now=now)
+    later = slot.end + timedelta(minutes=5)
+    services.set_booking_status(came, "completed", now=later)
+    services.set_booking_status(missed, "no_show", now=later)
+    services.cancel_booking(pending, now=later)
+    monday = {d.day: d for d in services.month_overview(business, MONDAY, MONDAY)}[MONDAY]
+    assert reload(slot).current_bookings == 0
+    assert monday.booked == 2
