@@ -28,6 +28,7 @@ from .calendar import (
     delete_past_unbooked_slots,
     month_overview,
     preview_generation,
+    remove_special_day,
     save_hours_exception,
     save_weekly_hours,
     set_slot_capacity,
@@ -78,6 +79,6 @@ __all__ = [
     # owner tools (calendar, hours editor, slot generation)
     "BookingsOutsideHours", "DayLoad", "GenerationCancelled", "GenerationPreview", "SpecialDay",
     "StrandedBooking", "block_reasons", "bookings_outside_hours", "delete_past_unbooked_slots",
-    "month_overview", "preview_generation", "save_hours_exception", "save_weekly_hours",
+    "month_overview", "preview_generation", "remove_special_day", "save_hours_exception", "save_weekly_hours",
     "set_slot_capacity", "set_slots_blocked", "special_days",
 ]

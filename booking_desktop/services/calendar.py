@@ -325,10 +325,14 @@ def bookings_outside_hours(business: Business, week=None, exceptions=None,
     return stranded
 
 
-def _settle(stranded, outside: str | None, reason: str, by, now) -> int:
+def _settle(stranded, outside: str | None, reason: str, by, now, seen) -> int:
+    """Keep or cancel the bookings the new hours strand, as the owner answered.
+    `seen` is the ids the owner was shown: a booking made meanwhile at another
+    desk is never cancelled unseen; the question comes again, listing it."""
     if not stranded:
         return 0
-    if outside not in ("keep", "cancel"):
+    unseen = seen is not None and not {b.id for b in stranded} <= set(seen)
+    if outside not in ("keep", "cancel") or unseen:
         raise BookingsOutsideHours(stranded)
     if outside == "cancel":
         for booking in stranded:
@@ -337,19 +341,27 @@ def _settle(stranded, outside: str | None, reason: str, by, now) -> int:
     return 0
 
 
+def _lock_hours(business: Business) -> None:
+    """PostgreSQL: one hours change per business at a time (the second waits
+    instead of failing on the unique indexes half-way)."""
+    if is_postgres():
+        Business.select(Business.id).where(Business.id == business.id).for_update().first()
+
+
 def save_weekly_hours(business: Business, week, outside: str | None = None, reason: str = "",
-                      by: User | None = None, now: datetime | None = None) -> int:
+                      seen=None, by: User | None = None, now: datetime | None = None) -> int:
     """Save the weekly hours. When they would leave active bookings outside
     the opening hours, `outside` must say what to do: "keep" them or
-    "cancel" them with `reason`; without it nothing is saved and
-    BookingsOutsideHours lists them. Returns how many bookings were cancelled.
-    Owner only."""
+    "cancel" them with `reason` (`seen`: the booking ids the owner was shown);
+    without it nothing is saved and BookingsOutsideHours lists them. Returns
+    how many bookings were cancelled. Owner only."""
     require_owner(by, "change the business hours")
     reason = v.reason(reason)
 
     def work():
+        _lock_hours(business)
         stranded = bookings_outside_hours(business, week=week, now=now)
-        cancelled = _settle(stranded, outside, reason, by, now)
+        cancelled = _settle(stranded, outside, reason, by, now, seen)
         set_weekly_hours(business, week, by=by, now=now)
         return cancelled
 
@@ -358,23 +370,51 @@ def save_weekly_hours(business: Business, week, outside: str | None = None, reas
 
 def save_hours_exception(business: Business, day, closed: bool = True, intervals=None,
                          note: str = "", outside: str | None = None, reason: str = "",
-                         previous_day=None, by: User | None = None,
+                         previous_day=None, seen=None, by: User | None = None,
                          now: datetime | None = None) -> int:
     """Add or change a holiday or special day (moving it from `previous_day`
-    when edited to another date), with the same rule for bookings it would
-    leave outside the opening hours as `save_weekly_hours`. Owner only."""
+    when edited to another date, which then has its weekly hours again), with
+    the same rule for bookings it would leave outside the opening hours as
+    `save_weekly_hours`. Owner only."""
     require_owner(by, "change the business hours")
     day = v.a_date(day, "The date", "date")
     reason = v.reason(reason)
     pairs = None if closed else v.intervals(intervals, day.isoformat())
+    moved_from = v.a_date(previous_day, "The date", "date") if previous_day is not None else None
+    if moved_from == day:
+        moved_from = None
 
     def work():
-        stranded = bookings_outside_hours(business, exceptions={day: pairs}, now=now)
-        cancelled = _settle(stranded, outside, reason, by, now)
-        if previous_day is not None and v.a_date(previous_day, "The date", "date") != day:
-            remove_hours_exception(business, previous_day, by=by)
+        _lock_hours(business)
+        changes = {day: pairs}
+        if moved_from is not None:
+            changes[moved_from] = weekly_hours(business).get(moved_from.weekday(), [])
+        stranded = bookings_outside_hours(business, exceptions=changes, now=now)
+        cancelled = _settle(stranded, outside, reason, by, now, seen)
+        if moved_from is not None:
+            remove_hours_exception(business, moved_from, by=by, now=now)
         set_hours_exception(business, day, closed=closed, intervals=pairs, note=note, by=by,
                             now=now)
+        return cancelled
+
+    return run_write(work)
+
+
+def remove_special_day(business: Business, day, outside: str | None = None, reason: str = "",
+                       seen=None, by: User | None = None, now: datetime | None = None) -> int:
+    """Remove a holiday or special day: the date has its weekly hours again,
+    and bookings that would then lie outside them need the same answer as in
+    `save_weekly_hours`. Owner only. Raises NotFound when there is none."""
+    require_owner(by, "change the business hours")
+    day = v.a_date(day, "The date", "date")
+    reason = v.reason(reason)
+
+    def work():
+        _lock_hours(business)
+        weekly = weekly_hours(business).get(day.weekday(), [])
+        stranded = bookings_outside_hours(business, exceptions={day: weekly}, now=now)
+        cancelled = _settle(stranded, outside, reason, by, now, seen)
+        remove_hours_exception(business, day, by=by, now=now)
         return cancelled
 
     return run_write(work)

@@ -110,7 +110,8 @@ def set_hours_exception(business: Business, day, closed: bool = True, intervals=
     return run_write(work)
 
 
-def remove_hours_exception(business: Business, day, by: User | None = None) -> None:
+def remove_hours_exception(business: Business, day, by: User | None = None,
+                           now=None) -> None:
     require_owner(by, "change the business hours")
     day = v.a_date(day, "The date", "date")
 
@@ -119,7 +120,7 @@ def remove_hours_exception(business: Business, day, by: User | None = None) -> N
                                                 & (HoursException.date == day)).execute()
         if not deleted:
             raise NotFound(f"There is no special day on {day.isoformat()}.")
-        audit(by, "hours.exception.remove", "business", business.id, at=current_time(),
+        audit(by, "hours.exception.remove", "business", business.id, at=current_time(now),
               date=day.isoformat())
 
     run_write(work)

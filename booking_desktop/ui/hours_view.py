@@ -412,36 +412,46 @@ class HoursView(QWidget):
         self._edited()
 
     # --- saving ------------------------------------------------------------
+    def _answering_strays(self, call):
+        """Run a save; when it would strand bookings, list them, ask keep or
+        cancel, and run it again with the answer and the ids shown (a booking
+        made meanwhile is asked about too, never cancelled unseen). Returns the
+        number cancelled, or None when the owner backed out."""
+        answer, reason, seen = None, "", None
+        while True:
+            try:
+                return call(outside=answer, reason=reason, seen=seen)
+            except BookingsOutsideHours as exc:
+                chosen = OutsideHoursDialog.ask(exc.bookings, self._tz(), self)
+                if chosen is None:
+                    self.message.emit(self.tr("Not saved."))
+                    return None
+                (answer, reason), seen = chosen, [b.id for b in exc.bookings]
+
+    def _saved(self, text: str, cancelled: int) -> None:
+        self.session.notify_changed()
+        if cancelled:
+            text += " " + self.tr("{n} booking(s) cancelled.").format(n=cancelled)
+        self.message.emit(text)
+
     def save(self) -> bool:
         if not self._validate():
             return False
         business = self.session.business
         week = {d: pairs for d, pairs in self.week().items() if pairs}
-        answer, reason = None, ""
-        while True:
-            try:
-                cancelled = services.save_weekly_hours(business, week, outside=answer,
-                                                       reason=reason, by=self.session.user)
-            except BookingsOutsideHours as exc:
-                chosen = OutsideHoursDialog.ask(exc.bookings, self._tz(), self)
-                if chosen is None:
-                    self.message.emit(self.tr("Not saved."))
-                    return False
-                answer, reason = chosen
-                continue
-            except BookingError as exc:
-                self.problems.setText(describe(exc))
-                self.problems.setVisible(True)
-                return False
-            break
+        try:
+            cancelled = self._answering_strays(lambda **answer: services.save_weekly_hours(
+                business, week, by=self.session.user, **answer))
+        except BookingError as exc:
+            self.problems.setText(describe(exc))
+            self.problems.setVisible(True)
+            return False
+        if cancelled is None:
+            return False
         self.saved_week = services.weekly_hours(business)
         self.dirty = False
         self._validate()
-        self.session.notify_changed()
-        text = self.tr("Business hours saved.")
-        if cancelled:
-            text += " " + self.tr("{n} booking(s) cancelled.").format(n=cancelled)
-        self.message.emit(text)
+        self._saved(self.tr("Business hours saved."), cancelled)
         return True
 
     def confirm_leave(self) -> bool:
@@ -476,47 +486,31 @@ class HoursView(QWidget):
 
     def save_special_day(self, day: date, closed: bool, intervals, note: str,
                          previous_day: date | None = None) -> bool:
-        business = self.session.business
-        answer, reason = None, ""
         self.days_error.setVisible(False)
-        while True:
-            try:
-                cancelled = services.save_hours_exception(
-                    business, day, closed=closed, intervals=intervals, note=note,
-                    outside=answer, reason=reason, previous_day=previous_day,
-                    by=self.session.user)
-            except BookingsOutsideHours as exc:
-                chosen = OutsideHoursDialog.ask(exc.bookings, self._tz(), self)
-                if chosen is None:
-                    self.message.emit(self.tr("Not saved."))
-                    return False
-                answer, reason = chosen
-                continue
-            except BookingError as exc:
-                self.days_error.setText(describe(exc))
-                self.days_error.setVisible(True)
-                return False
-            break
-        self.session.notify_changed()
-        self.load_special_days()
-        text = self.tr("Saved {day}.").format(day=f"{day:%a %d %b %Y}")
-        if cancelled:
-            text += " " + self.tr("{n} booking(s) cancelled.").format(n=cancelled)
-        self.message.emit(text)
-        return True
+        return self._special_day_change(
+            lambda **answer: services.save_hours_exception(
+                self.session.business, day, closed=closed, intervals=intervals, note=note,
+                previous_day=previous_day, by=self.session.user, **answer),
+            self.tr("Saved {day}.").format(day=f"{day:%a %d %b %Y}"))
 
     def remove_special_day(self) -> None:
         current = self.selected_special_day()
         if current is None:
             return
+        self._special_day_change(
+            lambda **answer: services.remove_special_day(
+                self.session.business, current.day, by=self.session.user, **answer),
+            self.tr("Removed {day}.").format(day=f"{current.day:%a %d %b %Y}"))
+
+    def _special_day_change(self, call, done_text: str) -> bool:
         try:
-            services.remove_hours_exception(self.session.business, current.day,
-                                            by=self.session.user)
+            cancelled = self._answering_strays(call)
         except BookingError as exc:
             self.days_error.setText(describe(exc))
             self.days_error.setVisible(True)
-            return
-        self.session.notify_changed()
+            return False
+        if cancelled is None:
+            return False
         self.load_special_days()
-        self.message.emit(self.tr("Removed {day}; the weekly hours apply again.").format(
-            day=f"{current.day:%a %d %b %Y}"))
+        self._saved(done_text, cancelled)
+        return True

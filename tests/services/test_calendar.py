@@ -233,3 +233,44 @@ def test_month_overview_counts_completed_and_no_show_places(database, business, 
     monday = {d.day: d for d in services.month_overview(business, MONDAY, MONDAY)}[MONDAY]
     assert reload(slot).current_bookings == 0
     assert monday.booked == 2
+
+
+def test_cancel_answer_never_cancels_a_booking_the_owner_did_not_see(database, business,
+                                                                      owner, now):
+    slots = day_slots(business, now=now)
+    shown = book(slots[2], now=now)
+    refused = pytest.raises(services.BookingsOutsideHours)
+    with refused:
+        services.save_hours_exception(business, MONDAY, closed=True, by=owner, now=now)
+    seen = [b.id for b in refused.excinfo.value.bookings]
+    meanwhile = book(slots[5], "Made Meanwhile", now=now)  # another desk, dialog still open
+    with pytest.raises(services.BookingsOutsideHours) as again:
+        services.save_hours_exception(business, MONDAY, closed=True, outside="cancel",
+                                      reason="Flood", seen=seen, by=owner, now=now)
+    assert {b.id for b in again.value.bookings} == {shown.id, meanwhile.id}
+    assert {Booking.get_by_id(b.id).status for b in (shown, meanwhile)} == {"confirmed"}
+    assert services.special_days(business, MONDAY, MONDAY) == []
+    assert services.save_hours_exception(
+        business, MONDAY, closed=True, outside="cancel", reason="Flood",
+        seen=[b.id for b in again.value.bookings], by=owner, now=now) == 2
+
+
+def test_moving_or_removing_a_special_opening_asks_about_its_bookings(database, business,
+                                                                      owner, now):
+    """A special Sunday opening: its bookings would be outside the (closed)
+    weekly Sunday once the special day moves or goes."""
+    services.save_hours_exception(business, SUNDAY, closed=False,
+                                  intervals=[(time(10), time(14))], by=owner, now=now)
+    sunday = day_slots(business, SUNDAY, now=now)
+    booking = book(sunday[0], now=now)
+    with pytest.raises(services.BookingsOutsideHours) as moved:
+        services.save_hours_exception(business, SUNDAY + timedelta(days=7), closed=False,
+                                      intervals=[(time(10), time(14))], previous_day=SUNDAY,
+                                      by=owner, now=now)
+    assert [b.id for b in moved.value.bookings] == [booking.id]
+    with pytest.raises(services.BookingsOutsideHours):
+        services.remove_special_day(business, SUNDAY, by=owner, now=now)
+    assert [d.day for d in services.special_days(business, SUNDAY, SUNDAY)] == [SUNDAY]
+    assert services.remove_special_day(business, SUNDAY, outside="keep", by=owner, now=now) == 0
+    assert services.special_days(business, SUNDAY, SUNDAY) == []
+    assert Booking.get_by_id(booking.id).status == "confirmed"
