@@ -43,6 +43,8 @@ from ..clock import utcnow
 from ..db import is_postgres, migration_runner
 from ..errors import InvalidInput
 from ..models import ALL_MODELS, User
+from .files import atomic_file
+from .integrity import check_integrity
 from ._tx import require_owner, run_write
 
 FORMAT = "booking-desktop-backup"
@@ -136,17 +138,9 @@ def backup_database(path_or_file: str | os.PathLike | IO[str], by: User | None =
     # Not retried like other reads: a retry would write the rows twice.
     if hasattr(path_or_file, "write"):
         return _write_backup(path_or_file)
-    path = Path(path_or_file).expanduser()
-    partial = path.with_name(path.name + ".part")
-    try:
-        with open(partial, "w", encoding="utf-8", newline="\n") as out:
-            counts = _write_backup(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return counts
+    # Readable by its owner only: it holds password hashes and customers' details.
+    with atomic_file(path_or_file, "w", what="backup", encoding="utf-8", newline="\n") as out:
+        return _write_backup(out)
 
 
 # --- reading -------------------------------------------------------------------
@@ -318,6 +312,13 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
             rows = tables.get(model._meta.table_name, {}).get("rows", [])
             counts[model._meta.table_name] = _insert_table(model, fields, rows, name)
         _reset_sequences()
+        # The constraints cannot see a counter that disagrees with its bookings;
+        # such a backup would let a slot be over-booked later. Refuse it whole.
+        problems = check_integrity()
+        if problems:
+            more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+            raise InvalidInput(f"{name} cannot be restored: its data breaks the booking rules "
+                               f"({problems[0]}{more}). Nothing was restored.", field="file")
         return counts
 
     try:

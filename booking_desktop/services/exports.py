@@ -10,9 +10,7 @@ a temporary file in the target's folder and renames it only when complete:
 a cancelled or failed export leaves no file behind.
 """
 import csv
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -29,6 +27,7 @@ from ..models import Booking, Business, TimeSlot
 from . import validation as v
 from ._tx import run_read
 from .desk import BookingFilter, _filtered
+from .files import atomic_file
 from .reports import _as_utc, _check_zone, booking_report, scope_for
 from .slots import day_bounds
 
@@ -143,35 +142,7 @@ def iter_rows(flt: BookingFilter, progress: Progress | None = None,
             break
 
 
-# ---------------------------------------------------------------- writing safely
 
-@contextmanager
-def atomic_file(path, mode: str = "w", **kwargs):
-    """A temporary file next to `path`, renamed to `path` when the block ends
-    without an exception, removed otherwise."""
-    target = Path(path).expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise InvalidInput(f"Cannot write the export to {path}: it is a folder.")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write the export to {path}: "
-                           f"{exc.strerror or exc}.") from None
-    os.close(fd)
-    try:
-        if mode is None:
-            yield temp
-        else:
-            with open(temp, mode, **kwargs) as handle:
-                yield handle
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise InvalidInput(f"Cannot write the export to {path}: {exc.strerror or exc}.") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------- CSV

@@ -183,3 +183,30 @@ def test_a_broken_row_restores_nothing(source_db, target_url, tmp_path, edit, me
         services.restore_database(path)
     assert backup_module.database_is_empty()
     assert AuditEvent.select().count() == 0 and TimeSlot.select().count() == 0
+
+
+def test_backup_file_is_private_to_its_owner(source_db, tmp_path):
+    import stat
+    path = tmp_path / "private.json"
+    services.backup_database(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_restore_refuses_counters_that_disagree_with_bookings(source_db, target_url, tmp_path):
+    """A hand-edited backup whose counter says 0 for a slot holding an active
+    booking would let the slot be over-booked later: nothing is restored."""
+    path = tmp_path / "edited.json"
+    services.backup_database(path)
+    data = json.loads(path.read_text())
+    slot_id = Booking.get(Booking.status == "confirmed").time_slot_id
+    table = data["tables"]["time_slot"]
+    columns = table["columns"]
+    for row in table["rows"]:
+        if row[columns.index("id")] == slot_id:
+            row[columns.index("current_bookings")] = 0
+    path.write_text(json.dumps(data))
+    db.connect(target_url)
+    with pytest.raises(InvalidInput, match="breaks the booking rules"):
+        services.restore_database(path)
+    assert services.list_businesses() == [] and TimeSlot.select().count() == 0
