@@ -293,19 +293,30 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
               fields=sorted(k for k in changes if not k.endswith("_key")))
         return Booking.get_by_id(current.id)
 
-    return run_write(work)
+    try:
+        return run_write(work)
+    except IntegrityError as exc:  # another desk booked that email/phone a moment ago
+        raise _integrity_to_booking_error(exc) from None
 
 
-def change_token() -> int:
-    """A number that changes whenever any process commits a change. On SQLite
-    `PRAGMA data_version` (changes when another connection commits) plus the
-    newest audit event (every mutation writes one, also this process's)."""
+_RECENT_EVENTS = 1000
+
+
+def change_token() -> tuple:
+    """A value that changes whenever any process commits a change (every
+    mutation writes an audit event). On SQLite also `PRAGMA data_version`,
+    which changes when another connection commits. The newest id alone is not
+    enough on PostgreSQL: transactions commit in another order than they drew
+    their ids, so a late commit fills a gap below the newest id; the number of
+    recent events notices it (an index range, not a table scan)."""
     def run():
         latest = AuditEvent.select(fn.MAX(AuditEvent.id)).scalar() or 0
+        recent = (AuditEvent.select(fn.COUNT(AuditEvent.id))
+                  .where(AuditEvent.id > latest - _RECENT_EVENTS).scalar())
         if is_postgres():
-            return latest
+            return latest, recent
         version = models.database.execute_sql("PRAGMA data_version").fetchone()[0]
-        return (version << 40) + latest
+        return latest, recent, version
 
     return run_read(run)
 
