@@ -46,6 +46,7 @@ from .hours import (
     weekly_hours,
 )
 from .integrity import Problem, check_integrity, repair_counters
+from .setup import set_up_business
 from .slots import (
     available_slots,
     day_bounds,
@@ -73,7 +74,8 @@ __all__ = [
     "find_booking", "find_business", "generate_time_slots", "get_booking", "get_business",
     "get_slot", "get_user", "has_users", "hours_exceptions", "list_businesses", "list_users",
     "new_reference", "next_free_slot", "remove_hours_exception", "repair_counters",
-    "reschedule_booking", "search_bookings", "set_booking_status", "set_hours_exception",
+    "reschedule_booking", "search_bookings", "set_up_business", "set_booking_status",
+    "set_hours_exception",
     "set_slot_blocked", "set_user_active", "set_weekly_hours", "slots_between",
     "upcoming_bookings", "weekly_hours",
     # owner tools (calendar, hours editor, slot generation)

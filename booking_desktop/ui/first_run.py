@@ -2,8 +2,6 @@
 slots and the owner account, so a new user reaches a working front desk
 without the command line."""
 import os
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -20,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import services
-from ..services import users as user_service
 from ..errors import InvalidInput
 from ..services import validation
 from .errors import describe, error_label
@@ -33,7 +30,6 @@ TEMPLATE_LABELS = {
     "weekend_10to4": "Sat–Sun 10:00–16:00",
     "weekday_9to5_sat_9to1": "Mon–Fri 09:00–17:00, Sat 09:00–13:00",
 }
-WEEKS_OF_SLOTS = 4
 
 
 def local_timezone_name() -> str:
@@ -117,25 +113,13 @@ class FirstRunDialog(QDialog):
 
     def create(self) -> None:
         try:
-            if self.with_owner:
-                if self.password.text() != self.repeat.text():
-                    raise InvalidInput("The two passwords differ.", field="password")
-                if len(self.password.text()) < user_service.PASSWORD_MIN:
-                    raise InvalidInput(f"The password must have at least "
-                                       f"{user_service.PASSWORD_MIN} characters.",
-                                       field="password")
-            business = services.create_business(self.name.text(), self.timezone.currentText(),
-                                                by=self.owner)
-            services.create_recurring_business_hours(business, self.template.currentData(),
-                                                     by=self.owner)
-            first = datetime.now(ZoneInfo(business.timezone)).date()
-            services.generate_time_slots(
-                business, first, first + timedelta(weeks=WEEKS_OF_SLOTS) - timedelta(days=1),
-                slot_duration_minutes=self.duration.value(), max_capacity=self.capacity.value(),
-                by=self.owner)
-            if self.with_owner:
-                self.owner = services.create_user(self.username.text(), self.password.text(),
-                                                  role="owner")
+            if self.with_owner and self.password.text() != self.repeat.text():
+                raise InvalidInput("The two passwords differ.", field="password")
+            self.owner, business = services.set_up_business(
+                self.name.text(), self.timezone.currentText(), self.template.currentData(),
+                self.duration.value(), self.capacity.value(),
+                username=self.username.text(), password=self.password.text(),
+                owner=None if self.with_owner else self.owner)
         except Exception as exc:
             self._fail(exc)
             return

@@ -91,3 +91,21 @@ def test_day_sheet_pdf(tmp_path, make_window, desk_staff, shop):
     from booking_desktop.ui.day_sheet import day_sheet_html
     html = day_sheet_html(window.session, slot.start.date())
     assert "Printed Paula" in html and "030 1234" in html
+
+
+def test_first_run_refused_detail_leaves_nothing_and_a_retry_works(qtbot, gui_db):
+    dialog = FirstRunDialog(with_owner=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Salon Anna")
+    dialog.username.setText("the owner")  # a space: refused after the business was valid
+    qtbot.keyClicks(dialog.password, "secret-pass")
+    qtbot.keyClicks(dialog.repeat, "secret-pass")
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    assert "cannot contain spaces" in dialog.error.text()
+    assert Business.select().count() == 0 and User.select().count() == 0
+    assert TimeSlot.select().count() == 0
+    dialog.username.setText("anna")
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted
+    assert Business.get().name == "Salon Anna" and User.get().username == "anna"
