@@ -131,7 +131,8 @@ class BookingsView(QWidget):
         for source in BOOKING_SOURCES:
             self.source_combo.addItem(style.source_label(source), source)
         self.dates_check = QCheckBox(self.tr("&Dates"))
-        today = QDate.currentDate()
+        local = self.session.today()
+        today = QDate(local.year, local.month, local.day)
         self.date_from = QDateEdit(today, calendarPopup=True, displayFormat="ddd dd MMM yyyy")
         self.date_to = QDateEdit(today.addDays(6), calendarPopup=True,
                                  displayFormat="ddd dd MMM yyyy")

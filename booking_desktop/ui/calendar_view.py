@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import services
+from ..errors import BookingError
 from ..clock import utcnow
 from ..services import desk
 from ..services.calendar import DayLoad
@@ -460,8 +461,13 @@ class CalendarView(QWidget):
         if business is None:
             return
         self.bar.clear()
-        slots = desk.day_schedule(business, day)
-        reasons = services.block_reasons(business, day) if any(s.is_blocked for s in slots) else {}
+        try:
+            slots = desk.day_schedule(business, day)
+            reasons = services.block_reasons(business, day) \
+                if any(s.is_blocked for s in slots) else {}
+        except BookingError as exc:  # e.g. the database out of reach: say so, keep the view
+            self.bar.show_message(describe(exc))
+            return
         self.tree.setUpdatesEnabled(False)  # one repaint after the rows are in
         self.day_model.load(slots, self._tz(), utcnow())
         for row in range(self.day_model.rowCount()):

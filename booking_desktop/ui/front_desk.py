@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import services
+from ..errors import BookingError
 from ..clock import utcnow
 from ..services import desk
 from .commands import CancelBookingCommand, SetStatusCommand, perform
@@ -182,8 +183,7 @@ class FrontDeskView(QWidget):
         return ZoneInfo(business.timezone) if business is not None else None
 
     def _today(self) -> date:
-        tz = self._tz()
-        return datetime.now(tz).date() if tz else date.today()
+        return self.session.today()
 
     def set_day(self, day: date) -> None:
         self.day = day
@@ -201,6 +201,14 @@ class FrontDeskView(QWidget):
             self.now_label.setText(self.tr("Now {time}").format(time=f"{datetime.now(tz):%H:%M}"))
 
     def refresh(self) -> None:
+        """Reload the day; a refusal (the database out of reach) shows in the
+        bar instead of an error dialog, and the last picture stays."""
+        try:
+            self._refresh()
+        except BookingError as exc:
+            self._report(exc)
+
+    def _refresh(self) -> None:
         business = self.session.business
         if business is None:
             self.title.setText(self.tr("No business yet"))
@@ -245,23 +253,30 @@ class FrontDeskView(QWidget):
 
     # --- walk-in -----------------------------------------------------------
     def start_walk_in(self) -> None:
-        """F2: today, the next free slot from now, the name field focused."""
-        if self.day != self._today():
-            self.set_day(self._today())
+        """F2: the next free slot from now (on the next day that has one when
+        today is full or over), that day shown, the name field focused."""
         business = self.session.business
         if business is None:
             return
-        self._offer_slots()
-        nxt = services.next_free_slot(business)
-        if nxt is not None and not self.walk_in.select_slot(nxt.id):
-            self.walk_in.set_slots([nxt], self._tz())
+        try:
+            nxt = services.next_free_slot(business)
+        except BookingError as exc:
+            self._report(exc)
+            return
+        day = nxt.start.astimezone(self._tz()).date() if nxt is not None else self._today()
+        self.set_day(day)
+        if nxt is not None:
+            self.walk_in.select_slot(nxt.id)
         self.walk_in.clear()
         self.walk_in.focus_name()
 
     def _booked(self, booking_id: int, text: str) -> None:
         self._highlight_id = booking_id
-        booked_day = desk.booking_row(booking_id).start.astimezone(self._tz()).date()
-        self.day = booked_day  # the next free slot may be on a later day: show it
+        try:
+            booked_day = desk.booking_row(booking_id).start.astimezone(self._tz()).date()
+            self.day = booked_day  # the slot picked may be on a later day: show it
+        except BookingError as exc:
+            self._report(exc)
         self.refresh()
         self._highlight_id = None
         self.message.emit(text)

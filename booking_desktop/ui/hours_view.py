@@ -337,7 +337,7 @@ class HoursView(QWidget):
 
     def load_special_days(self) -> None:
         business = self.session.business
-        today = date.today()
+        today = self.session.today()
         self.days.clear()
         for special in services.special_days(business, today - timedelta(days=30),
                                              today + timedelta(days=730)):
@@ -472,7 +472,7 @@ class HoursView(QWidget):
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
     def add_special_day(self) -> None:
-        value = SpecialDayDialog.ask(None, date.today() + timedelta(days=1), self)
+        value = SpecialDayDialog.ask(None, self.session.today() + timedelta(days=1), self)
         if value is not None:
             self.save_special_day(**value)
 

@@ -1,6 +1,8 @@
 """Who is signed in, which business is shown, and the one application-wide
 change signal every view listens to."""
 import logging
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -34,6 +36,11 @@ class Session(QObject):
     @property
     def is_owner(self) -> bool:
         return self.user.role == "owner"
+
+    def today(self) -> date:
+        """Today in the business's time zone (the desk may be elsewhere)."""
+        tz = ZoneInfo(self.business.timezone) if self.business is not None else None
+        return datetime.now(tz).date()
 
     def set_business(self, business: Business) -> None:
         if self.business is None or business.id != self.business.id:

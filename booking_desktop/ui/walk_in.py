@@ -207,7 +207,10 @@ class WalkInForm(QGroupBox):
         widget = {"customer_name": self.name, "customer_email": self.email,
                   "customer_phone": self.phone, "notes": self.notes}.get(field)
         if isinstance(exc, (SlotFull, SlotInPast, SlotBlocked)):
-            alternative = services.next_free_slot(self.session.business)
+            try:
+                alternative = services.next_free_slot(self.session.business)
+            except BookingError:
+                alternative = None
             if alternative is not None and alternative.id != self.slot.currentData():
                 tz = ZoneInfo(self.session.business.timezone)
                 at = f"{alternative.start.astimezone(tz):%H:%M}"

@@ -1,6 +1,6 @@
 """GUI fixtures: a real SQLite file, a business open all day (UTC) with slots
 from today on, an owner and a staff account, and the main window."""
-from datetime import date, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -23,7 +23,7 @@ def shop(gui_db):
     """Open 00:00–23:30 every day in UTC, 30-minute slots of 2 places for 3 days."""
     business = services.create_business("Corner Salon", "UTC")
     services.set_weekly_hours(business, {d: [(time(0), time(23, 30))] for d in range(7)})
-    today = date.today()
+    today = datetime.now(timezone.utc).date()  # the business's (UTC) today
     services.generate_time_slots(business, today, today + timedelta(days=2), max_capacity=2)
     return business
 

@@ -1,5 +1,6 @@
 """The front desk driven from the keyboard, checked in the widgets and the database."""
 import subprocess
+from datetime import timedelta
 import sys
 from pathlib import Path
 
@@ -53,8 +54,10 @@ def test_name_only_walk_in_with_enter(qtbot, make_window, desk_staff, shop):
 
 def test_another_slot_picked_from_the_keyboard(qtbot, make_window, desk_staff, shop):
     window = make_window(desk_staff, shop)
-    qtbot.keyClick(window, Qt.Key.Key_F2)
+    tomorrow = services.next_free_slot(shop).start.date() + timedelta(days=1)
+    window.front_desk.set_day(tomorrow)  # a whole free day, whatever the time now
     form = window.front_desk.walk_in
+    form.focus_name()
     second = form.slot.itemData(1)
     qtbot.keyClick(form.name, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(form.name, "Later Larry")
@@ -113,6 +116,7 @@ def test_typeahead_fills_contact_details(qtbot, make_window, desk_staff, shop):
 
 def _select_first_booking(front_desk):
     model = front_desk.model
+    assert model.rowCount(), "no slots on the day shown"
     for r in range(model.rowCount()):
         slot = model.item(r, 0)
         if slot.rowCount():
@@ -122,8 +126,10 @@ def _select_first_booking(front_desk):
 
 
 def test_check_in_with_ctrl_i(qtbot, make_window, desk_staff, shop):
-    booking = services.create_booking(services.next_free_slot(shop), "Ivy")
+    slot = services.next_free_slot(shop)
+    booking = services.create_booking(slot, "Ivy")
     window = make_window(desk_staff, shop)
+    window.front_desk.set_day(slot.start.date())
     assert _select_first_booking(window.front_desk) == booking.id
     window.front_desk.tree.setFocus()
     qtbot.keyClick(window.front_desk.tree, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
@@ -138,6 +144,7 @@ def test_cancel_then_undo_restores_the_booking(qtbot, make_window, desk_staff, s
     booking = services.create_booking(slot, "Undo Ulla")
     monkeypatch.setattr(CancelReasonDialog, "ask", classmethod(lambda cls, what, parent: "ill"))
     window = make_window(desk_staff, shop)
+    window.front_desk.set_day(slot.start.date())
     _select_first_booking(window.front_desk)
     window.front_desk.tree.setFocus()
     qtbot.keyClick(window.front_desk.tree, Qt.Key.Key_Delete)
@@ -158,7 +165,9 @@ def test_undo_refused_when_the_place_was_taken(qtbot, make_window, desk_staff, s
     services.create_booking(slot, "Stays Sara")
     monkeypatch.setattr(CancelReasonDialog, "ask", classmethod(lambda cls, what, parent: ""))
     window = make_window(desk_staff, shop)
+    window.front_desk.set_day(slot.start.date())
     window.front_desk.select_booking(booking.id)
+    assert window.front_desk.selected_booking().id == booking.id
     window.front_desk.tree.setFocus()
     qtbot.keyClick(window.front_desk.tree, Qt.Key.Key_Delete)
     assert Booking.get_by_id(booking.id).status == "cancelled"
@@ -203,3 +212,30 @@ def test_booking_by_another_process_appears(qtbot, make_window, desk_staff, shop
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
     qtbot.waitUntil(lambda: "From Elsewhere" in _customer_names(window.front_desk.model),
                     timeout=3000)
+
+
+def test_walk_in_when_today_is_full_goes_to_the_next_free_day(qtbot, make_window, desk_staff,
+                                                              shop):
+    first = services.next_free_slot(shop)
+    for slot in services.available_slots(shop, first.start.date()):
+        services.set_slot_blocked(slot, True)  # nothing left on that day
+    expected = services.next_free_slot(shop)
+    window = make_window(desk_staff, shop)
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert window.front_desk.day == expected.start.date()
+    assert window.front_desk.walk_in.slot.currentData() == expected.id
+    assert window.front_desk.walk_in.slot.count() > 1  # that day's free slots to pick from
+
+
+def test_a_lost_database_shows_in_the_bar_not_a_crash(qtbot, make_window, desk_staff, shop,
+                                                      monkeypatch):
+    from booking_desktop.errors import DatabaseUnavailable
+    from booking_desktop.services import desk
+    window = make_window(desk_staff, shop)
+
+    def unreachable(*_args, **_kwargs):
+        raise DatabaseUnavailable()
+    monkeypatch.setattr(desk, "day_schedule", unreachable)
+    window.session.notify_changed()
+    assert window.front_desk.bar.isVisible()
+    assert "connection to the database was lost" in window.front_desk.bar.label.text()
