@@ -103,9 +103,12 @@ class ThreadTaskRunner(QObject):
         if self.worker is not None:
             self.worker.stop_requested = True
 
-    def wait(self, ms: int = 30_000) -> None:
+    def wait(self) -> None:
+        """Until the worker has ended: the dialog owns the thread, and a thread
+        destroyed while running takes the app down. A stop is seen within 500
+        slots and rolled back at once, so this is short."""
         if self.worker is not None:
-            self.worker.wait(ms)
+            self.worker.wait()
 
 
 # --- the dialog -----------------------------------------------------------------------------
