@@ -95,9 +95,13 @@ class ThreadTaskRunner(QObject):
         worker.progressed.connect(on_progress)
         worker.succeeded.connect(on_done)
         worker.failed.connect(on_error)
-        worker.finished.connect(worker.deleteLater)
+        worker.finished.connect(self._forget_worker)  # before deleteLater: never wait on
+        worker.finished.connect(worker.deleteLater)   # a deleted thread object
         self.worker = worker
         worker.start()
+
+    def _forget_worker(self) -> None:
+        self.worker = None
 
     def stop(self) -> None:
         if self.worker is not None:
