@@ -2,16 +2,14 @@
 per-day preview before anything is written, a progress bar and a summary),
 block a range of slots with a reason, and clean up past unbooked slots.
 
-Generation runs through a small task runner: `ThreadTaskRunner` runs it on
-a worker thread (which opens its own database connection, as peewee's are
-per thread, and closes it after); tests pass `SyncTaskRunner` to run it
-inline.
+Generation runs off the GUI thread through `ui.tasks` (the one helper for
+slow work; its worker opens and closes its own database connection); tests
+pass `InlineRunner` to run it at once.
 """
-from collections.abc import Callable
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, QThread, QTime, QTimer, Signal
+from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -32,87 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import models, services
+from .. import services
 from ..errors import BookingError
 from .dialogs import from_qdate, to_qdate
 from .errors import describe, error_label
+from .tasks import Task, ThreadRunner
 
-Progress = Callable[[int, int], bool]
-
-
-# --- running work off the GUI thread -------------------------------------------------------
-
-class SyncTaskRunner:
-    """Runs the task at once on the calling thread (tests)."""
-
-    def run(self, task: Callable[[Progress], object], on_progress, on_done, on_error) -> None:
-        try:
-            result = task(lambda done, total: on_progress(done, total) is not False)
-        except Exception as exc:  # reported like the threaded runner does
-            on_error(exc)
-            return
-        on_done(result)
-
-
-class _Worker(QThread):
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, task, parent=None):
-        super().__init__(parent)
-        self.task = task
-        self.stop_requested = False
-
-    def run(self) -> None:
-        try:
-            result = self.task(self._progress)
-        except Exception as exc:
-            self.failed.emit(exc)
-        else:
-            self.succeeded.emit(result)
-        finally:
-            # This thread's own connection (peewee keeps one per thread).
-            database = models.database.obj
-            if database is not None and not database.is_closed():
-                database.close()
-
-    def _progress(self, done: int, total: int) -> bool:
-        self.progressed.emit(done, total)
-        return not self.stop_requested
-
-
-class ThreadTaskRunner(QObject):
-    """Runs one task at a time on a worker thread; results come back as
-    queued signals on the GUI thread."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.worker: _Worker | None = None
-
-    def run(self, task, on_progress, on_done, on_error) -> None:
-        worker = _Worker(task, self)
-        worker.progressed.connect(on_progress)
-        worker.succeeded.connect(on_done)
-        worker.failed.connect(on_error)
-        worker.finished.connect(self._forget_worker)  # before deleteLater: never wait on
-        worker.finished.connect(worker.deleteLater)   # a deleted thread object
-        self.worker = worker
-        worker.start()
-
-    def _forget_worker(self) -> None:
-        self.worker = None
-
-    def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop_requested = True
-
-    def wait(self) -> None:
-        """Until the worker has ended: the dialog owns the thread, and a thread
-        destroyed while running takes the app down. A stop is seen within 500
-        slots and rolled back at once, so this is short."""
-        if self.worker is not None:
-            self.worker.wait()
 
 
 # --- the dialog -----------------------------------------------------------------------------
@@ -130,7 +53,9 @@ class GenerateSlotsDialog(QDialog):
     def __init__(self, session, first: date | None = None, parent=None, runner=None):
         super().__init__(parent)
         self.session = session
-        self.runner = runner if runner is not None else ThreadTaskRunner(self)
+        self.runner = runner if runner is not None else ThreadRunner()
+        self.task: Task | None = None
+        self.thread = None
         self.result_counts: dict | None = None
         self.preview = None
         self.running = False
@@ -305,19 +230,30 @@ class GenerateSlotsDialog(QDialog):
         self.progress.setVisible(True)
         self.stop_button.setVisible(True)
 
-        def task(progress):
-            return services.generate_time_slots(business, by=user, progress=progress, **arguments)
+        def work(progress, cancelled):
+            def report(done, total):  # False stops generation, which then rolls back
+                progress(done, total)
+                return not cancelled()
+            return services.generate_time_slots(business, by=user, progress=report, **arguments)
 
-        self.runner.run(task, self._progressed, self._generated, self._failed)
+        self.task = Task(work, self)
+        self.task.progress.connect(self._progressed)
+        self.task.finished.connect(self._generated)
+        self.task.failed.connect(self._failed)
+        self.thread = self.runner.start(self.task)
 
-    def _progressed(self, done: int, total: int) -> bool:
+    def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        return True
 
     def _stop(self) -> None:
-        if hasattr(self.runner, "stop"):
-            self.runner.stop()
+        if self.task is not None:
+            self.task.cancel()
+
+    def wait(self) -> None:
+        """Until the generation has ended (a stop is seen within 500 slots)."""
+        if self.thread is not None:
+            self.thread.join()
 
     def _finish(self) -> None:
         self.running = False
@@ -417,17 +353,16 @@ class GenerateSlotsDialog(QDialog):
     def _close(self) -> None:
         if self.running:
             self._stop()
-            if hasattr(self.runner, "wait"):
-                self.runner.wait()
+            self.wait()
         if self.result_counts is not None:
             self.accept()
         else:
             self.reject()
 
     def reject(self) -> None:
-        if self.running and hasattr(self.runner, "wait"):
+        if self.running:
             self._stop()
-            self.runner.wait()
+            self.wait()
         super().reject()
 
     @classmethod

@@ -8,10 +8,9 @@ from PySide6.QtCore import Qt
 
 from booking_desktop import services
 from booking_desktop.ui.session import Session
+from booking_desktop.ui.tasks import InlineRunner, ThreadRunner
 from booking_desktop.ui.slots_dialog import (
     GenerateSlotsDialog,
-    SyncTaskRunner,
-    ThreadTaskRunner,
     next_month,
 )
 
@@ -25,7 +24,7 @@ def salon(gui_db):
 
 def make_dialog(qtbot, user, business, runner=None):
     dialog = GenerateSlotsDialog(Session(user, business), parent=None,
-                                 runner=runner or SyncTaskRunner())
+                                 runner=runner or InlineRunner())
     qtbot.addWidget(dialog)
     return dialog
 
@@ -75,7 +74,7 @@ def test_preview_counts_equal_what_generation_creates(qtbot, desk_owner, salon):
 
 
 def test_generation_runs_on_a_worker_thread_with_progress(qtbot, desk_owner, salon):
-    runner = ThreadTaskRunner()
+    runner = ThreadRunner()
     dialog = make_dialog(qtbot, desk_owner, salon, runner)
     today = dialog._today()
     dialog.first.setDate(dialog.first.date())
@@ -88,7 +87,7 @@ def test_generation_runs_on_a_worker_thread_with_progress(qtbot, desk_owner, sal
     dialog.generate()
     qtbot.waitUntil(lambda: dialog.result_counts is not None or not dialog.error.isHidden(),
                     timeout=20_000)
-    runner.wait()
+    dialog.wait()
     assert dialog.error.isHidden(), dialog.error.text()
     assert seen and seen[-1][0] == seen[-1][1] == expected
     assert dialog.result_counts["created"] == expected
