@@ -27,6 +27,7 @@ from typing import IO
 from peewee import (
     BooleanField,
     CharField,
+    DataError,
     DateField,
     DateTimeField,
     Field,
@@ -323,7 +324,7 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
 
     try:
         return run_write(work)
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:  # e.g. a value longer than its column
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidInput(f"{name} does not fit together ({detail}); nothing was restored.",
                            field="file") from None

@@ -210,3 +210,17 @@ def test_restore_refuses_counters_that_disagree_with_bookings(source_db, target_
     with pytest.raises(InvalidInput, match="breaks the booking rules"):
         services.restore_database(path)
     assert services.list_businesses() == [] and TimeSlot.select().count() == 0
+
+
+def test_restore_refuses_a_value_too_long_for_its_column(source_db, pg_schema_url, tmp_path):
+    """PostgreSQL enforces column lengths (SQLite does not): a clear refusal."""
+    path = tmp_path / "long.json"
+    services.backup_database(path)
+    data = json.loads(path.read_text())
+    table = data["tables"]["booking"]
+    table["rows"][0][table["columns"].index("reference")] = "X" * 500
+    path.write_text(json.dumps(data))
+    db.connect(pg_schema_url)
+    with pytest.raises(InvalidInput, match="nothing was restored"):
+        services.restore_database(path)
+    assert Booking.select().count() == 0
