@@ -5,6 +5,8 @@ with booking_desktop.db.connect(url), as a second desk would.
   barrier, then books one place in each given slot (optionally all as one
   customer, or all with one reference) and reports every outcome through a
   queue.
+* `change_worker` does one reschedule, undo-of-cancel or booking at the
+  barrier, for races between different kinds of change.
 * `python -m tests.workers storm URL NOW SLOT_ID...` books in a loop forever,
   printing each reference (flushed) once create_booking has returned, so the
   parent can SIGKILL it part-way through and check what was committed.
@@ -38,6 +40,34 @@ def race_worker(url: str, worker_no: int, slot_ids: list[int], now_iso: str, bar
     except Exception:
         outcomes.append((None, "crash", traceback.format_exc()))
     results.put((worker_no, outcomes))
+
+
+def change_worker(url: str, worker_no: int, action: str, args: tuple, now_iso: str, barrier,
+                  results) -> None:
+    """One change at the barrier: "reschedule" (booking_id, slot_id), "reinstate"
+    (booking_id,) (the desk's undo of a cancel) or "create" (slot_id,)."""
+    try:
+        from booking_desktop import db, services
+        from booking_desktop.errors import BookingError
+        from booking_desktop.services import desk
+
+        db.connect(url)
+        now = datetime.fromisoformat(now_iso)
+        calls = {
+            "reschedule": lambda b, s: services.reschedule_booking(b, s, now=now),
+            "reinstate": lambda b: desk.reinstate_booking(b, now=now),
+            "create": lambda s: services.create_booking(s, f"Walk-in {worker_no}", now=now),
+        }
+        barrier.wait(timeout=120)
+        try:
+            booking = calls[action](*args)
+            outcome = (action, "ok", booking.id)
+        except BookingError as exc:
+            outcome = (action, type(exc).__name__, str(exc))
+        db.close()
+    except Exception:
+        outcome = (action, "crash", traceback.format_exc())
+    results.put((worker_no, [outcome]))
 
 
 def storm(url: str, now_iso: str, slot_ids: list[int]) -> None:

@@ -16,7 +16,7 @@ import pytest
 from booking_desktop import services
 from booking_desktop.models import Booking, TimeSlot
 from tests.helpers import MONDAY, day_slots
-from tests.workers import race_worker
+from tests.workers import change_worker, race_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 8
@@ -146,3 +146,62 @@ def test_sigkill_in_the_middle_of_a_booking_storm(database, db_url, business, no
     services.create_booking(slots[-1], "After The Storm", now=now)
     assert services.check_integrity() == []
     assert MONDAY == slots[0].start.date()
+
+
+def run_changes(url: str, jobs: list[tuple[str, tuple]], now) -> list[tuple]:
+    """Each job (action, args) in its own spawned process, all at one barrier."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(len(jobs))
+    results = ctx.Queue()
+    processes = [ctx.Process(target=change_worker, daemon=True,
+                             args=(url, n, action, args, now.isoformat(), barrier, results))
+                 for n, (action, args) in enumerate(jobs)]
+    for process in processes:
+        process.start()
+    try:
+        outcomes = [row for _ in processes for row in results.get(timeout=180)[1]]
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    crashes = [detail for (_, kind, detail) in outcomes if kind == "crash"]
+    assert not crashes, crashes[0]
+    return outcomes
+
+
+def test_processes_rescheduling_into_the_same_slot(database, db_url, business, now):
+    """Eight customers moved into one slot of two places at once: two move,
+    six keep their old place; no place is lost or doubled."""
+    slots = day_slots(business, now=now, capacity=2)
+    target, sources = slots[0], slots[1:1 + WORKERS]
+    bookings = [services.create_booking(s, f"Mover {i}", now=now) for i, s in enumerate(sources)]
+    outcomes = run_changes(db_url, [("reschedule", (b.id, target.id)) for b in bookings], now)
+
+    assert Counter(kind for (_, kind, _) in outcomes) == Counter(ok=2, SlotFull=WORKERS - 2)
+    moved = {detail for (_, kind, detail) in outcomes if kind == "ok"}
+    assert {b.id for b in Booking.select().where(Booking.time_slot == target.id)} == moved
+    for booking, source in zip(bookings, sources):
+        expected = 0 if booking.id in moved else 1
+        assert TimeSlot.get_by_id(source.id).current_bookings == expected
+    assert TimeSlot.get_by_id(target.id).current_bookings == 2
+    assert services.check_integrity() == []
+
+
+def test_undo_of_cancels_racing_new_bookings_for_the_last_places(database, db_url, business,
+                                                                now):
+    """Four desks undo a cancellation while four others book walk-ins into the
+    same slot, which has three places: exactly three win."""
+    slot = day_slots(business, now=now, capacity=3)[0]
+    undone = []
+    for i in range(4):
+        booking = services.create_booking(slot, f"Cancelled {i}", now=now)
+        services.cancel_booking(booking, now=now)
+        undone.append(booking)
+    jobs = [("reinstate", (b.id,)) for b in undone] + [("create", (slot.id,))] * 4
+    outcomes = run_changes(db_url, jobs, now)
+
+    assert Counter(kind for (_, kind, _) in outcomes) == Counter(ok=3, SlotFull=5)
+    assert TimeSlot.get_by_id(slot.id).current_bookings == 3
+    assert active_rows(slot.id) == 3
+    assert services.check_integrity() == []
