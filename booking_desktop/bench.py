@@ -407,7 +407,35 @@ def _details(**values) -> str:
     return json.dumps(values, default=str, sort_keys=True, ensure_ascii=False)
 
 
-class RawSqlite:
+class _RawQueries:
+    """The read SQL both drivers share; `PARAM` is the driver's placeholder and
+    `KEY` how a search key is compared (PostgreSQL: in the "C" collation, like
+    its index)."""
+    PARAM = "?"
+    KEY = "b.{col}"
+
+    def search(self, text, business=None, wanted=50):
+        folded = " ".join(text.casefold().split())
+        found, p = {}, self.PARAM
+        for col in ("name_key", "surname_key", "email_key"):
+            key = self.KEY.format(col=col)
+            sql = f"{_JOINED} WHERE {key} >= {p} AND {key} < {p}"
+            params = [folded, folded + "\U0010ffff"]
+            if business is not None:
+                sql += f" AND t.business_id = {p}"
+                params.append(business.id)
+            sql += f" ORDER BY {key}, t.start DESC, b.id LIMIT {p}"
+            for row in self.conn.execute(sql, (*params, wanted)):
+                found.setdefault(row[0], row)
+            if len(found) >= wanted:
+                break
+        return list(found.values())[:wanted]
+
+    def integrity(self):
+        return [self.conn.execute(sql).fetchall() for sql in _INTEGRITY]
+
+
+class RawSqlite(_RawQueries):
     """What a careful hand-written sqlite3 implementation would run."""
 
     def __init__(self, url: str):
@@ -435,25 +463,6 @@ class RawSqlite:
         return self.conn.execute(
             f"{_JOINED} WHERE t.business_id = ? AND t.\"end\" > ? AND b.status IN {ACTIVE_SQL} "
             "ORDER BY t.start, b.id LIMIT ?", (business.id, self._ts(utcnow()), limit)).fetchall()
-
-    def search(self, text, business=None, wanted=50):
-        folded = " ".join(text.casefold().split())
-        found = {}
-        for col in ("name_key", "surname_key", "email_key"):
-            sql = f"{_JOINED} WHERE b.{col} >= ? AND b.{col} < ?"
-            params = [folded, folded + "\U0010ffff"]
-            if business is not None:
-                sql += " AND t.business_id = ?"
-                params.append(business.id)
-            sql += f" ORDER BY b.{col}, t.start DESC, b.id LIMIT ?"
-            for row in self.conn.execute(sql, (*params, wanted)):
-                found.setdefault(row[0], row)
-            if len(found) >= wanted:
-                break
-        return list(found.values())[:wanted]
-
-    def integrity(self):
-        return [self.conn.execute(sql).fetchall() for sql in _INTEGRITY]
 
     def create(self, slot_id, name, email, phone, source="phone"):
         name_key, surname_key, email_key, phone_key = _keys(name, email, phone)
@@ -517,9 +526,11 @@ class RawSqlite:
 _PG_NOW = "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
 
 
-class RawPostgres:
+class RawPostgres(_RawQueries):
     """What a careful hand-written psycopg implementation would run (the
     server's clock, as the services use it)."""
+    PARAM = "%s"
+    KEY = 'b.{col} COLLATE "C"'
 
     def __init__(self, url: str):
         import psycopg
@@ -542,26 +553,6 @@ class RawPostgres:
             f"{_JOINED} WHERE t.business_id = %s AND t.\"end\" > {_PG_NOW} "
             f"AND b.status IN {ACTIVE_SQL} ORDER BY t.start, b.id LIMIT %s",
             (business.id, limit)).fetchall()
-
-    def search(self, text, business=None, wanted=50):
-        folded = " ".join(text.casefold().split())
-        found = {}
-        for col in ("name_key", "surname_key", "email_key"):
-            key = f'b.{col} COLLATE "C"'
-            sql = f"{_JOINED} WHERE {key} >= %s AND {key} < %s"
-            params = [folded, folded + "\U0010ffff"]
-            if business is not None:
-                sql += " AND t.business_id = %s"
-                params.append(business.id)
-            sql += f" ORDER BY {key}, t.start DESC, b.id LIMIT %s"
-            for row in self.conn.execute(sql, (*params, wanted)):
-                found.setdefault(row[0], row)
-            if len(found) >= wanted:
-                break
-        return list(found.values())[:wanted]
-
-    def integrity(self):
-        return [self.conn.execute(sql).fetchall() for sql in _INTEGRITY]
 
     def create(self, slot_id, name, email, phone, source="phone"):
         name_key, surname_key, email_key, phone_key = _keys(name, email, phone)
