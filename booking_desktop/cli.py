@@ -14,6 +14,7 @@ the database file anyway.
 import argparse
 import getpass
 import logging
+import os
 import sqlite3
 import sys
 import time
@@ -547,6 +548,9 @@ def _run(args) -> int:
     except (OperationalError, InterfaceError, ProgrammingError, *_driver_errors()) as exc:
         log.debug("database error", exc_info=True)
         return _fail(f"Cannot use the database {safe_url(_url(args))}: {_first_line(exc)}")
+    except BrokenPipeError:  # `... | head`: the reader has all it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (nothing more is written)
+        return 0
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}")
