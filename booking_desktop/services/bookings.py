@@ -238,7 +238,8 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
     """Move an active booking to another slot in one transaction: the customer
     never ends up with no place or two. The new slot must take a booking now
     (SlotFull, SlotInPast, SlotBlocked, DuplicateBooking); InvalidTransition
-    for an inactive booking, InvalidInput for the same slot."""
+    for an inactive booking, InvalidInput for the same slot or a slot of
+    another business."""
     require_active(by)
     new_slot_id = new_slot.id if isinstance(new_slot, TimeSlot) else new_slot
 
@@ -253,6 +254,13 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
             raise InvalidInput("The booking is already in that time slot.", field="time_slot")
         moment = current_time(now)
         _lock_slots(old_slot_id, new_slot_id)
+        owners = dict(TimeSlot.select(TimeSlot.id, TimeSlot.business)
+                      .where(TimeSlot.id.in_([old_slot_id, new_slot_id])).tuples())
+        if new_slot_id not in owners:
+            raise NotFound("That time slot no longer exists.")
+        if owners[new_slot_id] != owners[old_slot_id]:
+            raise InvalidInput("That time slot belongs to another business; book the customer "
+                               "there instead.", field="time_slot")
         _take_place(new_slot_id, moment)
         _refuse_duplicate(new_slot_id, current.email_key, current.phone_key, current.id)
         (Booking.update(time_slot=new_slot_id, updated_at=moment)

@@ -434,3 +434,15 @@ def test_cancel_works_even_when_the_counter_already_drifted_to_zero(database, bu
     assert cancelled.status == "cancelled"
     assert reload(slot).current_bookings == 0
     assert services.check_integrity() == []
+
+
+def test_reschedule_into_another_business_is_refused(database, business, now):
+    other = services.create_business("Other Branch", "Europe/Berlin")
+    services.create_recurring_business_hours(other)
+    mine = day_slots(business, now=now)[0]
+    theirs = day_slots(other, now=now)[0]
+    booking = services.create_booking(mine, "Stays Here", now=now)
+    with pytest.raises(InvalidInput, match="another business"):
+        services.reschedule_booking(booking, theirs, now=now)
+    assert reload(booking).time_slot_id == mine.id
+    assert reload(mine).current_bookings == 1 and reload(theirs).current_bookings == 0
