@@ -115,7 +115,7 @@ class BookingsView(QWidget):
     # -- building --------------------------------------------------------
     def _build_filters(self) -> None:
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("Search name, email, phone or reference"))
+        self.search_edit.setPlaceholderText(self.tr("Name, email, phone or ref."))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self.search_edit.returnPressed.connect(self.apply_filter)
@@ -153,6 +153,10 @@ class BookingsView(QWidget):
         self._dates_toggled(False, apply=False)
         self.dates_check.setEnabled(self.session.business is not None)  # dates are local ones
 
+        # The search field keeps room for its hint at 1280x800; the long status
+        # choices show in full in the drop-down only.
+        self.search_edit.setMinimumWidth(230)
+        self.status_combo.setMaximumWidth(170)
         row = self.filter_row = QHBoxLayout()
         row.addWidget(self.search_edit, 2)
         row.addWidget(self.status_combo)
