@@ -155,8 +155,8 @@ class BookingsView(QWidget):
 
         # The search field keeps room for its hint at 1280x800; the long status
         # choices show in full in the drop-down only.
-        self.search_edit.setMinimumWidth(230)
-        self.status_combo.setMaximumWidth(170)
+        self.search_edit.setMinimumWidth(205)
+        self.status_combo.setMaximumWidth(150)
         row = self.filter_row = QHBoxLayout()
         row.addWidget(self.search_edit, 2)
         row.addWidget(self.status_combo)
