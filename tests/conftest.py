@@ -102,3 +102,15 @@ def business(database):
     shop = services.create_business("Salon Berlin", "Europe/Berlin", phone="+49 30 1234567")
     services.create_recurring_business_hours(shop, "weekday_9to5")
     return shop
+
+
+@pytest.fixture
+def run(capsys):
+    """The command line in-process: run(*argv) -> (exit status, stdout, stderr)."""
+    from booking_desktop import cli
+
+    def run(*argv):
+        code = cli.main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run

@@ -19,16 +19,6 @@ COMMANDS = ("init", "migrate", "demo", "generate-slots", "check", "backup", "res
 
 
 @pytest.fixture
-def run(capsys):
-    """cli.main(argv) -> (exit status, stdout, stderr)."""
-    def run(*argv):
-        code = cli.main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
-
-
-@pytest.fixture
 def opened():
     """Open a database to look at what a command left; closed afterwards."""
     handles = []

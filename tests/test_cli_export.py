@@ -8,20 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from booking_desktop import cli, db, services
+from booking_desktop import db, services
 from booking_desktop.models import Booking, TimeSlot
 
 MON, TUE = date(2030, 3, 4), date(2030, 3, 5)
 EARLY = datetime(2030, 1, 1, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def run(capsys):
-    def run(*argv):
-        code = cli.main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 @pytest.fixture
