@@ -246,7 +246,8 @@ class Builder:
                     src = ("phone", "online", "walk_in", "other")[
                         rng.choices((0, 1, 2, 3), (45, 30, 20, 5))[0]]
                     bookings.append((
-                        self.booking_id, reference_for(self.booking_id), slot_id, name, email,
+                        self.booking_id, reference_for(self.booking_id), slot_id, b + 1, name,
+                        email,
                         phone, nk, sk, ek, pk, status, src, "", created_s, created_s,
                         start_s if status == "completed" else None,
                         created_s if status == "cancelled" else None,
@@ -260,7 +261,8 @@ class Builder:
 BUSINESS_COLS = "id, name, timezone, phone, email, address, created_at"
 HOURS_COLS = "business_id, weekday, open_time, close_time"
 SLOT_COLS = 'id, business_id, start, "end", max_capacity, current_bookings, is_blocked'
-BOOKING_COLS = ("id, reference, time_slot_id, customer_name, customer_email, customer_phone, "
+BOOKING_COLS = ("id, reference, time_slot_id, business_id, customer_name, customer_email, "
+                "customer_phone, "
                 "name_key, surname_key, email_key, phone_key, status, source, notes, created_at, "
                 "updated_at, checked_in_at, cancelled_at, cancel_reason, created_by_id")
 
@@ -383,6 +385,7 @@ def row_counts(handle) -> dict:
 
 # ---------------------------------------------------------------- raw SQL comparators
 
+_STATUS_AT = [c.strip() for c in BOOKING_COLS.split(",")].index("status")
 _JOINED = (f"SELECT {', '.join('b.' + c.strip() for c in BOOKING_COLS.split(','))}, "
            f"{', '.join('t.' + c.strip() for c in SLOT_COLS.split(','))} "
            "FROM booking b JOIN time_slot t ON b.time_slot_id = t.id")
@@ -392,6 +395,8 @@ _INTEGRITY = (
     f"WHERE status IN {ACTIVE_SQL} GROUP BY time_slot_id) a ON a.slot_id = t.id "
     "WHERE t.current_bookings <> COALESCE(a.n, 0) OR COALESCE(a.n, 0) > t.max_capacity "
     "OR t.current_bookings > t.max_capacity OR t.current_bookings < 0 ORDER BY t.id",
+    "SELECT b.id, t.id FROM booking b JOIN time_slot t ON b.time_slot_id = t.id "
+    "WHERE b.business_id <> t.business_id",
     *(f"SELECT time_slot_id, {key}, COUNT(id) FROM booking WHERE status IN {ACTIVE_SQL} "
       f"AND {key} IS NOT NULL GROUP BY time_slot_id, {key} HAVING COUNT(id) > 1"
       for key in ("email_key", "phone_key")),
@@ -422,7 +427,7 @@ class _RawQueries:
             sql = f"{_JOINED} WHERE {key} >= {p} AND {key} < {p}"
             params = [folded, folded + "\U0010ffff"]
             if business is not None:
-                sql += f" AND t.business_id = {p}"
+                sql += f" AND b.business_id = {p}"
                 params.append(business.id)
             sql += f" ORDER BY {key}, t.start DESC, b.id LIMIT {p}"
             for row in self.conn.execute(sql, (*params, wanted)):
@@ -481,11 +486,12 @@ class RawSqlite(_RawQueries):
                          (slot_id, email_key, phone_key)).fetchone():
                 raise BookingError("raw: duplicate")
             booking_id = c.execute(
-                "INSERT INTO booking (reference, time_slot_id, customer_name, customer_email, "
-                "customer_phone, name_key, surname_key, email_key, phone_key, status, source, "
-                "notes, created_at, updated_at, cancel_reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, '', ?, ?, '')",
-                (ref, slot_id, name, email, phone, name_key, surname_key, email_key, phone_key,
+                "INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
+                "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, "
+                "status, source, notes, created_at, updated_at, cancel_reason) "
+                "VALUES (?, ?, (SELECT business_id FROM time_slot WHERE id = ?), ?, ?, ?, ?, ?, "
+                "?, ?, 'confirmed', ?, '', ?, ?, '')",
+                (ref, slot_id, slot_id, name, email, phone, name_key, surname_key, email_key, phone_key,
                  source, moment, moment)).lastrowid
             c.execute("INSERT INTO audit_event (at, user_id, action, entity, entity_id, details) "
                       "VALUES (?, NULL, 'booking.create', 'booking', ?, ?)",
@@ -570,11 +576,12 @@ class RawPostgres(_RawQueries):
                          (slot_id, email_key, phone_key)).fetchone():
                 raise BookingError("raw: duplicate")
             booking_id = c.execute(
-                "INSERT INTO booking (reference, time_slot_id, customer_name, customer_email, "
-                "customer_phone, name_key, surname_key, email_key, phone_key, status, source, "
-                "notes, created_at, updated_at, cancel_reason) VALUES (%s, %s, %s, %s, %s, %s, "
-                "%s, %s, %s, 'confirmed', %s, '', %s, %s, '') RETURNING id",
-                (ref, slot_id, name, email, phone, name_key, surname_key, email_key, phone_key,
+                "INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
+                "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, "
+                "status, source, notes, created_at, updated_at, cancel_reason) VALUES (%s, %s, "
+                "(SELECT business_id FROM time_slot WHERE id = %s), %s, %s, %s, %s, %s, %s, %s, "
+                "'confirmed', %s, '', %s, %s, '') RETURNING id",
+                (ref, slot_id, slot_id, name, email, phone, name_key, surname_key, email_key, phone_key,
                  source, moment, moment)).fetchone()[0]
             c.execute("INSERT INTO audit_event (at, user_id, action, entity, entity_id, details) "
                       "VALUES (%s, NULL, 'booking.create', 'booking', %s, %s)",
@@ -730,7 +737,7 @@ def _measure_writes(raw, workload, repeat, warm, say):
             else:
                 c_ms, booking_id = _timed(raw.create, slot_id, name, email, phone, "phone")
                 x_ms, row = _timed(raw.cancel, booking_id)
-                same &= row[10] == "cancelled"
+                same &= row[_STATUS_AT] == "cancelled"
             if i >= warm:
                 slot = 0 if side == "service" else 1
                 times["create"][slot].append(c_ms)

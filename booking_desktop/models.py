@@ -127,6 +127,9 @@ class TimeSlot(BaseModel):
 class Booking(BaseModel):
     reference = CharField(max_length=16, unique=True)
     time_slot = ForeignKeyField(TimeSlot, backref="bookings", on_delete="RESTRICT")
+    # The slot's business, kept with the booking for per-business search
+    # (migration 0006); set by create_booking, never changed.
+    business = ForeignKeyField(Business, backref="+", column_name="business_id")
     customer_name = CharField(max_length=200)
     customer_email = CharField(max_length=254, null=True)
     customer_phone = CharField(max_length=40, null=True)

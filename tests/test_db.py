@@ -18,7 +18,7 @@ INDEXES_0001 = {"booking_one_active_per_email", "booking_one_active_per_phone"}
 INDEXES_0003 = {"booking_name_key", "booking_surname_key", "booking_email_key",
                 "booking_phone_key", "booking_active_slot", "time_slot_start"}
 MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search",
-              "0004_slot_block_reason", "0005_report_indexes"]
+              "0004_slot_block_reason", "0005_report_indexes", "0006_booking_business"]
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 
@@ -209,7 +209,9 @@ def test_check_constraint_refuses_more_bookings_than_capacity(slot):
 
 
 def raw_booking(slot_id, reference, email_key=None, phone_key=None, status="confirmed"):
-    Booking.insert(reference=reference, time_slot=slot_id, customer_name="Raw",
+    business_id = TimeSlot.select(TimeSlot.business).where(TimeSlot.id == slot_id).scalar() or 1
+    Booking.insert(reference=reference, time_slot=slot_id, business=business_id,
+                   customer_name="Raw",
                    name_key="raw", surname_key="raw", email_key=email_key, phone_key=phone_key,
                    status=status, created_at=NOW, updated_at=NOW).execute()
 
@@ -234,7 +236,8 @@ def test_schema_refuses_unknown_status_and_empty_name(slot):
     with pytest.raises(peewee.IntegrityError):
         raw_booking(slot.id, "BAD-001", status="archived")
     with pytest.raises(peewee.IntegrityError):
-        Booking.insert(reference="BAD-002", time_slot=slot.id, customer_name="", name_key="",
+        Booking.insert(reference="BAD-002", time_slot=slot.id, business=slot.business_id,
+                       customer_name="", name_key="",
                        surname_key="", created_at=NOW, updated_at=NOW).execute()
     with pytest.raises(peewee.IntegrityError):
         raw_booking(987654, "BAD-003")  # no such slot: foreign key

@@ -152,11 +152,13 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
                 return existing
         moment = current_time(now)
         _take_place(slot_id, moment)
+        business_id = TimeSlot.select(TimeSlot.business).where(TimeSlot.id == slot_id).scalar()
         # A second active booking of this customer in the slot is refused by the
         # partial unique indexes (IntegrityError -> DuplicateBooking below), so no
         # SELECT first: the database is the one place that decides.
         booking = Booking.create(
-            reference=ref, time_slot=slot_id, customer_name=name, customer_email=email,
+            reference=ref, time_slot=slot_id, business=business_id, customer_name=name,
+            customer_email=email,
             customer_phone=phone, name_key=name_key, surname_key=surname_key,
             email_key=email_key, phone_key=phone_key, status=status, source=source,
             notes=notes, created_at=moment, updated_at=moment,
@@ -425,7 +427,10 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
     def run():
         found: dict[int, Booking] = {}
         for condition, order in queries:
-            query = _listing(business).where(condition)
+            # By the booking's own business: the (business, key) indexes.
+            query = _listing(None).where(condition)
+            if business is not None:
+                query = query.where(Booking.business == business.id)
             if not include_inactive:
                 query = query.where(Booking.status.in_(ACTIVE_STATUSES_SQL))
             for row in query.order_by(order, TimeSlot.start.desc(), Booking.id).limit(wanted):

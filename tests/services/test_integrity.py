@@ -26,10 +26,11 @@ def counters(slots) -> list[int]:
 def add_active_booking_raw(slot_id: int, reference: str) -> None:
     """A second copy of one of the slot's bookings, inserted without the
     services (so the counter is not touched), with no email or phone."""
-    sql("INSERT INTO booking (reference, time_slot_id, customer_name, customer_email, "
-        "customer_phone, name_key, surname_key, email_key, phone_key, status, source, notes, "
-        "created_at, updated_at, cancel_reason) "
-        "SELECT ?, time_slot_id, 'Extra Guest', NULL, NULL, 'extra guest', 'guest extra', "
+    sql("INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
+        "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, status, "
+        "source, notes, created_at, updated_at, cancel_reason) "
+        "SELECT ?, time_slot_id, business_id, 'Extra Guest', NULL, NULL, 'extra guest', "
+        "'guest extra', "
         "NULL, NULL, 'confirmed', 'walk_in', '', created_at, updated_at, '' "
         "FROM booking WHERE time_slot_id = ? ORDER BY id LIMIT 1", reference, slot_id)
 
@@ -132,3 +133,19 @@ def test_repair_counts_bookings_made_while_it_runs(booked, owner, now, monkeypat
 def active_count(slot) -> int:
     return Booking.select().where((Booking.time_slot == slot.id)
                                   & Booking.status.in_(("pending", "confirmed"))).count()
+
+
+def test_booking_filed_under_another_business_is_reported(booked):
+    other = services.create_business("Other Branch", "Europe/Lisbon")
+    booking = Booking.select().first()
+    sql("UPDATE booking SET business_id = ? WHERE id = ?", other.id, booking.id)
+    problems = services.check_integrity()
+    assert [(p.kind, p.slot_id) for p in problems] == [("wrong_business", booking.time_slot_id)]
+    assert f"Booking {booking.id} is filed under another business" in problems[0].message
+
+
+def test_new_bookings_carry_their_slots_business(booked, business):
+    bookings = list(Booking.select())
+    assert len(bookings) == 4
+    assert {(b.business_id, b.time_slot.business_id) for b in bookings} == \
+        {(business.id, business.id)}

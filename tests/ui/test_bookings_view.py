@@ -341,6 +341,7 @@ def _fill_database(n_slots: int, per_slot: int, business, owner, now):
             name = f"Customer {i:05d}"
             name_key, surname_key = v.name_keys(name)
             rows.append({"reference": f"T{i:06d}", "time_slot": slot_ids[i // per_slot],
+                         "business": business.id,
                          "customer_name": name, "customer_email": f"c{i}@example.com",
                          "name_key": name_key, "surname_key": surname_key,
                          "email_key": f"c{i}@example.com", "status": "confirmed",
