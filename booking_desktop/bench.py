@@ -395,8 +395,6 @@ _INTEGRITY = (
     f"WHERE status IN {ACTIVE_SQL} GROUP BY time_slot_id) a ON a.slot_id = t.id "
     "WHERE t.current_bookings <> COALESCE(a.n, 0) OR COALESCE(a.n, 0) > t.max_capacity "
     "OR t.current_bookings > t.max_capacity OR t.current_bookings < 0 ORDER BY t.id",
-    "SELECT b.id, t.id FROM booking b JOIN time_slot t ON b.time_slot_id = t.id "
-    "WHERE b.business_id <> t.business_id",
     *(f"SELECT time_slot_id, {key}, COUNT(id) FROM booking WHERE status IN {ACTIVE_SQL} "
       f"AND {key} IS NOT NULL GROUP BY time_slot_id, {key} HAVING COUNT(id) > 1"
       for key in ("email_key", "phone_key")),

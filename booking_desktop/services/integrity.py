@@ -10,7 +10,7 @@ from ._tx import audit, current_time, require_owner, run_read, run_write
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "overbooked" | "counter_mismatch" | "duplicate_customer" | "wrong_business"
+    kind: str  # "overbooked" | "counter_mismatch" | "duplicate_customer"
     slot_id: int
     message: str
 
@@ -55,13 +55,6 @@ def check_integrity() -> list[Problem]:
                     "counter_mismatch", slot_id,
                     f"Slot {slot_id}'s counter says {counter} but it holds {active} active "
                     f"booking{'' if active == 1 else 's'}."))
-        strays = (Booking.select(Booking.id, TimeSlot.id)
-                  .join(TimeSlot, on=(Booking.time_slot == TimeSlot.id))
-                  .where(Booking.business != TimeSlot.business).tuples())
-        for booking_id, slot_id in strays:
-            problems.append(Problem(
-                "wrong_business", slot_id,
-                f"Booking {booking_id} is filed under another business than its slot {slot_id}."))
         for key in (Booking.email_key, Booking.phone_key):
             twice = (Booking.select(Booking.time_slot, key, fn.COUNT(Booking.id))
                      .where(Booking.status.in_(ACTIVE_STATUSES_SQL) & key.is_null(False))

@@ -1,9 +1,10 @@
 """check_integrity on sound and on deliberately broken data (broken with raw
 SQL, as a crash, a bug or a hand edit would), and repair_counters. Both
 backends."""
+import peewee
 import pytest
 
-from booking_desktop import services
+from booking_desktop import models, services
 from booking_desktop.models import Booking, TimeSlot
 from tests.helpers import audit_events, day_slots, details, snapshot, sql
 
@@ -135,13 +136,15 @@ def active_count(slot) -> int:
                                   & Booking.status.in_(("pending", "confirmed"))).count()
 
 
-def test_booking_filed_under_another_business_is_reported(booked):
+def test_the_database_refuses_a_booking_filed_under_another_business(booked):
     other = services.create_business("Other Branch", "Europe/Lisbon")
     booking = Booking.select().first()
-    sql("UPDATE booking SET business_id = ? WHERE id = ?", other.id, booking.id)
-    problems = services.check_integrity()
-    assert [(p.kind, p.slot_id) for p in problems] == [("wrong_business", booking.time_slot_id)]
-    assert f"Booking {booking.id} is filed under another business" in problems[0].message
+    before = snapshot()
+    with pytest.raises(peewee.IntegrityError):
+        with models.database.atomic():
+            sql("UPDATE booking SET business_id = ? WHERE id = ?", other.id, booking.id)
+    assert snapshot() == before
+    assert services.check_integrity() == []
 
 
 def test_new_bookings_carry_their_slots_business(booked, business):
