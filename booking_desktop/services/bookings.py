@@ -182,6 +182,15 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     raise RuntimeError("could not draw an unused booking reference")
 
 
+def _refuse_if_changed(current: Booking, expected_status: str | None) -> None:
+    """`expected_status`: what the desk saw (an undo knows what to go back to
+    only if nobody changed the booking in between)."""
+    if expected_status is not None and current.status != expected_status:
+        raise InvalidTransition(
+            f"Booking {current.reference} was changed at another desk meanwhile (it is now "
+            f"{_status_words(current.status)}); nothing was changed.")
+
+
 def _locked_booking(booking: Booking | int) -> Booking:
     booking_id = booking.id if isinstance(booking, Booking) else booking
     query = Booking.select().where(Booking.id == booking_id)
@@ -209,7 +218,7 @@ def find_booking(reference: str) -> Booking:
 
 
 def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = None,
-                   now: datetime | None = None) -> Booking:
+                   now: datetime | None = None, expected_status: str | None = None) -> Booking:
     """Cancel an active booking and free its place. Cancelled is final.
     Raises InvalidTransition (already cancelled, completed or no-show), NotFound."""
     require_active(by)
@@ -217,6 +226,7 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
 
     def work():
         current = _locked_booking(booking)
+        _refuse_if_changed(current, expected_status)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
                 f"Booking {current.reference} is {_status_words(current.status)}; "
@@ -296,17 +306,19 @@ def _status_words(status: str) -> str:
 
 
 def set_booking_status(booking: Booking | int, status: str, by: User | None = None,
-                       now: datetime | None = None) -> Booking:
+                       now: datetime | None = None,
+                       expected_status: str | None = None) -> Booking:
     """Change a booking's status along the sensible transitions (see
     _TRANSITIONS). completed and no_show need the slot to have begun. Raises
     InvalidTransition, InvalidInput, NotFound."""
     require_active(by)
     status = v.choice(status, BOOKING_STATUSES, "The status", "status")
     if status == "cancelled":
-        return cancel_booking(booking, by=by, now=now)
+        return cancel_booking(booking, by=by, now=now, expected_status=expected_status)
 
     def work():
         current = _locked_booking(booking)
+        _refuse_if_changed(current, expected_status)
         if current.status == status:
             return current
         if status not in _TRANSITIONS[current.status]:

@@ -88,7 +88,10 @@ class CancelBookingCommand(BookingCommand):
 
     def do(self) -> None:
         before = services.get_booking(self.booking_id)
-        services.cancel_booking(self.booking_id, reason=self.reason, by=self.session.user)
+        # Refused if another desk changes the booking between the read and the
+        # cancel: the undo would otherwise restore a status it never had.
+        services.cancel_booking(self.booking_id, reason=self.reason, by=self.session.user,
+                                expected_status=before.status)
         self.previous_status = before.status
 
     def undo_action(self) -> None:
@@ -104,7 +107,8 @@ class SetStatusCommand(BookingCommand):
 
     def do(self) -> None:
         before = services.get_booking(self.booking_id)
-        services.set_booking_status(self.booking_id, self.status, by=self.session.user)
+        services.set_booking_status(self.booking_id, self.status, by=self.session.user,
+                                    expected_status=before.status)
         self.previous_status = before.status
 
     def undo_action(self) -> None:

@@ -446,3 +446,20 @@ def test_reschedule_into_another_business_is_refused(database, business, now):
         services.reschedule_booking(booking, theirs, now=now)
     assert reload(booking).time_slot_id == mine.id
     assert reload(mine).current_bookings == 1 and reload(theirs).current_bookings == 0
+
+
+def test_a_change_made_elsewhere_meanwhile_is_not_overwritten(database, business, now):
+    """The desk saw "pending"; another desk confirmed it in between: the
+    status change the first desk asks for (knowing only "pending") is refused."""
+    slot = day_slots(business, now=now)[0]
+    booking = services.create_booking(slot, "Seen Pending", status="pending", now=now)
+    services.set_booking_status(booking, "confirmed", now=now)
+    with pytest.raises(InvalidTransition, match="changed at another desk"):
+        services.cancel_booking(booking, expected_status="pending", now=now)
+    with pytest.raises(InvalidTransition, match="changed at another desk"):
+        services.set_booking_status(booking, "completed", now=slot.end,
+                                    expected_status="pending")
+    assert reload(booking).status == "confirmed"
+    assert reload(slot).current_bookings == 1
+    assert services.cancel_booking(booking, expected_status="confirmed", now=now).status == \
+        "cancelled"
