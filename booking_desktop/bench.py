@@ -437,6 +437,24 @@ class _RawQueries:
     def integrity(self):
         return [self.conn.execute(sql).fetchall() for sql in _INTEGRITY]
 
+    def _insert_booking(self, ref, slot_id, name, email, phone, source, moment) -> int:
+        """The booking row (its business from the slot) and its audit event."""
+        p = self.PARAM
+        booking_id = self.conn.execute(
+            "INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
+            "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, "
+            f"status, source, notes, created_at, updated_at, cancel_reason) VALUES ({p}, {p}, "
+            f"(SELECT business_id FROM time_slot WHERE id = {p}), {', '.join([p] * 7)}, "
+            f"'confirmed', {p}, '', {p}, {p}, '') RETURNING id",
+            (ref, slot_id, slot_id, name, email, phone, *_keys(name, email, phone), source,
+             moment, moment)).fetchall()[0][0]
+        self.conn.execute(
+            "INSERT INTO audit_event (at, user_id, action, entity, entity_id, details) "
+            f"VALUES ({p}, NULL, 'booking.create', 'booking', {p}, {p})",
+            (moment, booking_id, _details(reference=ref, time_slot=slot_id, customer_name=name,
+                                          source=source, status="confirmed")))
+        return booking_id
+
 
 class RawSqlite(_RawQueries):
     """What a careful hand-written sqlite3 implementation would run."""
@@ -468,7 +486,6 @@ class RawSqlite(_RawQueries):
             "ORDER BY t.start, b.id LIMIT ?", (business.id, self._ts(utcnow()), limit)).fetchall()
 
     def create(self, slot_id, name, email, phone, source="phone"):
-        name_key, surname_key, email_key, phone_key = _keys(name, email, phone)
         ref, moment = new_reference(), self._ts(utcnow())
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
@@ -479,23 +496,8 @@ class RawSqlite(_RawQueries):
                 (slot_id, moment)).rowcount
             if taken != 1:
                 raise BookingError("raw: slot not bookable")
-            if c.execute(f"SELECT 1 FROM booking WHERE time_slot_id = ? AND status IN "
-                         f"{ACTIVE_SQL} AND (email_key = ? OR phone_key = ?) LIMIT 1",
-                         (slot_id, email_key, phone_key)).fetchone():
-                raise BookingError("raw: duplicate")
-            booking_id = c.execute(
-                "INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
-                "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, "
-                "status, source, notes, created_at, updated_at, cancel_reason) "
-                "VALUES (?, ?, (SELECT business_id FROM time_slot WHERE id = ?), ?, ?, ?, ?, ?, "
-                "?, ?, 'confirmed', ?, '', ?, ?, '')",
-                (ref, slot_id, slot_id, name, email, phone, name_key, surname_key, email_key, phone_key,
-                 source, moment, moment)).lastrowid
-            c.execute("INSERT INTO audit_event (at, user_id, action, entity, entity_id, details) "
-                      "VALUES (?, NULL, 'booking.create', 'booking', ?, ?)",
-                      (moment, booking_id, _details(reference=ref, time_slot=slot_id,
-                                                    customer_name=name, source=source,
-                                                    status="confirmed")))
+            # Like the service: the partial unique indexes refuse a duplicate.
+            booking_id = self._insert_booking(ref, slot_id, name, email, phone, source, moment)
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
@@ -559,7 +561,6 @@ class RawPostgres(_RawQueries):
             (business.id, limit)).fetchall()
 
     def create(self, slot_id, name, email, phone, source="phone"):
-        name_key, surname_key, email_key, phone_key = _keys(name, email, phone)
         ref, c = new_reference(), self.conn
         with c.transaction():
             row = c.execute(
@@ -569,23 +570,8 @@ class RawPostgres(_RawQueries):
             if row is None:
                 raise BookingError("raw: slot not bookable")
             moment = row[0]
-            if c.execute(f"SELECT 1 FROM booking WHERE time_slot_id = %s AND status IN "
-                         f"{ACTIVE_SQL} AND (email_key = %s OR phone_key = %s) LIMIT 1",
-                         (slot_id, email_key, phone_key)).fetchone():
-                raise BookingError("raw: duplicate")
-            booking_id = c.execute(
-                "INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
-                "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, "
-                "status, source, notes, created_at, updated_at, cancel_reason) VALUES (%s, %s, "
-                "(SELECT business_id FROM time_slot WHERE id = %s), %s, %s, %s, %s, %s, %s, %s, "
-                "'confirmed', %s, '', %s, %s, '') RETURNING id",
-                (ref, slot_id, slot_id, name, email, phone, name_key, surname_key, email_key, phone_key,
-                 source, moment, moment)).fetchone()[0]
-            c.execute("INSERT INTO audit_event (at, user_id, action, entity, entity_id, details) "
-                      "VALUES (%s, NULL, 'booking.create', 'booking', %s, %s)",
-                      (moment, booking_id, _details(reference=ref, time_slot=slot_id,
-                                                    customer_name=name, source=source,
-                                                    status="confirmed")))
+            # Like the service: the partial unique indexes refuse a duplicate.
+            booking_id = self._insert_booking(ref, slot_id, name, email, phone, source, moment)
         return booking_id
 
     def cancel(self, booking_id, reason=""):
