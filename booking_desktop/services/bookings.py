@@ -412,6 +412,27 @@ def _prefix(field, text: str):
     return (key >= text) & (key < text + "\U0010ffff"), key
 
 
+def text_matches(text: str) -> list[tuple]:
+    """How typed text finds bookings, as (condition, order) pairs, most
+    specific first: a reference (K7M-4QX, with or without the dash); phone
+    digits when the text is mostly digits; else the start of the first name,
+    of the last name and (one word) of the email. Each uses its index."""
+    folded = " ".join(text.casefold().split())
+    digits = v.phone_digits(text)
+    matches = []
+    candidate = text.strip().upper().replace("-", "")
+    if len(candidate) == 6 and all(c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" for c in candidate):
+        matches.append((Booking.reference == f"{candidate[:3]}-{candidate[3:]}", Booking.id))
+    if digits is not None and len(digits) >= 3 and len(digits) * 2 >= len(text.strip()):
+        matches.append(_prefix(Booking.phone_key, digits))
+    else:
+        matches.append(_prefix(Booking.name_key, folded))
+        matches.append(_prefix(Booking.surname_key, folded))
+        if " " not in folded:
+            matches.append(_prefix(Booking.email_key, folded))
+    return matches
+
+
 def search_bookings(text, business: Business | None = None, limit: int = 50, offset: int = 0,
                     include_inactive: bool = True) -> list[Booking]:
     """Bookings whose reference matches `text`, or whose customer's name (any
@@ -421,20 +442,7 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
     text = v.text(text, "The search text", "text", 254)
     limit, offset = _page(limit, offset)
     wanted = limit + offset
-    folded = " ".join(text.casefold().split())
-    digits = v.phone_digits(text)
-    phone_like = digits is not None and len(digits) >= 3 and len(digits) * 2 >= len(text)
-    queries = []
-    candidate = text.upper().replace("-", "")
-    if len(candidate) == 6 and all(c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" for c in candidate):
-        queries.append((Booking.reference == f"{candidate[:3]}-{candidate[3:]}", Booking.id))
-    if phone_like:
-        queries.append(_prefix(Booking.phone_key, digits))
-    else:
-        queries.append(_prefix(Booking.name_key, folded))
-        queries.append(_prefix(Booking.surname_key, folded))
-        if " " not in folded:
-            queries.append(_prefix(Booking.email_key, folded))
+    queries = text_matches(text)
 
     def run():
         found: dict[int, Booking] = {}

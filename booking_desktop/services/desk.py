@@ -3,7 +3,9 @@ objects in Qt models): the day's slots with their bookings, the bookings
 table (filtered, sorted and paged in the database), customer suggestions,
 and a change token the windows poll to see other desks' work.
 """
+import operator
 from dataclasses import dataclass, replace
+from functools import reduce
 from datetime import date, datetime
 
 from peewee import JOIN, IntegrityError, fn
@@ -28,9 +30,9 @@ from .bookings import (
     _integrity_to_booking_error,
     _listing,
     _locked_booking,
-    _prefix,
     _refuse_duplicate,
     _take_place,
+    text_matches,
 )
 from .slots import day_bounds
 
@@ -178,17 +180,8 @@ def _filtered(flt: BookingFilter):
     text = (flt.text or "").strip()
     if text:
         text = v.text(text, "The search text", "text", 254)
-        folded = " ".join(text.casefold().split())
-        digits = v.phone_digits(text)
-        conditions = [_prefix(Booking.name_key, folded)[0], _prefix(Booking.surname_key, folded)[0],
-                      _prefix(Booking.email_key, folded)[0],
-                      Booking.reference == text.upper()]
-        if digits and len(digits) >= 3:
-            conditions.append(_prefix(Booking.phone_key, digits)[0])
-        any_of = conditions[0]
-        for condition in conditions[1:]:
-            any_of = any_of | condition
-        query = query.where(any_of)
+        conditions = [condition for condition, _order in text_matches(text)]
+        query = query.where(reduce(operator.or_, conditions))
     return query
 
 
@@ -227,23 +220,20 @@ class Customer:
 
 def customer_suggestions(text, business: Business | None = None, limit: int = 8) -> list[Customer]:
     """Earlier customers whose name, surname, email or phone starts with
-    `text`, most recent first, one entry per (name, email, phone)."""
+    `text` (as search_bookings reads it), in that key's order, one entry per
+    (name, email, phone)."""
     text = (text or "").strip() if isinstance(text, str) else ""
     if len(text) < 2:
         return []
-    folded = " ".join(text.casefold().split())
-    digits = v.phone_digits(text)
-    keys = [Booking.phone_key] if digits and len(digits) * 2 >= len(text) else \
-        [Booking.name_key, Booking.surname_key, Booking.email_key]
-    needle = digits if keys == [Booking.phone_key] else folded
 
     def run():
         found: dict[tuple, Customer] = {}
-        for key in keys:
-            condition, order = _prefix(key, needle)
-            query = (_listing(business).select(Booking.customer_name, Booking.customer_email,
-                                               Booking.customer_phone)
+        for condition, order in text_matches(text):
+            query = (Booking.select(Booking.customer_name, Booking.customer_email,
+                                    Booking.customer_phone)
                      .where(condition).order_by(order).limit(limit * 5).tuples())
+            if business is not None:
+                query = query.where(Booking.business == business.id)
             for name, email, phone in query:
                 found.setdefault((name, email, phone), Customer(name, email, phone))
                 if len(found) >= limit:
