@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +37,7 @@ from .commands import CancelBookingCommand, SetStatusCommand, perform
 from .details_dialog import EditDetailsDialog
 from .dialogs import CancelReasonDialog
 from .errors import describe
+from .message_bar import MessageBar
 from .reschedule_dialog import RescheduleDialog
 
 NOT_CANCELLED = ("pending", "confirmed", "completed", "no_show")
@@ -46,37 +45,6 @@ MAX_BULK = 1000
 SEARCH_DELAY_MS = 300
 COLUMN_WIDTHS = {"date": 130, "time": 105, "customer": 190, "email": 210, "phone": 130,
                  "status": 115, "source": 85, "checked_in": 95, "created_by": 95}
-
-
-class MessageBar(QFrame):
-    """A refusal, said in a warning-coloured line the user can close."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("messageBar")
-        # Fixed dark-on-amber colours: readable whatever the palette.
-        self.setStyleSheet("#messageBar { background: #fff4ce; border: 1px solid #d4a72c;"
-                           " border-radius: 4px; } #messageBar QLabel { color: #3b2300; }"
-                           " #messageBar QToolButton { color: #3b2300; border: none; }")
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.close_button = QToolButton()
-        self.close_button.setText("✕")
-        self.close_button.setToolTip(self.tr("Close"))
-        self.close_button.setAccessibleName(self.tr("Close message"))
-        self.close_button.clicked.connect(self.hide)
-        icon = QLabel("⚠")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(icon)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.label.setText(text)
-        self.show()
 
 
 class BookingsView(QWidget):

@@ -41,7 +41,7 @@ from .commands import CreateBookingCommand, perform
 from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
 from .errors import describe
 from .fill_delegate import FillDelegate
-from .walk_in import InlineMessage
+from .message_bar import MessageBar
 
 DAY_LOAD = Qt.ItemDataRole.UserRole + 1   # the DayLoad of a cell
 IN_MONTH = Qt.ItemDataRole.UserRole + 2   # whether the cell's day is in the shown month
@@ -320,7 +320,7 @@ class CalendarView(QWidget):
         self.day_title.setStyleSheet("font-size: 13pt; font-weight: 600;")
         self.day_note = QLabel()
         self.day_note.setWordWrap(True)
-        self.bar = InlineMessage()
+        self.bar = MessageBar()
         self.day_model = DayScheduleModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.day_model)

@@ -25,11 +25,12 @@ from ..errors import BookingError
 from ..clock import utcnow
 from ..services import desk
 from .commands import CancelBookingCommand, SetStatusCommand, perform
-from .day_model import ROW_DATA, ROW_ID, ROW_KIND, DayScheduleModel
+from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
 from .dialogs import CancelReasonDialog, GenerateSlotsDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
-from .walk_in import InlineMessage, WalkInForm
+from .message_bar import MessageBar
+from .walk_in import WalkInForm
 
 
 class FrontDeskView(QWidget):
@@ -45,7 +46,7 @@ class FrontDeskView(QWidget):
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.now_label = QLabel()
-        self.bar = InlineMessage()
+        self.bar = MessageBar()
         self.model = DayScheduleModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)

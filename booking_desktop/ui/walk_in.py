@@ -9,19 +9,17 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from .. import services
 from ..errors import BookingError, DuplicateBooking, SlotBlocked, SlotFull, SlotInPast
 from ..services import desk
 from .commands import CreateBookingCommand, perform
-from .errors import describe, error_label
+from .errors import describe
+from .message_bar import MessageBar
 
 SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
 
@@ -32,41 +30,6 @@ def slot_label(slot, tz: ZoneInfo, with_date: bool = False) -> str:
     day = f"{start:%a %d %b} " if with_date else ""
     places = "1 place free" if free == 1 else f"{free} places free"
     return f"{day}{start:%H:%M}–{end:%H:%M} · {places}"
-
-
-class InlineMessage(QWidget):
-    """A warning line next to the form, with an optional next-step button."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.label = error_label()
-        self.label.setVisible(True)  # the whole line shows and hides
-        self.action = QPushButton()
-        self.action.setVisible(False)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.action)
-        self.setVisible(False)
-        self._callback = None
-        self.action.clicked.connect(self._run)
-
-    def show_message(self, text: str, action_text: str | None = None, callback=None) -> None:
-        self.label.setText(text)
-        self._callback = callback
-        self.action.setVisible(bool(action_text))
-        if action_text:
-            self.action.setText(action_text)
-        self.setVisible(True)
-
-    def clear(self) -> None:
-        self.label.clear()
-        self._callback = None
-        self.setVisible(False)
-
-    def _run(self) -> None:
-        if self._callback is not None:
-            self._callback()
 
 
 class WalkInForm(QGroupBox):
@@ -94,7 +57,7 @@ class WalkInForm(QGroupBox):
         self.notes.setPlaceholderText(self.tr("optional"))
         self.book_button = QPushButton(self.tr("Book  (Enter)"))
         self.book_button.setDefault(True)
-        self.message = InlineMessage()
+        self.message = MessageBar()
 
         form = QFormLayout()
         form.addRow(self.tr("&Slot"), self.slot)
