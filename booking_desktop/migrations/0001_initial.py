@@ -1,9 +1,7 @@
 """Businesses, hours, slots, bookings, users and the audit log, with the
 constraints that keep bookings sound in the database itself."""
-import datetime
 
 from peewee import (
-    SQL,
     BooleanField,
     CharField,
     Check,

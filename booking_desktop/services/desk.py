@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import reduce
 from datetime import date, datetime
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import IntegrityError, fn
 
 from .. import models
 from ..db import is_postgres

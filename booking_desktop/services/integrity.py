@@ -1,7 +1,7 @@
 """Checking that the data is sound, and repairing counters that drifted."""
 from dataclasses import dataclass
 
-from peewee import SQL, fn
+from peewee import fn
 
 from ..db import is_postgres
 from ..models import ACTIVE_STATUSES_SQL, Booking, TimeSlot, User

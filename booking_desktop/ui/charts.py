@@ -2,7 +2,6 @@
 shared by the reports view (in QChartViews) and the PDF (rendered to images).
 
 Each builder returns a QChart whose series tests can read back."""
-import math
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,

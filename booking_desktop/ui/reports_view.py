@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,

@@ -10,7 +10,7 @@ from playhouse.test_utils import count_queries
 from booking_desktop import db, services
 from booking_desktop.errors import InvalidInput, PermissionDenied
 from booking_desktop.models import Booking, TimeSlot
-from tests.helpers import MONDAY, day_slots, details, last_audit, reload, sql
+from tests.helpers import MONDAY, day_slots, details, last_audit, reload
 
 SUNDAY = MONDAY + timedelta(days=6)
 

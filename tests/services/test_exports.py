@@ -3,7 +3,6 @@ with the database row by row, on SQLite and PostgreSQL: formula injection,
 unicode and right-to-left names, commas, quotes and newlines in notes, empty
 ranges, time zones, stable UIDs, cancelling and unwritable files."""
 import csv
-import io
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 

@@ -1,7 +1,7 @@
 """The business-hours editor, driven with the mouse and keys: painting,
 erasing, inline validation, templates, holidays that strand bookings, the
 staff's read-only view and unsaved changes."""
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt

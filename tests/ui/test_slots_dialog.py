@@ -1,7 +1,7 @@
 """The slot tools: preview before writing (its counts equal what is then
 created), generation on a worker thread with progress, blocking a range and
 cleaning up past slots."""
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
