@@ -106,6 +106,9 @@ class BookingsView(QWidget):
                                  displayFormat="ddd dd MMM yyyy")
         self.clear_button = QPushButton(self.tr("C&lear filters"))
         self.total_label = QLabel()
+        # "No bookings match these filters." wraps instead of widening the window.
+        self.total_label.setWordWrap(True)
+        self.total_label.setMaximumWidth(160)
         self.total_label.setObjectName("totalLabel")
 
         for combo in (self.status_combo, self.source_combo):

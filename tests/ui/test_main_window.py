@@ -98,3 +98,14 @@ def test_day_keys_follow_the_calendar_when_it_is_shown(qtbot, make_window, desk_
     assert window.stack.currentWidget() is window.calendar
     assert window.calendar.day == start + timedelta(days=1)
     assert window.front_desk.day == front_desk_day
+
+
+def test_every_view_fits_1280_by_800(make_window, desk_owner, shop):
+    """UI.md: no truncated labels at 1280x800; on an empty database the
+    bookings view's "No bookings match these filters." once widened the
+    window to 1366 px."""
+    window = make_window(desk_owner, shop)
+    for index in range(len(window.views)):
+        window.show_view(index)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 800, window.views[index][0]
