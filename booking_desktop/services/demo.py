@@ -186,9 +186,11 @@ def _fill_probability(days_ahead: float) -> float:
 
 def _pick_source(rng: random.Random, slot_start: datetime, now: datetime) -> str:
     r, total = rng.random(), 0.0
-    for source, weight in SOURCES:
+    source = SOURCES[-1][0]
+    for candidate, weight in SOURCES:
         total += weight
         if r < total:
+            source = candidate
             break
     if source == "walk_in" and slot_start - now > timedelta(hours=2):
         return "phone"  # walking in only books the next hours

@@ -130,7 +130,8 @@ def iter_rows(flt: BookingFilter, progress: Progress | None = None,
         # again here would make PostgreSQL scan the whole table each batch.
         sql = (f"SELECT {columns} FROM ({inner_sql}) page "
                "JOIN business bz ON bz.id = page.business_id ORDER BY page.start, page.id")
-        rows = run_read(lambda: models.database.execute_sql(sql, params).fetchall())
+        rows = run_read(lambda sql=sql, params=params:
+                        models.database.execute_sql(sql, params).fetchall())
         if not rows:
             break
         yield from rows

@@ -445,7 +445,7 @@ def _compute(business, first, last) -> Report:
                              sum(u.booked for (d, _), u in heatmap.items() if d == wd_))
                        for wd_ in range(7))
     by_hour = {}
-    for (d, h), u in heatmap.items():
+    for (_day, h), u in heatmap.items():
         prev = by_hour.get(h, Usage())
         by_hour[h] = Usage(prev.capacity + u.capacity, prev.booked + u.booked)
     popular = tuple(sorted(((d, h, u.booked) for (d, h), u in heatmap.items() if u.booked),

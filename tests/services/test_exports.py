@@ -250,7 +250,7 @@ def test_batches_progress_and_cancel_leave_no_file(filled, out, monkeypatch):
         target = out / f"cancelled.{fmt}"
         calls = []
 
-        def cancelled():
+        def cancelled(calls=calls):
             calls.append(1)
             return len(calls) > 1  # after the first batch
         with pytest.raises(ExportCancelled):

@@ -53,10 +53,10 @@ def fixture(database, business, owner):
              now=utc(2030, 2, 22, 8))
     c = book(slot_at(business, MON, 10), "Cem C", source="online", status="pending",
              now=utc(2030, 3, 4, 8, 30))
-    d = book(slot_at(business, MON, 10), "Dora D", source="online", status="pending",
+    book(slot_at(business, MON, 10), "Dora D", source="online", status="pending",
              now=utc(2030, 3, 1, 9))
     e = book(slot_at(business, TUE, 14), "Emil E", source="phone", now=utc(2030, 1, 1, 13))
-    f = book(slot_at(business, TUE, 16), "Fay F", source="phone", now=utc(2030, 3, 4, 6))
+    book(slot_at(business, TUE, 16), "Fay F", source="phone", now=utc(2030, 3, 4, 6))
     g = book(slot_at(business, TUE, 9), "Gus G", source="walk_in", status="pending",
              now=utc(2030, 3, 4, 6))
     book(slot_at(business, WED, 9), "Outside W", source="other", now=utc(2030, 3, 4, 6))
