@@ -6,15 +6,17 @@ writers queue for the lock instead of failing half-way. `postgresql://...`
 opens a psycopg 3 connection pool.
 """
 import logging
+import os
+import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import MigrationError, Runner
 from playhouse.pool import PooledPostgresqlDatabase
 
 from . import models
-from .errors import InvalidInput
+from .errors import DatabaseNotUsable, DatabaseUnavailable, InvalidInput
 from .migrations import DIRECTORY as MIGRATIONS_DIRECTORY
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,73 @@ class _PooledPostgresqlDatabase(PooledPostgresqlDatabase):
         super().rollback()
 
 
+class _SqliteDatabase(SqliteDatabase):
+    def rollback(self):
+        # After a write fails on a full disk (or a file over its size limit)
+        # SQLite has already rolled the transaction back; a second ROLLBACK
+        # would fail with "no transaction is active" and hide the real cause.
+        conn = self._state.conn
+        if conn is not None and not conn.in_transaction:
+            return
+        super().rollback()
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _not_ours(path) -> DatabaseNotUsable:
+    return DatabaseNotUsable(f"{path} is not a Booking Desktop database, or it is damaged. "
+                             "Nothing was changed in it.")
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database before SQLite touches it;
+    create a new one private to this user (0600 in a 0700 folder: it holds
+    customers' details and password hashes). SQLite gives its -wal and -shm
+    files the database file's permissions."""
+    if path.is_dir():
+        raise DatabaseNotUsable(f"{path} is a folder, not a database file.")
+    try:
+        with open(path, "rb") as existing:
+            header = existing.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:  # another process made it a moment ago
+            pass
+        return
+    if header and header != SQLITE_HEADER:
+        raise _not_ours(path)
+    if header:
+        _probe_sqlite_file(path)
+
+
+def _probe_sqlite_file(path: Path) -> None:
+    """Read the schema through a read-only connection first: opening with our
+    pragmas would already turn another program's database to WAL mode."""
+    try:
+        probe = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error:
+        return  # cannot even open it read-only: the real open says why
+    try:
+        tables = {name for (name,) in probe.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise _opening_error(exc, f"sqlite:///{path}") from exc
+    finally:
+        probe.close()
+    if tables and "schema_migration" not in tables:
+        raise _foreign(path)
+
+
+def _foreign(where) -> DatabaseNotUsable:
+    return DatabaseNotUsable(
+        f"{where} belongs to another program (it has tables but is not a Booking Desktop "
+        "database). Nothing was changed in it.")
+
+
 def open_database(url: str) -> Database:
     """A peewee Database for `url`, not yet bound or migrated."""
     if not isinstance(url, str) or "://" not in url:
@@ -54,9 +123,9 @@ def open_database(url: str) -> Database:
         if not path:
             raise InvalidInput("An SQLite address needs a file: sqlite:///PATH.")
         if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _prepare_sqlite_file(Path(path).expanduser())
             path = str(Path(path).expanduser())
-        return SqliteDatabase(
+        return _SqliteDatabase(
             path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
         )
     if scheme in ("postgresql", "postgres"):
@@ -82,10 +151,54 @@ def is_postgres(db: Database | None = None) -> bool:
 def connect(url: str, migrate: bool = True) -> Database:
     """Open `url`, bind the models to it and bring the schema to the newest migration."""
     db = open_database(url)
-    bind(db)
-    if migrate:
-        migration_runner(db).up()
+    try:
+        _refuse_foreign_schema(db, url)
+        bind(db)
+        if migrate:
+            migration_runner(db).up()
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        close(db)
+        raise _opening_error(exc, url) from exc
+    except DatabaseNotUsable:
+        close(db)
+        raise
     return db
+
+
+def _where(url: str) -> str:
+    if url.lower().startswith("sqlite:///"):
+        return str(Path(unquote(url[len("sqlite:///"):])).expanduser())
+    return "The database"
+
+
+def _opening_error(exc: Exception, url: str) -> Exception:
+    """What a failure while opening means, in words (the driver's text otherwise)."""
+    text = str(exc).lower()
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return _not_ours(_where(url))
+    if isinstance(exc, (OperationalError, sqlite3.OperationalError)) and (
+            "locked" in text or "busy" in text):
+        return DatabaseUnavailable(
+            f"{_where(url)} is locked by another program and stayed locked for "
+            f"{BUSY_TIMEOUT_S} s. Close that program (or wait for it) and try again.")
+    return exc
+
+
+def _refuse_foreign_schema(db: Database, url: str) -> None:
+    """A database with tables but no migration history is another program's;
+    one with migrations this version does not know is from a newer version.
+    Neither is touched."""
+    tables = set(db.get_tables())
+    if not tables:
+        return
+    runner = migration_runner(db)
+    if runner.table_name not in tables:
+        raise _foreign(_where(url))
+    unknown = [m.name for m in runner.status() if m.path is None]
+    if unknown:
+        raise DatabaseNotUsable(
+            f"{_where(url)} was made by a newer version of Booking Desktop "
+            f"(schema {unknown[-1]}); install that version to open it.")
 
 
 def bind(db: Database) -> None:

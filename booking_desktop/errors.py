@@ -60,3 +60,13 @@ class DatabaseUnavailable(BookingError):
         "The connection to the database was lost. Nothing from this step was saved; "
         "please try again."
     )
+
+
+class DatabaseNotUsable(BookingError):
+    """The file or server given as the database is not one this app can open:
+    not a database, damaged, another program's, or made by a newer version."""
+    default_message = "This is not a Booking Desktop database, or it is damaged."
+
+
+class DiskFull(BookingError):
+    default_message = "The disk is full: nothing was saved. Free some space and try again."

@@ -23,7 +23,7 @@ from peewee import DatabaseError, InterfaceError, OperationalError
 from .. import models
 from ..clock import ensure_aware, utcnow
 from ..db import is_postgres
-from ..errors import DatabaseUnavailable, PermissionDenied
+from ..errors import DatabaseUnavailable, DiskFull, PermissionDenied
 from ..models import AuditEvent, User
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,21 @@ def is_transient(exc: BaseException) -> bool:
         text = str(driver).lower()
         return "locked" in text or "busy" in text
     return getattr(driver, "sqlstate", None) in _TRANSIENT_SQLSTATES
+
+
+def disk_error(exc: BaseException) -> Exception | None:
+    """SQLite could not write the file: the disk is full, the file reached its
+    size limit, or the disk failed. The transaction is rolled back."""
+    if not isinstance(exc, DatabaseError) or is_postgres():
+        return None
+    text = str(exc).lower()
+    if "database or disk is full" in text:
+        return DiskFull()
+    if "disk i/o error" in text:
+        return DatabaseUnavailable("The database file could not be written (the disk is full, the "
+                                   "file reached its size limit, or the disk failed): nothing was "
+                                   "saved.")
+    return None
 
 
 def discard_connection() -> None:
@@ -104,6 +119,9 @@ def run_write(work: Callable[[], T]) -> T:
                     reconnected = True
                     continue
                 raise DatabaseUnavailable() from exc
+            written = disk_error(exc)
+            if written is not None:
+                raise written from exc
             if is_transient(exc) and attempt < MAX_ATTEMPTS:
                 time.sleep(min(0.5, 0.01 * 2 ** attempt) * (0.5 + random.random()))
                 continue

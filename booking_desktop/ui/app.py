@@ -2,6 +2,7 @@
 (or the first-run setup), then the main window."""
 import logging
 import logging.handlers
+import os
 import sys
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -20,13 +21,22 @@ log = logging.getLogger(__name__)
 LOG_NAME = "booking-desktop.log"
 
 
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """The log names customers and accounts: 0600, like the database."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+
+
 def setup_logging() -> str:
-    """A rotating log file in the user's data folder; returns its path."""
-    folder = config.user_data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
+    """A rotating log file in the user's data folder (0700); returns its path."""
+    data = config.user_data_dir()
+    data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder = data / "logs"
+    folder.mkdir(exist_ok=True, mode=0o700)
     path = folder / LOG_NAME
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
-                                                   encoding="utf-8")
+    handler = PrivateLogFile(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):

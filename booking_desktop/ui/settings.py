@@ -1,10 +1,25 @@
 """Typed access to the few things the app remembers between runs (QSettings)."""
+import os
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
+
+
+def _private(path: Path) -> None:
+    """Create the settings file 0600 in a 0700 folder before Qt writes it
+    (Qt keeps an existing file's permissions when it saves)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
 
 
 class Settings:
     def __init__(self, settings: QSettings | None = None):
         self._s = settings or QSettings()
+        if os.name == "posix" and self._s.fileName().startswith("/"):  # a file, not a registry
+            _private(Path(self._s.fileName()))
 
     def _get(self, key, default, kind):
         value = self._s.value(key, default)
