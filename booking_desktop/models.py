@@ -166,3 +166,13 @@ class AuditEvent(BaseModel):
 
 
 ALL_MODELS = (User, Business, BusinessHours, HoursException, TimeSlot, Booking, AuditEvent)
+
+
+class SignInThrottle(BaseModel):
+    """Wrong passwords in a row for a username (known or not), and until when
+    the next attempt must wait (migration 0009)."""
+
+    username = CharField(max_length=64, primary_key=True)
+    failures = IntegerField(default=0)
+    locked_until = UTCDateTimeField(null=True)
+    last_failure_at = UTCDateTimeField(null=True)

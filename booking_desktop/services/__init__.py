@@ -64,6 +64,9 @@ from .users import (
     has_users,
     list_users,
     set_user_active,
+    SignInThrottled,
+    SignInTrouble,
+    sign_in_troubles,
 )
 
 __all__ = [
@@ -77,7 +80,7 @@ __all__ = [
     "reschedule_booking", "search_bookings", "set_up_business", "set_booking_status",
     "set_hours_exception",
     "set_slot_blocked", "set_user_active", "set_weekly_hours", "slots_between",
-    "upcoming_bookings", "weekly_hours",
+    "upcoming_bookings", "weekly_hours", "SignInThrottled", "SignInTrouble", "sign_in_troubles",
     # owner tools (calendar, hours editor, slot generation)
     "BookingsOutsideHours", "DayLoad", "GenerationCancelled", "GenerationPreview", "SpecialDay",
     "StrandedBooking", "block_reasons", "bookings_outside_hours", "delete_past_unbooked_slots",

@@ -9,12 +9,14 @@ import base64
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from peewee import IntegrityError
 
 from ..db import is_postgres
-from ..errors import InvalidInput, NotFound, PermissionDenied
-from ..models import USER_ROLES, User
+from ..errors import BookingError, InvalidInput, NotFound, PermissionDenied
+from ..models import USER_ROLES, SignInThrottle, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
 
@@ -95,26 +97,118 @@ def create_user(username, password, role: str = "staff", by: User | None = None,
         raise InvalidInput(f"The username {username!r} is taken.", field="username") from None
 
 
-_DUMMY_HASH = None
+# Wrong passwords allowed in a row before each further attempt must wait:
+# 5 s after the fifth, then twice as long each time, never more than 5 minutes.
+FREE_ATTEMPTS = 5
+FIRST_WAIT = timedelta(seconds=5)
+LONGEST_WAIT = timedelta(minutes=5)
 
 
-def authenticate(username, password) -> User:
+class SignInThrottled(BookingError):
+    default_message = "Too many wrong passwords; wait a moment and try again."
+
+    def __init__(self, username: str, wait: timedelta):
+        seconds = max(1, int(wait.total_seconds() + 0.999))
+        when = f"{seconds} seconds" if seconds < 120 else f"{(seconds + 59) // 60} minutes"
+        super().__init__(f"Too many wrong passwords for {username!r}. Try again in {when}.",
+                         retry_after=seconds)
+
+
+def _dummy_hash() -> str:
+    """A hash in the current format and cost that no password matches:
+    checking it takes as long as checking a real one, and costs nothing to
+    make (an unknown username must not answer faster)."""
+    return (f"scrypt$n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P}$"
+            f"{_b64(bytes(SALT_BYTES))}${_b64(bytes(KEY_BYTES))}")
+
+
+def _wait_after(failures: int) -> timedelta:
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    return min(LONGEST_WAIT, FIRST_WAIT * 2 ** min(failures - FREE_ATTEMPTS, 16))
+
+
+def _throttle_key(username: str) -> str:
+    return username.strip()[:64]
+
+
+def _refuse_while_locked(key: str, moment: datetime) -> None:
+    row = run_read(lambda: SignInThrottle.get_or_none(SignInThrottle.username == key))
+    if row is not None and row.locked_until is not None and row.locked_until > moment:
+        raise SignInThrottled(key, row.locked_until - moment)
+
+
+def _record_failure(key: str, user: User | None, moment: datetime) -> None:
+    """Count the wrong password (one statement, so two desks failing at once
+    both count) and start the wait once the free attempts are used up."""
+    def work():
+        (SignInThrottle.insert(username=key, failures=1, last_failure_at=moment)
+         .on_conflict(conflict_target=[SignInThrottle.username],
+                      update={SignInThrottle.failures: SignInThrottle.failures + 1,
+                              SignInThrottle.last_failure_at: moment})
+         .execute())
+        failures = (SignInThrottle.select(SignInThrottle.failures)
+                    .where(SignInThrottle.username == key).scalar())
+        wait = _wait_after(failures)
+        details = {"username": key, "failures": failures}
+        if wait:
+            (SignInThrottle.update(locked_until=moment + wait)
+             .where(SignInThrottle.username == key).execute())
+            details["wait_seconds"] = int(wait.total_seconds())
+        audit(None, "user.sign_in_locked" if wait else "user.sign_in_failed", "user",
+              user.id if user is not None else None, at=moment, **details)
+
+    run_write(work)
+
+
+def authenticate(username, password, now: datetime | None = None) -> User:
     """The active user with this username and password; InvalidInput otherwise
-    (the same message and about the same time whether the name exists or not)."""
-    global _DUMMY_HASH
+    (the same message and about the same time whether the name exists or not).
+
+    Wrong passwords are counted per username in the database (known or not,
+    so the wait tells nothing about which names exist); after FREE_ATTEMPTS in
+    a row each attempt must wait longer (SignInThrottled, with no password
+    checked). Failures and lock-outs go to the audit log; a success clears the
+    count."""
     refused = InvalidInput("Wrong username or password.", field="password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise refused
+    key = _throttle_key(username)
+    moment = run_read(lambda: current_time(now))
+    _refuse_while_locked(key, moment)
     user = run_read(lambda: User.get_or_none(User.username == username.strip()))
-    if user is None:
-        _DUMMY_HASH = _DUMMY_HASH or hash_password("not a real password")
-        verify_password(password, _DUMMY_HASH)
-        raise refused
-    if not verify_password(password, user.password_hash):
+    stored = user.password_hash if user is not None else _dummy_hash()
+    if not verify_password(password, stored) or user is None:
+        _record_failure(key, user, moment)
         raise refused
     if not user.active:
         raise PermissionDenied(f"The account {user.username!r} is disabled; ask an owner.")
+    run_write(lambda: SignInThrottle.delete().where(SignInThrottle.username == key).execute())
     return user
+
+
+@dataclass(frozen=True)
+class SignInTrouble:
+    """A username with wrong passwords in a row (for the owner's eyes)."""
+    username: str
+    failures: int
+    last_failure_at: datetime | None
+    locked_until: datetime | None
+    known: bool
+
+
+def sign_in_troubles(by: User | None = None) -> list[SignInTrouble]:
+    """Usernames whose last sign-ins failed, most failures first. Owner only."""
+    require_owner(by, "see failed sign-ins")
+
+    def run():
+        known = set(User.select(User.username).tuples())
+        rows = (SignInThrottle.select().where(SignInThrottle.failures > 0)
+                .order_by(SignInThrottle.failures.desc(), SignInThrottle.username))
+        return [SignInTrouble(r.username, r.failures, r.last_failure_at, r.locked_until,
+                              (r.username,) in known) for r in rows]
+
+    return run_read(run)
 
 
 def list_users() -> list[User]:

@@ -1,6 +1,7 @@
 """Owner tool: the accounts of the people at the desk."""
 from PySide6.QtWidgets import (
     QComboBox,
+    QLabel,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +29,8 @@ class UsersDialog(QDialog):
         self.role.addItem(self.tr("Staff"), "staff")
         self.role.addItem(self.tr("Owner"), "owner")
         self.error = error_label()
+        self.troubles = QLabel()
+        self.troubles.setWordWrap(True)
         add = QPushButton(self.tr("Add user"))
         add.clicked.connect(self.add_user)
         self.toggle = QPushButton(self.tr("Disable / enable selected"))
@@ -43,6 +46,7 @@ class UsersDialog(QDialog):
         row.addWidget(self.toggle)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
+        layout.addWidget(self.troubles)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(row)
@@ -55,6 +59,25 @@ class UsersDialog(QDialog):
             state = "" if user.active else self.tr(" — disabled")
             self.list.addItem(f"{user.username} ({user.role}){state}")
             self.list.item(self.list.count() - 1).setData(256, user.username)
+        self._show_troubles()
+
+    def _show_troubles(self) -> None:
+        """Wrong passwords in a row, so the owner sees someone trying."""
+        try:
+            troubles = services.sign_in_troubles(by=self.session.user)
+        except Exception as exc:  # shown, never fatal
+            self.troubles.setText(describe(exc))
+            return
+        lines = []
+        for t in troubles:
+            who = t.username if t.known else self.tr("{name} (no such user)").format(name=t.username)
+            line = self.tr("{who}: {n} wrong passwords in a row").format(who=who, n=t.failures)
+            if t.locked_until is not None:
+                local = t.locked_until.astimezone()
+                line += self.tr(", must wait until {time}").format(time=f"{local:%H:%M:%S}")
+            lines.append(line)
+        self.troubles.setText(self.tr("Failed sign-ins — ") + "; ".join(lines) if lines else "")
+        self.troubles.setVisible(bool(lines))
 
     def add_user(self) -> None:
         try:

@@ -109,3 +109,29 @@ def test_first_run_refused_detail_leaves_nothing_and_a_retry_works(qtbot, gui_db
     qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
     assert dialog.result() == FirstRunDialog.DialogCode.Accepted
     assert Business.get().name == "Salon Anna" and User.get().username == "anna"
+
+
+def test_sixth_wrong_password_in_a_row_must_wait_and_the_owner_sees_it(qtbot, gui_db, desk_owner,
+                                                                        desk_staff):
+    dialog = SignInDialog("sam")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for _ in range(5):
+        dialog.password.clear()
+        qtbot.keyClicks(dialog.password, "guess-again")
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        assert dialog.error.text() == "Wrong username or password."
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "staff-password")  # right, but too soon
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.user is None
+    assert dialog.error.text().startswith("Too many wrong passwords for 'sam'. Try again in ")
+
+    from booking_desktop.ui.session import Session
+    from booking_desktop.ui.users_dialog import UsersDialog
+    users = UsersDialog(Session(desk_owner))
+    qtbot.addWidget(users)
+    users.show()
+    assert users.troubles.isVisible()
+    assert users.troubles.text().startswith("Failed sign-ins — sam: 5 wrong passwords in a row, "
+                                            "must wait until ")
