@@ -19,7 +19,8 @@ INDEXES_0003 = {"booking_name_key", "booking_surname_key", "booking_email_key",
                 "booking_phone_key", "booking_active_slot", "time_slot_start"}
 MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search",
               "0004_slot_block_reason", "0005_report_indexes", "0006_booking_business",
-              "0007_booking_business_matches_slot", "0009_sign_in_throttle"]
+              "0007_booking_business_matches_slot", "0009_sign_in_throttle",
+              "0010_audit_no_replace_or_truncate"]
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 
@@ -51,14 +52,15 @@ def applied() -> list[str]:
 
 def expected_triggers(newest: bool = True) -> set[str]:
     """Triggers of the newest schema (or of one at 0002): the append-only audit
-    log (0002) and, on SQLite, a booking's business kept equal to its slot's
-    (0007)."""
+    log (0002, with REPLACE and TRUNCATE refused by 0010) and, on SQLite, a
+    booking's business kept equal to its slot's (0007)."""
     if db.is_postgres():
-        return {"audit_event_append_only"}
+        return {"audit_event_append_only"} | ({"audit_event_no_truncate"} if newest else set())
     audit = {"audit_event_no_update", "audit_event_no_delete"}
     if not newest:
         return audit
-    return audit | {"booking_business_matches_slot_insert", "booking_business_matches_slot_update"}
+    return audit | {"booking_business_matches_slot_insert", "booking_business_matches_slot_update",
+                    "audit_event_no_replace"}
 
 
 # --- SQLite connection settings ----------------------------------------------

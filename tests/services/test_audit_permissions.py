@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import peewee
 import pytest
 
-from booking_desktop import services
+from booking_desktop import db, services
 from booking_desktop.errors import PermissionDenied
 from booking_desktop.models import AuditEvent, User
 from tests.helpers import MONDAY, audit_events, day_slots, snapshot, sql
@@ -172,6 +172,27 @@ def test_audit_events_are_append_only_in_the_database(world, statement):
     # Appending still works.
     services.create_booking(world.slots[1], "Ben", now=world.now)
     assert AuditEvent.select().count() == len(before) + 1
+
+
+def test_audit_events_cannot_be_replaced_or_truncated(world):
+    """The ways around the UPDATE/DELETE triggers: SQLite's REPLACE deletes
+    the old row without firing them, PostgreSQL's TRUNCATE fires no row
+    trigger."""
+    before = list(AuditEvent.select().order_by(AuditEvent.id).tuples())
+    first = before[0][0]
+    if db.is_postgres():
+        statements = ["TRUNCATE audit_event", "TRUNCATE audit_event CASCADE"]
+    else:
+        statements = [
+            f"INSERT OR REPLACE INTO audit_event (id, at, action, entity, details) "
+            f"VALUES ({first}, '2030-01-01 00:00:00.000000', 'nothing.happened', 'x', '{{}}')",
+            f"REPLACE INTO audit_event (id, at, action, entity, details) "
+            f"VALUES ({first}, '2030-01-01 00:00:00.000000', 'nothing.happened', 'x', '{{}}')",
+        ]
+    for statement in statements:
+        with pytest.raises(peewee.DatabaseError, match="append-only"):
+            sql(statement)
+    assert list(AuditEvent.select().order_by(AuditEvent.id).tuples()) == before
 
 
 def test_a_user_object_held_from_before_a_disable_is_refused(world):
