@@ -132,13 +132,16 @@ def open_database(url: str) -> Database:
         parts = urlparse(url)
         if not parts.path.strip("/"):
             raise InvalidInput("A PostgreSQL address needs a database name: postgresql://host/dbname.")
+        # A desk may name itself (?application_name=front-desk-2) so the
+        # server's pg_stat_activity tells the desks apart.
+        named = "application_name" in parts.query
         return _PooledPostgresqlDatabase(
             "postgresql://" + url.split("://", 1)[1],
             max_connections=16,
             stale_timeout=600,
             timeout=30,
             connect_timeout=10,
-            application_name="booking-desktop",
+            **({} if named else {"application_name": "booking-desktop"}),
         )
     raise InvalidInput(f"Unknown database type {scheme!r}; use sqlite:/// or postgresql://.")
 
@@ -150,30 +153,46 @@ def is_postgres(db: Database | None = None) -> bool:
 
 def connect(url: str, migrate: bool = True) -> Database:
     """Open `url`, bind the models to it and bring the schema to the newest migration."""
-    db = open_database(url)
-    try:
-        _refuse_foreign_schema(db, url)
-        bind(db)
-        if migrate:
-            migration_runner(db).up()
-    except (DatabaseError, sqlite3.DatabaseError) as exc:
-        close(db)
-        raise _opening_error(exc, url) from exc
-    except DatabaseNotUsable:
-        close(db)
-        raise
-    return db
+    for attempt in (1, 2):
+        db = open_database(url)
+        try:
+            _refuse_foreign_schema(db, url)
+            bind(db)
+            if migrate:
+                migration_runner(db).up()
+            return db
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            close(db)
+            if _server_gone(db, exc) and attempt == 1 and "connection failed" not in str(exc):
+                continue  # the server dropped a connection it had given us: one more try
+            raise _opening_error(exc, url, db) from exc
+        except DatabaseNotUsable:
+            close(db)
+            raise
+    raise AssertionError("unreachable")
+
+
+def _server_gone(db: Database, exc: Exception) -> bool:
+    return isinstance(db, PostgresqlDatabase) and isinstance(exc, OperationalError)
 
 
 def _where(url: str) -> str:
+    """The file, or the server address without its password, for messages."""
     if url.lower().startswith("sqlite:///"):
         return str(Path(unquote(url[len("sqlite:///"):])).expanduser())
-    return "The database"
+    parts = urlparse(url)
+    if parts.password is not None:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", "@", 1))
+    return parts._replace(query="").geturl()
 
 
-def _opening_error(exc: Exception, url: str) -> Exception:
+def _opening_error(exc: Exception, url: str, db: Database | None = None) -> Exception:
     """What a failure while opening means, in words (the driver's text otherwise)."""
     text = str(exc).lower()
+    if db is not None and _server_gone(db, exc):
+        return DatabaseUnavailable(
+            f"Cannot use the database {_where(url)}: the server could not be reached or closed "
+            f"the connection ({str(exc).splitlines()[0]}). Nothing was changed; try again.")
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
         return _not_ours(_where(url))
     if isinstance(exc, (OperationalError, sqlite3.OperationalError)) and (

@@ -23,6 +23,17 @@ PG_SKIP_REASON = (
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 
+# Figures the soak test measured, printed at the end of the run.
+SOAK_REPORTS: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SOAK_REPORTS:
+        terminalreporter.section("soak")
+        for line in SOAK_REPORTS:
+            terminalreporter.write_line(line)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "real_password_hashing: use OWASP scrypt cost")
     config.addinivalue_line("markers", "slow: takes several seconds")
