@@ -216,13 +216,13 @@ def _local_day_bounds(tz: ZoneInfo, day: date) -> tuple[datetime, datetime]:
     return lo, hi
 
 
-def reclose_slots(business: Business, days, moment: datetime) -> dict:
+def reclose_slots(business: Business, days, moment: datetime, remove: bool = True) -> dict:
     """Bring `closed_reason` of the business's slots that start after
     `moment` on the local `days` (None: every future date) in line with the
     hours as stored now: slots outside them get the reason, slots inside get
-    "" again. A slot outside that never held a booking (of any status) is
-    removed; one with bookings stays, closed to new ones. Call inside the
-    transaction that changed the hours, after the change.
+    "" again. With `remove`, a slot outside that never held a booking (of any
+    status) is removed; one with bookings stays, closed to new ones. Call
+    inside the transaction that changed the hours, after the change.
 
     The slots are read FOR UPDATE on PostgreSQL (SQLite's BEGIN IMMEDIATE
     already serialises writers): a desk booking one of them meanwhile either
@@ -263,7 +263,7 @@ def reclose_slots(business: Business, days, moment: datetime) -> dict:
         for i in range(0, len(ids), _BATCH):
             (TimeSlot.update(closed_reason=reason)
              .where(TimeSlot.id.in_(ids[i:i + _BATCH])).execute())
-    for i in range(0, len(outside), _BATCH):
+    for i in range(0, len(outside) if remove else 0, _BATCH):
         never_booked = ~fn.EXISTS(Booking.select(Booking.id)
                                   .where(Booking.time_slot == TimeSlot.id))
         counts["slots_removed"] += (TimeSlot.delete()
