@@ -9,6 +9,7 @@ per slot.
 """
 import secrets
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from peewee import JOIN, IntegrityError
 
@@ -48,8 +49,15 @@ def new_reference() -> str:
     return f"{chars[:3]}-{chars[3:]}"
 
 
+def local_when(instant: datetime, timezone: str) -> str:
+    """An instant as the desk reads it, in the business's local time: "Tue 5 Mar 09:00"."""
+    local = instant.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
 def _when(slot: TimeSlot) -> str:
-    return f"{slot.start:%Y-%m-%d %H:%M} UTC"
+    zone_name = Business.select(Business.timezone).where(Business.id == slot.business_id).scalar()
+    return local_when(slot.start, zone_name)
 
 
 def _refuse_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> None:
@@ -300,6 +308,8 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
 
 _STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "cancelled": "cancelled",
                  "completed": "completed", "no_show": "marked as a no-show"}
+# After "it cannot be marked …".
+_MARK_WORDS = {"completed": "completed", "no_show": "as a no-show"}
 # Which status may follow which. cancelled is final; completed and no_show can
 # be corrected into each other (a desk's slip), never back to holding a place.
 _TRANSITIONS = {
@@ -340,7 +350,7 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
         if status in ("completed", "no_show") and slot.start > moment:
             raise InvalidTransition(
                 f"The appointment has not begun yet; it cannot be marked "
-                f"{_status_words(status)} before {_when(slot)}.")
+                f"{_MARK_WORDS[status]} before {_when(slot)}.")
         Booking.update(status=status, updated_at=moment).where(Booking.id == current.id).execute()
         if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
             _free_place(current.time_slot_id)
