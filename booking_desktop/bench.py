@@ -476,7 +476,7 @@ class RawSqlite(_RawQueries):
         lo, hi = day_bounds(business, first, last)
         return self.conn.execute(
             f"SELECT {SLOT_COLS} FROM time_slot WHERE business_id = ? AND start >= ? "
-            "AND start < ? AND start > ? AND is_blocked = 0 "
+            "AND start < ? AND start > ? AND is_blocked = 0 AND closed_reason = '' "
             "AND current_bookings < max_capacity ORDER BY start",
             (business.id, self._ts(lo), self._ts(hi), self._ts(utcnow()))).fetchall()
 
@@ -492,7 +492,8 @@ class RawSqlite(_RawQueries):
         try:
             taken = c.execute(
                 "UPDATE time_slot SET current_bookings = current_bookings + 1 WHERE id = ? "
-                "AND current_bookings < max_capacity AND is_blocked = 0 AND start > ?",
+                "AND current_bookings < max_capacity AND is_blocked = 0 AND closed_reason = '' "
+                "AND start > ?",
                 (slot_id, moment)).rowcount
             if taken != 1:
                 raise BookingError("raw: slot not bookable")
@@ -550,7 +551,7 @@ class RawPostgres(_RawQueries):
         lo, hi = day_bounds(business, first, last)
         return self.conn.execute(
             f"SELECT {SLOT_COLS} FROM time_slot WHERE business_id = %s AND start >= %s "
-            f"AND start < %s AND start > {_PG_NOW} AND NOT is_blocked "
+            f"AND start < %s AND start > {_PG_NOW} AND NOT is_blocked AND closed_reason = '' "
             "AND current_bookings < max_capacity ORDER BY start",
             (business.id, lo.replace(tzinfo=None), hi.replace(tzinfo=None))).fetchall()
 
@@ -565,8 +566,8 @@ class RawPostgres(_RawQueries):
         with c.transaction():
             row = c.execute(
                 "UPDATE time_slot SET current_bookings = current_bookings + 1 WHERE id = %s "
-                f"AND current_bookings < max_capacity AND NOT is_blocked AND start > {_PG_NOW} "
-                f"RETURNING {_PG_NOW}", (slot_id,)).fetchone()
+                f"AND current_bookings < max_capacity AND NOT is_blocked AND closed_reason = '' "
+                f"AND start > {_PG_NOW} RETURNING {_PG_NOW}", (slot_id,)).fetchone()
             if row is None:
                 raise BookingError("raw: slot not bookable")
             moment = row[0]

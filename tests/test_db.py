@@ -3,12 +3,13 @@ migrating up, down and up again on both backends, refusing bad addresses,
 and the constraints that hold even for writes that bypass the services."""
 import sqlite3
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import peewee
 import pytest
 
 from booking_desktop import db, models, services
-from booking_desktop.errors import InvalidInput
+from booking_desktop.errors import InvalidInput, SlotClosed
 from booking_desktop.models import Booking, TimeSlot
 from tests.helpers import sql
 
@@ -19,8 +20,8 @@ INDEXES_0003 = {"booking_name_key", "booking_surname_key", "booking_email_key",
                 "booking_phone_key", "booking_active_slot", "time_slot_start"}
 MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search",
               "0004_slot_block_reason", "0005_report_indexes", "0006_booking_business",
-              "0007_booking_business_matches_slot", "0009_sign_in_throttle",
-              "0010_audit_no_replace_or_truncate"]
+              "0007_booking_business_matches_slot", "0008_slot_closed_reason",
+              "0009_sign_in_throttle", "0010_audit_no_replace_or_truncate"]
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 
@@ -166,6 +167,40 @@ def test_connect_twice_migrates_once(db_url):
         assert applied() == MIGRATIONS
     finally:
         db.close(handle)
+
+
+def test_migration_0008_backfills_closed_reason_from_the_stored_hours(database):
+    """Slots made before 0008 get their reason from the hours as stored (here
+    changed behind the services' back, as an older version would have left
+    them); nothing is removed."""
+    shop = services.create_business("Before", "Europe/Berlin")
+    services.create_recurring_business_hours(shop)
+    monday, tuesday, wednesday = (date(2030, 3, 4 + i) for i in range(3))
+    services.generate_time_slots(shop, monday, wednesday, now=NOW)
+    services.create_booking(services.available_slots(shop, tuesday, now=NOW)[0], "Ana", now=NOW)
+    db.migrate_to("0007_booking_business_matches_slot")
+    assert "closed_reason" not in [c.name for c in database.get_columns("time_slot")]
+    sql("UPDATE business_hours SET close_time = ? WHERE weekday = 0", "12:00:00")
+    sql("INSERT INTO hours_exception (business_id, date, closed, intervals, note) "
+        "VALUES (?, ?, ?, ?, ?)", shop.id, tuesday.isoformat(), True, "", "Public holiday")
+    sql("INSERT INTO hours_exception (business_id, date, closed, intervals, note) "
+        "VALUES (?, ?, ?, ?, ?)", shop.id, wednesday.isoformat(), False, "10:00-12:00", "")
+
+    assert db.migrate_to(None) == ("up", ["0008_slot_closed_reason"])
+    berlin = ZoneInfo("Europe/Berlin")
+    reasons = {}
+    for s in services.slots_between(shop, monday, wednesday):
+        start = s.start.astimezone(berlin)
+        reasons.setdefault(start.date(), {}).setdefault(s.closed_reason, []).append(
+            f"{start:%H:%M}")
+    assert len(reasons[monday][""]) == 6 and reasons[monday][""][-1] == "11:30"
+    assert len(reasons[monday]["Outside opening hours"]) == 10
+    assert list(reasons[tuesday]) == ["Closed: Public holiday"]
+    assert len(reasons[tuesday]["Closed: Public holiday"]) == 16
+    assert reasons[wednesday][""] == ["10:00", "10:30", "11:00", "11:30"]
+    assert len(reasons[wednesday]["Outside the special hours"]) == 12
+    with pytest.raises(SlotClosed, match="^Closed: Public holiday"):
+        services.create_booking(services.slots_between(shop, tuesday)[1], "Ben", now=NOW)
 
 
 # --- addresses ------------------------------------------------------------------

@@ -43,10 +43,11 @@ from .. import models
 from ..clock import utcnow
 from ..db import is_postgres, migration_runner
 from ..errors import InvalidInput
-from ..models import ALL_MODELS, User
+from ..models import ALL_MODELS, Business, User
+from ._tx import current_time, require_owner, run_write
 from .files import atomic_file
+from .hours import reclose_slots
 from .integrity import check_integrity
-from ._tx import require_owner, run_write
 
 FORMAT = "booking-desktop-backup"
 VERSION = 1
@@ -280,6 +281,16 @@ def _reset_sequences() -> None:
             f"MAX(id) IS NOT NULL) FROM \"{table}\"", (f'"{table}"',))
 
 
+def _close_slots_outside_hours() -> None:
+    """A backup from before slots knew whether they lie outside the opening
+    hours (migration 0008): work it out from the restored hours, as that
+    migration does, so a restored holiday is closed to bookings. Nothing is
+    removed: the restore keeps every row of the backup."""
+    moment = current_time()
+    for business in Business.select():
+        reclose_slots(business, None, moment, remove=False)
+
+
 def database_is_empty() -> bool:
     return not any(model.select().exists() for model in ALL_MODELS)
 
@@ -291,7 +302,9 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     the backup, so the result is identical to the database that was backed up;
     on any problem nothing is restored. The restore writes no audit event of
     its own: that would make the data differ from the backup (the audit log is
-    append-only, so one cannot be removed afterwards either).
+    append-only, so one cannot be removed afterwards either). A column the
+    backup lacks gets its default; a backup made before slots carried
+    `closed_reason` has it worked out from the restored opening hours.
 
     Owner only (None is the system). Returns the number of rows per table.
     Raises InvalidInput (no such file, not a backup, made by a newer version,
@@ -313,6 +326,8 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
             rows = tables.get(model._meta.table_name, {}).get("rows", [])
             counts[model._meta.table_name] = _insert_table(model, fields, rows, name)
         _reset_sequences()
+        if "closed_reason" not in tables.get("time_slot", {}).get("columns", []):
+            _close_slots_outside_hours()
         # The constraints cannot see a counter that disagrees with its bookings;
         # such a backup would let a slot be over-booked later. Refuse it whole.
         problems = check_integrity()

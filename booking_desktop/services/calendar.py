@@ -23,6 +23,8 @@ from .hours import (
     _week,
     format_intervals,
     hours_exceptions,
+    inside_hours,
+    lock_hours,
     opening_intervals,
     parse_intervals,
     remove_hours_exception,
@@ -53,7 +55,7 @@ class DayLoad:
     note: str
     slots: int
     blocked: int
-    capacity: int     # places in slots that are not blocked
+    capacity: int     # places in slots that are not blocked nor closed (outside the hours)
     booked: int       # places taken (active bookings), blocked slots included
 
     @property
@@ -82,7 +84,8 @@ def month_overview(business: Business, first: date, last: date) -> list[DayLoad]
                                        for i in range(len(bounds))) + " END",
                     [TimeSlot.start.db_value(hi) for hi in bounds])
     blocked = Case(None, [(TimeSlot.is_blocked == True, 1)], 0)  # noqa: E712 (SQL)
-    open_capacity = Case(None, [(TimeSlot.is_blocked == True, 0)], TimeSlot.max_capacity)  # noqa: E712
+    unbookable = (TimeSlot.is_blocked == True) | (TimeSlot.closed_reason != "")  # noqa: E712
+    open_capacity = Case(None, [(unbookable, 0)], TimeSlot.max_capacity)
     # Past days count the places their bookings used: completed and no-show
     # bookings no longer hold a place (current_bookings) but did take one.
     attended = (Booking.select(fn.COUNT(Booking.id))
@@ -264,15 +267,6 @@ class BookingsOutsideHours(BookingError):
         self.bookings = bookings
 
 
-def _inside(local_start: datetime, local_end: datetime, intervals) -> bool:
-    day = local_start.date()
-    for opens, closes in intervals:
-        if (local_start.replace(tzinfo=None) >= datetime.combine(day, opens)
-                and local_end.replace(tzinfo=None) <= datetime.combine(day, closes)):
-            return True
-    return False
-
-
 def bookings_outside_hours(business: Business, week=None, exceptions=None,
                            now: datetime | None = None) -> list[StrandedBooking]:
     """Active bookings from now on that would lie outside the opening hours
@@ -320,7 +314,7 @@ def bookings_outside_hours(business: Business, week=None, exceptions=None,
             intervals = proposed[day]
         else:
             intervals = opening_intervals(week_used, saved_exceptions, day)
-        if not _inside(local_start, local_end, intervals):
+        if not inside_hours(local_start, local_end, intervals):
             stranded.append(StrandedBooking(booking_id, reference, name, phone, start, end))
     return stranded
 
@@ -341,29 +335,25 @@ def _settle(stranded, outside: str | None, reason: str, by, now, seen) -> int:
     return 0
 
 
-def _lock_hours(business: Business) -> None:
-    """PostgreSQL: one hours change per business at a time (the second waits
-    instead of failing on the unique indexes half-way)."""
-    if is_postgres():
-        Business.select(Business.id).where(Business.id == business.id).for_update().first()
-
-
 def save_weekly_hours(business: Business, week, outside: str | None = None, reason: str = "",
                       seen=None, by: User | None = None, now: datetime | None = None) -> int:
     """Save the weekly hours. When they would leave active bookings outside
     the opening hours, `outside` must say what to do: "keep" them or
     "cancel" them with `reason` (`seen`: the booking ids the owner was shown);
-    without it nothing is saved and BookingsOutsideHours lists them. Returns
-    how many bookings were cancelled. Owner only."""
+    without it nothing is saved and BookingsOutsideHours lists them. Slots
+    outside the new hours take no new booking (see hours.reclose_slots).
+    Returns how many bookings were cancelled. Owner only."""
     require_owner(by, "change the business hours")
     reason = v.reason(reason)
 
     def work():
-        _lock_hours(business)
-        stranded = bookings_outside_hours(business, week=week, now=now)
-        cancelled = _settle(stranded, outside, reason, by, now, seen)
+        lock_hours(business)
+        # Hours first: that closes (and locks) the slots outside them, so a
+        # desk's booking is either committed before, and listed below, or
+        # refused as closed. Listing first would miss one made in between.
         set_weekly_hours(business, week, by=by, now=now)
-        return cancelled
+        stranded = bookings_outside_hours(business, week=week, now=now)
+        return _settle(stranded, outside, reason, by, now, seen)
 
     return run_write(work)
 
@@ -385,17 +375,16 @@ def save_hours_exception(business: Business, day, closed: bool = True, intervals
         moved_from = None
 
     def work():
-        _lock_hours(business)
+        lock_hours(business)
         changes = {day: pairs}
         if moved_from is not None:
             changes[moved_from] = weekly_hours(business).get(moved_from.weekday(), [])
-        stranded = bookings_outside_hours(business, exceptions=changes, now=now)
-        cancelled = _settle(stranded, outside, reason, by, now, seen)
-        if moved_from is not None:
             remove_hours_exception(business, moved_from, by=by, now=now)
+        # Saved before the bookings are listed, as in save_weekly_hours.
         set_hours_exception(business, day, closed=closed, intervals=pairs, note=note, by=by,
                             now=now)
-        return cancelled
+        stranded = bookings_outside_hours(business, exceptions=changes, now=now)
+        return _settle(stranded, outside, reason, by, now, seen)
 
     return run_write(work)
 
@@ -410,12 +399,12 @@ def remove_special_day(business: Business, day, outside: str | None = None, reas
     reason = v.reason(reason)
 
     def work():
-        _lock_hours(business)
+        lock_hours(business)
         weekly = weekly_hours(business).get(day.weekday(), [])
-        stranded = bookings_outside_hours(business, exceptions={day: weekly}, now=now)
-        cancelled = _settle(stranded, outside, reason, by, now, seen)
+        # Saved before the bookings are listed, as in save_weekly_hours.
         remove_hours_exception(business, day, by=by, now=now)
-        return cancelled
+        stranded = bookings_outside_hours(business, exceptions={day: weekly}, now=now)
+        return _settle(stranded, outside, reason, by, now, seen)
 
     return run_write(work)
 

@@ -20,11 +20,17 @@ _PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 _REFERENCE = re.compile(r"^[A-Z0-9]{3}-?[A-Z0-9]{3}$")
 
 
+# Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069):
+# invisible, they reorder what follows, so "Anna" could read as another name.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _has_control(value: str, allow_newlines: bool) -> bool:
     for ch in value:
         if allow_newlines and ch in "\n\r\t":
             continue
-        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029":
+        if (unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029"
+                or ch in _BIDI_CONTROLS):
             return True
     return False
 

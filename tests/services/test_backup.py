@@ -224,3 +224,37 @@ def test_restore_refuses_a_value_too_long_for_its_column(source_db, pg_schema_ur
     with pytest.raises(InvalidInput, match="nothing was restored"):
         services.restore_database(path)
     assert Booking.select().count() == 0
+
+
+def test_closed_slots_survive_a_backup_and_older_backups_get_them_from_the_hours(
+        sqlite_url, now, target_url, tmp_path):
+    """closed_reason travels with the slots; a backup made before it existed
+    (no such column) has it worked out from the restored hours."""
+    database = db.connect(sqlite_url)
+    owner = services.create_user("olga", "owner-password", role="owner")
+    business = services.create_business("Salon Berlin", "Europe/Berlin")
+    services.create_recurring_business_hours(business)
+    monday = date(2030, 3, 4)
+    services.generate_time_slots(business, monday, monday, max_capacity=2, by=owner, now=now)
+    slot = services.slots_between(business, monday)[2]
+    services.create_booking(slot, "Ana", now=now)
+    services.set_hours_exception(business, monday, note="Public holiday", by=owner, now=now)
+    path, older = tmp_path / "backup.json", tmp_path / "older.json"
+    services.backup_database(path)
+    data = json.loads(path.read_text())
+    table = data["tables"]["time_slot"]
+    assert "closed_reason" in table["columns"]
+    at = table["columns"].index("closed_reason")
+    del table["columns"][at]
+    for row in table["rows"]:
+        del row[at]
+    data["migrations"] = [m for m in data["migrations"] if m != "0008_slot_closed_reason"]
+    older.write_text(json.dumps(data))
+    db.close(database)
+
+    for backup, url in ((older, target_url), (path, f"sqlite:///{tmp_path / 'copy.db'}")):
+        db.connect(url)
+        services.restore_database(backup)
+        assert [(s.id, s.closed_reason) for s in TimeSlot.select()] == [
+            (slot.id, "Closed: Public holiday")]
+        db.close()

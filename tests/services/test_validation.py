@@ -12,6 +12,7 @@ import pytest
 from booking_desktop import db, services
 from booking_desktop.errors import BookingError, InvalidInput
 from booking_desktop.models import Booking, Business
+from booking_desktop.services import desk as desk_service
 from booking_desktop.services import users as user_service
 from tests.conftest import NOW, PG_SKIP_REASON, PG_URL, _with_search_path
 from tests.helpers import MONDAY, day_slots, reload, snapshot, sql
@@ -96,6 +97,22 @@ BAD_INPUTS = [
     ("name-newline", book(customer_name="Ana\nSmith"), InvalidInput, "customer_name",
      "control characters"),
     ("name-escape", book(customer_name="\x1b[31mAna"), InvalidInput, "customer_name",
+     "control characters"),
+    # Bidirectional controls reorder what the desk reads ("Anna" could show as another name).
+    ("name-bidi-override", book(customer_name="Anna \u202eztimhcS"), InvalidInput,
+     "customer_name", "control characters"),
+    ("name-bidi-embedding", book(customer_name="\u202aAnna\u202c"), InvalidInput,
+     "customer_name", "control characters"),
+    ("name-bidi-isolate", book(customer_name="Anna \u2066Schmidt\u2069"), InvalidInput,
+     "customer_name", "control characters"),
+    ("email-bidi", book(customer_email="ana\u202d@example.com"), InvalidInput,
+     "customer_email", "control characters"),
+    ("phone-bidi", book(customer_phone="\u2067+49 30 1234567"), InvalidInput,
+     "customer_phone", "control characters"),
+    ("notes-bidi", book(notes="gate code \u2068 1234"), InvalidInput, "notes",
+     "control characters"),
+    ("edit-name-bidi", lambda d: desk_service.update_booking_details(
+        d.booking, customer_name="Ana \u202bSmith"), InvalidInput, "customer_name",
      "control characters"),
     ("email-nul", book(customer_email="ana\x00@example.com"), InvalidInput, "customer_email",
      "control characters"),
