@@ -77,11 +77,21 @@ class DayScheduleModel(QStandardItemModel):
                  QStandardItem(row.customer_name), QStandardItem(row.customer_phone or ""),
                  QStandardItem(row.customer_email or ""), QStandardItem(booking_status_text(row))]
         items[5].setIcon(style.status_icon(row.status, row.checked_in_at is not None))
-        if row.status == "cancelled" or row.status == "no_show":
+        struck = items[:5] if row.status == "cancelled" else \
+            [items[2]] if row.status == "no_show" else []
+        if struck:
             font = QFont()
             font.setStrikeOut(True)
-            items[2].setFont(font)
-        if row.notes:
+            for item in struck:
+                item.setFont(font)
+        if row.status == "cancelled":
+            why = (self.tr("Cancelled: {reason}").format(reason=row.cancel_reason)
+                   if row.cancel_reason else self.tr("Cancelled (no reason given)"))
+            tip = why + (f"\n{row.notes}" if row.notes else "")
+            for item in items:
+                item.setToolTip(tip)
+            dim = dim if dim is not None else style.colour("cancelled")
+        elif row.notes:
             items[2].setToolTip(row.notes)
         for item in items:
             item.setEditable(False)

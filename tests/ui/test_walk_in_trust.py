@@ -1,0 +1,158 @@
+"""Issue 8, point 2: the walk-in books what it shows. Another desk acts
+between two GUI steps through a direct service call; the form keeps the
+slot the person chose, says what changed, and books nothing else unasked."""
+from datetime import datetime, time, timedelta, timezone
+
+from PySide6.QtCore import Qt
+
+from booking_desktop import services
+from booking_desktop.models import Booking
+from booking_desktop.ui.walk_in import short_date
+
+
+def _tomorrow():
+    return datetime.now(timezone.utc).date() + timedelta(days=1)  # the shop is in UTC
+
+
+def _slot_at(business, day, hour, minute=0):
+    start = datetime.combine(day, time(hour, minute), tzinfo=timezone.utc)
+    return next(s for s in services.slots_between(business, day) if s.start == start)
+
+
+def _booked(name):
+    return list(Booking.select().where(Booking.customer_name == name))
+
+
+def _form_on(window, day, slot):
+    window.front_desk.set_day(day)
+    form = window.front_desk.walk_in
+    assert form.select_slot(slot.id)
+    form.focus_name()
+    return form
+
+
+def test_a_slot_filled_by_another_desk_stays_chosen_marked_full_now(qtbot, make_window,
+                                                                   desk_staff, shop):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    qtbot.keyClicks(form.name, "Typing Tina")
+    # Another desk takes both places while the name is typed; the desk hears of it.
+    services.create_booking(ten.id, "Other Desk One")
+    services.create_booking(ten.id, "Other Desk Two")
+    window.session.poll()
+
+    assert form.slot.currentData() == ten.id
+    assert form.slot.currentText().endswith("10:00–10:30 · Full now")
+    assert form.name.text() == "Typing Tina"
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert _booked("Typing Tina") == []
+    text = form.message.label.text()
+    assert "full" in text and "Next free: 10:30." in text
+    assert form.message.action.text() == "Book 10:30 instead"
+    assert form.slot.currentData() == ten.id  # still the person's choice
+
+    qtbot.mouseClick(form.message.action, Qt.MouseButton.LeftButton)
+    [booking] = _booked("Typing Tina")
+    assert booking.time_slot_id == _slot_at(shop, day, 10, 30).id
+    assert f"{short_date(day)} 10:30." in window.statusBar().currentMessage()
+
+
+def test_next_free_is_the_nearest_on_the_same_day_later_first_then_earlier(
+        qtbot, make_window, desk_staff, shop):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    for slot in services.slots_between(shop, day):
+        if slot.start > ten.start:
+            services.set_slot_blocked(slot, True)  # nothing free after 10:00
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    qtbot.keyClicks(form.name, "Early Erik")
+    services.create_booking(ten.id, "Other One")
+    services.create_booking(ten.id, "Other Two")  # no refresh: the desk has not heard yet
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert _booked("Early Erik") == []
+    assert "Next free: 09:30." in form.message.label.text()
+    qtbot.mouseClick(form.message.action, Qt.MouseButton.LeftButton)
+    assert _booked("Early Erik")[0].time_slot_id == _slot_at(shop, day, 9, 30).id
+
+
+def test_an_offer_on_another_day_names_its_date(qtbot, make_window, desk_staff, shop):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    for slot in services.slots_between(shop, day):
+        if slot.id != ten.id:
+            services.set_slot_blocked(slot, True)
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    qtbot.keyClicks(form.name, "Other Day Olga")
+    services.create_booking(ten.id, "Other One")
+    services.create_booking(ten.id, "Other Two")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert _booked("Other Day Olga") == []
+    elsewhere = services.next_free_slot(shop)
+    at = f"{short_date(elsewhere.start.date())} {elsewhere.start:%H:%M}"
+    text = form.message.label.text()
+    assert f"Nothing else is free on {short_date(day)}." in text
+    assert f"Next free: {at}." in text
+    assert form.message.action.text() == f"Book {at} instead"
+
+
+def test_confirmation_names_date_and_time(qtbot, make_window, desk_staff, shop):
+    day = _tomorrow()
+    slot = _slot_at(shop, day, 16, 30)
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, slot)
+    qtbot.keyClicks(form.name, "Anna Schmidt")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    [booking] = _booked("Anna Schmidt")
+    assert window.statusBar().currentMessage() == \
+        f"Booked {booking.reference} for Anna Schmidt, {short_date(day)} 16:30."
+
+
+def test_places_shown_follow_every_change_heard_of_and_keep_the_choice(qtbot, make_window,
+                                                                       desk_staff, shop):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    assert form.slot.currentText().endswith("10:00–10:30 · 2 places free")
+    services.create_booking(ten.id, "Elsewhere")
+    window.session.poll()
+    assert form.slot.currentData() == ten.id
+    assert form.slot.currentText().endswith("10:00–10:30 · 1 place free")
+
+
+def test_a_refresh_never_moves_the_choice_to_the_slot_selected_in_the_day(qtbot, make_window,
+                                                                          desk_staff, shop):
+    day = _tomorrow()
+    ten, half_past = _slot_at(shop, day, 10), _slot_at(shop, day, 10, 30)
+    window = make_window(desk_staff, shop)
+    front_desk = window.front_desk
+    front_desk.set_day(day)
+    front_desk.tree.setCurrentIndex(front_desk.model.index_of_slot(ten.id))
+    form = front_desk.walk_in
+    assert form.slot.currentData() == ten.id  # picking a slot in the day picks it here
+    form.focus_name()
+    qtbot.keyClick(form.name, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert form.slot.currentData() == half_past.id
+    services.create_booking(_slot_at(shop, day, 12).id, "Unrelated")
+    window.session.poll()
+    assert form.slot.currentData() == half_past.id
+
+
+def test_f2_on_a_full_day_names_the_day_it_books(qtbot, make_window, desk_staff, shop):
+    first = services.next_free_slot(shop)
+    for slot in services.available_slots(shop, first.start.date()):
+        services.set_slot_blocked(slot, True)
+    expected = services.next_free_slot(shop)
+    window = make_window(desk_staff, shop)
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    form = window.front_desk.walk_in
+    day = expected.start.date()
+    assert window.front_desk.day == day
+    assert form.slot.currentData() == expected.id
+    assert form.day_label.text().startswith(f"{short_date(day)} {day.year}")
+    assert f"Next free: {short_date(day)} {expected.start:%H:%M}." in form.message.label.text()
+    assert f"{day:%d %B %Y}" in window.front_desk.title.text()
