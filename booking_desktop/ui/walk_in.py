@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import services
+from ..clock import utcnow
 from ..errors import (
     BookingError,
     DuplicateBooking,
@@ -154,6 +155,8 @@ class WalkInForm(QGroupBox):
         business_id = self.session.business.id if self.session.business is not None else None
         same = day == self.day and business_id == self._business_id
         keep_id = (keep_id if keep_id is not None else self.slot.currentData()) if same else None
+        if not same:
+            self.message.clear()  # an offer made for another day must not stay clickable
         self.day, self._business_id, self._tz = day, business_id, tz
         self._rows = {row.id: row for row in rows}
         offered = {row.id: (row, row.state(now)) for row in rows
@@ -249,6 +252,22 @@ class WalkInForm(QGroupBox):
                 when=when_text(booking.start, tz))
             self.clear()
             self.booked.emit(booking.id, text)
+            self._after_own_booking(slot_id)
+
+    def _after_own_booking(self, slot_id: int) -> None:
+        """When the booking just made filled the chosen slot, the next person
+        gets the nearest bookable slot (later first, then earlier), not a full one."""
+        row = self._rows.get(slot_id)
+        if self.slot.currentData() != slot_id or row is None:
+            return
+        now = utcnow()
+        if row.state(now) in BOOKABLE_STATES:
+            return
+        offered = (self._rows.get(self.slot.itemData(i)) for i in range(self.slot.count()))
+        bookable = [r for r in offered if r is not None and r.state(now) in BOOKABLE_STATES]
+        if bookable:
+            later = [r for r in bookable if r.start >= row.start]
+            self.select_slot((later[0] if later else bookable[-1]).id)
 
     def _report(self, exc: BaseException) -> None:
         text = describe(exc)

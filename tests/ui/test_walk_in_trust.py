@@ -156,3 +156,31 @@ def test_f2_on_a_full_day_names_the_day_it_books(qtbot, make_window, desk_staff,
     assert form.day_label.text().startswith(f"{short_date(day)} {day.year}")
     assert f"Next free: {short_date(day)} {expected.start:%H:%M}." in form.message.label.text()
     assert f"{day:%d %B %Y}" in window.front_desk.title.text()
+
+
+def test_after_filling_the_slot_itself_the_next_person_gets_the_nearest_free_one(
+        qtbot, make_window, desk_staff, shop):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    for name in ("First Fay", "Second Sid"):
+        assert form.slot.currentData() == ten.id  # one place left: the choice stays
+        qtbot.keyClicks(form.name, name)
+        qtbot.keyClick(form.name, Qt.Key.Key_Return)
+        assert _booked(name)[0].time_slot_id == ten.id
+    assert form.slot.currentData() == _slot_at(shop, day, 10, 30).id
+
+
+def test_an_offer_is_withdrawn_when_the_day_shown_changes(qtbot, make_window, desk_staff, shop):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    services.create_booking(ten.id, "Other One")
+    services.create_booking(ten.id, "Other Two")
+    qtbot.keyClicks(form.name, "Wandering Will")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert form.message.isVisible() and form.message.action.isVisible()
+    window.front_desk.shift_day(1)
+    assert not form.message.isVisible()
