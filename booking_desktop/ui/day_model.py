@@ -63,13 +63,17 @@ class DayScheduleModel(QStandardItemModel):
             for item in items:
                 item.setFont(font)
         items[1].setData((slot.current_bookings, slot.max_capacity, state), FILL)
+        tip = (f"{start:%H:%M}–{end:%H:%M} · {slot.current_bookings} of "
+               f"{slot.max_capacity} places booked · {label}")
+        if slot.closed_reason:  # kept for its bookings, closed to new ones
+            tip += "\n" + self.tr("{reason}; bookings already made stay.").format(
+                reason=slot.closed_reason)
         for item in items:
             item.setEditable(False)
             item.setData("slot", ROW_KIND)
             item.setData(slot.id, ROW_ID)
             item.setData(slot, ROW_DATA)
-            item.setToolTip(f"{start:%H:%M}–{end:%H:%M} · {slot.current_bookings} of "
-                            f"{slot.max_capacity} places booked · {label}")
+            item.setToolTip(tip)
         return items
 
     def _booking_items(self, row: BookingRow, dim) -> list[QStandardItem]:

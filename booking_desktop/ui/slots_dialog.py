@@ -84,7 +84,22 @@ class GenerateSlotsDialog(QDialog):
             widget.dateChanged.connect(lambda *_: self._preview_timer.start())
         for widget in (self.duration, self.capacity, self.buffer):
             widget.valueChanged.connect(lambda *_: self._preview_timer.start())
+        self._use_business_defaults()
         self.refresh_preview()
+
+    def _use_business_defaults(self) -> None:
+        """Start from the slot length and places the business already uses."""
+        business = self.session.business
+        if business is None:
+            return
+        try:
+            minutes, places = services.slot_defaults(business)
+        except BookingError:
+            return  # the preview below reports the database trouble
+        for widget, value in ((self.duration, minutes), (self.capacity, places)):
+            widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(False)
 
     def _today(self) -> date:
         from datetime import datetime

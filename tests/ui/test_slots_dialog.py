@@ -166,3 +166,16 @@ def test_preview_counts_read_right_in_singular_and_plural(qtbot, desk_owner, sal
                                            "covered by existing slots, left as they are.")
     qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
     assert dialog.summary.text().startswith("Done: 1 slot created, 14 skipped")
+
+
+def test_generation_starts_from_the_business_slot_length_and_places(qtbot, desk_owner, salon):
+    today = date.today()
+    first = _a_weekday_next_week(today)
+    services.generate_time_slots(salon, first, first + timedelta(days=13),
+                                 slot_duration_minutes=20, max_capacity=3)
+    dialog = make_dialog(qtbot, desk_owner, salon)
+    assert (dialog.duration.value(), dialog.capacity.value()) == (20, 3)
+    _show_range(dialog, first, first + timedelta(days=13))
+    existing = len(services.slots_between(salon, first, first + timedelta(days=13)))
+    assert dialog.preview_label.text() == (f"No new slots. {existing} planned slots are already "
+                                           "covered by existing slots, left as they are.")

@@ -184,3 +184,83 @@ def test_an_offer_is_withdrawn_when_the_day_shown_changes(qtbot, make_window, de
     assert form.message.isVisible() and form.message.action.isVisible()
     window.front_desk.shift_day(1)
     assert not form.message.isVisible()
+
+
+# --- point 1 as the desk sees it: holidays and hours decide what is offered ---------------
+
+def test_a_holiday_saved_by_the_owner_meanwhile_refuses_the_booking(qtbot, make_window,
+                                                                    desk_owner, desk_staff, shop):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    services.create_booking(ten.id, "Kept Kim")  # the slot stays (closed) for its booking
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    assert form.slot.currentText().endswith("10:00–10:30 · 1 place free")
+    qtbot.keyClicks(form.name, "Holiday Hans")
+    services.save_hours_exception(shop, day, closed=True, note="Public holiday", outside="keep",
+                                  by=desk_owner)  # at the owner's desk; this one has not heard
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert _booked("Holiday Hans") == []
+    assert form.message.label.text().startswith("Closed: Public holiday.")
+    # nothing else is open that day: the offer is another day, named with its date
+    elsewhere = services.next_free_slot(shop)
+    assert f"Nothing else is free on {short_date(day)}." in form.message.label.text()
+    assert form.message.action.text() == \
+        f"Book {short_date(elsewhere.start.date())} {elsewhere.start:%H:%M} instead"
+
+    window.session.poll()  # now the desk hears of it: the choice stays, marked closed
+    assert form.slot.currentData() == ten.id
+    assert form.slot.currentText().endswith("10:00–10:30 · Closed: Public holiday")
+    assert form.day_label.text().endswith("— Closed — Public holiday")
+
+
+def test_an_empty_slot_removed_by_a_holiday_is_refused_in_the_days_words(qtbot, make_window,
+                                                                        desk_owner, desk_staff,
+                                                                        shop):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    qtbot.keyClicks(form.name, "Removed Rita")
+    services.save_hours_exception(shop, day, closed=True, note="Public holiday", by=desk_owner)
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert _booked("Removed Rita") == []
+    assert form.message.label.text().startswith(
+        "Closed — Public holiday. This time can no longer be booked.")
+    window.session.poll()
+    assert form.slot.currentData() == ten.id
+    assert form.slot.currentText().endswith("10:00–10:30 · Removed")
+
+
+def test_a_holiday_reads_closed_and_the_walk_in_offers_nothing(qtbot, make_window, desk_owner,
+                                                                desk_staff, shop):
+    day = _tomorrow()
+    services.save_hours_exception(shop, day, closed=True, note="Public holiday", by=desk_owner)
+    window = make_window(desk_staff, shop)
+    window.front_desk.set_day(day)
+    form = window.front_desk.walk_in
+    assert window.front_desk.day_note.isVisible()
+    assert window.front_desk.day_note.text() == "Closed — Public holiday"
+    assert form.slot.currentData() is None and form.slot.count() == 1
+    assert form.slot.currentText() == "Closed — Public holiday"
+    assert not form.book_button.isEnabled()
+
+
+def test_a_slot_kept_for_its_booking_outside_new_hours_reads_closed(qtbot, qtmodeltester,
+                                                                   make_window, desk_owner,
+                                                                   desk_staff, shop):
+    day = _tomorrow()
+    noon = _slot_at(shop, day, 12)
+    services.create_booking(noon.id, "Lunch Lena")
+    lunch_break = {d: [(time(0), time(12)), (time(13), time(23, 30))] for d in range(7)}
+    services.save_weekly_hours(shop, lunch_break, outside="keep", by=desk_owner)
+    window = make_window(desk_staff, shop)
+    front_desk = window.front_desk
+    front_desk.set_day(day)
+    index = front_desk.model.index_of_slot(noon.id)
+    assert index.siblingAtColumn(2).data() == "Closed"
+    assert "Outside opening hours" in index.siblingAtColumn(2).data(Qt.ItemDataRole.ToolTipRole)
+    assert front_desk.model.itemFromIndex(index).rowCount() == 1  # the kept booking, visible
+    offered = front_desk.walk_in.slot
+    assert noon.id not in [offered.itemData(i) for i in range(offered.count())]
+    qtmodeltester.check(front_desk.model)
