@@ -53,6 +53,7 @@ class BookingRow:
     checked_in_at: datetime | None
     created_at: datetime
     created_by: str | None
+    cancel_reason: str = ""
 
     @property
     def is_active(self) -> bool:
@@ -99,7 +100,7 @@ def _row(booking: Booking, username: str | None = None) -> BookingRow:
         customer_email=booking.customer_email, customer_phone=booking.customer_phone,
         status=booking.status, source=booking.source, notes=booking.notes,
         checked_in_at=booking.checked_in_at, created_at=booking.created_at,
-        created_by=username)
+        created_by=username, cancel_reason=booking.cancel_reason or "")
 
 
 def _rows(query) -> list[BookingRow]:

@@ -465,6 +465,7 @@ class CalendarView(QWidget):
             slots = desk.day_schedule(business, day)
             reasons = services.block_reasons(business, day) \
                 if any(s.is_blocked for s in slots) else {}
+            status = services.day_status(business, day)
         except BookingError as exc:  # e.g. the database out of reach: say so, keep the view
             self.bar.show_message(describe(exc))
             return
@@ -480,14 +481,8 @@ class CalendarView(QWidget):
         self.tree.setUpdatesEnabled(True)
         load = self.model.load_at(self.model.index_of(day))
         self.day_title.setText(f"{day:%A %d %B %Y}")
-        note = ""
+        note = status.text  # "Closed — Public holiday", "Special hours 10:00–14:00 — …"
         if load is not None:
-            if load.kind == "holiday":
-                note = self.tr("Holiday") + (f": {load.note}" if load.note else "")
-            elif load.kind == "special":
-                note = self.tr("Special hours") + (f": {load.note}" if load.note else "")
-            elif load.kind == "closed":
-                note = self.tr("Closed on this weekday")
             if load.slots:
                 note = " · ".join(filter(None, [note, self.tr(
                     "{booked} of {places} places booked in {slots} slots").format(

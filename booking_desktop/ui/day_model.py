@@ -63,13 +63,17 @@ class DayScheduleModel(QStandardItemModel):
             for item in items:
                 item.setFont(font)
         items[1].setData((slot.current_bookings, slot.max_capacity, state), FILL)
+        tip = (f"{start:%H:%M}–{end:%H:%M} · {slot.current_bookings} of "
+               f"{slot.max_capacity} places booked · {label}")
+        if slot.closed_reason:  # kept for its bookings, closed to new ones
+            tip += "\n" + self.tr("{reason}; bookings already made stay.").format(
+                reason=slot.closed_reason)
         for item in items:
             item.setEditable(False)
             item.setData("slot", ROW_KIND)
             item.setData(slot.id, ROW_ID)
             item.setData(slot, ROW_DATA)
-            item.setToolTip(f"{start:%H:%M}–{end:%H:%M} · {slot.current_bookings} of "
-                            f"{slot.max_capacity} places booked · {label}")
+            item.setToolTip(tip)
         return items
 
     def _booking_items(self, row: BookingRow, dim) -> list[QStandardItem]:
@@ -77,11 +81,21 @@ class DayScheduleModel(QStandardItemModel):
                  QStandardItem(row.customer_name), QStandardItem(row.customer_phone or ""),
                  QStandardItem(row.customer_email or ""), QStandardItem(booking_status_text(row))]
         items[5].setIcon(style.status_icon(row.status, row.checked_in_at is not None))
-        if row.status == "cancelled" or row.status == "no_show":
+        struck = items[:5] if row.status == "cancelled" else \
+            [items[2]] if row.status == "no_show" else []
+        if struck:
             font = QFont()
             font.setStrikeOut(True)
-            items[2].setFont(font)
-        if row.notes:
+            for item in struck:
+                item.setFont(font)
+        if row.status == "cancelled":
+            why = (self.tr("Cancelled: {reason}").format(reason=row.cancel_reason)
+                   if row.cancel_reason else self.tr("Cancelled (no reason given)"))
+            tip = why + (f"\n{row.notes}" if row.notes else "")
+            for item in items:
+                item.setToolTip(tip)
+            dim = dim if dim is not None else style.colour("cancelled")
+        elif row.notes:
             items[2].setToolTip(row.notes)
         for item in items:
             item.setEditable(False)

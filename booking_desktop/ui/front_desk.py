@@ -10,6 +10,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,22 +31,33 @@ from .dialogs import CancelReasonDialog, GenerateSlotsDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
 from .message_bar import MessageBar
-from .walk_in import WalkInForm
+from .settings import Settings
+from .status_style import colour
+from .walk_in import WalkInForm, when_text
 
 
 class FrontDeskView(QWidget):
     message = Signal(str)
 
-    def __init__(self, session, undo_stack, parent=None):
+    def __init__(self, session, undo_stack, parent=None, settings: Settings | None = None):
         super().__init__(parent)
         self.session = session
         self.undo_stack = undo_stack
+        self.settings = settings if settings is not None else Settings()
         self.day = self._today()
         self._highlight_id = None
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.day_note = QLabel()  # "Closed — Public holiday", "Special hours …"
+        self.day_note.setWordWrap(True)
+        self.day_note.setVisible(False)
         self.now_label = QLabel()
+        self.show_cancelled = QCheckBox(self.tr("Show cancelled"))
+        self.show_cancelled.setToolTip(self.tr("List cancelled bookings, struck through, "
+                                               "with the reason on hover"))
+        self.show_cancelled.setChecked(self.settings.show_cancelled)
+        self.show_cancelled.toggled.connect(self._show_cancelled_toggled)
         self.bar = MessageBar()
         self.model = DayScheduleModel(self)
         self.tree = QTreeView()
@@ -81,9 +93,12 @@ class FrontDeskView(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addStretch(1)
+        head.addWidget(self.show_cancelled)
+        head.addSpacing(12)
         head.addWidget(self.now_label)
         left = QVBoxLayout()
         left.addLayout(head)
+        left.addWidget(self.day_note)
         left.addWidget(self.bar)
         left.addWidget(self.tree, 1)
         left.addWidget(self.empty, 1)
@@ -209,6 +224,10 @@ class FrontDeskView(QWidget):
         except BookingError as exc:
             self._report(exc)
 
+    def _show_cancelled_toggled(self, shown: bool) -> None:
+        self.settings.show_cancelled = shown
+        self.refresh()
+
     def _refresh(self) -> None:
         business = self.session.business
         if business is None:
@@ -216,13 +235,16 @@ class FrontDeskView(QWidget):
             return
         tz = self._tz()
         self._tick()
-        today = self._today()
-        suffix = self.tr(" · today") if self.day == today else ""
-        self.title.setText(f"{self.day:%A %d %B %Y}{suffix}")
+        chosen = self.walk_in.chosen_slot_id()  # the walk-in's choice survives the reload
+        status = services.day_status(business, self.day)
+        slots = desk.day_schedule(business, self.day,
+                                  include_cancelled=self.show_cancelled.isChecked())
+        now = utcnow()
+        self.title.setText(f"{self.day:%A %d %B %Y}{self._day_suffix()}")
+        self._show_day_note(status)
         keep = self.selected_booking()
         keep_slot = self.selected_slot()
-        slots = desk.day_schedule(business, self.day)
-        self.model.load(slots, tz, utcnow())
+        self.model.load(slots, tz, now)
         self.tree.expandAll()
         has_slots = bool(slots)
         self.tree.setVisible(has_slots)
@@ -231,7 +253,7 @@ class FrontDeskView(QWidget):
             hint = (self.tr("No slots on this day — generate slots for it.")
                     if self.session.is_owner else
                     self.tr("No slots on this day. Ask an owner to generate slots."))
-            self.empty_label.setText(hint)
+            self.empty_label.setText(" ".join(filter(None, [status.text, hint])))
             self.generate_button.setVisible(self.session.is_owner)
         if self._highlight_id is not None:
             self.select_booking(self._highlight_id)
@@ -244,31 +266,50 @@ class FrontDeskView(QWidget):
         elif self.model.current_slot_id is not None:
             self.tree.scrollTo(self.model.index_of_slot(self.model.current_slot_id),
                                QAbstractItemView.ScrollHint.PositionAtTop)
-        self._offer_slots()
         self._selection_changed()
+        self._offer_slots(slots, now, status.text, chosen)
 
-    def _offer_slots(self) -> None:
-        business = self.session.business
-        free = services.available_slots(business, self.day)
-        self.walk_in.set_slots(free, self._tz())
+    def _day_suffix(self) -> str:
+        days = (self.day - self._today()).days
+        return {0: self.tr(" · today"), 1: self.tr(" · tomorrow")}.get(days, "")
+
+    def _show_day_note(self, status) -> None:
+        """A holiday, a closed weekday or special hours, said above the day."""
+        self.day_note.setText(status.text)
+        self.day_note.setVisible(bool(status.text))
+        tone = "full" if status.kind in ("closed", "holiday") else "filling"
+        self.day_note.setStyleSheet(f"font-weight: 600; color: {colour(tone).name()};")
+
+    def _offer_slots(self, slots, now, status_text: str, chosen: int | None) -> None:
+        """The walk-in offers the day's bookable slots from the rows just read
+        (never staler than the last change heard of) and keeps its choice."""
+        self.walk_in.show_day(self.day, slots, self._tz(), now, status_text, chosen)
 
     # --- walk-in -----------------------------------------------------------
     def start_walk_in(self) -> None:
-        """F2: the next free slot from now (on the next day that has one when
-        today is full or over), that day shown, the name field focused."""
+        """F2: the free slot nearest to now today; when today is full or over,
+        the next day that has one, shown and named with its date."""
         business = self.session.business
         if business is None:
             return
+        today = self._today()
         try:
-            nxt = services.next_free_slot(business)
+            nxt = services.nearest_free_slot(business, today)
+            if nxt is None:
+                nxt = services.next_free_slot(business)
         except BookingError as exc:
             self._report(exc)
             return
-        day = nxt.start.astimezone(self._tz()).date() if nxt is not None else self._today()
+        tz = self._tz()
+        day = nxt.start.astimezone(tz).date() if nxt is not None else today
         self.set_day(day)
         if nxt is not None:
             self.walk_in.select_slot(nxt.id)
         self.walk_in.clear()
+        if day != today:
+            self.walk_in.message.show_message(
+                self.tr("Nothing is free today any more. Next free: {at}.").format(
+                    at=when_text(nxt.start, tz)))
         self.walk_in.focus_name()
 
     def _booked(self, booking_id: int, text: str) -> None:

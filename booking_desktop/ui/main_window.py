@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Booking Desktop"))
         self.undo_stack = QUndoStack(self)
 
-        self.front_desk = FrontDeskView(session, self.undo_stack)
+        self.front_desk = FrontDeskView(session, self.undo_stack, settings=self.settings)
         self.calendar = CalendarView(session, self.undo_stack)
         self.bookings = BookingsView(session, self.undo_stack)
         self.views = [(self.tr("Front desk"), self.front_desk),

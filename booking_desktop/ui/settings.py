@@ -52,6 +52,15 @@ class Settings:
     def last_username(self, value: str) -> None:
         self._s.setValue("session/username", value)
 
+    @property
+    def show_cancelled(self) -> bool:
+        """Whether the front desk lists cancelled bookings (struck through)."""
+        return str(self._s.value("front_desk/show_cancelled", True)).lower() not in ("false", "0")
+
+    @show_cancelled.setter
+    def show_cancelled(self, value: bool) -> None:
+        self._s.setValue("front_desk/show_cancelled", bool(value))
+
     def geometry(self, name: str) -> QByteArray | None:
         value = self._s.value(f"window/{name}/geometry")
         return value if isinstance(value, QByteArray) else None

@@ -84,7 +84,22 @@ class GenerateSlotsDialog(QDialog):
             widget.dateChanged.connect(lambda *_: self._preview_timer.start())
         for widget in (self.duration, self.capacity, self.buffer):
             widget.valueChanged.connect(lambda *_: self._preview_timer.start())
+        self._use_business_defaults()
         self.refresh_preview()
+
+    def _use_business_defaults(self) -> None:
+        """Start from the slot length and places the business already uses."""
+        business = self.session.business
+        if business is None:
+            return
+        try:
+            minutes, places = services.slot_defaults(business)
+        except BookingError:
+            return  # the preview below reports the database trouble
+        for widget, value in ((self.duration, minutes), (self.capacity, places)):
+            widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(False)
 
     def _today(self) -> date:
         from datetime import datetime
@@ -203,17 +218,33 @@ class GenerateSlotsDialog(QDialog):
             item = QTableWidgetItem(str(count) if count else "–")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.preview_table.setItem(r, 1, item)
-        days = sum(1 for _d, n in rows if n)
-        text = self.tr("{n} new slots on {days} days.").format(n=self.preview.created, days=days)
-        if self.preview.skipped:
-            text += " " + self.tr("{n} already exist and are left as they are.").format(
-                n=self.preview.skipped)
-        if self.preview.past:
-            text += " " + self.tr("{n} would start in the past and are not made.").format(
-                n=self.preview.past)
-        self.preview_label.setText(text)
+        self.preview_label.setText(self.preview_text(self.preview))
         self.generate_button.setEnabled(self.session.is_owner and not self.running
                                         and self.preview.created > 0)
+
+    def _count(self, n: int, one: str, many: str) -> str:
+        return (self.tr(one) if n == 1 else self.tr(many)).format(n=n)
+
+    def preview_text(self, preview) -> str:
+        """"14 new slots on 1 day. 3 planned slots are already covered …": what
+        generating would do. A planned slot is skipped when an existing slot
+        covers its time (the same slot, or one of another length)."""
+        days = sum(1 for _d, n in preview.per_day if n)
+        if preview.created:
+            parts = [self._count(preview.created, "1 new slot", "{n} new slots") + " "
+                     + self._count(days, "on 1 day.", "on {n} days.")]
+        else:
+            parts = [self.tr("No new slots.")]
+        if preview.skipped:
+            parts.append(self._count(
+                preview.skipped,
+                "1 planned slot is already covered by an existing slot, left as it is.",
+                "{n} planned slots are already covered by existing slots, left as they are."))
+        if preview.past:
+            parts.append(self._count(preview.past,
+                                     "1 would start in the past and is not made.",
+                                     "{n} would start in the past and are not made."))
+        return " ".join(parts)
 
     def preview_counts(self) -> dict[date, int]:
         return dict(self.preview.per_day) if self.preview is not None else {}
@@ -262,8 +293,10 @@ class GenerateSlotsDialog(QDialog):
     def _generated(self, counts: dict) -> None:
         self._finish()
         self.result_counts = counts
-        self.summary.setText(self.tr("Done: {created} slots created, {skipped} skipped (already "
-                                     "there), {past} in the past not made.").format(**counts))
+        self.summary.setText(self.tr("Done: {created}, {skipped} skipped (time already covered), "
+                                     "{past} in the past not made.").format(
+            created=self._count(counts["created"], "1 slot created", "{n} slots created"),
+            skipped=counts["skipped"], past=counts["past"]))
         self.session.notify_changed()
         self.refresh_preview()
 

@@ -1,34 +1,79 @@
-"""The walk-in form: F2, type a name, Enter. Email and phone are optional."""
-from datetime import datetime
+"""The walk-in form: F2, type a name, Enter. Email and phone are optional.
+
+The slot chosen here changes only when the person changes it: when another
+desk fills it (or it closes, or disappears) while they type, the form keeps
+it, says so ("Full now"), and Enter refuses with the nearest free slot of the
+same day as the next step.
+"""
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
     QGroupBox,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
 )
 
 from .. import services
-from ..errors import BookingError, DuplicateBooking, SlotBlocked, SlotFull, SlotInPast
+from ..clock import utcnow
+from ..errors import (
+    BookingError,
+    DuplicateBooking,
+    NotFound,
+    SlotBlocked,
+    SlotFull,
+    SlotInPast,
+)
 from ..services import desk
 from .commands import CreateBookingCommand, perform
 from .errors import describe
 from .message_bar import MessageBar
 
 SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
+BOOKABLE_STATES = ("free", "filling")
 
 
-def slot_label(slot, tz: ZoneInfo, with_date: bool = False) -> str:
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("WalkInForm", text)
+
+
+def short_date(day: date) -> str:
+    """"Tue 1 Dec": the way a confirmation or an offer names a day."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def when_text(start: datetime, tz: ZoneInfo, with_date: bool = True) -> str:
+    """"Tue 1 Dec 16:30" (or "16:30") in the business's local time."""
+    local = start.astimezone(tz)
+    return f"{short_date(local.date())} {local:%H:%M}" if with_date else f"{local:%H:%M}"
+
+
+def day_text(day: date, today: date) -> str:
+    """"Tue 1 Dec 2026 · today": the day the form books, always with its date."""
+    words = {0: _tr(" · today"), 1: _tr(" · tomorrow")}.get((day - today).days, "")
+    return f"{short_date(day)} {day.year}{words}"
+
+
+def slot_label(slot, tz: ZoneInfo, with_date: bool = False, state: str | None = None) -> str:
+    """"10:30–11:00 · 2 places free", or the reason it is not bookable now
+    ("Full now", "Closed: Public holiday", "Blocked", "Started", "Removed")."""
     start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
     free = slot.max_capacity - slot.current_bookings
-    day = f"{start:%a %d %b} " if with_date else ""
-    places = "1 place free" if free == 1 else f"{free} places free"
+    day = f"{short_date(start.date())} " if with_date else ""
+    if state in (None, *BOOKABLE_STATES):
+        places = _tr("1 place free") if free == 1 else _tr("{n} places free").format(n=free)
+    elif state == "closed":
+        places = slot.closed_reason or _tr("Closed")
+    else:
+        places = {"full": _tr("Full now"), "blocked": _tr("Blocked"), "started": _tr("Started"),
+                  "past": _tr("Over"), "gone": _tr("Removed")}.get(state, state)
     return f"{day}{start:%H:%M}–{end:%H:%M} · {places}"
 
 
@@ -41,9 +86,18 @@ class WalkInForm(QGroupBox):
         self.session = session
         self.undo_stack = undo_stack
         self._suggestions: dict[str, desk.Customer] = {}
+        self.day: date | None = None       # the local date the form books on
+        self._business_id: int | None = None
+        self._tz = ZoneInfo("UTC")
+        self._rows: dict[int, desk.SlotRow] = {}   # the day's slots as last heard of
+        self._chosen: desk.SlotRow | None = None   # the chosen slot as last seen
 
+        self.day_label = QLabel()
+        self.day_label.setWordWrap(True)
+        self.day_label.setStyleSheet("font-weight: 600;")
         self.slot = QComboBox()
         self.slot.setToolTip(self.tr("Ctrl+↑ / Ctrl+↓ pick another slot while typing"))
+        self.slot.currentIndexChanged.connect(self._remember_choice)
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("Customer name (required)"))
         self.phone = QLineEdit()
@@ -60,6 +114,7 @@ class WalkInForm(QGroupBox):
         self.message = MessageBar()
 
         form = QFormLayout()
+        form.addRow(self.tr("Day"), self.day_label)
         form.addRow(self.tr("&Slot"), self.slot)
         form.addRow(self.tr("&Name"), self.name)
         form.addRow(self.tr("&Phone"), self.phone)
@@ -89,23 +144,53 @@ class WalkInForm(QGroupBox):
             shortcut.activated.connect(lambda step=step: self.move_slot(step))
 
     # --- slots -------------------------------------------------------------
-    def set_slots(self, slots, tz: ZoneInfo, keep_id: int | None = None) -> None:
-        """Offer `slots` (free, bookable, in time order); keep the chosen one."""
-        keep_id = keep_id if keep_id is not None else self.slot.currentData()
+    def chosen_slot_id(self) -> int | None:
+        return self.slot.currentData()
+
+    def show_day(self, day: date, rows: list[desk.SlotRow], tz: ZoneInfo, now: datetime,
+                 status_text: str = "", keep_id: int | None = None) -> None:
+        """Offer the bookable slots of `day` (the front desk's rows, as fresh as
+        the last change heard of). The slot chosen on this day stays chosen:
+        when it is no longer bookable it stays in the list, marked why."""
+        business_id = self.session.business.id if self.session.business is not None else None
+        same = day == self.day and business_id == self._business_id
+        keep_id = (keep_id if keep_id is not None else self.slot.currentData()) if same else None
+        if not same:
+            self.message.clear()  # an offer made for another day must not stay clickable
+        self.day, self._business_id, self._tz = day, business_id, tz
+        self._rows = {row.id: row for row in rows}
+        offered = {row.id: (row, row.state(now)) for row in rows
+                   if row.state(now) in BOOKABLE_STATES}
+        if keep_id is not None and keep_id not in offered:
+            row = self._rows.get(keep_id)
+            if row is not None:
+                offered[keep_id] = (row, row.state(now))
+            elif self._chosen is not None and self._chosen.id == keep_id:
+                offered[keep_id] = (self._chosen, "gone")
         today = datetime.now(tz).date()
+        self.day_label.setText(" — ".join(filter(None, [day_text(day, today), status_text])))
         self.slot.blockSignals(True)
         self.slot.clear()
-        for slot in slots:
-            with_date = slot.start.astimezone(tz).date() != today
-            self.slot.addItem(slot_label(slot, tz, with_date), slot.id)
+        for row, state in sorted(offered.values(), key=lambda pair: pair[0].start):
+            self.slot.addItem(slot_label(row, tz, day != today, state), row.id)
+            if state not in BOOKABLE_STATES:
+                self.slot.setItemData(self.slot.count() - 1, row.closed_reason
+                                      if state == "closed" else self.tr("Not bookable now"),
+                                      Qt.ItemDataRole.ToolTipRole)
         index = self.slot.findData(keep_id) if keep_id is not None else -1
         self.slot.setCurrentIndex(index if index >= 0 else 0)
         self.slot.blockSignals(False)
-        empty = not slots
+        empty = not offered
         self.slot.setEnabled(not empty)
         self.book_button.setEnabled(not empty)
         if empty:
-            self.slot.addItem(self.tr("No free slot on this day"))
+            self.slot.addItem(status_text or self.tr("No free slot on this day"))
+        self._remember_choice()
+
+    def _remember_choice(self, *_args) -> None:
+        slot_id = self.slot.currentData()
+        if slot_id is not None and slot_id in self._rows:
+            self._chosen = self._rows[slot_id]
 
     def select_slot(self, slot_id: int) -> bool:
         index = self.slot.findData(slot_id)
@@ -147,10 +232,14 @@ class WalkInForm(QGroupBox):
         self.name.selectAll()
 
     def book(self) -> None:
+        """Book the chosen slot, and only that one."""
         slot_id = self.slot.currentData()
         if slot_id is None:
             self.message.show_message(self.tr("There is no free slot to book on this day."))
             return
+        self._create(slot_id)
+
+    def _create(self, slot_id: int) -> None:
         fields = {"customer_name": self.name.text(), "customer_email": self.email.text() or None,
                   "customer_phone": self.phone.text() or None,
                   "source": self.source.currentData(), "notes": self.notes.text()}
@@ -158,30 +247,37 @@ class WalkInForm(QGroupBox):
         if perform(self.undo_stack, command):
             booking = desk.booking_row(command.booking.id)
             tz = ZoneInfo(self.session.business.timezone)
-            start = booking.start.astimezone(tz)
-            text = self.tr("Booked {ref} for {name} at {time}.").format(
-                ref=booking.reference, name=booking.customer_name, time=f"{start:%H:%M}")
+            text = self.tr("Booked {ref} for {name}, {when}.").format(
+                ref=booking.reference, name=booking.customer_name,
+                when=when_text(booking.start, tz))
             self.clear()
             self.booked.emit(booking.id, text)
+            self._after_own_booking(slot_id)
+
+    def _after_own_booking(self, slot_id: int) -> None:
+        """When the booking just made filled the chosen slot, the next person
+        gets the nearest bookable slot (later first, then earlier), not a full one."""
+        row = self._rows.get(slot_id)
+        if self.slot.currentData() != slot_id or row is None:
+            return
+        now = utcnow()
+        if row.state(now) in BOOKABLE_STATES:
+            return
+        offered = (self._rows.get(self.slot.itemData(i)) for i in range(self.slot.count()))
+        bookable = [r for r in offered if r is not None and r.state(now) in BOOKABLE_STATES]
+        if bookable:
+            later = [r for r in bookable if r.start >= row.start]
+            self.select_slot((later[0] if later else bookable[-1]).id)
 
     def _report(self, exc: BaseException) -> None:
         text = describe(exc)
+        if isinstance(exc, NotFound):  # the slot went: say so in the day's words if it closed
+            text = self._closed_day_text() or text
         field = getattr(exc, "field", None)
         widget = {"customer_name": self.name, "customer_email": self.email,
                   "customer_phone": self.phone, "notes": self.notes}.get(field)
-        if isinstance(exc, (SlotFull, SlotInPast, SlotBlocked)):
-            try:
-                alternative = services.next_free_slot(self.session.business)
-            except BookingError:
-                alternative = None
-            if alternative is not None and alternative.id != self.slot.currentData():
-                tz = ZoneInfo(self.session.business.timezone)
-                at = f"{alternative.start.astimezone(tz):%H:%M}"
-                self.message.show_message(
-                    self.tr("{why} Next free: {at}.").format(why=text, at=at),
-                    self.tr("Book {at} instead").format(at=at),
-                    lambda: self._book_instead(alternative.id))
-                return
+        if isinstance(exc, (SlotFull, SlotInPast, SlotBlocked, NotFound)) and self._offer(text):
+            return
         self.message.show_message(text)
         if isinstance(exc, DuplicateBooking):
             widget = self.email if self.email.text() else self.phone
@@ -189,11 +285,46 @@ class WalkInForm(QGroupBox):
             widget.setFocus()
             widget.selectAll()
 
+    def _closed_day_text(self) -> str:
+        """"Closed — Public holiday. This time can no longer be booked." when
+        the day being booked has become a holiday or a closed day."""
+        try:
+            status = services.day_status(self.session.business, self.day)
+        except BookingError:
+            return ""
+        if status.kind not in ("holiday", "closed"):
+            return ""
+        return self.tr("{day}. This time can no longer be booked.").format(day=status.text)
+
+    def _offer(self, why: str) -> bool:
+        """After a refusal of the chosen slot: offer the free slot nearest to
+        it on the same day; only when that day has none, the next free slot,
+        named with its date. False when there is nothing to offer."""
+        business = self.session.business
+        chosen = self._chosen if self._chosen is not None and \
+            self._chosen.id == self.slot.currentData() else None
+        around = chosen.start if chosen is not None else None
+        try:
+            alternative = services.nearest_free_slot(business, self.day, around=around)
+            if alternative is None:
+                alternative = services.next_free_slot(business)
+        except BookingError:
+            return False
+        if alternative is None or alternative.id == self.slot.currentData():
+            return False
+        tz = ZoneInfo(business.timezone)
+        other_day = alternative.start.astimezone(tz).date() != self.day
+        at = when_text(alternative.start, tz, with_date=other_day)
+        if other_day:
+            text = self.tr("{why} Nothing else is free on {day}. Next free: {at}.").format(
+                why=why, day=short_date(self.day), at=at)
+        else:
+            text = self.tr("{why} Next free: {at}.").format(why=why, at=at)
+        self.message.show_message(text, self.tr("Book {at} instead").format(at=at),
+                                  lambda: self._book_instead(alternative.id))
+        return True
+
     def _book_instead(self, slot_id: int) -> None:
-        self.session.notify_changed()  # refresh the offered slots first
-        if not self.select_slot(slot_id):
-            tz = ZoneInfo(self.session.business.timezone)
-            slot = services.get_slot(slot_id)
-            self.slot.insertItem(0, slot_label(slot, tz, True), slot.id)
-            self.slot.setCurrentIndex(0)
-        self.book()
+        """The person chose the offered slot: it becomes the choice and is booked."""
+        self.select_slot(slot_id)
+        self._create(slot_id)

@@ -69,7 +69,9 @@ def test_holidays_and_special_days_read_differently(qtbot, make_view, desk_owner
     assert view.model.index_of(day).data(DAY_LOAD).kind == "holiday"
     assert view.model.index_of(day).data(DAY_LOAD).note == "Easter"
     assert view.model.index_of(day + timedelta(days=1)).data(DAY_LOAD).kind == "special"
-    assert "Holiday: Easter" in view.day_note.text()
+    assert view.day_note.text().startswith("Closed — Easter")
+    view.select_day(day + timedelta(days=1))
+    assert view.day_note.text().startswith("Special hours 10:00–12:00")
 
 
 def test_month_navigation_buttons_and_keys(qtbot, make_view, desk_owner, shop):

@@ -239,3 +239,31 @@ def test_a_lost_database_shows_in_the_bar_not_a_crash(qtbot, make_window, desk_s
     window.session.notify_changed()
     assert window.front_desk.bar.isVisible()
     assert "connection to the database was lost" in window.front_desk.bar.label.text()
+
+
+def test_cancelled_bookings_show_struck_through_with_the_reason_and_can_be_hidden(
+        qtbot, qtmodeltester, make_window, desk_staff, shop, settings):
+    day = services.next_free_slot(shop).start.date() + timedelta(days=1)
+    slot = services.available_slots(shop, day)[20]
+    gone = services.create_booking(slot, "Gone Gabi")
+    services.cancel_booking(gone, reason="Flu")
+    services.create_booking(slot, "Stays Stan")
+    window = make_window(desk_staff, shop)
+    front_desk = window.front_desk
+    front_desk.set_day(day)
+    assert front_desk.show_cancelled.isChecked()  # shown by default
+    index = front_desk.model.index_of_booking(gone.id)
+    assert index.isValid()
+    name = index.siblingAtColumn(2)
+    assert name.data() == "Gone Gabi"
+    assert name.data(Qt.ItemDataRole.FontRole).strikeOut()
+    assert "Flu" in name.data(Qt.ItemDataRole.ToolTipRole)
+    assert index.siblingAtColumn(5).data() == "Cancelled"
+    assert front_desk.model.index_of_slot(slot.id).siblingAtColumn(1).data() == "1/2"
+    qtmodeltester.check(front_desk.model)
+
+    qtbot.mouseClick(front_desk.show_cancelled, Qt.MouseButton.LeftButton)
+    assert not front_desk.model.index_of_booking(gone.id).isValid()
+    assert "Stays Stan" in _customer_names(front_desk.model)
+    assert settings.show_cancelled is False  # remembered for the next start
+    qtmodeltester.check(front_desk.model)

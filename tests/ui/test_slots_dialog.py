@@ -131,3 +131,51 @@ def test_front_desk_generate_still_opens_the_dialog(qtbot, make_window, desk_own
     window = make_window(desk_owner, shop)
     window.generate_action.trigger()
     assert calls == [window.front_desk.day]
+
+
+def _a_weekday_next_week(today):
+    day = today + timedelta(days=7)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _show_range(dialog, first, last):
+    from booking_desktop.ui.dialogs import to_qdate
+    dialog.first.setDate(to_qdate(first))
+    dialog.last.setDate(to_qdate(last))
+    dialog.refresh_preview()
+
+
+def test_preview_counts_read_right_in_singular_and_plural(qtbot, desk_owner, salon):
+    from datetime import time
+    dialog = make_dialog(qtbot, desk_owner, salon)
+    day = _a_weekday_next_week(dialog._today())
+    dialog.duration.setValue(30)
+    dialog.capacity.setValue(1)
+    _show_range(dialog, day, day)
+    assert dialog.preview_label.text() == "14 new slots on 1 day."
+    services.generate_time_slots(salon, day, day)
+    dialog.refresh_preview()
+    assert dialog.preview_label.text() == \
+        "No new slots. 14 planned slots are already covered by existing slots, left as they are."
+    next_day = day + timedelta(days=1 if day.weekday() < 4 else 3)
+    services.set_hours_exception(salon, next_day, closed=False, intervals=[(time(9), time(9, 30))])
+    _show_range(dialog, day, next_day)
+    assert dialog.preview_label.text() == ("1 new slot on 1 day. 14 planned slots are already "
+                                           "covered by existing slots, left as they are.")
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary.text().startswith("Done: 1 slot created, 14 skipped")
+
+
+def test_generation_starts_from_the_business_slot_length_and_places(qtbot, desk_owner, salon):
+    today = date.today()
+    first = _a_weekday_next_week(today)
+    services.generate_time_slots(salon, first, first + timedelta(days=13),
+                                 slot_duration_minutes=20, max_capacity=3)
+    dialog = make_dialog(qtbot, desk_owner, salon)
+    assert (dialog.duration.value(), dialog.capacity.value()) == (20, 3)
+    _show_range(dialog, first, first + timedelta(days=13))
+    existing = len(services.slots_between(salon, first, first + timedelta(days=13)))
+    assert dialog.preview_label.text() == (f"No new slots. {existing} planned slots are already "
+                                           "covered by existing slots, left as they are.")
