@@ -7,6 +7,7 @@ from .bookings import (
     bookings_in_slots,
     cancel_booking,
     check_in_booking,
+    clear_check_in,
     create_booking,
     find_booking,
     get_booking,
@@ -83,4 +84,6 @@ __all__ = [
     "StrandedBooking", "block_reasons", "bookings_outside_hours", "delete_past_unbooked_slots",
     "month_overview", "preview_generation", "remove_special_day", "save_hours_exception", "save_weekly_hours",
     "set_slot_capacity", "set_slots_blocked", "special_days",
+    # reversible operations (undo/redo) live in services.undo
+    "clear_check_in",
 ]
