@@ -69,6 +69,7 @@ class SlotRow:
     current_bookings: int
     is_blocked: bool
     bookings: tuple[BookingRow, ...] = ()
+    block_reason: str = ""
 
     @property
     def is_full(self) -> bool:
@@ -125,7 +126,7 @@ def day_schedule(business: Business, day, include_cancelled: bool = False) -> li
             for row in _rows(query):
                 by_slot[row.slot_id].append(row)
         return [SlotRow(s.id, s.start, s.end, s.max_capacity, s.current_bookings, s.is_blocked,
-                        tuple(by_slot[s.id])) for s in slots]
+                        tuple(by_slot[s.id]), block_reason=s.block_reason) for s in slots]
 
     return run_read(run)
 

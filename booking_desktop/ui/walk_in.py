@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from .. import services
 from ..errors import BookingError, DuplicateBooking, SlotBlocked, SlotFull, SlotInPast
-from ..services import desk
-from .commands import CreateBookingCommand, perform
+from ..services import desk, undo
+from .commands import perform
 from .errors import describe
 from .message_bar import MessageBar
 
@@ -154,15 +154,23 @@ class WalkInForm(QGroupBox):
         fields = {"customer_name": self.name.text(), "customer_email": self.email.text() or None,
                   "customer_phone": self.phone.text() or None,
                   "source": self.source.currentData(), "notes": self.notes.text()}
-        command = CreateBookingCommand(self.session, self._report, slot_id, fields)
-        if perform(self.undo_stack, command):
-            booking = desk.booking_row(command.booking.id)
+        outcome = self._perform(undo.book, slot_id, **fields)
+        if outcome is not None:
+            booking = desk.booking_row(outcome.result.id)
             tz = ZoneInfo(self.session.business.timezone)
             start = booking.start.astimezone(tz)
             text = self.tr("Booked {ref} for {name} at {time}.").format(
                 ref=booking.reference, name=booking.customer_name, time=f"{start:%H:%M}")
             self.clear()
             self.booked.emit(booking.id, text)
+
+    def _perform(self, operation, *args, **kwargs):
+        """Book through the window's undo stack; None when refused (said here)."""
+        try:
+            return perform(self.undo_stack, self.session, operation, *args, **kwargs)
+        except Exception as exc:  # refusals inline; describe() logs bugs
+            self._report(exc)
+            return None
 
     def _report(self, exc: BaseException) -> None:
         text = describe(exc)
