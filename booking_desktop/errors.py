@@ -39,6 +39,12 @@ class SlotBlocked(BookingError):
     default_message = "This time slot is blocked and cannot be booked."
 
 
+class SlotClosed(SlotBlocked):
+    """The slot lies outside the business's opening hours (a holiday, a
+    special day, hours that changed); its message starts with the reason."""
+    default_message = "This time is outside the opening hours and can no longer be booked."
+
+
 class DuplicateBooking(BookingError):
     default_message = "This customer already has a booking in this time slot."
 

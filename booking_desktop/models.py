@@ -118,6 +118,10 @@ class TimeSlot(BaseModel):
     current_bookings = IntegerField(default=0)
     is_blocked = BooleanField(default=False)
     block_reason = CharField(max_length=500, default="")
+    # "" while the slot lies inside the opening hours; otherwise why it does
+    # not ("Closed: Public holiday"): it then takes no new booking. Kept up to
+    # date by every change of the hours (services.hours), migration 0008.
+    closed_reason = CharField(max_length=200, default="")
 
     @property
     def is_full(self) -> bool:

@@ -39,7 +39,9 @@ from .calendar import (
 from .demo import build_demo
 from .hours import (
     TEMPLATES,
+    DayStatus,
     create_recurring_business_hours,
+    day_status,
     hours_exceptions,
     remove_hours_exception,
     set_hours_exception,
@@ -54,8 +56,10 @@ from .slots import (
     GenerationCancelled,
     generate_time_slots,
     get_slot,
+    nearest_free_slot,
     next_free_slot,
     set_slot_blocked,
+    slot_defaults,
     slots_between,
 )
 from .users import (
@@ -84,6 +88,8 @@ __all__ = [
     "StrandedBooking", "block_reasons", "bookings_outside_hours", "delete_past_unbooked_slots",
     "month_overview", "preview_generation", "remove_special_day", "save_hours_exception", "save_weekly_hours",
     "set_slot_capacity", "set_slots_blocked", "special_days",
+    # what the opening hours decide (issue 8)
+    "DayStatus", "day_status", "nearest_free_slot", "slot_defaults",
     # reversible operations (undo/redo) live in services.undo
     "clear_check_in",
 ]

@@ -2,8 +2,8 @@
 
 The rules hold in the database, whoever writes and however many at once:
 a place is taken by a conditional counter update in the same transaction as
-the insert (`current_bookings < max_capacity`, not blocked, not begun; the row
-count says whether we got it), the CHECK constraint caps the counter, and
+the insert (`current_bookings < max_capacity`, not blocked, not closed by the
+opening hours, not begun; the row count says whether we got it), the CHECK constraint caps the counter, and
 partial unique indexes allow one active booking per customer (email or phone)
 per slot.
 """
@@ -20,6 +20,7 @@ from ..errors import (
     InvalidTransition,
     NotFound,
     SlotBlocked,
+    SlotClosed,
     SlotFull,
     SlotInPast,
 )
@@ -65,11 +66,14 @@ def local_time_words(business_id: int, instant: datetime, with_time: bool = True
     return f"{day} {local:%H:%M}" if with_time else day
 
 
-def _refuse_place(slot_id: int, moment: datetime) -> None:
+def _refuse_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> None:
     """The conditional update took no place: say why."""
     slot = TimeSlot.get_or_none(TimeSlot.id == slot_id)
     if slot is None:
         raise NotFound("That time slot no longer exists.")
+    if slot.closed_reason and not closed_ok:
+        raise SlotClosed(f"{slot.closed_reason}. This time can no longer be booked.",
+                         slot_id=slot_id)
     if slot.is_blocked:
         raise SlotBlocked("This time slot is blocked and cannot be booked.", slot_id=slot_id)
     if slot.start <= moment:
@@ -79,15 +83,20 @@ def _refuse_place(slot_id: int, moment: datetime) -> None:
                    slot_id=slot_id)
 
 
-def _take_place(slot_id: int, moment: datetime) -> None:
+def _take_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> None:
+    """Take one place in the slot, or raise why not. `closed_ok`: a slot
+    outside the opening hours may give it (only for handing back a place the
+    booking held before, see desk.reinstate_booking)."""
+    condition = ((TimeSlot.id == slot_id)
+                 & (TimeSlot.current_bookings < TimeSlot.max_capacity)
+                 & (TimeSlot.is_blocked == False)  # noqa: E712 (SQL)
+                 & (TimeSlot.start > moment))
+    if not closed_ok:
+        condition &= TimeSlot.closed_reason == ""
     taken = (TimeSlot.update(current_bookings=TimeSlot.current_bookings + 1)
-             .where((TimeSlot.id == slot_id)
-                    & (TimeSlot.current_bookings < TimeSlot.max_capacity)
-                    & (TimeSlot.is_blocked == False)  # noqa: E712 (SQL)
-                    & (TimeSlot.start > moment))
-             .execute())
+             .where(condition).execute())
     if taken != 1:
-        _refuse_place(slot_id, moment)
+        _refuse_place(slot_id, moment, closed_ok)
 
 
 def _free_place(slot_id: int) -> None:
@@ -139,8 +148,9 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
 
     Given a `reference` that already exists (a retry after a lost answer), the
     existing booking is returned and nothing new is booked. Raises SlotFull,
-    SlotInPast, SlotBlocked, DuplicateBooking (same email, case-insensitive, or
-    same phone digits already active in the slot), InvalidInput, NotFound.
+    SlotInPast, SlotBlocked, SlotClosed (outside the opening hours),
+    DuplicateBooking (same email, case-insensitive, or same phone digits
+    already active in the slot), InvalidInput, NotFound.
     """
     require_active(by)
     slot_id = time_slot.id if isinstance(time_slot, TimeSlot) else time_slot
@@ -264,7 +274,7 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
                        expected_slot: TimeSlot | int | None = None) -> Booking:
     """Move an active booking to another slot in one transaction: the customer
     never ends up with no place or two. The new slot must take a booking now
-    (SlotFull, SlotInPast, SlotBlocked, DuplicateBooking); InvalidTransition
+    (SlotFull, SlotInPast, SlotBlocked, SlotClosed, DuplicateBooking); InvalidTransition
     for an inactive booking, InvalidInput for the same slot or a slot of
     another business. `expected_slot`: where the desk saw the booking (an undo
     moves it back only from there); InvalidTransition when it was moved

@@ -69,6 +69,9 @@ class SlotRow:
     current_bookings: int
     is_blocked: bool
     bookings: tuple[BookingRow, ...] = ()
+    # Why the slot lies outside the opening hours ("Closed: Public holiday");
+    # "" inside them. A closed slot takes no new booking.
+    closed_reason: str = ""
     block_reason: str = ""
 
     @property
@@ -76,11 +79,13 @@ class SlotRow:
         return self.current_bookings >= self.max_capacity
 
     def state(self, now: datetime) -> str:
-        """free | filling | full | blocked | started | past"""
+        """free | filling | full | blocked | closed | started | past"""
         if self.end <= now:
             return "past"
         if self.start <= now:
             return "started"
+        if self.closed_reason:
+            return "closed"
         if self.is_blocked:
             return "blocked"
         if self.is_full:
@@ -126,7 +131,8 @@ def day_schedule(business: Business, day, include_cancelled: bool = False) -> li
             for row in _rows(query):
                 by_slot[row.slot_id].append(row)
         return [SlotRow(s.id, s.start, s.end, s.max_capacity, s.current_bookings, s.is_blocked,
-                        tuple(by_slot[s.id]), block_reason=s.block_reason) for s in slots]
+                        tuple(by_slot[s.id]), s.closed_reason, block_reason=s.block_reason)
+                for s in slots]
 
     return run_read(run)
 
@@ -337,10 +343,11 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
 
     The place is taken under the same rules as a new booking (capacity, not
     blocked, one active booking per customer); a cancelled booking also needs
-    its slot not to have begun. Raises SlotFull, SlotBlocked, SlotInPast,
-    DuplicateBooking when the rules no longer allow it, InvalidTransition for a
-    booking that is already active or (`expected_status`: the status the desk
-    saw) whose status another desk changed meanwhile."""
+    its slot not to have begun and to lie inside the opening hours. Raises
+    SlotFull, SlotBlocked, SlotClosed, SlotInPast, DuplicateBooking when the
+    rules no longer allow it, InvalidTransition for a booking that is already
+    active or (`expected_status`: the status the desk saw) whose status
+    another desk changed meanwhile."""
     require_active(by)
     status = v.choice(status, ACTIVE_STATUSES, "The status", "status")
 
@@ -350,10 +357,15 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
         if current.status in ACTIVE_STATUSES:
             raise InvalidTransition(f"Booking {current.reference} already holds a place.")
         moment = current_time(now)
-        # A completed or no-show booking belongs to a slot that has begun;
-        # giving its place back must not be refused for that.
-        since = moment if current.status == "cancelled" else datetime.min.replace(tzinfo=UTC)
-        _take_place(current.time_slot_id, since)
+        # A completed or no-show booking belongs to a slot that has begun and
+        # held its place until the mark: un-marking gives that place back, it
+        # books nothing new, so neither "begun" nor "closed" (the hours
+        # changed after the slot began, or the owner kept its bookings) may
+        # refuse it. A cancelled booking's place was free for anyone: taking
+        # it again is a new booking under every rule.
+        marked = current.status != "cancelled"
+        since = datetime.min.replace(tzinfo=UTC) if marked else moment
+        _take_place(current.time_slot_id, since, closed_ok=marked)
         _refuse_duplicate(current.time_slot_id, current.email_key, current.phone_key, current.id)
         (Booking.update(status=status, cancelled_at=None, cancel_reason="", updated_at=moment)
          .where(Booking.id == current.id).execute())

@@ -4,6 +4,7 @@ Slots are laid out in the business's local time and stored in UTC, so a
 09:00 opening is 09:00 local on both sides of a daylight-saving change.
 """
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import DAILY, rrule
 from peewee import SQL
 
-from ..clock import UTC
+from ..clock import UTC, ensure_aware
 from ..db import is_postgres
 from ..errors import BookingError, InvalidTransition, NotFound
 from ..models import Business, TimeSlot, User
@@ -182,18 +183,24 @@ def _now_condition(now: datetime | None):
     return TimeSlot.start > current_time(now)
 
 
+def _bookable():
+    """Not blocked, not outside the opening hours, not full."""
+    return ((TimeSlot.is_blocked == False)  # noqa: E712 (SQL, not Python)
+            & (TimeSlot.closed_reason == "")
+            & (TimeSlot.current_bookings < TimeSlot.max_capacity))
+
+
 def available_slots(business: Business, date_from, date_to=None,
                     now: datetime | None = None) -> list[TimeSlot]:
     """Slots of the business on the local dates `date_from`..`date_to`
     (inclusive; None means `date_from` alone) that start after `now`, are not
-    blocked and not full, in time order. Raises InvalidInput."""
+    blocked, not closed (outside the opening hours) and not full, in time
+    order. Raises InvalidInput."""
     date_from, date_to = v.date_range(date_from, date_to or date_from, MAX_GENERATE_DAYS)
     lo, hi = day_bounds(business, date_from, date_to)
     query = (TimeSlot.select()
              .where((TimeSlot.business == business.id) & (TimeSlot.start >= lo)
-                    & (TimeSlot.start < hi) & _now_condition(now)
-                    & (TimeSlot.is_blocked == False)  # noqa: E712 (SQL, not Python)
-                    & (TimeSlot.current_bookings < TimeSlot.max_capacity))
+                    & (TimeSlot.start < hi) & _now_condition(now) & _bookable())
              .order_by(TimeSlot.start))
     return run_read(lambda: list(query))
 
@@ -215,11 +222,52 @@ def next_free_slot(business: Business, now: datetime | None = None,
     moment = current_time(now)
     query = (TimeSlot.select()
              .where((TimeSlot.business == business.id) & (TimeSlot.start > moment)
-                    & (TimeSlot.start < moment + timedelta(days=within_days))
-                    & (TimeSlot.is_blocked == False)  # noqa: E712
-                    & (TimeSlot.current_bookings < TimeSlot.max_capacity))
+                    & (TimeSlot.start < moment + timedelta(days=within_days)) & _bookable())
              .order_by(TimeSlot.start).limit(1))
     return run_read(lambda: query.first())
+
+
+def nearest_free_slot(business: Business, day, around: datetime | None = None,
+                      now: datetime | None = None) -> TimeSlot | None:
+    """The bookable slot (starts after now, not blocked, not closed, not
+    full) on the business's local date `day` nearest to the instant
+    `around`: the first one starting at or after it, else the latest one
+    before it. `around=None` means now, or the day's start for a later day.
+    Never a slot of another day; None when the day has none."""
+    day = v.a_date(day, "The day", "day")
+    if around is not None:
+        around = ensure_aware(around, "around")
+    lo, hi = day_bounds(business, day)
+
+    def run():
+        moment = current_time(now)
+        pivot = around if around is not None else max(moment, lo)
+        base = (TimeSlot.select()
+                .where((TimeSlot.business == business.id) & (TimeSlot.start >= lo)
+                       & (TimeSlot.start < hi) & (TimeSlot.start > moment) & _bookable()))
+        later = base.where(TimeSlot.start >= pivot).order_by(TimeSlot.start).limit(1).first()
+        if later is not None:
+            return later
+        return base.where(TimeSlot.start < pivot).order_by(TimeSlot.start.desc()).limit(1).first()
+
+    return run_read(run)
+
+
+_DEFAULTS_SAMPLE = 200
+
+
+def slot_defaults(business: Business) -> tuple[int, int]:
+    """(slot length in minutes, places) the business uses: the most common
+    pair among its ~200 latest slots; (30, 1) when it has none."""
+    rows = run_read(lambda: list(
+        TimeSlot.select(TimeSlot.start, TimeSlot.end, TimeSlot.max_capacity)
+        .where(TimeSlot.business == business.id)
+        .order_by(TimeSlot.start.desc()).limit(_DEFAULTS_SAMPLE).tuples()))
+    if not rows:
+        return 30, 1
+    counts = Counter((int((end - start).total_seconds() // 60), capacity)
+                     for start, end, capacity in rows)
+    return counts.most_common(1)[0][0]
 
 
 def get_slot(slot_id: int) -> TimeSlot:
@@ -260,4 +308,4 @@ def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None
 
 
 __all__ = ["generate_time_slots", "plan_slots", "SlotPlan", "GenerationCancelled", "available_slots", "slots_between", "next_free_slot",
-           "get_slot", "set_slot_blocked", "day_bounds", "local_to_utc", "zone"]
+           "nearest_free_slot", "slot_defaults", "get_slot", "set_slot_blocked", "day_bounds", "local_to_utc", "zone"]

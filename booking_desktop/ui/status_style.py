@@ -23,6 +23,7 @@ _COLOURS = {
     "filling": ("#9a6700", "#e3b341"),
     "full": ("#c21f2c", "#ff7b72"),
     "blocked": ("#6e7781", "#8b949e"),
+    "closed": ("#6e7781", "#8b949e"),
     "started": ("#0969da", "#58a6ff"),
     "past": ("#8c959f", "#6e7681"),
 }
@@ -32,7 +33,7 @@ _SHAPES = {
     "pending": "ring", "confirmed": "dot", "checked_in": "tick", "completed": "done",
     "no_show": "strike", "cancelled": "cross",
     "free": "dot", "filling": "half", "full": "full", "blocked": "hatch",
-    "started": "play", "past": "small",
+    "closed": "strike", "started": "play", "past": "small",
 }
 
 _STATUS_TEXT = {
@@ -41,7 +42,7 @@ _STATUS_TEXT = {
 }
 _SLOT_TEXT = {
     "free": "Free", "filling": "Filling up", "full": "Full", "blocked": "Blocked",
-    "started": "In progress", "past": "Past",
+    "closed": "Closed", "started": "In progress", "past": "Past",
 }
 _SOURCE_TEXT = {"walk_in": "Walk-in", "phone": "Phone", "online": "Online", "other": "Other"}
 

@@ -300,3 +300,22 @@ def test_bulk_leaves_out_refused_and_unchanged_parts(database, business, slots, 
         undo.bulk([undo.action(undo.set_status, booking=made[0].id, status="confirmed")],
                   "confirmation", now=now)
     assert Booking.get_by_id(made[0].id).status == "cancelled"
+
+
+def test_undo_and_redo_refused_in_a_slot_closed_meanwhile(database, business, owner, slots,
+                                                          now):
+    first, second = slots[:2]
+    cancelled = services.create_booking(first, "Hanna Holiday", now=now)
+    done_cancel = undo.cancel(cancelled.id, now=now)
+    moved = services.create_booking(first, "Moritz Move", now=now)
+    done_move = undo.reschedule(moved.id, second.id, now=now)
+    # the owner closes the day (a public holiday), keeping its bookings
+    services.save_hours_exception(business, now.date(), closed=True, note="Public holiday",
+                                  outside="keep", by=owner, now=now)
+    assert TimeSlot.get_by_id(first.id).closed_reason.startswith("Closed")
+    before = snapshot()
+    for done, who in ((done_cancel, "Hanna Holiday"), (done_move, "Moritz Move")):
+        with pytest.raises(undo.Refused, match=rf"^Nothing was undone: \w{{3}}-\w{{3}} \({who}\): "
+                                               r"closed: Public holiday"):
+            undo.reverse(done, now=now)
+    assert snapshot() == before
