@@ -7,6 +7,7 @@ from .bookings import (
     bookings_in_slots,
     cancel_booking,
     check_in_booking,
+    clear_check_in,
     create_booking,
     find_booking,
     get_booking,
@@ -92,4 +93,6 @@ __all__ = [
     "set_slot_capacity", "set_slots_blocked", "special_days",
     # what the opening hours decide (issue 8)
     "DayStatus", "day_status", "nearest_free_slot", "slot_defaults",
+    # reversible operations (undo/redo) live in services.undo
+    "clear_check_in",
 ]

@@ -60,6 +60,19 @@ def _when(slot: TimeSlot) -> str:
     return local_when(slot.start, zone_name)
 
 
+def _local(business_id: int, instant: datetime) -> datetime:
+    tz = ZoneInfo(Business.select(Business.timezone).where(Business.id == business_id).scalar())
+    return instant.astimezone(tz)
+
+
+def local_time_words(business_id: int, instant: datetime, with_time: bool = True) -> str:
+    """`instant` in the business's local time as the desk says it: "Wed 2 Dec
+    10:00" (or "Wed 2 Dec" without the time)."""
+    local = _local(business_id, instant)
+    day = f"{local:%a} {local.day} {local:%b}"
+    return f"{day} {local:%H:%M}" if with_time else day
+
+
 def _refuse_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> None:
     """The conditional update took no place: say why."""
     slot = TimeSlot.get_or_none(TimeSlot.id == slot_id)
@@ -264,17 +277,27 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
 
 
 def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: User | None = None,
-                       now: datetime | None = None) -> Booking:
+                       now: datetime | None = None,
+                       expected_slot: TimeSlot | int | None = None) -> Booking:
     """Move an active booking to another slot in one transaction: the customer
     never ends up with no place or two. The new slot must take a booking now
     (SlotFull, SlotInPast, SlotBlocked, SlotClosed, DuplicateBooking); InvalidTransition
     for an inactive booking, InvalidInput for the same slot or a slot of
-    another business."""
+    another business. `expected_slot`: where the desk saw the booking (an undo
+    moves it back only from there); InvalidTransition when it was moved
+    elsewhere meanwhile."""
     require_active(by)
     new_slot_id = new_slot.id if isinstance(new_slot, TimeSlot) else new_slot
+    expected_slot_id = expected_slot.id if isinstance(expected_slot, TimeSlot) else expected_slot
 
     def work():
         current = _locked_booking(booking)
+        if expected_slot_id is not None and current.time_slot_id != expected_slot_id:
+            start = TimeSlot.select(TimeSlot.start).where(
+                TimeSlot.id == current.time_slot_id).scalar()
+            raise InvalidTransition(
+                f"Booking {current.reference} was moved at another desk meanwhile (it is now at "
+                f"{local_time_words(current.business_id, start)}); nothing was changed.")
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
                 f"Booking {current.reference} is {_status_words(current.status)} and cannot be "
@@ -364,8 +387,9 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
 def check_in_booking(booking: Booking | int, by: User | None = None,
                      now: datetime | None = None) -> Booking:
     """The customer has arrived: stamp `checked_in_at` (a pending booking
-    becomes confirmed). Raises InvalidTransition for an inactive booking or one
-    already checked in."""
+    becomes confirmed). Only on the booking's own day (the business's local
+    date). Raises InvalidTransition for an inactive booking, one already
+    checked in, or one of another day."""
     require_active(by)
 
     def work():
@@ -377,10 +401,46 @@ def check_in_booking(booking: Booking | int, by: User | None = None,
         if current.checked_in_at is not None:
             raise InvalidTransition(f"{current.customer_name} is already checked in.")
         moment = current_time(now)
+        start = TimeSlot.select(TimeSlot.start).where(TimeSlot.id == current.time_slot_id).scalar()
+        if _local(current.business_id, start).date() != _local(current.business_id,
+                                                               moment).date():
+            raise InvalidTransition(
+                f"{current.customer_name} ({current.reference}) is booked for "
+                f"{local_time_words(current.business_id, start, with_time=False)}; "
+                "check-in is possible on that day only.")
         (Booking.update(checked_in_at=moment, status="confirmed", updated_at=moment)
          .where(Booking.id == current.id).execute())
         audit(by, "booking.check_in", "booking", current.id, at=moment,
               reference=current.reference)
+        return Booking.get_by_id(current.id)
+
+    return run_write(work)
+
+
+def clear_check_in(booking: Booking | int, checked_in_at: datetime, status: str = "confirmed",
+                   by: User | None = None, now: datetime | None = None) -> Booking:
+    """Undo of a check-in: the booking is no longer checked in and gets back
+    the status it had before (`status`: pending or confirmed). It must still
+    be active and checked in at `checked_in_at` (what the check-in wrote);
+    otherwise InvalidTransition, nothing changed."""
+    require_active(by)
+    status = v.choice(status, ACTIVE_STATUSES, "The status", "status")
+
+    def work():
+        current = _locked_booking(booking)
+        if current.status not in ACTIVE_STATUSES:
+            raise InvalidTransition(
+                f"Booking {current.reference} is {_status_words(current.status)} now; its "
+                "check-in cannot be taken back.")
+        if current.checked_in_at != checked_in_at or current.status != "confirmed":
+            raise InvalidTransition(
+                f"Booking {current.reference} was changed at another desk meanwhile; "
+                "nothing was changed.")
+        moment = current_time(now)
+        (Booking.update(checked_in_at=None, status=status, updated_at=moment)
+         .where(Booking.id == current.id).execute())
+        audit(by, "booking.check_in_undo", "booking", current.id, at=moment,
+              reference=current.reference, status=status)
         return Booking.get_by_id(current.id)
 
     return run_write(work)

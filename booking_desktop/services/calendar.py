@@ -13,7 +13,7 @@ from peewee import SQL, Case, fn
 
 from .. import models
 from ..db import is_postgres
-from ..errors import BookingError, InvalidInput, NotFound
+from ..errors import BookingError, InvalidInput, InvalidTransition, NotFound
 from ..models import ACTIVE_STATUSES, Booking, Business, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
@@ -128,9 +128,12 @@ def block_reasons(business: Business, day) -> dict[int, str]:
 # --- one slot ----------------------------------------------------------------------------
 
 def set_slot_capacity(slot: TimeSlot | int, capacity, by: User | None = None,
-                      now: datetime | None = None) -> TimeSlot:
+                      now: datetime | None = None,
+                      expected_capacity: int | None = None) -> TimeSlot:
     """Change how many people a slot takes. Never below the places already
-    booked. Owner only. Raises InvalidInput, NotFound, PermissionDenied."""
+    booked. Owner only. Raises InvalidInput, NotFound, PermissionDenied;
+    InvalidTransition when the capacity is no longer `expected_capacity` (what
+    the desk saw: another desk changed it meanwhile)."""
     require_owner(by, "change a slot's capacity")
     capacity = v.integer(capacity, "The capacity", "max_capacity", 1, 1000)
     slot_id = slot.id if isinstance(slot, TimeSlot) else slot
@@ -142,6 +145,10 @@ def set_slot_capacity(slot: TimeSlot | int, capacity, by: User | None = None,
         current = (query.for_update() if is_postgres() else query).first()
         if current is None:
             raise NotFound("That time slot no longer exists.")
+        if expected_capacity is not None and current.max_capacity != expected_capacity:
+            raise InvalidTransition(
+                f"This time slot's capacity was changed at another desk meanwhile (it now "
+                f"takes {current.max_capacity}); nothing was changed.")
         if capacity < current.current_bookings:
             booked = current.current_bookings
             raise InvalidInput(

@@ -31,6 +31,7 @@ from .bookings import (
     _listing,
     _locked_booking,
     _refuse_duplicate,
+    _refuse_if_changed,
     _take_place,
     text_matches,
 )
@@ -72,6 +73,7 @@ class SlotRow:
     # Why the slot lies outside the opening hours ("Closed: Public holiday");
     # "" inside them. A closed slot takes no new booking.
     closed_reason: str = ""
+    block_reason: str = ""
 
     @property
     def is_full(self) -> bool:
@@ -130,7 +132,8 @@ def day_schedule(business: Business, day, include_cancelled: bool = False) -> li
             for row in _rows(query):
                 by_slot[row.slot_id].append(row)
         return [SlotRow(s.id, s.start, s.end, s.max_capacity, s.current_bookings, s.is_blocked,
-                        tuple(by_slot[s.id]), s.closed_reason) for s in slots]
+                        tuple(by_slot[s.id]), s.closed_reason, block_reason=s.block_reason)
+                for s in slots]
 
     return run_read(run)
 
@@ -256,12 +259,24 @@ def booking_row(booking_id: int) -> BookingRow:
     return rows[0]
 
 
+DETAIL_FIELDS = ("customer_name", "customer_email", "customer_phone", "notes")
+
+
 def update_booking_details(booking: Booking | int, customer_name=None, customer_email=None,
-                           customer_phone=None, notes=None, by: User | None = None) -> Booking:
+                           customer_phone=None, notes=None, by: User | None = None,
+                           now: datetime | None = None,
+                           expected: dict | None = None) -> Booking:
     """Correct a booking's contact details or notes. A field left None keeps
     its value; an empty email or phone clears it. Raises InvalidInput,
-    DuplicateBooking (the new email/phone already holds this slot), NotFound."""
+    DuplicateBooking (the new email/phone already holds this slot), NotFound.
+    `expected`: the values the desk saw (field -> value, None for an empty
+    email or phone); InvalidTransition when another desk changed one of them
+    meanwhile, and nothing is changed."""
     require_active(by)
+    expected = dict(expected or {})
+    unknown = set(expected) - set(DETAIL_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown detail {min(unknown)!r}.", field=min(unknown))
     changes = {}
     if customer_name is not None:
         name = v.customer_name(customer_name)
@@ -278,12 +293,16 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
 
     def work():
         current = _locked_booking(booking)
+        if any(getattr(current, field) != value for field, value in expected.items()):
+            raise InvalidTransition(
+                f"The details of booking {current.reference} were changed at another desk "
+                "meanwhile; nothing was changed.")
         if not changes:
             return current
         if current.status in ACTIVE_STATUSES:
             _refuse_duplicate(current.time_slot_id, changes.get("email_key", current.email_key),
                               changes.get("phone_key", current.phone_key), exclude_id=current.id)
-        moment = current_time()
+        moment = current_time(now)
         Booking.update(updated_at=moment, **changes).where(Booking.id == current.id).execute()
         audit(by, "booking.edit", "booking", current.id, at=moment, reference=current.reference,
               fields=sorted(k for k in changes if not k.endswith("_key")))
@@ -318,7 +337,8 @@ def change_token() -> tuple:
 
 
 def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: User | None = None,
-                      now: datetime | None = None) -> Booking:
+                      now: datetime | None = None,
+                      expected_status: str | None = None) -> Booking:
     """Undo of a cancellation or of a completed/no-show mark: the booking
     holds a place again, with status `status` (pending or confirmed).
 
@@ -327,12 +347,14 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
     its slot not to have begun and to lie inside the opening hours. Raises
     SlotFull, SlotBlocked, SlotClosed, SlotInPast, DuplicateBooking when the
     rules no longer allow it, InvalidTransition for a booking that is already
-    active."""
+    active or (`expected_status`: the status the desk saw) whose status
+    another desk changed meanwhile."""
     require_active(by)
     status = v.choice(status, ACTIVE_STATUSES, "The status", "status")
 
     def work():
         current = _locked_booking(booking)
+        _refuse_if_changed(current, expected_status)
         if current.status in ACTIVE_STATUSES:
             raise InvalidTransition(f"Booking {current.reference} already holds a place.")
         moment = current_time(now)

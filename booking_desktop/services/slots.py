@@ -16,7 +16,7 @@ from peewee import SQL
 
 from ..clock import UTC, ensure_aware
 from ..db import is_postgres
-from ..errors import BookingError, NotFound
+from ..errors import BookingError, InvalidTransition, NotFound
 from ..models import Business, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
@@ -278,18 +278,27 @@ def get_slot(slot_id: int) -> TimeSlot:
 
 
 def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None = None,
-                     now=None, reason: str = "") -> TimeSlot:
+                     now=None, reason: str = "", expected_blocked: bool | None = None,
+                     expected_reason: str | None = None) -> TimeSlot:
     """Block a slot (no new bookings; existing ones stay) or unblock it, with
-    an optional reason shown to the desk ("staff meeting"). Owner only."""
+    an optional reason shown to the desk ("staff meeting"). Owner only.
+    `expected_blocked` / `expected_reason`: what the desk saw; InvalidTransition
+    when another desk changed it meanwhile (nothing is changed)."""
     require_owner(by, "block time slots")
     slot_id = slot.id if isinstance(slot, TimeSlot) else slot
     reason = v.reason(reason) if blocked else ""
 
     def work():
-        updated = (TimeSlot.update(is_blocked=bool(blocked), block_reason=reason)
-                   .where(TimeSlot.id == slot_id).execute())
-        if not updated:
+        query = TimeSlot.select().where(TimeSlot.id == slot_id)
+        current = (query.for_update() if is_postgres() else query).first()
+        if current is None:
             raise NotFound("That time slot no longer exists.")
+        if (expected_blocked is not None and current.is_blocked != expected_blocked) or \
+                (expected_reason is not None and current.block_reason != expected_reason):
+            raise InvalidTransition("This time slot was blocked or unblocked at another desk "
+                                    "meanwhile; nothing was changed.")
+        TimeSlot.update(is_blocked=bool(blocked), block_reason=reason).where(
+            TimeSlot.id == slot_id).execute()
         details = {"reason": reason} if reason else {}
         audit(by, "slot.block" if blocked else "slot.unblock", "time_slot", slot_id,
               at=current_time(now), **details)

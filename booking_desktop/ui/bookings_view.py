@@ -1,9 +1,10 @@
 """The Bookings view: every booking of the business, filtered, sorted and
 paged by the database, with actions on the selection.
 
-Bulk cancel, confirm and no-show run one undoable command per booking inside
-one undo macro, so Ctrl+Z takes back the whole action; the result says how
-many succeeded and why the others were refused. Refusals appear in a bar at
+Bulk cancel, confirm, no-show and check-in are one undoable step in one
+transaction (services.undo.bulk), so Ctrl+Z takes back the whole action, all
+or nothing; the result says how many succeeded and why the others were
+refused. Refusals appear in a bar at
 the top of the view, which does not block the desk.
 """
 from datetime import datetime
@@ -30,10 +31,11 @@ from PySide6.QtWidgets import (
 from .. import services
 from ..clock import UTC
 from ..models import BOOKING_SOURCES
+from ..services import undo
 from ..services.desk import BookingFilter, BookingRow
 from . import status_style as style
 from .bookings_model import COLUMNS, BookingsTableModel, count_text, day_text, time_text
-from .commands import CancelBookingCommand, SetStatusCommand, perform
+from .commands import perform
 from .details_dialog import EditDetailsDialog
 from .dialogs import CancelReasonDialog
 from .errors import describe
@@ -55,7 +57,6 @@ class BookingsView(QWidget):
         self.session = session
         self.undo_stack = undo_stack
         self.now: datetime | None = None  # a fixed clock for tests and screenshots
-        self._collecting: list | None = None
         self._busy = 0
         self._stale = False
         self.export_runner = None  # the dialog's default (a worker thread); tests set one
@@ -265,37 +266,28 @@ class BookingsView(QWidget):
         reason = CancelReasonDialog.ask(question, self)
         if reason is None:
             return
-        self._bulk(bookings, self.tr("Cancel {what}"), self.tr("Cancelled {what}"),
-                   lambda b: CancelBookingCommand(self.session, self._report, b.id, reason,
-                                                  _label(b)))
+        self._bulk(bookings, "cancellation", self.tr("Cancelled {what}"),
+                   lambda b: undo.action(undo.cancel, booking=b.id, reason=reason,
+                                         expected_status=b.status))
 
     def confirm_selected(self) -> None:
-        self._set_status(self.tr("Confirm {what}"), self.tr("Confirmed {what}"),
-                         "confirmed")
+        self._set_status("confirmation", self.tr("Confirmed {what}"), "confirmed")
 
     def no_show_selected(self) -> None:
-        self._set_status(self.tr("Mark {what} as no-show"),
-                         self.tr("Marked {what} as no-show"), "no_show")
+        self._set_status("no-show", self.tr("Marked {what} as no-show"), "no_show")
 
-    def _set_status(self, macro_text: str, done_text: str, status: str) -> None:
+    def _set_status(self, noun: str, done_text: str, status: str) -> None:
         bookings = self.selected_bookings()
         if bookings:
-            self._bulk(bookings, macro_text, done_text,
-                       lambda b: SetStatusCommand(self.session, self._report, b.id, status,
-                                                  _label(b)))
+            self._bulk(bookings, noun, done_text,
+                       lambda b: undo.action(undo.set_status, booking=b.id, status=status,
+                                             expected_status=b.status))
 
     def check_in_selected(self) -> None:
         bookings = self.selected_bookings()
-        failures, done = [], 0
-        for b in bookings:
-            try:
-                services.check_in_booking(b.id, by=self.session.user, now=self.now)
-                done += 1
-            except Exception as exc:  # refusals are reported; describe() logs bugs
-                failures.append(exc)
-        if done:
-            self._refresh_after(lambda: self.session.notify_changed())
-        self._summarise(self.tr("Checked in {what}"), done, len(bookings), failures)
+        if bookings:
+            self._bulk(bookings, "check-in", self.tr("Checked in {what}"),
+                       lambda b: undo.action(undo.check_in, booking=b.id))
 
     def reschedule_selected(self) -> None:
         booking = self._single_booking()
@@ -305,14 +297,14 @@ class BookingsView(QWidget):
         if slot_id is None:
             return
         try:
-            services.reschedule_booking(booking.id, slot_id, by=self.session.user, now=self.now)
+            self._refresh_after(lambda: perform(
+                self.undo_stack, self.session, undo.reschedule, booking.id, slot_id,
+                expected_slot=booking.slot_id, now=self.now))
             slot = services.get_slot(slot_id)
         except Exception as exc:  # the slot filled meanwhile, ...: say why, change nothing
             self.show_problem(describe(exc))
-            self.refresh()
             return
         self.bar.hide()
-        self.session.notify_changed()
         tz = self._time_zone()
         self.message.emit(self.tr("Moved {name} to {day} {time}.").format(
             name=booking.customer_name, day=day_text(slot.start, tz),
@@ -322,47 +314,48 @@ class BookingsView(QWidget):
         booking = self._single_booking()
         if booking is None:
             return
-        saved = EditDetailsDialog.ask(self.session, booking, self)
-        if saved is not None:
+
+        def save(changes: dict, expected: dict) -> None:  # a refusal stays in the dialog
+            self._refresh_after(lambda: perform(
+                self.undo_stack, self.session, undo.edit_details, booking.id, changes,
+                expected=expected, now=self.now))
+
+        if EditDetailsDialog.ask(self.session, booking, self, save=save):
             self.bar.hide()
-            self.session.notify_changed()
-            self.message.emit(self.tr("Saved the details of {name}.")
-                              .format(name=saved.customer_name))
+            self.message.emit(self.tr("Saved the details of {name}.").format(
+                name=services.get_booking(booking.id).customer_name))
 
     # -- helpers ---------------------------------------------------------
-    def _bulk(self, bookings, macro_text: str, done_text: str, make_command) -> None:
-        failures: list[BaseException] = []
-        done = 0
-        self._collecting = failures
-        self._busy += 1
-        self.undo_stack.beginMacro(macro_text.format(what=self._bookings_text(len(bookings))))
+    def _bulk(self, bookings, noun: str, done_text: str, make_action) -> None:
+        """One undoable step for the whole selection, in one transaction: the
+        bookings the rules refuse are left out and listed; Ctrl+Z takes back
+        the others, all or nothing."""
         try:
-            for booking in bookings:
-                if perform(self.undo_stack, make_command(booking)):
-                    done += 1
-        finally:
-            self.undo_stack.endMacro()
-            if done == 0:  # nothing happened: leave no empty step to undo
-                self.undo_stack.command(self.undo_stack.index() - 1).setObsolete(True)
-                self.undo_stack.undo()
-            self._collecting = None
-            self._busy -= 1
-        self.refresh()
-        self._summarise(done_text, done, len(bookings), failures)
-
-    def _summarise(self, done_text: str, done: int, total: int, failures) -> None:
-        if total == 1 and failures:
-            self.show_problem(describe(failures[0]))
+            outcome = self._refresh_after(lambda: perform(
+                self.undo_stack, self.session, undo.bulk, [make_action(b) for b in bookings],
+                noun, now=self.now))
+        except undo.Refused as exc:
+            self._summarise(done_text, 0, len(bookings), exc.refusals)
             return
-        if not failures:
+        except Exception as exc:  # nothing to change, the database gone, a bug: said
+            self.show_problem(describe(exc))
+            return
+        self._summarise(done_text, len(bookings) - len(outcome.refusals), len(bookings),
+                        outcome.refusals)
+
+    def _summarise(self, done_text: str, done: int, total: int, refusals) -> None:
+        if total == 1 and refusals:
+            self.show_problem(refusals[0].why[:1].upper() + refusals[0].why[1:] + ".")
+            return
+        if not refusals:
             self.bar.hide()
             self.message.emit(done_text.format(what=self._bookings_text(total)) + ".")
             return
-        reasons = list(dict.fromkeys(describe(e) for e in failures))
+        reasons = [f"{r.what}: {r.why}." if r.what else f"{r.why}." for r in refusals]
         text = self.tr("{done}; {n} failed: {reasons}").format(
             done=done_text.format(what=self.tr("{done} of {total} bookings").format(
                 done=count_text(done), total=count_text(total))),
-            n=count_text(len(failures)), reasons=" ".join(reasons[:3])
+            n=count_text(len(refusals)), reasons=" ".join(reasons[:3])
             + (" …" if len(reasons) > 3 else ""))
         self.message.emit(text)
         self.show_problem(text)
@@ -370,21 +363,14 @@ class BookingsView(QWidget):
     def _bookings_text(self, n: int) -> str:
         return self.tr("1 booking") if n == 1 else self.tr("{n} bookings").format(n=count_text(n))
 
-    def _report(self, exc: BaseException) -> None:
-        """Errors from commands: collected during a bulk action, else (an undo
-        or redo the rules refused) shown in the bar."""
-        if self._collecting is not None:
-            self._collecting.append(exc)
-        else:
-            self.show_problem(describe(exc))
-
-    def _refresh_after(self, change) -> None:
+    def _refresh_after(self, change):
+        """Run `change` (which tells every view), refreshing this one once."""
         self._busy += 1
         try:
-            change()
+            return change()
         finally:
             self._busy -= 1
-        self.refresh()
+            self.refresh()
 
     def _single_booking(self) -> BookingRow | None:
         rows = self.table.selectionModel().selectedRows()

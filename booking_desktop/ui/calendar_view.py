@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
 from .. import services
 from ..errors import BookingError
 from ..clock import utcnow
-from ..services import desk
+from ..services import desk, undo
 from ..services.calendar import DayLoad
-from .commands import CreateBookingCommand, perform
+from .commands import perform
 from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
+from .dialogs import BlockReasonDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
 from .message_bar import MessageBar
@@ -249,12 +250,6 @@ class BookIntoSlotDialog(QDialog):
                 "customer_email": dialog.email.text() or None, "source": "phone"}
 
 
-def ask_text(parent, title: str, label: str) -> str | None:
-    """A one-line question (a block reason); None when cancelled."""
-    text, ok = QInputDialog.getText(parent, title, label)
-    return text if ok else None
-
-
 def ask_number(parent, title: str, label: str, value: int, low: int) -> int | None:
     number, ok = QInputDialog.getInt(parent, title, label, value, low, 1000)
     return number if ok else None
@@ -263,7 +258,7 @@ def ask_number(parent, title: str, label: str, value: int, low: int) -> int | No
 class CalendarView(QWidget):
     message = Signal(str)
 
-    def __init__(self, session, undo_stack=None, parent=None):
+    def __init__(self, session, undo_stack, parent=None):
         super().__init__(parent)
         self.session = session
         self.undo_stack = undo_stack
@@ -524,10 +519,16 @@ class CalendarView(QWidget):
         tz = self._tz()
         return f"{slot.start.astimezone(tz):%a %d %b %H:%M}–{slot.end.astimezone(tz):%H:%M}"
 
-    def _done(self, slot_id: int, text: str) -> None:
-        self.session.notify_changed()
+    def _run(self, slot_id: int, operation, *args, **kwargs):
+        """One undoable action through the window's undo stack; the outcome,
+        or None when refused (said in the bar)."""
+        try:
+            outcome = perform(self.undo_stack, self.session, operation, *args, **kwargs)
+        except Exception as exc:  # refusals and bugs alike: said, never fatal
+            self._report(exc)
+            return None
         self.select_slot(slot_id)
-        self.message.emit(text)
+        return outcome
 
     def book(self) -> None:
         slot = self.selected_slot()
@@ -536,26 +537,17 @@ class CalendarView(QWidget):
         fields = BookIntoSlotDialog.ask(self.tr("Book {when}").format(when=self._when(slot)), self)
         if fields is None:
             return
-        command = CreateBookingCommand(self.session, self._report, slot.id, fields)
-        if self.undo_stack is not None:
-            done = perform(self.undo_stack, command)
-        else:
-            try:
-                command.do()
-                done = True
-            except Exception as exc:
-                self._report(exc)
-                done = False
-        if done:
-            self._done(slot.id, self.tr("Booked {name}: {ref}.").format(
-                name=command.booking.customer_name, ref=command.booking.reference))
+        outcome = self._run(slot.id, undo.book, slot.id, **fields)
+        if outcome is not None:
+            self.message.emit(self.tr("Booked {name}: {ref}.").format(
+                name=outcome.result.customer_name, ref=outcome.result.reference))
 
     def block(self) -> None:
         slot = self.selected_slot()
         if slot is None:
             return
-        reason = ask_text(self, self.tr("Block slot"),
-                          self.tr("Why is {when} blocked?").format(when=self._when(slot)))
+        reason = BlockReasonDialog.ask(
+            self.tr("Why is {when} blocked?").format(when=self._when(slot)), self)
         if reason is None:
             return
         self._set_blocked(slot, True, reason)
@@ -566,13 +558,10 @@ class CalendarView(QWidget):
             self._set_blocked(slot, False, "")
 
     def _set_blocked(self, slot, blocked: bool, reason: str) -> None:
-        try:
-            services.set_slot_blocked(slot.id, blocked, by=self.session.user, reason=reason)
-        except Exception as exc:
-            self._report(exc)
-            return
-        self._done(slot.id, (self.tr("Blocked {when}.") if blocked else
-                             self.tr("Unblocked {when}.")).format(when=self._when(slot)))
+        if self._run(slot.id, undo.set_blocked, slot.id, blocked, reason,
+                     expected_blocked=slot.is_blocked):
+            self.message.emit((self.tr("Blocked {when}.") if blocked else
+                               self.tr("Unblocked {when}.")).format(when=self._when(slot)))
 
     def change_capacity(self) -> None:
         slot = self.selected_slot()
@@ -583,13 +572,11 @@ class CalendarView(QWidget):
                                   when=self._when(slot)), slot.max_capacity, 1)
         if capacity is None:
             return
-        try:
-            services.set_slot_capacity(slot.id, capacity, by=self.session.user)
-        except Exception as exc:  # never below its bookings: the service says why
-            self._report(exc)
-            return
-        self._done(slot.id, self.tr("{when} now takes {n}.").format(when=self._when(slot),
-                                                                    n=capacity))
+        # never below its bookings: the service says why
+        if self._run(slot.id, undo.set_capacity, slot.id, capacity,
+                     expected_capacity=slot.max_capacity):
+            self.message.emit(self.tr("{when} now takes {n}.").format(when=self._when(slot),
+                                                                      n=capacity))
 
     def open_slot_tools(self) -> None:
         from .slots_dialog import GenerateSlotsDialog

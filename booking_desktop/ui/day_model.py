@@ -51,6 +51,8 @@ class DayScheduleModel(QStandardItemModel):
         label = style.slot_state_label(state)
         if state in ("started", "past") and slot.is_full:
             label += ", full"
+        if state == "blocked" and slot.block_reason:
+            label = self.tr("Blocked: {reason}").format(reason=slot.block_reason)
         items = [QStandardItem(f"{start:%H:%M}–{end:%H:%M}"),
                  QStandardItem(f"{slot.current_bookings}/{slot.max_capacity}"),
                  QStandardItem(label), QStandardItem(""), QStandardItem(""), QStandardItem("")]

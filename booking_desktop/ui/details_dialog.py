@@ -1,9 +1,12 @@
 """Correcting a booking's contact details and notes.
 
-The dialog saves through `desk.update_booking_details` itself, so a refusal
-(a malformed email, the new phone already booked in that slot) is shown in
-the dialog next to the fields and the typing is not lost.
+The dialog saves through the `save(changes, expected)` its caller gives (an
+undoable command), so a refusal (a malformed email, the new phone already
+booked in that slot, another desk's edit meanwhile) is shown in the dialog
+next to the fields and the typing is not lost.
 """
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,17 +20,18 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import InvalidInput
-from ..services import desk
 from ..services.desk import BookingRow
 from .errors import describe
 
 
 class EditDetailsDialog(QDialog):
-    def __init__(self, session, booking: BookingRow, parent: QWidget | None = None):
+    def __init__(self, session, booking: BookingRow, parent: QWidget | None = None, *,
+                 save: Callable[[dict, dict], object]):
         super().__init__(parent)
         self.session = session
         self.booking = booking
-        self.saved: BookingRow | None = None
+        self._save = save
+        self.saved = False
         self.setWindowTitle(self.tr("Edit details — {ref}").format(ref=booking.reference))
 
         self.name_edit = QLineEdit(booking.customer_name)
@@ -66,11 +70,13 @@ class EditDetailsDialog(QDialog):
         self.resize(440, self.sizeHint().height())
 
     @classmethod
-    def ask(cls, session, booking: BookingRow, parent: QWidget | None = None) -> BookingRow | None:
-        """Show the dialog; the saved booking, or None when nothing was saved."""
-        dialog = cls(session, booking, parent)
+    def ask(cls, session, booking: BookingRow, parent: QWidget | None = None, *,
+            save: Callable[[dict, dict], object]) -> bool:
+        """Show the dialog; whether `save(changes, expected)` saved a change
+        (`expected`: the values the dialog started from)."""
+        dialog = cls(session, booking, parent, save=save)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return dialog.saved if accepted else None
+        return accepted and dialog.saved
 
     def changes(self) -> dict:
         """Only what was edited, so unchanged fields are neither re-checked
@@ -89,9 +95,10 @@ class EditDetailsDialog(QDialog):
         if not changes:
             self.accept()
             return
+        expected = {field: getattr(self.booking, field) for field in changes}
         try:
-            desk.update_booking_details(self.booking.id, by=self.session.user, **changes)
-            self.saved = desk.booking_row(self.booking.id)
+            self._save(changes, expected)
+            self.saved = True
         except Exception as exc:  # refusals and bugs alike: shown here (describe() logs bugs)
             self.show_error(exc)
             return

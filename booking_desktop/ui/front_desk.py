@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 from .. import services
 from ..errors import BookingError
 from ..clock import utcnow
-from ..services import desk
-from .commands import CancelBookingCommand, SetStatusCommand, perform
+from ..services import desk, undo
+from . import status_style as style
+from .commands import perform
 from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
-from .dialogs import CancelReasonDialog, GenerateSlotsDialog
+from .dialogs import BlockReasonDialog, CancelReasonDialog, GenerateSlotsDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
 from .message_bar import MessageBar
@@ -139,7 +140,7 @@ class FrontDeskView(QWidget):
         self.booking_actions = [self.check_in_action, self.confirm_action, self.complete_action,
                                 self.no_show_action, self.reschedule_action, self.edit_action,
                                 self.cancel_action]
-        self.block_action = self._action("&Block slot", None, lambda: self.set_blocked(True),
+        self.block_action = self._action("&Block slot…", None, lambda: self.set_blocked(True),
                                          booking_only=False)
         self.unblock_action = self._action("&Unblock slot", None, lambda: self.set_blocked(False),
                                            booking_only=False)
@@ -165,6 +166,8 @@ class FrontDeskView(QWidget):
             action.setEnabled(booking is not None and booking.is_active)
         if booking is not None and booking.is_active:
             self.check_in_action.setEnabled(booking.checked_in_at is None)
+            # Confirming a confirmed booking would change nothing.
+            self.confirm_action.setEnabled(booking.status != "confirmed")
         slot = self.selected_slot()
         self.block_action.setEnabled(slot is not None and not slot.is_blocked)
         self.unblock_action.setEnabled(slot is not None and slot.is_blocked)
@@ -328,27 +331,29 @@ class FrontDeskView(QWidget):
     def _report(self, exc: BaseException) -> None:
         self.bar.show_message(describe(exc))
 
-    def _run(self, command) -> bool:
+    def _run(self, operation, *args, **kwargs):
+        """Do one undoable action through the window's undo stack; the
+        outcome, or None when refused (said in the bar). A success closes an
+        earlier warning."""
+        try:
+            outcome = perform(self.undo_stack, self.session, operation, *args, **kwargs)
+        except Exception as exc:  # BookingError or a bug: shown, never fatal
+            self._report(exc)
+            return None
         self.bar.clear()
-        return perform(self.undo_stack, command)
+        return outcome
 
     def check_in(self) -> None:
         booking = self.selected_booking()
-        if booking is None:
-            return
-        try:
-            services.check_in_booking(booking.id, by=self.session.user)
-        except Exception as exc:  # BookingError or a bug: shown, never fatal
-            self._report(exc)
-            return
-        self.session.notify_changed()
-        self.message.emit(self.tr("{name} checked in.").format(name=booking.customer_name))
+        if booking is not None and self._run(undo.check_in, booking.id):
+            self.message.emit(self.tr("{name} checked in.").format(name=booking.customer_name))
 
     def set_status(self, status: str) -> None:
         booking = self.selected_booking()
-        if booking is not None and self._run(SetStatusCommand(
-                self.session, self._report, booking.id, status, booking.customer_name)):
-            self.message.emit(self.undo_stack.undoText() + ".")
+        if booking is not None and self._run(undo.set_status, booking.id, status,
+                                             expected_status=booking.status):
+            self.message.emit(self.tr("Marked {name} {status}.").format(
+                name=booking.customer_name, status=style.status_label(status).lower()))
 
     def cancel(self) -> None:
         booking = self.selected_booking()
@@ -357,8 +362,8 @@ class FrontDeskView(QWidget):
         reason = CancelReasonDialog.ask(
             self.tr("Cancel {ref} for {name}?").format(ref=booking.reference,
                                                       name=booking.customer_name), self)
-        if reason is not None and self._run(CancelBookingCommand(
-                self.session, self._report, booking.id, reason, booking.customer_name)):
+        if reason is not None and self._run(undo.cancel, booking.id, reason,
+                                            expected_status=booking.status):
             self.message.emit(self.tr("Cancelled {ref}. Ctrl+Z undoes it.").format(
                 ref=booking.reference))
 
@@ -368,34 +373,51 @@ class FrontDeskView(QWidget):
             return
         from .reschedule_dialog import RescheduleDialog
         slot_id = RescheduleDialog.ask(self.session, booking, self)
-        if slot_id is None:
+        if slot_id is None or not self._run(undo.reschedule, booking.id, slot_id,
+                                            expected_slot=booking.slot_id):
             return
         try:
-            services.reschedule_booking(booking.id, slot_id, by=self.session.user)
-        except Exception as exc:
+            moved = desk.booking_row(booking.id)
+        except BookingError as exc:
             self._report(exc)
             return
-        self.session.notify_changed()
-        self.message.emit(self.tr("Moved {ref}.").format(ref=booking.reference))
+        start = moved.start.astimezone(self._tz())
+        self.message.emit(self.tr("Moved {ref} to {day} {time}.").format(
+            ref=booking.reference, day=f"{start:%a} {start.day} {start:%b}",
+            time=f"{start:%H:%M}"))
 
     def edit_details(self) -> None:
         booking = self.selected_booking()
         if booking is None:
             return
         from .details_dialog import EditDetailsDialog
-        if EditDetailsDialog.ask(self.session, booking, self):
-            self.session.notify_changed()
+
+        def save(changes: dict, expected: dict) -> None:  # a refusal stays in the dialog
+            perform(self.undo_stack, self.session, undo.edit_details, booking.id, changes,
+                    expected=expected)
+
+        if EditDetailsDialog.ask(self.session, booking, self, save=save):
+            self.bar.clear()
+            self.message.emit(self.tr("Saved the details of {ref}.").format(
+                ref=booking.reference))
 
     def set_blocked(self, blocked: bool) -> None:
         slot = self.selected_slot()
         if slot is None:
             return
-        try:
-            services.set_slot_blocked(slot.id, blocked, by=self.session.user)
-        except Exception as exc:
-            self._report(exc)
-            return
-        self.session.notify_changed()
+        tz = self._tz()
+        start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
+        when = f"{start:%a} {start.day} {start:%b %H:%M}–{end:%H:%M}"
+        reason = ""
+        if blocked:
+            reason = BlockReasonDialog.ask(self.tr("Why is {when} blocked?").format(when=when),
+                                           self)
+            if reason is None:
+                return
+        if self._run(undo.set_blocked, slot.id, blocked, reason,
+                     expected_blocked=slot.is_blocked):
+            self.message.emit((self.tr("Blocked {when}.") if blocked else
+                               self.tr("Unblocked {when}.")).format(when=when))
 
     def generate_slots(self) -> None:
         counts = GenerateSlotsDialog.ask(self.session, self.day, self)

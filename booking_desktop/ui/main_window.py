@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import commands
 from .bookings_view import BookingsView
 from .calendar_view import CalendarView
+from .errors import describe
 from .front_desk import FrontDeskView
 from .hours_view import HoursView
 from .reports_view import ReportsView
@@ -140,10 +142,17 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu(self.tr("&Edit"))
-        undo = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        # The actions follow the stack's text ("Undo check-in of Maria Lopez");
+        # triggering goes through commands.undo/redo, which keep a refused
+        # step in place and say why.
+        undo = self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        undo.triggered.disconnect()
+        undo.triggered.connect(lambda: self._undo_redo(commands.undo, self.tr("Undid {what}.")))
+        redo = self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        redo.triggered.disconnect()
+        redo.triggered.connect(lambda: self._undo_redo(commands.redo, self.tr("Redid {what}.")))
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -234,6 +243,24 @@ class MainWindow(QMainWindow):
             self.front_desk.shift_day(step)
         else:
             self.front_desk.go_today()
+
+    def _undo_redo(self, step, done_text: str) -> None:
+        """Undo or redo; the result in the status bar, a refusal in the shown
+        view's message bar (nothing changed)."""
+        view = self.stack.currentWidget()
+        bar = getattr(view, "bar", None)
+        try:
+            what = step(self.undo_stack)
+        except Exception as exc:  # refusals, and bugs (logged by describe)
+            text = describe(exc)
+            if bar is not None:
+                bar.show_message(text)
+            self.show_message(text)
+            return
+        if what is not None:
+            if bar is not None:
+                bar.clear()
+            self.show_message(done_text.format(what=what))
 
     def walk_in(self) -> None:
         self.show_view(0)

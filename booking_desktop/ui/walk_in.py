@@ -31,8 +31,8 @@ from ..errors import (
     SlotFull,
     SlotInPast,
 )
-from ..services import desk
-from .commands import CreateBookingCommand, perform
+from ..services import desk, undo
+from .commands import perform
 from .errors import describe
 from .message_bar import MessageBar
 
@@ -243,9 +243,9 @@ class WalkInForm(QGroupBox):
         fields = {"customer_name": self.name.text(), "customer_email": self.email.text() or None,
                   "customer_phone": self.phone.text() or None,
                   "source": self.source.currentData(), "notes": self.notes.text()}
-        command = CreateBookingCommand(self.session, self._report, slot_id, fields)
-        if perform(self.undo_stack, command):
-            booking = desk.booking_row(command.booking.id)
+        outcome = self._perform(undo.book, slot_id, **fields)
+        if outcome is not None:
+            booking = desk.booking_row(outcome.result.id)
             tz = ZoneInfo(self.session.business.timezone)
             text = self.tr("Booked {ref} for {name}, {when}.").format(
                 ref=booking.reference, name=booking.customer_name,
@@ -268,6 +268,14 @@ class WalkInForm(QGroupBox):
         if bookable:
             later = [r for r in bookable if r.start >= row.start]
             self.select_slot((later[0] if later else bookable[-1]).id)
+
+    def _perform(self, operation, *args, **kwargs):
+        """Book through the window's undo stack; None when refused (said here)."""
+        try:
+            return perform(self.undo_stack, self.session, operation, *args, **kwargs)
+        except Exception as exc:  # refusals inline; describe() logs bugs
+            self._report(exc)
+            return None
 
     def _report(self, exc: BaseException) -> None:
         text = describe(exc)

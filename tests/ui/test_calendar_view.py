@@ -122,10 +122,13 @@ def test_block_with_a_reason_unblock_and_book(qtbot, make_view, desk_owner, shop
     view = make_view(desk_owner, shop)
     view.select_day(day)
     view.select_slot(slot.id)
-    monkeypatch.setattr(calendar_view, "ask_text", lambda *a, **k: "Staff meeting")
+    asked = []
+    monkeypatch.setattr(calendar_view.BlockReasonDialog, "ask", classmethod(
+        lambda cls, what, parent=None: asked.append(what) or "Staff meeting"))
     qtbot.mouseClick(view.block_button, Qt.MouseButton.LeftButton)
     assert services.get_slot(slot.id).is_blocked
     assert services.get_slot(slot.id).block_reason == "Staff meeting"
+    assert len(asked) == 1 and asked[0].startswith("Why is ")
     row = view.day_model.index_of_slot(slot.id).row()
     assert view.day_model.item(row, 2).text() == "Blocked: Staff meeting"
     assert not view.book_button.isEnabled()
@@ -137,7 +140,16 @@ def test_block_with_a_reason_unblock_and_book(qtbot, make_view, desk_owner, shop
     assert view.book_button.isEnabled()
     qtbot.mouseClick(view.book_button, Qt.MouseButton.LeftButton)
     assert services.get_slot(slot.id).current_bookings == 1
-    assert view.undo_stack.count() == 1
+    # block, unblock and the booking are each one step of the window's undo stack
+    when = f"{slot.start:%a} {slot.start.day} {slot.start:%b %H:%M}"  # the shop is in UTC
+    assert [view.undo_stack.text(i) for i in range(view.undo_stack.count())] == [
+        f"block of {when}", f"unblock of {when}", "booking of Dora Lee"]
+    for _ in range(3):
+        view.undo_stack.undo()
+    restored = services.get_slot(slot.id)
+    assert (restored.current_bookings, restored.is_blocked) == (0, False)
+    view.undo_stack.redo()
+    assert services.get_slot(slot.id).block_reason == "Staff meeting"
 
 
 def test_staff_look_only(qtbot, make_view, desk_staff, shop):

@@ -178,7 +178,9 @@ def test_undo_refused_when_the_place_was_taken(qtbot, make_window, desk_staff, s
     assert TimeSlot.get_by_id(slot.id).current_bookings == 2
     assert window.front_desk.bar.isVisible()
     assert "full" in window.front_desk.bar.label.text()
-    assert not window.undo_stack.canUndo()
+    # nothing was undone: the step stays, still named in the Edit menu
+    assert window.undo_stack.index() == 1 and window.undo_stack.undoText() == \
+        "cancellation of Gone Gina"
 
 
 def test_days_move_with_one_key(qtbot, make_window, desk_staff, shop):

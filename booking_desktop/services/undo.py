@@ -1,0 +1,395 @@
+"""Reversible operations: what the desk's Ctrl+Z and Ctrl+Shift+Z run.
+
+Each operation here performs one change through the ordinary services (so
+every rule holds) and returns an `Outcome`: the result, a short description
+("check-in of Maria Lopez") and the `Action` that reverses it. A reversal
+carries the state it expects to find (reverse of a check-in: clear the
+check-in of booking X, expecting it checked in at T and still active), so
+the services refuse it, changing nothing, when another desk changed the
+booking or slot meanwhile or the rules no longer allow it (slot full,
+closed, begun, duplicate customer). Performing a reversal returns an
+outcome in turn, whose reversal is the redo.
+
+What may be undone is decided here, not in the windows: `reverse(outcome)`
+is all an undo stack needs. Several bookings changed at once (`bulk`) are
+one transaction; their reversal is all or nothing and says which bookings
+stood in the way and why.
+"""
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import models
+from ..db import is_postgres
+from ..errors import BookingError, InvalidTransition, NotFound, SlotFull, SlotInPast
+from ..models import ACTIVE_STATUSES, Booking, TimeSlot, User
+from ._tx import run_read, run_write
+from .bookings import (
+    _locked_booking,
+    _status_words,
+    cancel_booking,
+    check_in_booking,
+    clear_check_in,
+    create_booking,
+    local_time_words,
+    reschedule_booking,
+    set_booking_status,
+)
+from .calendar import set_slot_capacity
+from .desk import DETAIL_FIELDS, reinstate_booking, update_booking_details
+from .slots import set_slot_blocked
+
+UNDONE_REASON = "Undone at the desk"
+
+
+class NothingChanged(InvalidTransition):
+    """The action would change nothing (confirming a confirmed booking): no
+    step to undo is recorded."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    what: str   # "K7M-4QX (Anna Schmidt)" or "Wed 2 Dec 10:00"
+    why: str
+
+
+class Refused(BookingError):
+    """The rules (or another desk) stood in the way of part of an action;
+    nothing was changed. `refusals` names each booking or slot and why."""
+
+    def __init__(self, refusals: Sequence[Refusal], lead: str = "Nothing was changed"):
+        self.refusals = tuple(refusals)
+        super().__init__(f"{lead}: " + "; ".join(
+            f"{r.what}: {r.why}" if r.what else r.why for r in self.refusals) + ".")
+
+
+@dataclass(frozen=True)
+class Action:
+    """An operation of this module with its arguments, not yet performed."""
+    operation: Callable[..., "Outcome"]
+    arguments: tuple[tuple[str, object], ...]
+
+    def perform(self, by: User | None = None, now: datetime | None = None) -> "Outcome":
+        return self.operation(**dict(self.arguments), by=by, now=now)
+
+    def argument(self, name: str, default=None):
+        return dict(self.arguments).get(name, default)
+
+
+def action(operation: Callable[..., "Outcome"], **arguments) -> Action:
+    """`action(cancel, booking=7, reason="ill")`: performed later, or as a
+    part of `bulk`."""
+    return Action(operation, tuple(arguments.items()))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    description: str            # "check-in of Maria Lopez"
+    result: object              # what the service returned (a list for bulk)
+    reverse: Action             # performs the reversal, checking what it expects
+    booking_ids: tuple[int, ...] = ()
+    slot_ids: tuple[int, ...] = ()
+    refusals: tuple[Refusal, ...] = ()  # bulk: the parts left out, and why
+
+
+def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
+            now: datetime | None = None) -> Outcome:
+    """Undo (or, for an outcome of an undo, redo) `outcome`. Refused, with
+    nothing changed, as `Refused` naming the booking or slot and why."""
+    lead = "Nothing was redone" if redo else "Nothing was undone"
+    try:
+        return outcome.reverse.perform(by=by, now=now)
+    except Refused as exc:
+        raise Refused(exc.refusals, lead) from exc
+    except BookingError as exc:
+        raise Refused([Refusal(_what(outcome.reverse), _why(exc))], lead) from exc
+
+
+# --- bookings --------------------------------------------------------------------------
+
+def _id(thing) -> int:
+    return thing.id if isinstance(thing, (Booking, TimeSlot)) else thing
+
+
+def _booking_outcome(description: str, booking: Booking, reverse_action: Action,
+                     *slot_ids: int) -> Outcome:
+    return Outcome(description, booking, reverse_action, (booking.id,),
+                   tuple(dict.fromkeys((booking.time_slot_id, *slot_ids))))
+
+
+def book(slot: TimeSlot | int, customer_name, customer_email=None, customer_phone=None,
+         source: str = "walk_in", status: str = "confirmed", notes: str = "",
+         by: User | None = None, now: datetime | None = None) -> Outcome:
+    """A new booking (see create_booking); undone by cancelling it."""
+    booking = create_booking(slot, customer_name, customer_email, customer_phone, source=source,
+                             status=status, notes=notes, by=by, now=now)
+    return _booking_outcome(f"booking of {booking.customer_name}", booking, action(
+        cancel, booking=booking.id, reason=UNDONE_REASON, expected_status=booking.status))
+
+
+def cancel(booking: Booking | int, reason: str = "", expected_status: str | None = None,
+           by: User | None = None, now: datetime | None = None) -> Outcome:
+    """Cancel (see cancel_booking); undone by reinstating the previous status."""
+    def work():
+        current = _locked_booking(booking)
+        result = cancel_booking(current.id, reason, by=by, now=now,
+                                expected_status=expected_status or current.status)
+        return _booking_outcome(f"cancellation of {current.customer_name}", result, action(
+            reinstate, booking=current.id, status=current.status, expected_status="cancelled"))
+
+    return run_write(work)
+
+
+def reinstate(booking: Booking | int, status: str, expected_status: str,
+              by: User | None = None, now: datetime | None = None) -> Outcome:
+    """A cancelled, completed or no-show booking holds its place again (see
+    reinstate_booking); undone by cancelling it again (same reason) or giving
+    back the status it had."""
+    def work():
+        current = _locked_booking(booking)
+        result = reinstate_booking(current.id, status, by=by, now=now,
+                                   expected_status=expected_status)
+        if current.status == "cancelled":
+            back = action(cancel, booking=current.id, reason=current.cancel_reason,
+                          expected_status=result.status)
+        else:
+            back = action(set_status, booking=current.id, status=current.status,
+                          expected_status=result.status)
+        return _booking_outcome(f"reinstatement of {current.customer_name}", result, back)
+
+    return run_write(work)
+
+
+_STATUS_NOUNS = {"pending": "marking as pending", "confirmed": "confirmation",
+                 "completed": "completion", "no_show": "no-show"}
+
+
+def set_status(booking: Booking | int, status: str, expected_status: str | None = None,
+               by: User | None = None, now: datetime | None = None) -> Outcome:
+    """Change the status (see set_booking_status; "cancelled" cancels).
+    NothingChanged when the booking already has it; undone by giving back the
+    previous status (a place taken again where the status freed it)."""
+    if status == "cancelled":
+        return cancel(booking, expected_status=expected_status, by=by, now=now)
+
+    def work():
+        current = _locked_booking(booking)
+        if current.status == status and expected_status in (None, status):
+            raise NothingChanged(f"{current.customer_name} ({current.reference}) is already "
+                                 f"{_status_words(status)}; nothing was changed.")
+        result = set_booking_status(current.id, status, by=by, now=now,
+                                    expected_status=expected_status or current.status)
+        if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
+            back = action(reinstate, booking=current.id, status=current.status,
+                          expected_status=status)
+        else:
+            back = action(set_status, booking=current.id, status=current.status,
+                          expected_status=status)
+        noun = _STATUS_NOUNS.get(status, status)
+        return _booking_outcome(f"{noun} of {current.customer_name}", result, back)
+
+    return run_write(work)
+
+
+def check_in(booking: Booking | int, by: User | None = None,
+             now: datetime | None = None) -> Outcome:
+    """Check in (see check_in_booking: on the booking's day only); undone by
+    clearing the check-in, expecting it as this one left it."""
+    def work():
+        current = _locked_booking(booking)
+        result = check_in_booking(current.id, by=by, now=now)
+        return _booking_outcome(f"check-in of {current.customer_name}", result, action(
+            undo_check_in, booking=current.id, checked_in_at=result.checked_in_at,
+            status=current.status))
+
+    return run_write(work)
+
+
+def undo_check_in(booking: Booking | int, checked_in_at: datetime, status: str,
+                  by: User | None = None, now: datetime | None = None) -> Outcome:
+    """Clear a check-in (see clear_check_in); undone by checking in again."""
+    result = clear_check_in(booking, checked_in_at, status, by=by, now=now)
+    return _booking_outcome(f"undoing the check-in of {result.customer_name}", result,
+                            action(check_in, booking=result.id))
+
+
+def reschedule(booking: Booking | int, slot: TimeSlot | int,
+               expected_slot: TimeSlot | int | None = None, by: User | None = None,
+               now: datetime | None = None) -> Outcome:
+    """Move a booking (see reschedule_booking); undone by moving it back,
+    expecting it still in the slot it was moved to."""
+    def work():
+        current = _locked_booking(booking)
+        result = reschedule_booking(current.id, slot, by=by, now=now,
+                                    expected_slot=expected_slot or current.time_slot_id)
+        start = TimeSlot.select(TimeSlot.start).where(TimeSlot.id == result.time_slot_id).scalar()
+        where = local_time_words(result.business_id, start)
+        return _booking_outcome(f"move of {current.customer_name} to {where}", result, action(
+            reschedule, booking=current.id, slot=current.time_slot_id,
+            expected_slot=result.time_slot_id), current.time_slot_id)
+
+    return run_write(work)
+
+
+def edit_details(booking: Booking | int, changes: dict, expected: dict | None = None,
+                 by: User | None = None, now: datetime | None = None) -> Outcome:
+    """Correct contact details or notes (see update_booking_details; `changes`
+    maps customer_name, customer_email, customer_phone, notes to the new text,
+    "" clearing an email or phone). NothingChanged when the values are already
+    those; undone by writing back the previous values, expecting these."""
+    def work():
+        current = _locked_booking(booking)
+        before = {f: getattr(current, f) for f in DETAIL_FIELDS if f in changes}
+        result = update_booking_details(current.id, by=by, now=now,
+                                        expected=expected if expected is not None else before,
+                                        **changes)
+        after = {f: getattr(result, f) for f in before}
+        if after == before:
+            raise NothingChanged(f"The details of {current.reference} are already these; "
+                                 "nothing was changed.")
+        back = action(edit_details, booking=current.id,
+                      changes={f: "" if v is None else v for f, v in before.items()},
+                      expected=after)
+        return _booking_outcome(f"edit of {current.customer_name}'s details", result, back)
+
+    return run_write(work)
+
+
+# --- slots -----------------------------------------------------------------------------
+
+def _locked_slot(slot: TimeSlot | int) -> TimeSlot:
+    query = TimeSlot.select().where(TimeSlot.id == _id(slot))
+    found = (query.for_update() if is_postgres() else query).first()
+    if found is None:
+        raise NotFound("That time slot no longer exists.")
+    return found
+
+
+def _slot_outcome(description: str, slot: TimeSlot, reverse_action: Action) -> Outcome:
+    return Outcome(description, slot, reverse_action, (), (slot.id,))
+
+
+def set_blocked(slot: TimeSlot | int, blocked: bool, reason: str = "",
+                expected_blocked: bool | None = None, expected_reason: str | None = None,
+                by: User | None = None, now: datetime | None = None) -> Outcome:
+    """Block a slot with a reason, or unblock it (see set_slot_blocked);
+    undone by putting back the previous state and reason, expecting these."""
+    def work():
+        current = _locked_slot(slot)
+        result = set_slot_blocked(
+            current.id, blocked, by=by, now=now, reason=reason,
+            expected_blocked=current.is_blocked if expected_blocked is None else expected_blocked,
+            expected_reason=current.block_reason if expected_reason is None else expected_reason)
+        if (result.is_blocked, result.block_reason) == (current.is_blocked, current.block_reason):
+            raise NothingChanged("This time slot is already "
+                                 f"{'blocked' if blocked else 'open'}; nothing was changed.")
+        when = local_time_words(current.business_id, current.start)
+        back = action(set_blocked, slot=current.id, blocked=current.is_blocked,
+                      reason=current.block_reason, expected_blocked=result.is_blocked,
+                      expected_reason=result.block_reason)
+        return _slot_outcome(f"{'block' if blocked else 'unblock'} of {when}", result, back)
+
+    return run_write(work)
+
+
+def set_capacity(slot: TimeSlot | int, capacity: int, expected_capacity: int | None = None,
+                 by: User | None = None, now: datetime | None = None) -> Outcome:
+    """Change a slot's places (see set_slot_capacity: never below its
+    bookings); undone by the previous capacity, expecting this one."""
+    def work():
+        current = _locked_slot(slot)
+        result = set_slot_capacity(
+            current.id, capacity, by=by, now=now,
+            expected_capacity=current.max_capacity if expected_capacity is None
+            else expected_capacity)
+        if result.max_capacity == current.max_capacity:
+            raise NothingChanged(f"This time slot already takes {capacity}; nothing was changed.")
+        when = local_time_words(current.business_id, current.start)
+        back = action(set_capacity, slot=current.id, capacity=current.max_capacity,
+                      expected_capacity=result.max_capacity)
+        return _slot_outcome(f"capacity change of {when}", result, back)
+
+    return run_write(work)
+
+
+# --- several at once ---------------------------------------------------------------------
+
+def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | None = None,
+         now: datetime | None = None) -> Outcome:
+    """Perform several actions in one transaction, each in a savepoint so
+    every refusal is heard. With `partial` (a desk's bulk action) the parts
+    the rules refuse are left out and listed in `Outcome.refusals`, the
+    others done; parts that change nothing are skipped. Without it (undo and
+    redo of a bulk) it is all or nothing: one refusal and nothing changes.
+    Raises Refused (naming each booking and why) when nothing was done,
+    NothingChanged when every part was already so. The description reads
+    "`noun` of 6 bookings"; the reversal is a bulk of the parts' reversals,
+    all or nothing."""
+    actions = tuple(actions)
+
+    def work():
+        outcomes, refusals = [], []
+        for part in actions:
+            try:
+                with models.database.atomic():
+                    outcomes.append(part.perform(by=by, now=now))
+            except NothingChanged:
+                continue
+            except BookingError as exc:
+                refusals.append(Refusal(_what(part), _why(exc)))
+        if refusals and (not partial or not outcomes):
+            raise Refused(refusals)
+        if not outcomes:
+            raise NothingChanged("The selected bookings are already so; nothing was changed.")
+        return outcomes, refusals
+
+    outcomes, refusals = run_write(work)
+    if len(outcomes) == 1 and not refusals:
+        description = outcomes[0].description
+    else:
+        description = f"{noun} of {len(outcomes)} bookings"
+    back = action(bulk, actions=tuple(o.reverse for o in reversed(outcomes)), noun=noun,
+                  partial=False)
+    return Outcome(description, [o.result for o in outcomes], back,
+                   tuple(i for o in outcomes for i in o.booking_ids),
+                   tuple(dict.fromkeys(i for o in outcomes for i in o.slot_ids)),
+                   tuple(refusals))
+
+
+# --- saying what stood in the way ---------------------------------------------------------
+
+def _what(part: Action) -> str:
+    """The booking ("K7M-4QX (Anna Schmidt)") or slot ("Wed 2 Dec 10:00") an
+    action is about, for a refusal."""
+    def look():
+        booking_id, slot_id = part.argument("booking"), part.argument("slot")
+        if booking_id is not None:
+            found = Booking.get_or_none(Booking.id == _id(booking_id))
+            return f"{found.reference} ({found.customer_name})" if found else ""
+        if slot_id is not None:
+            found = TimeSlot.get_or_none(TimeSlot.id == _id(slot_id))
+            return local_time_words(found.business_id, found.start) if found else ""
+        return ""
+
+    try:
+        return run_read(look)
+    except BookingError:  # the database went away: the reason alone still helps
+        return ""
+
+
+def _why(exc: BookingError) -> str:
+    if isinstance(exc, SlotInPast):
+        return "this time slot has already started"
+    if isinstance(exc, SlotFull):
+        return f"{str(exc)[0].lower()}{str(exc)[1:]}".rstrip(".").replace(
+            "this time slot is", "its time slot is now")
+    text = str(exc).rstrip(".")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+__all__ = ["UNDONE_REASON", "Action", "NothingChanged", "Outcome", "Refusal", "Refused",
+           "action", "book", "bulk", "cancel", "check_in", "edit_details", "reinstate",
+           "reschedule", "reverse", "set_blocked", "set_capacity", "set_status",
+           "undo_check_in"]
