@@ -201,7 +201,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     for _ in range(_REFERENCE_TRIES):
         ref = given_reference or new_reference()
         try:
-            return run_write(lambda: work(ref))
+            return run_write(lambda ref=ref: work(ref))
         except IntegrityError as exc:
             # Only the first line names the violated constraint; PostgreSQL's
             # DETAIL line quotes the customer's values, which may contain any word.
@@ -209,7 +209,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
                 raise _integrity_to_booking_error(exc) from None
             if given_reference is not None:
                 # Another process stored this reference a moment ago: a retry.
-                return run_read(lambda: Booking.get(Booking.reference == ref))
+                return run_read(lambda ref=ref: Booking.get(Booking.reference == ref))
     raise RuntimeError("could not draw an unused booking reference")
 
 

@@ -307,5 +307,6 @@ def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None
     return run_write(work)
 
 
-__all__ = ["generate_time_slots", "plan_slots", "SlotPlan", "GenerationCancelled", "available_slots", "slots_between", "next_free_slot",
-           "nearest_free_slot", "slot_defaults", "get_slot", "set_slot_blocked", "day_bounds", "local_to_utc", "zone"]
+__all__ = ["generate_time_slots", "plan_slots", "SlotPlan", "GenerationCancelled", "available_slots",
+           "slots_between", "next_free_slot", "nearest_free_slot", "slot_defaults", "get_slot",
+           "set_slot_blocked", "day_bounds", "local_to_utc", "zone"]
