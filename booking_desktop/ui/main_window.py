@@ -1,7 +1,8 @@
 """The main window: a shell hosting the views, with the navigation rail, the
 top bar (business, day, search), menus with every shortcut, undo/redo, and a
 status bar (database, signed-in user, sync state)."""
-from datetime import datetime, timedelta
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..clock import utcnow
 from .bookings_view import BookingsView
 from .calendar_view import CalendarView
 from .front_desk import FrontDeskView
@@ -252,8 +254,10 @@ class MainWindow(QMainWindow):
         UsersDialog(self.session, self).exec()
 
     def _synced(self) -> None:
-        self.sync_label.setText(self.tr("Up to date · {time}").format(
-            time=f"{datetime.now():%H:%M:%S}"))
+        """The business's local time, the same clock as the front desk's "Now"."""
+        business = self.session.business
+        now = utcnow().astimezone(ZoneInfo(business.timezone) if business is not None else None)
+        self.sync_label.setText(self.tr("Up to date · {time}").format(time=f"{now:%H:%M}"))
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
