@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -29,6 +28,7 @@ from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
 from .dialogs import CancelReasonDialog, GenerateSlotsDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
+from .fit import FitColumns
 from .message_bar import MessageBar
 from .walk_in import WalkInForm
 
@@ -57,12 +57,10 @@ class FrontDeskView(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
-        header = self.tree.header()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
-        for column, width in enumerate((110, 95, 170, 125, 170)):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        self.tree.setIndentation(14)
+        # times, references, places, phones and statuses whole; names and emails share the rest
+        FitColumns(self.tree, exact=(0, 1, 3, 5), free=(2, 4), optional=(4,))
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
         self.empty_label = QLabel()
@@ -75,7 +73,8 @@ class FrontDeskView(QWidget):
         empty_layout.addStretch(1)
 
         self.walk_in = WalkInForm(session, undo_stack)
-        self.walk_in.setFixedWidth(320)
+        self.walk_in.setMinimumWidth(250)
+        self.walk_in.setMaximumWidth(340)
         self.walk_in.booked.connect(self._booked)
 
         head = QHBoxLayout()

@@ -5,7 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -38,6 +38,27 @@ def display_url(url: str) -> str:
         user = credentials.split(":", 1)[0]
         return f"{scheme}://{user}@{host}"
     return url
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that elides in the middle when short of room (a long
+    database path must not set the window's minimum width); the whole text
+    is its tooltip."""
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(text, parent)
+        self.setToolTip(text)
+        self.setMinimumWidth(120)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle,
+                                             rect.width())
+        painter.drawText(rect, int(self.alignment()), text)
 
 
 class MainWindow(QMainWindow):
@@ -96,7 +117,10 @@ class MainWindow(QMainWindow):
     def _top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         self.business_box = QComboBox()
-        self.business_box.setMinimumWidth(200)
+        # Long names elide in the box (whole in the list) instead of widening the window.
+        self.business_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.business_box.setMinimumContentsLength(16)
         self.business_box.activated.connect(self._business_chosen)
         self.prev_day = QToolButton(text="◀")
         self.prev_day.setToolTip(self.tr("Previous day (Alt+Left)"))
@@ -110,7 +134,8 @@ class MainWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Find a booking: name, email, phone or reference (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(380)
+        self.search.setMinimumWidth(220)
+        self.search.setMaximumWidth(520)
         self.search.returnPressed.connect(self._search)
         bar.addWidget(self.business_box)
         bar.addSpacing(12)
@@ -118,7 +143,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.today_button)
         bar.addWidget(self.next_day)
         bar.addStretch(1)
-        bar.addWidget(self.search)
+        bar.addWidget(self.search, 4)
         return bar
 
     def _add(self, menu, text, shortcut, slot) -> QAction:
@@ -177,7 +202,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self, db_url: str) -> None:
         status = self.statusBar()
-        self.db_label = QLabel(self.tr("Database: {url}").format(url=display_url(db_url)))
+        self.db_label = ElidedLabel(self.tr("Database: {url}").format(url=display_url(db_url)))
         user = self.session.user
         self.user_label = QLabel(self.tr("Signed in: {name} ({role})").format(
             name=user.username, role=self.tr(user.role)))

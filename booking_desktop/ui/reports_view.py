@@ -75,7 +75,9 @@ class ReportsView(QWidget):
         self.error: BaseException | None = None
 
         self.business_combo = QComboBox()
-        self.business_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.business_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.business_combo.setMinimumContentsLength(20)
         self.preset_combo = QComboBox()
         self.preset_combo.addItem(self.tr("Custom range"), None)
         for label, days in PRESETS:
@@ -96,7 +98,10 @@ class ReportsView(QWidget):
         top.addWidget(QLabel("–"))
         top.addWidget(self.date_to)
         top.addStretch(1)
-        top.addWidget(QLabel(self.tr("Export:")))
+        # The exports on a line of their own: the filters stay whole at 1024 px.
+        exports = QHBoxLayout()
+        exports.addStretch(1)
+        exports.addWidget(QLabel(self.tr("Export this period's bookings:")))
         self.export_buttons = {}
         for key, label in (("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF"),
                            ("ics", "iCalendar")):
@@ -105,7 +110,7 @@ class ReportsView(QWidget):
                 next(f[1] for f in FORMATS if f[0] == key)))
             button.clicked.connect(lambda _=False, k=key: self.export(k))
             self.export_buttons[key] = button
-            top.addWidget(button)
+            exports.addWidget(button)
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
@@ -130,12 +135,13 @@ class ReportsView(QWidget):
             view = QChartView()
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            view.setMinimumHeight(220)
+            view.setMinimumHeight(180)
             self.chart_views.append(view)
             grid.addWidget(view, i // 2, i % 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(exports)
         layout.addWidget(self.problem)
         layout.addLayout(cards)
         layout.addLayout(grid, 1)
