@@ -87,6 +87,7 @@ class BookingsView(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Name, email, phone or ref."))
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName(self.tr("Search bookings"))
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self.search_edit.returnPressed.connect(self.apply_filter)
         self.status_combo = QComboBox()
@@ -96,7 +97,9 @@ class BookingsView(QWidget):
                                   ("pending", "confirmed", "completed", "no_show", "cancelled")),
                                 (self.tr("All, with cancelled"), ())):
             self.status_combo.addItem(label, statuses)
+        self.status_combo.setAccessibleName(self.tr("Status"))
         self.source_combo = QComboBox()
+        self.source_combo.setAccessibleName(self.tr("Source"))
         self.source_combo.addItem(self.tr("Any source"), None)
         for source in BOOKING_SOURCES:
             self.source_combo.addItem(style.source_label(source), source)
@@ -106,6 +109,8 @@ class BookingsView(QWidget):
         self.date_from = QDateEdit(today, calendarPopup=True, displayFormat="ddd dd MMM yyyy")
         self.date_to = QDateEdit(today.addDays(6), calendarPopup=True,
                                  displayFormat="ddd dd MMM yyyy")
+        self.date_from.setAccessibleName(self.tr("From date"))
+        self.date_to.setAccessibleName(self.tr("To date"))
         self.clear_button = QPushButton(self.tr("C&lear filters"))
         self.total_label = QLabel()  # on the dates' line, with room for "No bookings match…"
         self.total_label.setObjectName("totalLabel")
@@ -149,6 +154,7 @@ class BookingsView(QWidget):
     def _build_table(self) -> None:
         table = self.table = QTableView()
         table.setModel(self.model)
+        table.setAccessibleName(self.tr("Bookings"))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setAlternatingRowColors(True)

@@ -288,9 +288,11 @@ class CalendarView(QWidget):
         self.day = today
 
         self.prev_button = QToolButton(text="◀")
+        self.prev_button.setAccessibleName(self.tr("Previous month"))
         self.prev_button.setToolTip(self.tr("Previous month (Page Up)"))
         self.prev_button.clicked.connect(lambda: self.shift_month(-1))
         self.next_button = QToolButton(text="▶")
+        self.next_button.setAccessibleName(self.tr("Next month"))
         self.next_button.setToolTip(self.tr("Next month (Page Down)"))
         self.next_button.clicked.connect(lambda: self.shift_month(1))
         self.today_button = QPushButton(self.tr("Today"))
@@ -308,6 +310,7 @@ class CalendarView(QWidget):
         self.model = MonthModel(self)
         self.grid = QTableView()
         self.grid.setModel(self.model)
+        self.grid.setAccessibleName(self.tr("Month"))
         self.grid.setItemDelegate(DayCellDelegate(self.grid))
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setShowGrid(False)
@@ -315,7 +318,9 @@ class CalendarView(QWidget):
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.setMinimumWidth(380)
+        self.grid.setTabKeyNavigation(False)  # Tab leaves the month; arrows move in it
         self.grid.installEventFilter(self)
+        self.grid.viewport().installEventFilter(self)
         self.grid.selectionModel().currentChanged.connect(self._day_chosen)
 
         head = QHBoxLayout()
@@ -341,6 +346,7 @@ class CalendarView(QWidget):
         self.day_model = DayScheduleModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.day_model)
+        self.tree.setAccessibleName(self.tr("Slots and bookings of the selected day"))
         self.tree.setItemDelegateForColumn(1, FillDelegate(self.tree))
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -449,6 +455,16 @@ class CalendarView(QWidget):
         self.show_day(self.day)
 
     def eventFilter(self, watched, event):
+        if watched is self.grid.viewport() and event.type() == event.Type.MouseButtonPress \
+                and event.button() == Qt.MouseButton.LeftButton:
+            load = self.model.load_at(self.grid.indexAt(event.position().toPoint()))
+            if load is not None and (load.day.year, load.day.month) != (self.year, self.month):
+                # A day of another month: show that month with that day selected. Left
+                # to the view, the press would go on to select whatever day the new
+                # month shows under the pointer.
+                self.grid.setFocus(Qt.FocusReason.MouseFocusReason)
+                self.select_day(load.day)
+                return True
         if watched is self.grid and event.type() == event.Type.KeyPress:
             key = event.key()
             if key == Qt.Key.Key_PageUp:

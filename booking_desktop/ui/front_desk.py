@@ -50,6 +50,7 @@ class FrontDeskView(QWidget):
         self.model = DayScheduleModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
+        self.tree.setAccessibleName(self.tr("Slots and bookings of the day"))
         self.tree.setItemDelegateForColumn(1, FillDelegate(self.tree))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

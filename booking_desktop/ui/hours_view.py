@@ -210,6 +210,7 @@ class HoursView(QWidget):
         self.template.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.template.setMinimumContentsLength(18)
+        self.template.setAccessibleName(self.tr("Template"))
         for key, label in TEMPLATE_LABELS.items():
             self.template.addItem(self.tr(label), key)
         self.template_button = QPushButton(self.tr("Apply template"))
@@ -232,6 +233,7 @@ class HoursView(QWidget):
         head.addWidget(self.save_button)
 
         self.grid = HoursGrid()
+        self.grid.setAccessibleName(self.tr("Weekly opening hours"))
         self.grid.changed.connect(self._edited)
         self.grid.selected.connect(self._selected)
         self.problems = QLabel()
@@ -266,6 +268,7 @@ class HoursView(QWidget):
         self.days_box = QGroupBox(self.tr("Holidays and special days"))
         self.days = QTreeWidget()
         self.days.setRootIsDecorated(False)
+        self.days.setAccessibleName(self.tr("Holidays and special days"))
         self.days.setHeaderLabels([self.tr("Date"), self.tr("Hours"), self.tr("Note")])
         self.days.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.days.header().resizeSection(0, 125)

@@ -4,6 +4,7 @@ status bar (database, signed-in user, sync state)."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..clock import utcnow
+from .accessible import name_from_labels
 from .bookings_view import BookingsView
 from .calendar_view import CalendarView
 from .front_desk import FrontDeskView
@@ -38,6 +40,11 @@ def display_url(url: str) -> str:
         user = credentials.split(":", 1)[0]
         return f"{scheme}://{user}@{host}"
     return url
+
+
+def _menu_text(prefix: str, what: str) -> str:
+    """"&Undo Book Jack && Jill": a literal "&" in a menu item is doubled."""
+    return f"{prefix} {what.replace('&', '&&')}" if what else prefix
 
 
 class ElidedLabel(QLabel):
@@ -83,6 +90,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.rail = QListWidget()
         self.rail.setFixedWidth(120)
+        self.rail.setAccessibleName(self.tr("Views"))
         for number, (title, view) in enumerate(self.views, start=1):
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{number})")
@@ -104,6 +112,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_status_bar(db_url)
+        name_from_labels(self)  # the walk-in form's fields, the hours' times, …
         self._fill_businesses()
         session.business_changed.connect(lambda _b: self._fill_businesses())
         session.changed.connect(self._synced)
@@ -122,10 +131,13 @@ class MainWindow(QMainWindow):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.business_box.setMinimumContentsLength(16)
         self.business_box.activated.connect(self._business_chosen)
+        self.business_box.setAccessibleName(self.tr("Business"))
         self.prev_day = QToolButton(text="◀")
+        self.prev_day.setAccessibleName(self.tr("Previous day"))
         self.prev_day.setToolTip(self.tr("Previous day (Alt+Left)"))
         self.prev_day.clicked.connect(lambda: self._day(-1))
         self.next_day = QToolButton(text="▶")
+        self.next_day.setAccessibleName(self.tr("Next day"))
         self.next_day.setToolTip(self.tr("Next day (Alt+Right)"))
         self.next_day.clicked.connect(lambda: self._day(1))
         self.today_button = QPushButton(self.tr("Today"))
@@ -134,6 +146,7 @@ class MainWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Find a booking: name, email, phone or reference (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Find a booking"))
         self.search.setMinimumWidth(220)
         self.search.setMaximumWidth(520)
         self.search.returnPressed.connect(self._search)
@@ -171,6 +184,11 @@ class MainWindow(QMainWindow):
         undo.setShortcut(QKeySequence("Ctrl+Z"))
         redo = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # The texts name customers ("Undo Book Jack & Jill"): a menu would take their "&"
+        # for a mnemonic and eat it.
+        self.undo_action, self.redo_action = undo, redo
+        self.undo_stack.undoTextChanged.connect(self._undo_text_changed)
+        self.undo_stack.redoTextChanged.connect(self._redo_text_changed)
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -199,6 +217,14 @@ class MainWindow(QMainWindow):
             self.owner_menu.addAction(action)
         self.users_action = self._add(self.owner_menu, "&Users…", None, self._users)
         self.owner_menu.menuAction().setVisible(self.session.is_owner)
+
+    def _undo_text_changed(self, text: str) -> None:
+        if shiboken6.isValid(self.undo_action):  # not while the window is torn down
+            self.undo_action.setText(_menu_text(self.tr("&Undo"), text))
+
+    def _redo_text_changed(self, text: str) -> None:
+        if shiboken6.isValid(self.redo_action):
+            self.redo_action.setText(_menu_text(self.tr("&Redo"), text))
 
     def _build_status_bar(self, db_url: str) -> None:
         status = self.statusBar()
@@ -247,6 +273,19 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(index)
         self.settings.last_view = index
+        if leaving is not self.stack.currentWidget():
+            self._focus_view(self.stack.currentWidget())
+
+    def _focus_view(self, view) -> None:
+        """Switching views puts the keyboard in the view's main control (the
+        calendar's month, the bookings table…), so the arrows work at once."""
+        targets = {self.front_desk: self.front_desk.tree, self.calendar: self.calendar.grid,
+                   self.bookings: self.bookings.table}
+        if self.hours is not None:
+            targets.update({self.hours: self.hours.grid, self.reports: self.reports.business_combo})
+        target = targets.get(view)
+        if target is not None and target.isVisibleTo(self):
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _day(self, step: int) -> None:
         """◀ / ▶ / Today act on the calendar when it is shown, else on the front desk."""

@@ -79,6 +79,7 @@ class ReportsView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.business_combo.setMinimumContentsLength(20)
         self.preset_combo = QComboBox()
+        self.preset_combo.setAccessibleName(self.tr("Period"))
         self.preset_combo.addItem(self.tr("Custom range"), None)
         for label, days in PRESETS:
             self.preset_combo.addItem(self.tr(label), days)
@@ -87,10 +88,12 @@ class ReportsView(QWidget):
                                    displayFormat="ddd dd MMM yyyy")
         self.date_to = QDateEdit(QDate(today), calendarPopup=True,
                                  displayFormat="ddd dd MMM yyyy")
+        self.date_from.setAccessibleName(self.tr("From date"))
+        self.date_to.setAccessibleName(self.tr("To date"))
         self.preset_combo.setCurrentIndex(1)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("&Business:"), buddy=self.business_combo))
+        top.addWidget(QLabel(self.tr("B&usiness:"), buddy=self.business_combo))
         top.addWidget(self.business_combo)
         top.addSpacing(12)
         top.addWidget(self.preset_combo)
@@ -131,8 +134,11 @@ class ReportsView(QWidget):
         grid = QGridLayout()
         grid.setSpacing(8)
         self.chart_views = []
-        for i in range(len(charts.BUILDERS)):
+        for i, name in enumerate((self.tr("Bookings per day, by status"),
+                                  self.tr("Utilisation by weekday and hour"),
+                                  self.tr("Bookings by status"), self.tr("Lead time"))):
             view = QChartView()
+            view.setAccessibleName(name)
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             view.setMinimumHeight(180)
