@@ -220,7 +220,8 @@ class DayCellDelegate(QStyledItemDelegate):
             numbers = f"{load.booked}/{load.capacity}"
             room = inner.width() - painter.fontMetrics().horizontalAdvance(numbers) - 6
             if room >= 24:  # the bar beside the numbers
-                bar = QRectF(inner.left(), inner.bottom() - 9, min(room, inner.width() * 0.55, 80), 7)
+                bar = QRectF(inner.left(), inner.bottom() - 9,
+                             min(room, inner.width() * 0.55, 80), 7)
             else:  # a narrow cell: the bar over the numbers
                 bar = QRectF(inner.left(), inner.bottom() - painter.fontMetrics().height() - 9,
                              inner.width(), 7)

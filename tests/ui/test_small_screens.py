@@ -2,6 +2,7 @@
 on demo data: the window may be that small, no time, reference, phone or
 status cell is cut (font metrics), filters and dialog titles are whole."""
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
@@ -205,7 +206,6 @@ def dialogs(window, booking_row):
     from booking_desktop.ui.signin import SignInDialog
     from booking_desktop.ui.slots_dialog import GenerateSlotsDialog
     from booking_desktop.ui.users_dialog import UsersDialog
-    from zoneinfo import ZoneInfo
 
     session = window.session
     today = session.today()
