@@ -350,7 +350,8 @@ def cmd_screenshot(args) -> int:
         from .ui.screenshots import render
     except ImportError as exc:
         raise InvalidInput(f"The window cannot be drawn on this computer ({exc}).") from None
-    written = render(args.directory, getattr(args, "db", None))
+    from .ui.screenshots import parse_size
+    written = render(args.directory, getattr(args, "db", None), parse_size(args.size))
     for path in written:
         print(path)
     return 0
@@ -497,6 +498,8 @@ def build_parser() -> CommandLineParser:
     shots = command("screenshot", cmd_screenshot, "render the main views and dialogs to PNG "
                     "files (on demo data unless --db is given)")
     shots.add_argument("directory", metavar="DIR", help="folder for the PNG files")
+    shots.add_argument("--size", default="1280x800", metavar="WxH",
+                       help="main window size (default 1280x800; 1024x700 for a small screen)")
 
     bench_ui = command("bench-ui", cmd_bench_ui, "time the front desk: start-up, walk-in, "
                        "the bookings table with 500,000 bookings")

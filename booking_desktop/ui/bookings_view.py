@@ -34,11 +34,13 @@ from ..models import BOOKING_SOURCES
 from ..services import undo
 from ..services.desk import BookingFilter, BookingRow
 from . import status_style as style
-from .bookings_model import COLUMNS, BookingsTableModel, count_text, day_text, time_text
+from .bookings_model import (COLUMN_INDEX, COLUMNS, BookingsTableModel, count_text, day_text,
+                             time_text)
 from .commands import perform
 from .details_dialog import EditDetailsDialog
 from .dialogs import CancelReasonDialog
 from .errors import describe
+from .fit import GrowToVisibleRows
 from .message_bar import MessageBar
 from .reschedule_dialog import RescheduleDialog
 
@@ -86,6 +88,7 @@ class BookingsView(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Name, email, phone or ref."))
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName(self.tr("Search bookings"))
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self.search_edit.returnPressed.connect(self.apply_filter)
         self.status_combo = QComboBox()
@@ -95,7 +98,9 @@ class BookingsView(QWidget):
                                   ("pending", "confirmed", "completed", "no_show", "cancelled")),
                                 (self.tr("All, with cancelled"), ())):
             self.status_combo.addItem(label, statuses)
+        self.status_combo.setAccessibleName(self.tr("Status"))
         self.source_combo = QComboBox()
+        self.source_combo.setAccessibleName(self.tr("Source"))
         self.source_combo.addItem(self.tr("Any source"), None)
         for source in BOOKING_SOURCES:
             self.source_combo.addItem(style.source_label(source), source)
@@ -105,11 +110,10 @@ class BookingsView(QWidget):
         self.date_from = QDateEdit(today, calendarPopup=True, displayFormat="ddd dd MMM yyyy")
         self.date_to = QDateEdit(today.addDays(6), calendarPopup=True,
                                  displayFormat="ddd dd MMM yyyy")
+        self.date_from.setAccessibleName(self.tr("From date"))
+        self.date_to.setAccessibleName(self.tr("To date"))
         self.clear_button = QPushButton(self.tr("C&lear filters"))
-        self.total_label = QLabel()
-        # "No bookings match these filters." wraps instead of widening the window.
-        self.total_label.setWordWrap(True)
-        self.total_label.setMaximumWidth(160)
+        self.total_label = QLabel()  # on the dates' line, with room for "No bookings match…"
         self.total_label.setObjectName("totalLabel")
 
         for combo in (self.status_combo, self.source_combo):
@@ -127,24 +131,31 @@ class BookingsView(QWidget):
 
         # The search field keeps room for its hint at 1280x800; the long status
         # choices show in full in the drop-down only.
-        self.search_edit.setMinimumWidth(205)
+        self.search_edit.setMinimumWidth(220)
         self.status_combo.setMaximumWidth(150)
-        row = self.filter_row = QHBoxLayout()
+        # Two lines, so every filter stays whole on a 1024 px screen.
+        self.filter_row = QVBoxLayout()
+        row = QHBoxLayout()
         row.addWidget(self.search_edit, 2)
         row.addWidget(self.status_combo)
         row.addWidget(self.source_combo)
-        row.addWidget(self.dates_check)
-        row.addWidget(self.date_from)
-        row.addWidget(QLabel("–"))
-        row.addWidget(self.date_to)
-        row.addWidget(self.clear_button)
-        row.addWidget(self.export_button)
         row.addStretch(1)
-        row.addWidget(self.total_label)
+        row.addWidget(self.export_button)
+        dates = QHBoxLayout()
+        dates.addWidget(self.dates_check)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("–"))
+        dates.addWidget(self.date_to)
+        dates.addWidget(self.clear_button)
+        dates.addStretch(1)
+        dates.addWidget(self.total_label)
+        self.filter_row.addLayout(row)
+        self.filter_row.addLayout(dates)
 
     def _build_table(self) -> None:
         table = self.table = QTableView()
         table.setModel(self.model)
+        table.setAccessibleName(self.tr("Bookings"))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setAlternatingRowColors(True)
@@ -158,6 +169,9 @@ class BookingsView(QWidget):
             if column.key in COLUMN_WIDTHS:
                 header.resizeSection(i, COLUMN_WIDTHS[column.key])
         header.setStretchLastSection(True)
+        # dates, times, phones, statuses and check-in times are never cut
+        GrowToVisibleRows(table, [COLUMN_INDEX[k] for k in ("date", "time", "phone", "status",
+                                                            "checked_in")])
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)

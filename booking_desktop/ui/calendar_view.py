@@ -42,6 +42,7 @@ from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
 from .dialogs import BlockReasonDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
+from .fit import FitColumns
 from .message_bar import MessageBar
 
 DAY_LOAD = Qt.ItemDataRole.UserRole + 1   # the DayLoad of a cell
@@ -124,6 +125,8 @@ class MonthModel(QAbstractTableModel):
 
     def _tooltip(self, load: DayLoad) -> str:
         parts = [f"{load.day:%A %d %B %Y}"]
+        if load.day == self.today:
+            parts.insert(0, self.tr("Today"))
         kind = KIND_LABELS[load.kind]
         if kind:
             parts.append(self.tr(kind) + (f": {load.note}" if load.note else ""))
@@ -181,33 +184,48 @@ class DayCellDelegate(QStyledItemDelegate):
         if load.kind == "special":
             painter.setPen(QPen(QColor("#6f42c1"), 2, Qt.PenStyle.DashLine))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
-        if index.data(IS_TODAY):
-            painter.setPen(QPen(QColor("#0969da"), 3))
-            painter.drawRect(rect.adjusted(1, 1, -1, -1))
-        if selected:
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 3))
+        if selected:  # the selected day: a thick frame (today has none: it is underlined)
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 4))
             painter.drawRect(rect.adjusted(2, 2, -2, -2))
 
         inner = rect.adjusted(7, 4, -7, -4)
         font = QFont(option.font)
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
+        today = bool(index.data(IS_TODAY))
+        font.setUnderline(today)  # today: the number underlined and the word "Today"
         painter.setFont(font)
         painter.setPen(ink if in_month else palette.color(QPalette.ColorGroup.Disabled,
                                                           QPalette.ColorRole.Text))
         painter.drawText(inner, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
                          str(load.day.day))
+        line = painter.fontMetrics().height()
         small = QFont(option.font)
         small.setPointSizeF(small.pointSizeF() * 0.9)
         painter.setFont(small)
         kind = KIND_LABELS[load.kind]
+        words = [self.tr("Today")] if today else []
         if kind:
-            text = kind if load.kind != "holiday" or not load.note else load.note
-            painter.drawText(inner, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
-                             painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
-                                                              inner.width() - 28))
+            words.append(kind if load.kind != "holiday" or not load.note else load.note)
+        if words:  # a line of its own under the number, so narrow cells keep it
+            small.setBold(today)
+            painter.setFont(small)
+            painter.drawText(inner.adjusted(0, line, 0, 0),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                             painter.fontMetrics().elidedText(" · ".join(words),
+                                                              Qt.TextElideMode.ElideRight,
+                                                              inner.width()))
+            small.setBold(False)
+            painter.setFont(small)
         if load.slots:
-            bar = QRectF(inner.left(), inner.bottom() - 9, min(inner.width() * 0.55, 80), 7)
+            numbers = f"{load.booked}/{load.capacity}"
+            room = inner.width() - painter.fontMetrics().horizontalAdvance(numbers) - 6
+            if room >= 24:  # the bar beside the numbers
+                bar = QRectF(inner.left(), inner.bottom() - 9,
+                             min(room, inner.width() * 0.55, 80), 7)
+            else:  # a narrow cell: the bar over the numbers
+                bar = QRectF(inner.left(), inner.bottom() - painter.fontMetrics().height() - 9,
+                             inner.width(), 7)
             painter.setPen(QPen(QColor("#57606a"), 1))
             painter.setBrush(QColor(255, 255, 255, 200))
             painter.drawRect(bar)
@@ -215,7 +233,6 @@ class DayCellDelegate(QStyledItemDelegate):
             painter.fillRect(filled, QColor("#c21f2c" if load.fill >= 1 else
                                             "#9a6700" if load.fill >= 0.5 else "#1a7f37"))
             painter.setPen(ink)
-            numbers = f"{load.booked}/{load.capacity}"
             painter.drawText(QRect(inner.left(), inner.top(), inner.width(), inner.height()),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
                              numbers)
@@ -267,9 +284,11 @@ class CalendarView(QWidget):
         self.day = today
 
         self.prev_button = QToolButton(text="◀")
+        self.prev_button.setAccessibleName(self.tr("Previous month"))
         self.prev_button.setToolTip(self.tr("Previous month (Page Up)"))
         self.prev_button.clicked.connect(lambda: self.shift_month(-1))
         self.next_button = QToolButton(text="▶")
+        self.next_button.setAccessibleName(self.tr("Next month"))
         self.next_button.setToolTip(self.tr("Next month (Page Down)"))
         self.next_button.clicked.connect(lambda: self.shift_month(1))
         self.today_button = QPushButton(self.tr("Today"))
@@ -279,21 +298,25 @@ class CalendarView(QWidget):
         self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.summary = QLabel()
         legend = QLabel(self.tr("Colour: share of places booked — green empty, amber half, "
-                                "red full · hatched: holiday · dashed: special hours"))
+                                "red full · hatched: holiday · dashed: special hours · "
+                                "underlined: today · thick frame: selected day"))
         legend.setStyleSheet("color: palette(placeholder-text);")
         legend.setWordWrap(True)
 
         self.model = MonthModel(self)
         self.grid = QTableView()
         self.grid.setModel(self.model)
+        self.grid.setAccessibleName(self.tr("Month"))
         self.grid.setItemDelegate(DayCellDelegate(self.grid))
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setShowGrid(False)
         self.grid.verticalHeader().setVisible(False)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.grid.setMinimumWidth(480)
+        self.grid.setMinimumWidth(380)
+        self.grid.setTabKeyNavigation(False)  # Tab leaves the month; arrows move in it
         self.grid.installEventFilter(self)
+        self.grid.viewport().installEventFilter(self)
         self.grid.selectionModel().currentChanged.connect(self._day_chosen)
 
         head = QHBoxLayout()
@@ -303,12 +326,12 @@ class CalendarView(QWidget):
         head.addSpacing(12)
         head.addWidget(self.title)
         head.addStretch(1)
-        head.addWidget(self.summary)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(head)
         left_layout.addWidget(self.grid, 1)
+        left_layout.addWidget(self.summary)  # under the month: the head stays narrow
         left_layout.addWidget(legend)
 
         self.day_title = QLabel()
@@ -319,15 +342,16 @@ class CalendarView(QWidget):
         self.day_model = DayScheduleModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.day_model)
+        self.tree.setAccessibleName(self.tr("Slots and bookings of the selected day"))
         self.tree.setItemDelegateForColumn(1, FillDelegate(self.tree))
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for column, width in enumerate((118, 100, 150, 0, 0)):
-            if width:
-                self.tree.header().resizeSection(column, width)
         for column in (3, 4):  # phone and email: the front desk has them; keep this narrow
             self.tree.setColumnHidden(column, True)
+        self.tree.setIndentation(14)
+        self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")  # as the front desk
+        FitColumns(self.tree, exact=(0, 1, 5), free=(2,))  # times and references whole
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         self.book_button = QPushButton(self.tr("Book…"))
         self.book_button.clicked.connect(self.book)
@@ -427,6 +451,16 @@ class CalendarView(QWidget):
         self.show_day(self.day)
 
     def eventFilter(self, watched, event):
+        if watched is self.grid.viewport() and event.type() == event.Type.MouseButtonPress \
+                and event.button() == Qt.MouseButton.LeftButton:
+            load = self.model.load_at(self.grid.indexAt(event.position().toPoint()))
+            if load is not None and (load.day.year, load.day.month) != (self.year, self.month):
+                # A day of another month: show that month with that day selected. Left
+                # to the view, the press would go on to select whatever day the new
+                # month shows under the pointer.
+                self.grid.setFocus(Qt.FocusReason.MouseFocusReason)
+                self.select_day(load.day)
+                return True
         if watched is self.grid and event.type() == event.Type.KeyPress:
             key = event.key()
             if key == Qt.Key.Key_PageUp:

@@ -14,9 +14,9 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QCoreApplication, QMargins, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QMargins, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem
 
 from ..models import BOOKING_STATUSES
 from ..services.reports import WEEKDAYS
@@ -98,7 +98,8 @@ def bookings_per_day(report) -> QChart:
 
 def utilisation_heatmap(report) -> QChart:
     """Weekday (rows) × hour (columns): a square a cell with slots, its shade
-    the utilisation band (the legend names the bands)."""
+    the utilisation band (the legend names the bands) and its percentage
+    written in it (`chart.heatmap_numbers`), so colour is not needed to read it."""
     chart = _chart(tr("Utilisation by weekday and hour"))
     hours = sorted({h for (_, h) in report.heatmap}) or list(range(9, 18))
     series_by_band = []
@@ -110,12 +111,20 @@ def utilisation_heatmap(report) -> QChart:
         series.setColor(QColor(colour))
         series.setBorderColor(QColor("#607d8b"))
         series_by_band.append(series)
+    numbers = []  # (text item, cell, series): the percentage written in each cell
     for (weekday, hour), usage in sorted(report.heatmap.items()):
         if not usage.capacity:
             continue
         rate = usage.rate or 0.0
         band = next(i for i, (bound, _, _) in enumerate(BANDS) if rate < bound)
         series_by_band[band].append(hour, 6 - weekday)  # Monday on top
+        box = QGraphicsRectItem(chart)  # the whole cell in the band's shade
+        box.setBrush(QColor(BANDS[band][2]))
+        box.setPen(QColor("#607d8b"))
+        box.setZValue(10)
+        number = QGraphicsSimpleTextItem(f"{rate * 100:.0f}%", box)
+        number.setBrush(QColor("white" if band >= 3 else "#1f2328"))
+        numbers.append((number, QPointF(hour, 6 - weekday), series_by_band[band]))
     axis_x = QCategoryAxis()  # a label centred under each hour's column
     axis_x.setStartValue(min(hours) - 0.5)
     for hour in range(min(hours), max(hours) + 1):
@@ -123,14 +132,35 @@ def utilisation_heatmap(report) -> QChart:
     axis_x.setRange(min(hours) - 0.5, max(hours) + 0.5)
     axis_x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionCenter)
     axis_x.setTitleText(tr("hour of the day (local time)"))
-    axis_y = QBarCategoryAxis()
-    axis_y.append(list(reversed(WEEKDAYS)))
+    axis_y = QCategoryAxis()  # a weekday centred on each row (never elided to "…")
+    axis_y.setStartValue(-0.5)
+    for row, name in enumerate(reversed(WEEKDAYS)):
+        axis_y.append(name, row + 0.5)
+    axis_y.setRange(-0.5, 6.5)
+    axis_y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionCenter)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     for series in series_by_band:
         chart.addSeries(series)
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
+
+    def place_numbers(_area=None) -> None:
+        """Each cell filled, its number centred in it."""
+        if not numbers:
+            return
+        origin = chart.mapToPosition(QPointF(0, 0), series_by_band[0])
+        corner = chart.mapToPosition(QPointF(1, 1), series_by_band[0])
+        width, height = abs(corner.x() - origin.x()) - 3, abs(corner.y() - origin.y()) - 3
+        for number, value, series in numbers:
+            centre = chart.mapToPosition(value, series)
+            number.parentItem().setRect(centre.x() - width / 2, centre.y() - height / 2,
+                                        width, height)
+            text = number.boundingRect()
+            number.setPos(centre.x() - text.width() / 2, centre.y() - text.height() / 2)
+
+    chart.plotAreaChanged.connect(place_numbers)
+    chart.heatmap_numbers = [number for number, _, _ in numbers]
     return chart
 
 
@@ -162,6 +192,9 @@ def lead_times(report) -> QChart:
     chart.addSeries(series)
     axis_x = QBarCategoryAxis()
     axis_x.append([label for label, _ in report.lead_buckets])
+    small = axis_x.labelsFont()
+    small.setPointSizeF(small.pointSizeF() * 0.85)  # "1–24 hours" whole at 1024 px
+    axis_x.setLabelsFont(small)
     axis_y = QValueAxis()
     axis_y.setLabelFormat("%d")
     axis_y.setRange(0, max([1, *(n for _, n in report.lead_buckets)]))

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -31,6 +30,7 @@ from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
 from .dialogs import BlockReasonDialog, CancelReasonDialog, GenerateSlotsDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
+from .fit import FitColumns
 from .message_bar import MessageBar
 from .settings import Settings
 from .status_style import colour
@@ -63,6 +63,7 @@ class FrontDeskView(QWidget):
         self.model = DayScheduleModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
+        self.tree.setAccessibleName(self.tr("Slots and bookings of the day"))
         self.tree.setItemDelegateForColumn(1, FillDelegate(self.tree))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -70,12 +71,10 @@ class FrontDeskView(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
-        header = self.tree.header()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
-        for column, width in enumerate((110, 95, 170, 125, 170)):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        self.tree.setIndentation(14)
+        # times, references, places, phones and statuses whole; names and emails share the rest
+        FitColumns(self.tree, exact=(0, 1, 3, 5), free=(2, 4), optional=(4,))
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
         self.empty_label = QLabel()
@@ -88,7 +87,8 @@ class FrontDeskView(QWidget):
         empty_layout.addStretch(1)
 
         self.walk_in = WalkInForm(session, undo_stack)
-        self.walk_in.setFixedWidth(320)
+        self.walk_in.setMinimumWidth(250)
+        self.walk_in.setMaximumWidth(340)
         self.walk_in.booked.connect(self._booked)
 
         head = QHBoxLayout()

@@ -67,7 +67,7 @@ class HoursGrid(QWidget):
         self._mode = "paint"
         self._moved = False
         self.setMouseTracking(False)
-        self.setMinimumSize(520, 480)
+        self.setMinimumSize(400, 400)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip(self.tr("Drag over closed time to open it; drag over open time to "

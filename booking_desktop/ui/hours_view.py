@@ -118,6 +118,7 @@ class SpecialDayDialog(QDialog):
     def __init__(self, initial: SpecialDay | None, first: date, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Holiday or special day"))
+        self.setMinimumWidth(380)  # the title bar shows the whole title
         day = initial.day if initial else first
         self.date = QDateEdit(QDate(day.year, day.month, day.day))
         self.date.setCalendarPopup(True)
@@ -206,6 +207,10 @@ class HoursView(QWidget):
         title = QLabel(self.tr("Business hours"))
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.template = QComboBox()
+        self.template.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.template.setMinimumContentsLength(18)
+        self.template.setAccessibleName(self.tr("Template"))
         for key, label in TEMPLATE_LABELS.items():
             self.template.addItem(self.tr(label), key)
         self.template_button = QPushButton(self.tr("Apply template"))
@@ -228,6 +233,7 @@ class HoursView(QWidget):
         head.addWidget(self.save_button)
 
         self.grid = HoursGrid()
+        self.grid.setAccessibleName(self.tr("Weekly opening hours"))
         self.grid.changed.connect(self._edited)
         self.grid.selected.connect(self._selected)
         self.problems = QLabel()
@@ -262,6 +268,7 @@ class HoursView(QWidget):
         self.days_box = QGroupBox(self.tr("Holidays and special days"))
         self.days = QTreeWidget()
         self.days.setRootIsDecorated(False)
+        self.days.setAccessibleName(self.tr("Holidays and special days"))
         self.days.setHeaderLabels([self.tr("Date"), self.tr("Hours"), self.tr("Note")])
         self.days.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.days.header().resizeSection(0, 125)
@@ -290,7 +297,7 @@ class HoursView(QWidget):
         side.addWidget(self.days_box, 1)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(360)
+        side_widget.setFixedWidth(330)
         left = QVBoxLayout()
         left.addWidget(hint)
         left.addWidget(self.grid, 1)

@@ -1,10 +1,12 @@
 """The main window: a shell hosting the views, with the navigation rail, the
 top bar (business, day, search), menus with every shortcut, undo/redo, and a
 status bar (database, signed-in user, sync state)."""
-from datetime import datetime, timedelta
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..clock import utcnow
 from . import commands
+from .accessible import name_from_labels
 from .bookings_view import BookingsView
 from .calendar_view import CalendarView
 from .errors import describe
@@ -38,6 +42,32 @@ def display_url(url: str) -> str:
         user = credentials.split(":", 1)[0]
         return f"{scheme}://{user}@{host}"
     return url
+
+
+def _menu_text(prefix: str, what: str) -> str:
+    """"&Undo Book Jack && Jill": a literal "&" in a menu item is doubled."""
+    return f"{prefix} {what.replace('&', '&&')}" if what else prefix
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that elides in the middle when short of room (a long
+    database path must not set the window's minimum width); the whole text
+    is its tooltip."""
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(text, parent)
+        self.setToolTip(text)
+        self.setMinimumWidth(120)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle,
+                                             rect.width())
+        painter.drawText(rect, int(self.alignment()), text)
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +92,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.rail = QListWidget()
         self.rail.setFixedWidth(120)
+        self.rail.setAccessibleName(self.tr("Views"))
         for number, (title, view) in enumerate(self.views, start=1):
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{number})")
@@ -83,6 +114,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_status_bar(db_url)
+        name_from_labels(self)  # the walk-in form's fields, the hours' times, …
         self._fill_businesses()
         session.business_changed.connect(lambda _b: self._fill_businesses())
         session.changed.connect(self._synced)
@@ -96,12 +128,18 @@ class MainWindow(QMainWindow):
     def _top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         self.business_box = QComboBox()
-        self.business_box.setMinimumWidth(200)
+        # Long names elide in the box (whole in the list) instead of widening the window.
+        self.business_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.business_box.setMinimumContentsLength(16)
         self.business_box.activated.connect(self._business_chosen)
+        self.business_box.setAccessibleName(self.tr("Business"))
         self.prev_day = QToolButton(text="◀")
+        self.prev_day.setAccessibleName(self.tr("Previous day"))
         self.prev_day.setToolTip(self.tr("Previous day (Alt+Left)"))
         self.prev_day.clicked.connect(lambda: self._day(-1))
         self.next_day = QToolButton(text="▶")
+        self.next_day.setAccessibleName(self.tr("Next day"))
         self.next_day.setToolTip(self.tr("Next day (Alt+Right)"))
         self.next_day.clicked.connect(lambda: self._day(1))
         self.today_button = QPushButton(self.tr("Today"))
@@ -110,7 +148,9 @@ class MainWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Find a booking: name, email, phone or reference (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(380)
+        self.search.setAccessibleName(self.tr("Find a booking"))
+        self.search.setMinimumWidth(220)
+        self.search.setMaximumWidth(520)
         self.search.returnPressed.connect(self._search)
         bar.addWidget(self.business_box)
         bar.addSpacing(12)
@@ -118,7 +158,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.today_button)
         bar.addWidget(self.next_day)
         bar.addStretch(1)
-        bar.addWidget(self.search)
+        bar.addWidget(self.search, 4)
         return bar
 
     def _add(self, menu, text, shortcut, slot) -> QAction:
@@ -153,6 +193,10 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         redo.triggered.disconnect()
         redo.triggered.connect(lambda: self._undo_redo(commands.redo, self.tr("Redid {what}.")))
+        # The texts name customers ("Undo Book Jack & Jill"): a menu would take their "&"
+        # for a mnemonic and eat it.
+        self.undo_stack.undoTextChanged.connect(self._undo_text_changed)
+        self.undo_stack.redoTextChanged.connect(self._redo_text_changed)
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -182,9 +226,17 @@ class MainWindow(QMainWindow):
         self.users_action = self._add(self.owner_menu, "&Users…", None, self._users)
         self.owner_menu.menuAction().setVisible(self.session.is_owner)
 
+    def _undo_text_changed(self, text: str) -> None:
+        if shiboken6.isValid(self.undo_action):  # not while the window is torn down
+            self.undo_action.setText(_menu_text(self.tr("&Undo"), text))
+
+    def _redo_text_changed(self, text: str) -> None:
+        if shiboken6.isValid(self.redo_action):
+            self.redo_action.setText(_menu_text(self.tr("&Redo"), text))
+
     def _build_status_bar(self, db_url: str) -> None:
         status = self.statusBar()
-        self.db_label = QLabel(self.tr("Database: {url}").format(url=display_url(db_url)))
+        self.db_label = ElidedLabel(self.tr("Database: {url}").format(url=display_url(db_url)))
         user = self.session.user
         self.user_label = QLabel(self.tr("Signed in: {name} ({role})").format(
             name=user.username, role=self.tr(user.role)))
@@ -229,6 +281,19 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(index)
         self.settings.last_view = index
+        if leaving is not self.stack.currentWidget():
+            self._focus_view(self.stack.currentWidget())
+
+    def _focus_view(self, view) -> None:
+        """Switching views puts the keyboard in the view's main control (the
+        calendar's month, the bookings table…), so the arrows work at once."""
+        targets = {self.front_desk: self.front_desk.tree, self.calendar: self.calendar.grid,
+                   self.bookings: self.bookings.table}
+        if self.hours is not None:
+            targets.update({self.hours: self.hours.grid, self.reports: self.reports.business_combo})
+        target = targets.get(view)
+        if target is not None and target.isVisibleTo(self):
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _day(self, step: int) -> None:
         """◀ / ▶ / Today act on the calendar when it is shown, else on the front desk."""
@@ -279,8 +344,10 @@ class MainWindow(QMainWindow):
         UsersDialog(self.session, self).exec()
 
     def _synced(self) -> None:
-        self.sync_label.setText(self.tr("Up to date · {time}").format(
-            time=f"{datetime.now():%H:%M:%S}"))
+        """The business's local time, the same clock as the front desk's "Now"."""
+        business = self.session.business
+        now = utcnow().astimezone(ZoneInfo(business.timezone) if business is not None else None)
+        self.sync_label.setText(self.tr("Up to date · {time}").format(time=f"{now:%H:%M}"))
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -75,8 +75,11 @@ class ReportsView(QWidget):
         self.error: BaseException | None = None
 
         self.business_combo = QComboBox()
-        self.business_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.business_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.business_combo.setMinimumContentsLength(20)
         self.preset_combo = QComboBox()
+        self.preset_combo.setAccessibleName(self.tr("Period"))
         self.preset_combo.addItem(self.tr("Custom range"), None)
         for label, days in PRESETS:
             self.preset_combo.addItem(self.tr(label), days)
@@ -85,10 +88,12 @@ class ReportsView(QWidget):
                                    displayFormat="ddd dd MMM yyyy")
         self.date_to = QDateEdit(QDate(today), calendarPopup=True,
                                  displayFormat="ddd dd MMM yyyy")
+        self.date_from.setAccessibleName(self.tr("From date"))
+        self.date_to.setAccessibleName(self.tr("To date"))
         self.preset_combo.setCurrentIndex(1)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("&Business:"), buddy=self.business_combo))
+        top.addWidget(QLabel(self.tr("B&usiness:"), buddy=self.business_combo))
         top.addWidget(self.business_combo)
         top.addSpacing(12)
         top.addWidget(self.preset_combo)
@@ -96,7 +101,10 @@ class ReportsView(QWidget):
         top.addWidget(QLabel("–"))
         top.addWidget(self.date_to)
         top.addStretch(1)
-        top.addWidget(QLabel(self.tr("Export:")))
+        # The exports on a line of their own: the filters stay whole at 1024 px.
+        exports = QHBoxLayout()
+        exports.addStretch(1)
+        exports.addWidget(QLabel(self.tr("Export this period's bookings:")))
         self.export_buttons = {}
         for key, label in (("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF"),
                            ("ics", "iCalendar")):
@@ -105,7 +113,7 @@ class ReportsView(QWidget):
                 next(f[1] for f in FORMATS if f[0] == key)))
             button.clicked.connect(lambda _=False, k=key: self.export(k))
             self.export_buttons[key] = button
-            top.addWidget(button)
+            exports.addWidget(button)
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
@@ -126,16 +134,20 @@ class ReportsView(QWidget):
         grid = QGridLayout()
         grid.setSpacing(8)
         self.chart_views = []
-        for i in range(len(charts.BUILDERS)):
+        for i, name in enumerate((self.tr("Bookings per day, by status"),
+                                  self.tr("Utilisation by weekday and hour"),
+                                  self.tr("Bookings by status"), self.tr("Lead time"))):
             view = QChartView()
+            view.setAccessibleName(name)
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            view.setMinimumHeight(220)
+            view.setMinimumHeight(180)
             self.chart_views.append(view)
             grid.addWidget(view, i // 2, i % 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(exports)
         layout.addWidget(self.problem)
         layout.addLayout(cards)
         layout.addLayout(grid, 1)

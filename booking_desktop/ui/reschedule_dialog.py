@@ -38,7 +38,8 @@ class RescheduleDialog(QDialog):
         self.session = session
         self.booking = booking
         self.now = now
-        self.setWindowTitle(self.tr("Reschedule {name}").format(name=booking.customer_name))
+        # The reference in the title (short, never clipped); the name in the text.
+        self.setWindowTitle(self.tr("Reschedule {ref}").format(ref=booking.reference))
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -88,8 +89,10 @@ class RescheduleDialog(QDialog):
         except Exception as exc:  # noqa: BLE001 - shown in the dialog; describe() logs bugs
             self._show_empty(describe(exc))
             return
-        self.intro.setText(self.tr("Now: {day} {time}. Choose a free time in the next {n} days.")
-                           .format(day=day_text(self.booking.start, tz),
+        self.intro.setText(self.tr("{name} — now: {day} {time}. Choose a free time in the next "
+                                   "{n} days.")
+                           .format(name=self.booking.customer_name,
+                                   day=day_text(self.booking.start, tz),
                                    time=time_text(self.booking.start, tz), n=DAYS_AHEAD))
         slots = [s for s in slots if s.id != self.booking.slot_id]
         if not slots:

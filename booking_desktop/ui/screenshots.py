@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import db, services
+from ..errors import InvalidInput
 from ..services import demo, desk
 from .app import choose_business, create_application, open_main_window
 from .dialogs import CancelReasonDialog
@@ -41,12 +42,12 @@ def _next_busy_day(business):
     return rows[0].start.astimezone(tz).date() if rows else None
 
 
-def _reports(session, folder: Path) -> Path:
+def _reports(session, folder: Path, size: tuple[int, int]) -> Path:
     """The reports view on its own (the main window hosts it for owners)."""
     from .reports_view import ReportsView
 
     view = ReportsView(session)
-    view.resize(*SIZE)
+    view.resize(*size)
     view.setWindowTitle("Reports")
     view.refresh()
     try:
@@ -55,8 +56,24 @@ def _reports(session, folder: Path) -> Path:
         view.close()
 
 
-def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
-    """Render the views to `folder`; returns the files written."""
+def parse_size(text: str) -> tuple[int, int]:
+    """"1024x700" -> (1024, 700)."""
+    width, _, height = text.lower().partition("x")
+    try:
+        size = int(width), int(height)
+    except ValueError:
+        raise InvalidInput(
+            f"Give the size as WIDTHxHEIGHT, e.g. 1024x700 (not {text!r}).") from None
+    if min(size) < 200:
+        raise InvalidInput("The size must be at least 200x200.")
+    return size
+
+
+def render(folder: str | os.PathLike, db_url: str | None = None,
+           size: tuple[int, int] = SIZE) -> list[Path]:
+    """Render the views to `folder` with the main window at `size` (1280x800
+    by default; 1024x700 for a small front-desk screen); returns the files
+    written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,7 +95,7 @@ def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
         business = choose_business(settings)
         written = []
         window = open_main_window(db_url, owner, business, settings)
-        window.resize(*SIZE)
+        window.resize(*size)
         window.session.stop_watching()
         if business is not None:
             window.front_desk.start_walk_in()
@@ -106,7 +123,7 @@ def render(folder: str | os.PathLike, db_url: str | None = None) -> list[Path]:
             if day is not None:
                 window.front_desk.set_day(day)
                 written.append(_save(window, folder, "front-desk-day"))
-        written.append(_reports(window.session, folder))
+        written.append(_reports(window.session, folder, size))
         window.close()
         (folder / ".screens.ini").unlink(missing_ok=True)
 

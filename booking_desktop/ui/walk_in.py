@@ -120,7 +120,7 @@ class WalkInForm(QGroupBox):
         form.addRow(self.tr("&Phone"), self.phone)
         form.addRow(self.tr("E&mail"), self.email)
         form.addRow(self.tr("Sou&rce"), self.source)
-        form.addRow(self.tr("N&otes"), self.notes)
+        form.addRow(self.tr("No&tes"), self.notes)  # Alt+O is the Owner menu
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)

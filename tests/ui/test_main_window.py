@@ -109,3 +109,19 @@ def test_every_view_fits_1280_by_800(make_window, desk_owner, shop):
         window.show_view(index)
         hint = window.minimumSizeHint()
         assert hint.width() <= 1280 and hint.height() <= 800, window.views[index][0]
+
+
+def test_sync_stamp_uses_the_business_clock(qtbot, make_window, desk_owner, monkeypatch):
+    """"Up to date · HH:MM" reads the business's local time, like the front
+    desk's "Now", not the computer's (it once said 00:18 beside "Now 01:18")."""
+    from datetime import datetime, timezone
+
+    from booking_desktop import services
+    from booking_desktop.ui import main_window
+
+    berlin = services.create_business("Kiez Salon", "Europe/Berlin")
+    monkeypatch.setattr(main_window, "utcnow",
+                        lambda: datetime(2030, 1, 15, 23, 18, 40, tzinfo=timezone.utc))
+    window = make_window(desk_owner, berlin)
+    window.session.notify_changed()
+    assert window.sync_label.text() == "Up to date · 00:18"  # 23:18 UTC is 00:18 in Berlin

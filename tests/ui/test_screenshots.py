@@ -24,3 +24,18 @@ def test_screenshot_command_renders_views_on_the_demo_data(tmp_path):
     # Not a blank picture: many distinct colours.
     colours = {image.pixel(x, y) for x in range(0, 1280, 16) for y in range(0, 800, 16)}
     assert len(colours) > 20
+
+
+def test_screenshot_command_renders_a_small_front_desk_screen(tmp_path):
+    """`--size 1024x700`: the same views on a small front-desk screen; the
+    window really is that small (it once could not shrink below 1225 px)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path)}
+    out = tmp_path / "small"
+    result = subprocess.run([sys.executable, "main.py", "screenshot", str(out), "--size",
+                             "1024x700"], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                            env=env)
+    assert result.returncode == 0, result.stderr
+    for name in ("front-desk", "calendar", "bookings", "hours-editor", "reports"):
+        image = QImage(str(out / f"{name}.png"))
+        assert (image.width(), image.height()) == (1024, 700), name
