@@ -196,3 +196,28 @@ def test_moved_says_where_and_a_warning_closes_after_the_next_success(qtbot, mak
                                  f"{start:%b %H:%M}")
     window.undo_action.trigger()
     assert Booking.get_by_id(booking.id).time_slot_id == slot.id
+
+
+def test_redo_refused_keeps_the_step_to_redo(qtbot, make_window, desk_staff, shop):
+    slot = services.next_free_slot(shop)
+    window = make_window(desk_staff, shop)
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    form = window.front_desk.walk_in
+    qtbot.keyClicks(form.name, "Dora Dup")
+    qtbot.keyClick(form.name, Qt.Key.Key_Tab)
+    qtbot.keyClicks(form.phone, "030 123456")
+    qtbot.keyClick(form.phone, Qt.Key.Key_Return)
+    dora = Booking.get(Booking.customer_name == "Dora Dup")
+    assert dora.time_slot_id == slot.id
+    window.front_desk.tree.setFocus()
+    qtbot.keyClick(window.front_desk.tree, Qt.Key.Key_Z, CTRL)
+    assert Booking.get_by_id(dora.id).status == "cancelled"
+    services.create_booking(slot, "Dora Dup", customer_phone="030 123456")  # another desk
+
+    qtbot.keyClick(window.front_desk.tree, Qt.Key.Key_Z, CTRL_SHIFT)
+    assert Booking.get_by_id(dora.id).status == "cancelled"
+    assert window.front_desk.bar.label.text() == (
+        f"Nothing was redone: {dora.reference} (Dora Dup): this customer already has a booking "
+        "in this time slot.")
+    assert window.undo_stack.index() == 0
+    assert window.redo_action.text().replace("&", "") == "Redo booking of Dora Dup"
