@@ -188,8 +188,8 @@ def test_moved_says_where_and_a_warning_closes_after_the_next_success(qtbot, mak
     with qtbot.waitSignal(desk.message) as said:
         desk.reschedule_action.trigger()
     start = target.start  # the shop is in UTC
-    assert said.args == [f"Moved {booking.reference} to {start:%a} {start.day} {start:%b} "
-                         f"{start:%H:%M}."]
+    moved_text = f"Moved {booking.reference} to {start:%a} {start.day} {start:%b %H:%M}."
+    assert said.args == [moved_text]
     assert Booking.get_by_id(booking.id).time_slot_id == target.id
     assert not desk.bar.isVisible()  # the warning closed with the successful move
     assert undo_text(window) == (f"Undo move of Mover Max to {start:%a} {start.day} "
