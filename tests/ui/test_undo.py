@@ -29,16 +29,18 @@ def focus_day(window, booking_id=None):
     return desk
 
 
-def test_ctrl_i_then_ctrl_z_undoes_exactly_the_check_in(qtbot, make_window, desk_staff, shop):
-    slot = services.next_free_slot(shop)
-    maria = services.create_booking(slot, "Maria Lopez", status="pending")
+def test_ctrl_i_then_ctrl_z_undoes_exactly_the_check_in(qtbot, make_window, desk_staff, shop,
+                                                        slot_today):
+    slot = slot_today
+    maria = services.create_booking(slot, "Maria Lopez", status="pending",
+                                    now=slot.start - timedelta(seconds=1))
     window = make_window(desk_staff, shop)
-    window.front_desk.set_day(slot.start.date())
     # an earlier action in this window: a walk-in
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.keyClicks(window.front_desk.walk_in.name, "Earlier Emil")
     qtbot.keyClick(window.front_desk.walk_in.name, Qt.Key.Key_Return)
     emil = Booking.get(Booking.customer_name == "Earlier Emil")
+    window.front_desk.set_day(slot.start.date())
 
     desk = focus_day(window, maria.id)
     qtbot.keyClick(desk.tree, Qt.Key.Key_I, CTRL)
@@ -60,9 +62,9 @@ def test_ctrl_i_then_ctrl_z_undoes_exactly_the_check_in(qtbot, make_window, desk
 
 
 def test_undo_refused_after_another_desk_changed_the_booking(qtbot, make_window, desk_staff,
-                                                             shop):
-    slot = services.next_free_slot(shop)
-    maria = services.create_booking(slot, "Maria Lopez")
+                                                             shop, slot_today):
+    slot = slot_today
+    maria = services.create_booking(slot, "Maria Lopez", now=slot.start - timedelta(seconds=1))
     window = make_window(desk_staff, shop)
     window.front_desk.set_day(slot.start.date())
     desk = focus_day(window, maria.id)
