@@ -54,3 +54,15 @@ def make_window(qtbot, gui_db, settings):
         qtbot.waitUntil(window.isActiveWindow)
         return window
     return make
+
+
+@pytest.fixture
+def slot_today(shop):
+    """A slot of the shop's (UTC) today whatever the hour, for check-ins (on
+    the booking's day only): 00:00–00:30, made and bookable just before
+    midnight (book it with now=slot.start - 1 s)."""
+    today = datetime.now(timezone.utc).date()
+    midnight = datetime.combine(today, time(0), tzinfo=timezone.utc)
+    services.generate_time_slots(shop, today, today, max_capacity=2,
+                                 now=midnight - timedelta(seconds=1))
+    return services.slots_between(shop, today)[0]

@@ -125,9 +125,9 @@ def _select_first_booking(front_desk):
     raise AssertionError("no booking in the day view")
 
 
-def test_check_in_with_ctrl_i(qtbot, make_window, desk_staff, shop):
-    slot = services.next_free_slot(shop)
-    booking = services.create_booking(slot, "Ivy")
+def test_check_in_with_ctrl_i(qtbot, make_window, desk_staff, shop, slot_today):
+    slot = slot_today  # check-in is on the booking's day only, whatever the hour
+    booking = services.create_booking(slot, "Ivy", now=slot.start - timedelta(seconds=1))
     window = make_window(desk_staff, shop)
     window.front_desk.set_day(slot.start.date())
     assert _select_first_booking(window.front_desk) == booking.id

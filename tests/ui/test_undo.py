@@ -29,16 +29,18 @@ def focus_day(window, booking_id=None):
     return desk
 
 
-def test_ctrl_i_then_ctrl_z_undoes_exactly_the_check_in(qtbot, make_window, desk_staff, shop):
-    slot = services.next_free_slot(shop)
-    maria = services.create_booking(slot, "Maria Lopez", status="pending")
+def test_ctrl_i_then_ctrl_z_undoes_exactly_the_check_in(qtbot, make_window, desk_staff, shop,
+                                                        slot_today):
+    slot = slot_today
+    maria = services.create_booking(slot, "Maria Lopez", status="pending",
+                                    now=slot.start - timedelta(seconds=1))
     window = make_window(desk_staff, shop)
-    window.front_desk.set_day(slot.start.date())
     # an earlier action in this window: a walk-in
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.keyClicks(window.front_desk.walk_in.name, "Earlier Emil")
     qtbot.keyClick(window.front_desk.walk_in.name, Qt.Key.Key_Return)
     emil = Booking.get(Booking.customer_name == "Earlier Emil")
+    window.front_desk.set_day(slot.start.date())
 
     desk = focus_day(window, maria.id)
     qtbot.keyClick(desk.tree, Qt.Key.Key_I, CTRL)
@@ -60,9 +62,9 @@ def test_ctrl_i_then_ctrl_z_undoes_exactly_the_check_in(qtbot, make_window, desk
 
 
 def test_undo_refused_after_another_desk_changed_the_booking(qtbot, make_window, desk_staff,
-                                                             shop):
-    slot = services.next_free_slot(shop)
-    maria = services.create_booking(slot, "Maria Lopez")
+                                                             shop, slot_today):
+    slot = slot_today
+    maria = services.create_booking(slot, "Maria Lopez", now=slot.start - timedelta(seconds=1))
     window = make_window(desk_staff, shop)
     window.front_desk.set_day(slot.start.date())
     desk = focus_day(window, maria.id)
@@ -188,11 +190,36 @@ def test_moved_says_where_and_a_warning_closes_after_the_next_success(qtbot, mak
     with qtbot.waitSignal(desk.message) as said:
         desk.reschedule_action.trigger()
     start = target.start  # the shop is in UTC
-    assert said.args == [f"Moved {booking.reference} to {start:%a} {start.day} {start:%b} "
-                         f"{start:%H:%M}."]
+    moved_text = f"Moved {booking.reference} to {start:%a} {start.day} {start:%b %H:%M}."
+    assert said.args == [moved_text]
     assert Booking.get_by_id(booking.id).time_slot_id == target.id
     assert not desk.bar.isVisible()  # the warning closed with the successful move
     assert undo_text(window) == (f"Undo move of Mover Max to {start:%a} {start.day} "
                                  f"{start:%b %H:%M}")
     window.undo_action.trigger()
     assert Booking.get_by_id(booking.id).time_slot_id == slot.id
+
+
+def test_redo_refused_keeps_the_step_to_redo(qtbot, make_window, desk_staff, shop):
+    slot = services.next_free_slot(shop)
+    window = make_window(desk_staff, shop)
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    form = window.front_desk.walk_in
+    qtbot.keyClicks(form.name, "Dora Dup")
+    qtbot.keyClick(form.name, Qt.Key.Key_Tab)
+    qtbot.keyClicks(form.phone, "030 123456")
+    qtbot.keyClick(form.phone, Qt.Key.Key_Return)
+    dora = Booking.get(Booking.customer_name == "Dora Dup")
+    assert dora.time_slot_id == slot.id
+    window.front_desk.tree.setFocus()
+    qtbot.keyClick(window.front_desk.tree, Qt.Key.Key_Z, CTRL)
+    assert Booking.get_by_id(dora.id).status == "cancelled"
+    services.create_booking(slot, "Dora Dup", customer_phone="030 123456")  # another desk
+
+    qtbot.keyClick(window.front_desk.tree, Qt.Key.Key_Z, CTRL_SHIFT)
+    assert Booking.get_by_id(dora.id).status == "cancelled"
+    assert window.front_desk.bar.label.text() == (
+        f"Nothing was redone: {dora.reference} (Dora Dup): this customer already has a booking "
+        "in this time slot.")
+    assert window.undo_stack.index() == 0
+    assert window.redo_action.text().replace("&", "") == "Redo booking of Dora Dup"
