@@ -50,6 +50,7 @@ class FrontDeskView(QWidget):
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.title.setWordWrap(True)  # a long date wraps on a small screen, never widens it
         self.day_note = QLabel()  # "Closed — Public holiday", "Special hours …"
         self.day_note.setWordWrap(True)
         self.day_note.setVisible(False)

@@ -137,7 +137,7 @@ def test_every_view_fits_the_screen(qtbot, demo_window, size):
     window = demo_window
     window.resize(*size)
     settle(qtbot)
-    for index, (title, view) in enumerate(window.views):
+    for index, (title, _view) in enumerate(window.views):
         window.show_view(index)
         settle(qtbot)
         hint = window.minimumSizeHint()
