@@ -288,7 +288,7 @@ def _close_slots_outside_hours() -> None:
     removed: the restore keeps every row of the backup."""
     moment = current_time()
     for business in Business.select():
-        reclose_slots(business, None, moment, remove=False)
+        reclose_slots(business, None, moment)
 
 
 def database_is_empty() -> bool:

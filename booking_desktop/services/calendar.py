@@ -91,14 +91,19 @@ def month_overview(business: Business, first: date, last: date) -> list[DayLoad]
     attended = (Booking.select(fn.COUNT(Booking.id))
                 .where((Booking.time_slot == TimeSlot.id)
                        & Booking.status.in_(SQL("('completed', 'no_show')"))))
-    query = (TimeSlot.select(day_index, fn.COUNT(TimeSlot.id), fn.SUM(blocked),
+    # A slot the hours closed counts only while it holds bookings (the day
+    # lists show it then; a holiday's empty slots are not the day's slots).
+    listed = Case(None, [(TimeSlot.closed_reason == "", 1),
+                         (TimeSlot.current_bookings + attended > 0, 1)], 0)
+    query = (TimeSlot.select(day_index, fn.SUM(listed), fn.SUM(blocked),
                              fn.SUM(open_capacity), fn.SUM(TimeSlot.current_bookings + attended))
              .where((TimeSlot.business == business.id) & (TimeSlot.start >= lo)
                     & (TimeSlot.start < bounds[-1]))
              .group_by(SQL("1")).tuples())  # by position: the CASE is parameterised
 
     def run():
-        loads = {int(d): (n, int(b or 0), int(c or 0), int(k or 0)) for d, n, b, c, k in query}
+        loads = {int(d): (int(n or 0), int(b or 0), int(c or 0), int(k or 0))
+                 for d, n, b, c, k in query}
         return loads, weekly_hours(business), hours_exceptions(business, first, last)
 
     loads, week, exceptions = run_read(run)

@@ -79,6 +79,12 @@ class SlotRow:
     def is_full(self) -> bool:
         return self.current_bookings >= self.max_capacity
 
+    @property
+    def listed(self) -> bool:
+        """Whether a day list shows the slot: not when the hours closed it and
+        it holds no booking (a holiday's slots; the day says it is closed)."""
+        return not self.closed_reason or bool(self.bookings)
+
     def state(self, now: datetime) -> str:
         """free | filling | full | blocked | closed | started | past"""
         if self.end <= now:

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from peewee import fn
 
 from ..clock import UTC
 from ..db import is_postgres
 from ..errors import InvalidInput, NotFound
-from ..models import Booking, Business, BusinessHours, HoursException, TimeSlot, User
+from ..models import Business, BusinessHours, HoursException, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
 
@@ -216,18 +215,24 @@ def _local_day_bounds(tz: ZoneInfo, day: date) -> tuple[datetime, datetime]:
     return lo, hi
 
 
-def reclose_slots(business: Business, days, moment: datetime, remove: bool = True) -> dict:
+def reclose_slots(business: Business, days, moment: datetime) -> dict:
     """Bring `closed_reason` of the business's slots that start after
     `moment` on the local `days` (None: every future date) in line with the
     hours as stored now: slots outside them get the reason, slots inside get
-    "" again. With `remove`, a slot outside that never held a booking (of any
-    status) is removed; one with bookings stays, closed to new ones. Call
-    inside the transaction that changed the hours, after the change.
+    "" again. Call inside the transaction that changed the hours, after the
+    change.
+
+    Slots outside the hours are closed, never removed: a desk still showing
+    one is refused with the reason ("Closed: Public holiday"), not with "no
+    longer exists", and on SQLite a removed slot's id could be given to a
+    slot generated later at another time, which that desk would then book.
+    Reopening is clearing the reason; the day lists leave out closed slots
+    that hold no booking (SlotRow.listed).
 
     The slots are read FOR UPDATE on PostgreSQL (SQLite's BEGIN IMMEDIATE
     already serialises writers): a desk booking one of them meanwhile either
     committed first (its booking is seen by what the caller reads next) or
-    waits and then finds the slot closed or gone. Returns the counts for the
+    waits and then finds the slot closed. Returns the counts for the
     audit event."""
     tz = ZoneInfo(business.timezone)
     query = (TimeSlot.select(TimeSlot.id, TimeSlot.start, TimeSlot.end, TimeSlot.closed_reason)
@@ -241,7 +246,7 @@ def reclose_slots(business: Business, days, moment: datetime, remove: bool = Tru
         query = query.where(during)
     query = query.order_by(TimeSlot.id)  # lock in id order, as bookings do
     slots = list((query.for_update() if is_postgres() else query).tuples())
-    counts = {"slots_closed": 0, "slots_reopened": 0, "slots_removed": 0}
+    counts = {"slots_closed": 0, "slots_reopened": 0}
     if not slots:
         return counts
     local = [(i, start.astimezone(tz), end.astimezone(tz), old) for i, start, end, old in slots]
@@ -251,11 +256,8 @@ def reclose_slots(business: Business, days, moment: datetime, remove: bool = Tru
     exceptions = {_as_date(r.date): r for r in HoursException.select().where(
         (HoursException.business == business.id) & HoursException.date.between(first, last))}
     changed: dict[str, list[int]] = {}
-    outside = []
     for slot_id, start, end, old in local:
         reason = closed_reason(week, exceptions, start, end)
-        if reason:
-            outside.append(slot_id)
         if reason != old:
             changed.setdefault(reason, []).append(slot_id)
             counts["slots_closed" if reason else "slots_reopened"] += 1
@@ -263,12 +265,6 @@ def reclose_slots(business: Business, days, moment: datetime, remove: bool = Tru
         for i in range(0, len(ids), _BATCH):
             (TimeSlot.update(closed_reason=reason)
              .where(TimeSlot.id.in_(ids[i:i + _BATCH])).execute())
-    for i in range(0, len(outside) if remove else 0, _BATCH):
-        never_booked = ~fn.EXISTS(Booking.select(Booking.id)
-                                  .where(Booking.time_slot == TimeSlot.id))
-        counts["slots_removed"] += (TimeSlot.delete()
-                                    .where(TimeSlot.id.in_(outside[i:i + _BATCH])
-                                           & never_booked).execute())
     return counts
 
 

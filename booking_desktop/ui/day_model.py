@@ -34,7 +34,7 @@ class DayScheduleModel(QStandardItemModel):
         self.current_slot_id = None
         dim = QApplication.palette().color(QPalette.ColorGroup.Disabled,
                                            QPalette.ColorRole.Text)
-        for slot in slots:
+        for slot in filter(lambda s: s.listed, slots):
             state = slot.state(now)
             if state == "started" and self.current_slot_id is None:
                 self.current_slot_id = slot.id

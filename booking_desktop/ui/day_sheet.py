@@ -15,7 +15,7 @@ from .day_model import booking_status_text
 def day_sheet_html(session, day: date) -> str:
     business = session.business
     tz = ZoneInfo(business.timezone)
-    slots = desk.day_schedule(business, day)
+    slots = [slot for slot in desk.day_schedule(business, day) if slot.listed]
     rows = []
     for slot in slots:
         start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)

@@ -250,15 +250,19 @@ class FrontDeskView(QWidget):
         keep_slot = self.selected_slot()
         self.model.load(slots, tz, now)
         self.tree.expandAll()
-        has_slots = bool(slots)
+        has_slots = any(slot.listed for slot in slots)
         self.tree.setVisible(has_slots)
         self.empty.setVisible(not has_slots)
         if not has_slots:
-            hint = (self.tr("No slots on this day — generate slots for it.")
-                    if self.session.is_owner else
-                    self.tr("No slots on this day. Ask an owner to generate slots."))
-            self.empty_label.setText(" ".join(filter(None, [status.text, hint])))
-            self.generate_button.setVisible(self.session.is_owner)
+            closed = status.kind in ("closed", "holiday")
+            if closed:  # generating would make nothing: the hours say closed
+                hint = self.tr("Nothing can be booked on this day.")
+            elif self.session.is_owner:
+                hint = self.tr("No slots on this day — generate slots for it.")
+            else:
+                hint = self.tr("No slots on this day. Ask an owner to generate slots.")
+            self.empty_label.setText(f"{status.text}. {hint}" if status.text else hint)
+            self.generate_button.setVisible(self.session.is_owner and not closed)
         if self._highlight_id is not None:
             self.select_booking(self._highlight_id)
         elif keep is not None:

@@ -279,8 +279,6 @@ class WalkInForm(QGroupBox):
 
     def _report(self, exc: BaseException) -> None:
         text = describe(exc)
-        if isinstance(exc, NotFound):  # the slot went: say so in the day's words if it closed
-            text = self._closed_day_text() or text
         field = getattr(exc, "field", None)
         widget = {"customer_name": self.name, "customer_email": self.email,
                   "customer_phone": self.phone, "notes": self.notes}.get(field)
@@ -292,17 +290,6 @@ class WalkInForm(QGroupBox):
         if widget is not None:
             widget.setFocus()
             widget.selectAll()
-
-    def _closed_day_text(self) -> str:
-        """"Closed — Public holiday. This time can no longer be booked." when
-        the day being booked has become a holiday or a closed day."""
-        try:
-            status = services.day_status(self.session.business, self.day)
-        except BookingError:
-            return ""
-        if status.kind not in ("holiday", "closed"):
-            return ""
-        return self.tr("{day}. This time can no longer be booked.").format(day=status.text)
 
     def _offer(self, why: str) -> bool:
         """After a refusal of the chosen slot: offer the free slot nearest to

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from booking_desktop import services
-from booking_desktop.errors import NotFound, SlotBlocked, SlotClosed
+from booking_desktop.errors import SlotBlocked, SlotClosed
 from booking_desktop.models import Booking, TimeSlot
 from booking_desktop.services import desk
 from tests.helpers import MONDAY, day_slots, reload
@@ -131,6 +131,17 @@ def by_start(business, day=MONDAY) -> dict[str, TimeSlot]:
     return {local(s): s for s in services.slots_between(business, day)}
 
 
+def listed(business, day=MONDAY, include_cancelled=False) -> list[str]:
+    """The slots a day list shows (closed ones only while they hold bookings)."""
+    return [local(r) for r in desk.day_schedule(business, day, include_cancelled) if r.listed]
+
+
+def open_and_closed(business, day=MONDAY) -> tuple[list[str], dict[str, str]]:
+    slots = by_start(business, day)
+    return ([t for t, s in slots.items() if not s.closed_reason],
+            {t: s.closed_reason for t, s in slots.items() if s.closed_reason})
+
+
 def add_holiday(path, business, owner, now, day=MONDAY, note="Public holiday"):
     if path == "set_hours_exception":  # the low-level call (command line, demo): keeps bookings
         services.set_hours_exception(business, day, closed=True, note=note, by=owner, now=now)
@@ -149,10 +160,14 @@ def test_holiday_closes_slots_for_every_path(database, business, owner, now, pat
                                       now=now)
     add_holiday(path, business, owner, now)
 
-    # Slots with booking rows stay, closed with the reason; the others are gone.
+    # Every slot of the day is closed with the reason (none removed: a desk that
+    # still shows one is refused with the reason, and no id is ever reused); the
+    # day lists show only those that hold bookings.
     left = by_start(business)
-    assert sorted(left) == ["10:00", "10:30"]
+    assert len(left) == 16
     assert {s.closed_reason for s in left.values()} == {"Closed: Public holiday"}
+    assert listed(business) == ["10:00"]
+    assert listed(business, include_cancelled=True) == ["10:00", "10:30"]
     assert reload(anna).status == "confirmed" and reload(slots[2]).current_bookings == 1
     message = "Closed: Public holiday. This time can no longer be booked."
     with pytest.raises(SlotClosed, match=message):
@@ -164,7 +179,7 @@ def test_holiday_closes_slots_for_every_path(database, business, owner, now, pat
     assert services.available_slots(business, MONDAY, now=now) == []
     assert services.nearest_free_slot(business, MONDAY, now=now) is None
     assert services.next_free_slot(business, now=now).start.astimezone(BERLIN).date() == TUESDAY
-    assert [r.state(now) for r in desk.day_schedule(business, MONDAY)] == ["closed", "closed"]
+    assert {r.state(now) for r in desk.day_schedule(business, MONDAY)} == {"closed"}
     assert reload(tuesday).time_slot_id != slots[2].id
     assert reload(gone).status == "cancelled"
     assert reload(slots[2]).current_bookings == 1 and reload(slots[3]).current_bookings == 0
@@ -185,11 +200,12 @@ def test_lunch_break_keep_then_refused(database, business, owner, now, path):
                                    seen=[b.id for b in asked.value.bookings], by=owner, now=now)
     else:
         services.set_weekly_hours(business, lunch, by=owner, now=now)
-    left = by_start(business)
-    assert "12:30" not in left and len(left) == 15
-    noon = left["12:00"]
-    assert noon.closed_reason == "Outside opening hours" and noon.current_bookings == 1
-    assert {s.closed_reason for t, s in left.items() if t != "12:00"} == {""}
+    opened, closed = open_and_closed(business)
+    assert closed == {"12:00": "Outside opening hours", "12:30": "Outside opening hours"}
+    assert len(opened) == 14
+    assert "12:30" not in listed(business) and "12:00" in listed(business)
+    noon = by_start(business)["12:00"]
+    assert noon.current_bookings == 1
     with pytest.raises(SlotClosed, match="^Outside opening hours. This time can no longer"):
         services.create_booking(noon, "Ben Ode", now=now)
     assert reload(kept).status == "confirmed"
@@ -203,11 +219,10 @@ def test_special_day_closes_what_lies_outside_its_hours(database, business, owne
     services.save_hours_exception(business, MONDAY, closed=False,
                                   intervals=[(time(10), time(14))], note="Christmas Eve",
                                   outside="keep", by=owner, now=now)
-    left = by_start(business)
-    assert sorted(left) == ["09:00"] + [f"{h:02d}:{m:02d}" for h in range(10, 14)
-                                        for m in (0, 30)]
-    assert left["09:00"].closed_reason == "Outside the special hours (Christmas Eve)"
-    assert {s.closed_reason for t, s in left.items() if t != "09:00"} == {""}
+    opened, closed = open_and_closed(business)
+    assert opened == [f"{h:02d}:{m:02d}" for h in range(10, 14) for m in (0, 30)]
+    assert set(closed.values()) == {"Outside the special hours (Christmas Eve)"}
+    assert listed(business) == ["09:00"] + opened
     assert reload(early).status == "confirmed"
 
 
@@ -218,8 +233,10 @@ def test_cancel_answer_cancels_and_keeps_the_slots_closed(database, business, ow
                                          outside="cancel", reason="Closed: flood",
                                          by=owner, now=now) == 1
     assert reload(anna).status == "cancelled"
-    assert [(local(s), s.closed_reason, s.current_bookings)
-            for s in services.slots_between(business, MONDAY)] == [("10:00", "Closed: Flood", 0)]
+    assert {(s.closed_reason, s.current_bookings)
+            for s in services.slots_between(business, MONDAY)} == {("Closed: Flood", 0)}
+    assert listed(business) == []  # the cancelled booking is shown only when asked
+    assert listed(business, include_cancelled=True) == ["10:00"]
     assert services.check_integrity() == []
 
 
@@ -227,27 +244,29 @@ def test_reopen_and_regenerate(database, business, owner, now):
     slots = day_slots(business, now=now, capacity=2)
     anna = services.create_booking(slots[2], "Anna Schmidt", now=now)
     add_holiday("save_hours_exception", business, owner, now)
-    assert len(services.slots_between(business, MONDAY)) == 1
+    assert services.available_slots(business, MONDAY, now=now) == []
+    assert listed(business) == ["10:00"]
 
     services.remove_special_day(business, MONDAY, by=owner, now=now)
-    assert reload(slots[2]).closed_reason == ""
+    assert {s.closed_reason for s in services.slots_between(business, MONDAY)} == {""}
     services.create_booking(slots[2], "Ben Ode", now=now)  # bookable again
+    assert len(services.available_slots(business, MONDAY, now=now)) == 15  # 10:00 is full
     result = services.generate_time_slots(business, MONDAY, MONDAY, max_capacity=2,
                                           by=owner, now=now)
-    assert (result["created"], result["skipped"]) == (15, 1)
+    assert (result["created"], result["skipped"]) == (0, 16)  # the same slots, reopened
     again = services.slots_between(business, MONDAY)
-    assert [local(s) for s in again] == [local(s) for s in slots]
-    assert {s.closed_reason for s in again} == {""}
+    assert [s.id for s in again] == [s.id for s in slots]
     assert reload(anna).time_slot_id == slots[2].id and reload(slots[2]).current_bookings == 2
 
     # Narrower weekly hours, then wider again: the same.
     services.set_weekly_hours(business, {d: [(time(9), time(12))] for d in range(5)},
                               by=owner, now=now)
-    assert [local(s) for s in services.slots_between(business, MONDAY)] == \
+    assert open_and_closed(business)[0] == \
         ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30"]
+    assert len(services.available_slots(business, MONDAY, now=now)) == 5
     services.create_recurring_business_hours(business, "weekday_9to5", by=owner, now=now)
     assert services.generate_time_slots(business, MONDAY, MONDAY, max_capacity=2,
-                                        by=owner, now=now)["created"] == 10
+                                        by=owner, now=now)["created"] == 0
     assert len(services.available_slots(business, MONDAY, now=now)) == 15  # 10:00 is full
 
 
@@ -266,7 +285,9 @@ def test_only_slots_that_have_not_begun_change(database, business, owner, now):
     services.set_hours_exception(business, MONDAY, closed=True, note="Power cut", by=owner,
                                  now=during)
     left = [(local(s), s.closed_reason) for s in services.slots_between(business, MONDAY)]
-    assert left == [("09:00", ""), ("09:30", ""), ("10:00", "")]  # begun: left as they were
+    assert left[:3] == [("09:00", ""), ("09:30", ""), ("10:00", "")]  # begun: left as they were
+    assert {reason for _, reason in left[3:]} == {"Closed: Power cut"}
+    assert len(left) == 16
 
 
 def test_desk_loaded_before_owner_saved_is_refused(database, business, owner, now):
@@ -283,9 +304,10 @@ def test_desk_loaded_before_owner_saved_is_refused(database, business, owner, no
         services.create_booking(shown[2].id, "Ben Ode", now=now)
     with pytest.raises(SlotClosed, match="^Closed: Public holiday"):
         services.reschedule_booking(dora, shown[2].id, now=now)
-    # An unbooked slot was removed: refused too (it no longer exists), nothing booked.
-    with pytest.raises(NotFound, match="no longer exists"):
+    # An unbooked slot is closed too (not removed): refused with the same reason.
+    with pytest.raises(SlotClosed, match="^Closed: Public holiday. This time can no longer"):
         services.create_booking(shown[3].id, "Cleo Park", now=now)
+    assert Booking.select().where(Booking.time_slot == slots[3].id).count() == 0
     assert Booking.select().where(Booking.time_slot == slots[2].id).count() == 1
     assert reload(slots[2]).current_bookings == 1
 
@@ -337,7 +359,7 @@ def test_holiday_saved_while_processes_book_that_day(database, db_url, business,
                 process.kill()
     rows = [row for worker in outcomes.values() for row in worker]
     kinds = Counter(kind for _, kind, _ in rows)
-    assert set(kinds) <= {"ok", "SlotFull", "SlotClosed", "NotFound"}, rows
+    assert set(kinds) <= {"ok", "SlotFull", "SlotClosed"}, rows
     booked = {detail for _, kind, detail in rows if kind == "ok"}
     assert {r for (r,) in Booking.select(Booking.reference).tuples()} == booked
     stranded = (Booking.select().join(TimeSlot)

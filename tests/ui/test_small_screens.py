@@ -215,7 +215,7 @@ def dialogs(window, booking_row):
         CancelReasonDialog(f"Cancel {booking_row.reference} for {booking_row.customer_name}?"),
         GenerateSlotsDialog(session),
         RescheduleDialog(session, booking_row),
-        EditDetailsDialog(session, booking_row),
+        EditDetailsDialog(session, booking_row, save=lambda fields, before: None),
         ExportDialog(desk.BookingFilter(business_id=session.business.id), "csv",
                      description="The bookings the table shows: 421."),
         SpecialDayDialog(None, today + timedelta(days=1)),

@@ -214,22 +214,30 @@ def test_a_holiday_saved_by_the_owner_meanwhile_refuses_the_booking(qtbot, make_
     assert form.day_label.text().endswith("— Closed — Public holiday")
 
 
-def test_an_empty_slot_removed_by_a_holiday_is_refused_in_the_days_words(qtbot, make_window,
-                                                                        desk_owner, desk_staff,
-                                                                        shop):
+def test_an_empty_slot_closed_by_a_holiday_is_refused_with_the_reason(qtbot, make_window,
+                                                                      desk_owner, desk_staff,
+                                                                      shop):
+    """The holiday closes the empty slot too (it is not removed, so its id can
+    never come back as another time): the desk that still shows it is refused
+    with the reason, and the day list no longer shows the empty closed slots."""
     day = _tomorrow()
     ten = _slot_at(shop, day, 10)
     window = make_window(desk_staff, shop)
     form = _form_on(window, day, ten)
-    qtbot.keyClicks(form.name, "Removed Rita")
+    qtbot.keyClicks(form.name, "Closed Rita")
     services.save_hours_exception(shop, day, closed=True, note="Public holiday", by=desk_owner)
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
-    assert _booked("Removed Rita") == []
+    assert _booked("Closed Rita") == []
     assert form.message.label.text().startswith(
-        "Closed — Public holiday. This time can no longer be booked.")
+        "Closed: Public holiday. This time can no longer be booked.")
     window.session.poll()
     assert form.slot.currentData() == ten.id
-    assert form.slot.currentText().endswith("10:00–10:30 · Removed")
+    assert form.slot.currentText().endswith("10:00–10:30 · Closed: Public holiday")
+    front = window.front_desk
+    assert front.model.rowCount() == 0 and not front.tree.isVisible()
+    assert front.empty_label.text() == \
+        "Closed — Public holiday. Nothing can be booked on this day."
+    assert not front.generate_button.isVisible()
 
 
 def test_a_holiday_reads_closed_and_the_walk_in_offers_nothing(qtbot, make_window, desk_owner,
