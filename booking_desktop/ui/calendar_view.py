@@ -43,6 +43,7 @@ from .dialogs import BlockReasonDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
 from .fit import FitColumns
+from .status_style import when_text
 from .message_bar import MessageBar
 
 DAY_LOAD = Qt.ItemDataRole.UserRole + 1   # the DayLoad of a cell
@@ -539,8 +540,7 @@ class CalendarView(QWidget):
     def _update_actions(self) -> None:
         slot = self.selected_slot()
         now = utcnow()
-        self.book_button.setEnabled(slot is not None and slot.start > now
-                                    and not slot.is_blocked and not slot.is_full)
+        self.book_button.setEnabled(slot is not None and slot.state(now) in ("free", "filling"))
         self.block_button.setEnabled(slot is not None and not slot.is_blocked)
         self.unblock_button.setEnabled(slot is not None and slot.is_blocked)
         self.capacity_button.setEnabled(slot is not None)
@@ -573,8 +573,9 @@ class CalendarView(QWidget):
             return
         outcome = self._run(slot.id, undo.book, slot.id, **fields)
         if outcome is not None:
-            self.message.emit(self.tr("Booked {name}: {ref}.").format(
-                name=outcome.result.customer_name, ref=outcome.result.reference))
+            self.message.emit(self.tr("Booked {ref} for {name}, {when}.").format(
+                ref=outcome.result.reference, name=outcome.result.customer_name,
+                when=when_text(slot.start, self._tz())))
 
     def block(self) -> None:
         slot = self.selected_slot()

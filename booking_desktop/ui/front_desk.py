@@ -34,7 +34,8 @@ from .fit import FitColumns
 from .message_bar import MessageBar
 from .settings import Settings
 from .status_style import colour
-from .walk_in import WalkInForm, when_text
+from .status_style import when_text
+from .walk_in import WalkInForm
 
 
 class FrontDeskView(QWidget):
@@ -321,6 +322,7 @@ class FrontDeskView(QWidget):
         self.walk_in.focus_name()
 
     def _booked(self, booking_id: int, text: str) -> None:
+        self.bar.clear()  # a warning from before is settled by a booking that went through
         self._highlight_id = booking_id
         try:
             booked_day = desk.booking_row(booking_id).start.astimezone(self._tz()).date()
@@ -386,10 +388,8 @@ class FrontDeskView(QWidget):
         except BookingError as exc:
             self._report(exc)
             return
-        start = moved.start.astimezone(self._tz())
-        self.message.emit(self.tr("Moved {ref} to {day} {time}.").format(
-            ref=booking.reference, day=f"{start:%a} {start.day} {start:%b}",
-            time=f"{start:%H:%M}"))
+        self.message.emit(self.tr("Moved {ref} to {when}.").format(
+            ref=booking.reference, when=when_text(moved.start, self._tz())))
 
     def edit_details(self) -> None:
         booking = self.selected_booking()

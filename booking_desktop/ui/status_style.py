@@ -7,6 +7,9 @@ a light-palette and a dark-palette variant, each readable against that
 palette's base colour, and the icons are drawn with QPainter so no resource
 file is needed.
 """
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
 
@@ -163,3 +166,14 @@ def _draw(shape: str, ink: QColor, size: int) -> QPixmap:
         p.drawEllipse(QRectF(5.5, 5.5, 5, 5))
     p.end()
     return pixmap
+
+
+def short_date(day: date) -> str:
+    """"Tue 1 Dec": the way a confirmation or an offer names a day."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def when_text(start: datetime, tz: ZoneInfo, with_date: bool = True) -> str:
+    """"Tue 1 Dec 16:30" (or "16:30") in the business's local time."""
+    local = start.astimezone(tz)
+    return f"{short_date(local.date())} {local:%H:%M}" if with_date else f"{local:%H:%M}"

@@ -35,6 +35,7 @@ from ..services import desk, undo
 from .commands import perform
 from .errors import describe
 from .message_bar import MessageBar
+from .status_style import short_date, when_text
 
 SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
 BOOKABLE_STATES = ("free", "filling")
@@ -42,17 +43,6 @@ BOOKABLE_STATES = ("free", "filling")
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("WalkInForm", text)
-
-
-def short_date(day: date) -> str:
-    """"Tue 1 Dec": the way a confirmation or an offer names a day."""
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def when_text(start: datetime, tz: ZoneInfo, with_date: bool = True) -> str:
-    """"Tue 1 Dec 16:30" (or "16:30") in the business's local time."""
-    local = start.astimezone(tz)
-    return f"{short_date(local.date())} {local:%H:%M}" if with_date else f"{local:%H:%M}"
 
 
 def day_text(day: date, today: date) -> str:

@@ -138,8 +138,13 @@ def test_block_with_a_reason_unblock_and_book(qtbot, make_view, desk_owner, shop
         lambda cls, what, parent=None: {"customer_name": "Dora Lee", "customer_phone": None,
                                         "customer_email": None, "source": "phone"}))
     assert view.book_button.isEnabled()
+    said = []
+    view.message.connect(said.append)
     qtbot.mouseClick(view.book_button, Qt.MouseButton.LeftButton)
     assert services.get_slot(slot.id).current_bookings == 1
+    dora = services.search_bookings("Dora Lee")[0]
+    assert said == [f"Booked {dora.reference} for Dora Lee, "
+                    f"{slot.start:%a} {slot.start.day} {slot.start:%b %H:%M}."]
     # block, unblock and the booking are each one step of the window's undo stack
     when = f"{slot.start:%a} {slot.start.day} {slot.start:%b %H:%M}"  # the shop is in UTC
     assert [view.undo_stack.text(i) for i in range(view.undo_stack.count())] == [
@@ -157,3 +162,22 @@ def test_staff_look_only(qtbot, make_view, desk_staff, shop):
     assert view.day_model.rowCount() > 0
     for button in view.owner_buttons:
         assert not button.isVisible()
+
+
+def test_book_is_off_on_a_slot_the_hours_closed(qtbot, make_view, desk_owner, shop):
+    """A slot kept for its booking on a new holiday reads closed and cannot be
+    booked from the calendar (the services refuse it too)."""
+    day = date.today() + timedelta(days=1)
+    slot = services.available_slots(shop, day)[12]
+    services.create_booking(slot, "Kept Kim")
+    view = make_view(desk_owner, shop)
+    view.select_day(day)
+    view.select_slot(slot.id)
+    assert view.book_button.isEnabled()
+    services.save_hours_exception(shop, day, closed=True, note="Public holiday", outside="keep",
+                                  by=desk_owner)
+    view.show_day(day)  # as when the desk hears of the change
+    view.select_slot(slot.id)
+    assert view.selected_slot().closed_reason == "Closed: Public holiday"
+    assert not view.book_button.isEnabled()
+    assert view.day_model.rowCount() == 1  # the holiday's empty slots are not listed

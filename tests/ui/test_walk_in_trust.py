@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from booking_desktop import services
 from booking_desktop.models import Booking
-from booking_desktop.ui.walk_in import short_date
+from booking_desktop.ui.status_style import short_date
 
 
 def _tomorrow():
