@@ -57,6 +57,9 @@ class Profile:
     notes: tuple[str, ...]
     # (days from today, closed, intervals, note); moved to the next weekday.
     special_days: tuple = ()
+    # The same, decided after the bookings were made: those outside the new
+    # hours are kept, in slots closed to new bookings.
+    late_special_days: tuple = ()
 
 
 _NY_WEEK = {d: [("08:00", "12:00"), ("13:00", "18:00")] for d in range(5)}
@@ -103,6 +106,7 @@ PROFILES = (
         ("Brake bleed", "Puncture, rear", "Full service", "E-bike battery check",
          "Gears slipping", "Wheel truing"),
         ((31, True, None, "Public holiday"), (5, False, [("10:00", "14:00")], "Stocktake")),
+        ((2, False, [("12:00", "17:00")], "Opening at noon: delivery"),),
     ),
 )
 
@@ -392,6 +396,12 @@ def build_demo(seed: int = 2024, now: datetime | None = None, scale: float = 1.0
         _replay(t)
         for slot in blocked:
             set_slot_blocked(slot, True, by=users["owner"])
+        for business, profile in zip(businesses, PROFILES):
+            today = t.now.astimezone(zone(business)).date()
+            for offset, closed, intervals, note in profile.late_special_days:
+                set_hours_exception(business, _weekday_from(today + timedelta(days=offset)),
+                                    closed=closed, intervals=intervals, note=note,
+                                    by=users["owner"], now=t.now)
         return _summary(businesses)
 
     return run_write(work)

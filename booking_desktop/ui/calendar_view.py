@@ -517,10 +517,14 @@ class CalendarView(QWidget):
                 note = " · ".join(filter(None, [note, self.tr(
                     "{booked} of {places} places booked in {slots} slots").format(
                     booked=load.booked, places=load.capacity, slots=load.slots)]))
-        if not slots:
-            note = " · ".join(filter(None, [note, self.tr(
-                "No slots — generate them with Slots…") if self.session.is_owner else
-                self.tr("No slots on this day.")]))
+        if not any(slot.listed for slot in slots):
+            if status.kind in ("closed", "holiday"):  # generating would make nothing
+                hint = self.tr("Nothing can be booked on this day.")
+            elif self.session.is_owner:
+                hint = self.tr("No slots — generate them with Slots…")
+            else:
+                hint = self.tr("No slots on this day.")
+            note = " · ".join(filter(None, [note, hint]))
         self.day_note.setText(note)
         self._update_actions()
 

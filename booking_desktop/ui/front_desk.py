@@ -94,8 +94,7 @@ class FrontDeskView(QWidget):
         self.walk_in.booked.connect(self._booked)
 
         head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addStretch(1)
+        head.addWidget(self.title, 1)  # takes the free room; wraps only when there is none
         head.addWidget(self.show_cancelled)
         head.addSpacing(12)
         head.addWidget(self.now_label)
@@ -245,7 +244,7 @@ class FrontDeskView(QWidget):
         slots = desk.day_schedule(business, self.day,
                                   include_cancelled=self.show_cancelled.isChecked())
         now = utcnow()
-        self.title.setText(f"{self.day:%A %d %B %Y}{self._day_suffix()}")
+        self.title.setText(f"{self.day:%A} {self.day.day} {self.day:%B %Y}{self._day_suffix()}")
         self._show_day_note(status)
         keep = self.selected_booking()
         keep_slot = self.selected_slot()

@@ -42,6 +42,21 @@ def _next_busy_day(business):
     return rows[0].start.astimezone(tz).date() if rows else None
 
 
+def _special_days_ahead(business):
+    """(the first holiday, the first day whose changed hours left bookings in
+    closed slots) in the next eight weeks, either None when there is none."""
+    tz = ZoneInfo(business.timezone)
+    today = datetime.now(tz).date()
+    holiday = kept = None
+    for special in services.special_days(business, today, today + timedelta(weeks=8)):
+        if special.closed and holiday is None:
+            holiday = special.day
+        if kept is None and any(slot.closed_reason and slot.bookings
+                                for slot in desk.day_schedule(business, special.day)):
+            kept = special.day
+    return holiday, kept
+
+
 def _reports(session, folder: Path, size: tuple[int, int]) -> Path:
     """The reports view on its own (the main window hosts it for owners)."""
     from .reports_view import ReportsView
@@ -123,6 +138,14 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
             if day is not None:
                 window.front_desk.set_day(day)
                 written.append(_save(window, folder, "front-desk-day"))
+            holiday, kept = _special_days_ahead(business)
+            if kept is not None:
+                window.front_desk.set_day(kept)
+                written.append(_save(window, folder, "front-desk-closed-hours"))
+            if holiday is not None:
+                window.show_view(window.views.index((window.tr("Calendar"), window.calendar)))
+                window.calendar.select_day(holiday)
+                written.append(_save(window, folder, "calendar-holiday"))
         written.append(_reports(window.session, folder, size))
         window.close()
         (folder / ".screens.ini").unlink(missing_ok=True)

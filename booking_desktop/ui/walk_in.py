@@ -51,12 +51,12 @@ def day_text(day: date, today: date) -> str:
     return f"{short_date(day)} {day.year}{words}"
 
 
-def slot_label(slot, tz: ZoneInfo, with_date: bool = False, state: str | None = None) -> str:
+def slot_label(slot, tz: ZoneInfo, state: str | None = None) -> str:
     """"10:30–11:00 · 2 places free", or the reason it is not bookable now
-    ("Full now", "Closed: Public holiday", "Blocked", "Started", "Removed")."""
+    ("Full now", "Closed: Public holiday", "Blocked", "Started", "Removed").
+    The date is the form's Day row, always shown above it."""
     start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
     free = slot.max_capacity - slot.current_bookings
-    day = f"{short_date(start.date())} " if with_date else ""
     if state in (None, *BOOKABLE_STATES):
         places = _tr("1 place free") if free == 1 else _tr("{n} places free").format(n=free)
     elif state == "closed":
@@ -64,7 +64,7 @@ def slot_label(slot, tz: ZoneInfo, with_date: bool = False, state: str | None = 
     else:
         places = {"full": _tr("Full now"), "blocked": _tr("Blocked"), "started": _tr("Started"),
                   "past": _tr("Over"), "gone": _tr("Removed")}.get(state, state)
-    return f"{day}{start:%H:%M}–{end:%H:%M} · {places}"
+    return f"{start:%H:%M}–{end:%H:%M} · {places}"
 
 
 class WalkInForm(QGroupBox):
@@ -162,7 +162,7 @@ class WalkInForm(QGroupBox):
         self.slot.blockSignals(True)
         self.slot.clear()
         for row, state in sorted(offered.values(), key=lambda pair: pair[0].start):
-            self.slot.addItem(slot_label(row, tz, day != today, state), row.id)
+            self.slot.addItem(slot_label(row, tz, state), row.id)
             if state not in BOOKABLE_STATES:
                 self.slot.setItemData(self.slot.count() - 1, row.closed_reason
                                       if state == "closed" else self.tr("Not bookable now"),

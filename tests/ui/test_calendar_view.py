@@ -181,3 +181,10 @@ def test_book_is_off_on_a_slot_the_hours_closed(qtbot, make_view, desk_owner, sh
     assert view.selected_slot().closed_reason == "Closed: Public holiday"
     assert not view.book_button.isEnabled()
     assert view.day_model.rowCount() == 1  # the holiday's empty slots are not listed
+    assert view.day_note.text().startswith("Closed — Public holiday · ")
+    later = day + timedelta(days=1)  # a holiday whose slots are all empty
+    services.save_hours_exception(shop, later, closed=True, note="Public holiday", by=desk_owner)
+    view.select_day(later)
+    view.refresh()  # as when the desk hears of the change
+    assert view.day_model.rowCount() == 0
+    assert view.day_note.text() == "Closed — Public holiday · Nothing can be booked on this day."
