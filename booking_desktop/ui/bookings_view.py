@@ -8,7 +8,6 @@ refused. Refusals appear in a bar at
 the top of the view, which does not block the desk.
 """
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import services
-from ..clock import UTC
 from ..models import BOOKING_SOURCES
 from ..services import undo
 from ..services.desk import BookingFilter, BookingRow
@@ -67,7 +65,7 @@ class BookingsView(QWidget):
 
         self.bar = MessageBar()
         self.model = BookingsTableModel(self._filter_from_widgets(default=True),
-                                        self._time_zone(), self)
+                                        self.session.zone, self)
         self.model.load_failed.connect(self._load_failed, Qt.ConnectionType.QueuedConnection)
         if self.model.error is not None:  # the first count ran before the connection
             self.bar.show_message(describe(self.model.error))
@@ -319,7 +317,7 @@ class BookingsView(QWidget):
             self.show_problem(describe(exc))
             return
         self.bar.hide()
-        tz = self._time_zone()
+        tz = self.session.zone
         self.message.emit(self.tr("Moved {name} to {day} {time}.").format(
             name=booking.customer_name, day=day_text(slot.start, tz),
             time=time_text(slot.start, tz)))
@@ -422,10 +420,6 @@ class BookingsView(QWidget):
                             date_to=self.date_to.date().toPython())
         return flt
 
-    def _time_zone(self):
-        business = self.session.business
-        return ZoneInfo(business.timezone) if business is not None else UTC
-
     def _update_total(self) -> None:
         n = self.model.total
         self.total_label.setText(self.tr("No bookings match these filters.") if n == 0
@@ -480,7 +474,7 @@ class BookingsView(QWidget):
         self.refresh()
 
     def _on_business_changed(self, business) -> None:
-        self.model.set_time_zone(self._time_zone())
+        self.model.set_time_zone(self.session.zone)
         self.dates_check.setEnabled(business is not None)
         self.apply_filter()
 

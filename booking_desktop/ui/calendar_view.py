@@ -6,8 +6,7 @@ Keys: arrows move between days, Page Up / Page Down change the month,
 Home goes to today. The month comes from one service call (one aggregate
 query); the day view reuses the front desk's day model.
 """
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QPen
@@ -280,7 +279,7 @@ class CalendarView(QWidget):
         super().__init__(parent)
         self.session = session
         self.undo_stack = undo_stack
-        today = self._today()
+        today = self.session.today()
         self.year, self.month = today.year, today.month
         self.day = today
 
@@ -398,12 +397,7 @@ class CalendarView(QWidget):
         self.refresh()
 
     # --- time --------------------------------------------------------------
-    def _tz(self) -> ZoneInfo:
-        business = self.session.business
-        return ZoneInfo(business.timezone) if business is not None else ZoneInfo("UTC")
 
-    def _today(self) -> date:
-        return datetime.now(self._tz()).date()
 
     # --- month -------------------------------------------------------------
     def set_month(self, year: int, month: int, day: date | None = None) -> None:
@@ -419,7 +413,7 @@ class CalendarView(QWidget):
         self.set_month(index // 12, index % 12 + 1)
 
     def go_today(self) -> None:
-        today = self._today()
+        today = self.session.today()
         self.set_month(today.year, today.month, today)
 
     def select_day(self, day: date) -> None:
@@ -439,7 +433,7 @@ class CalendarView(QWidget):
         except Exception as exc:
             self.bar.show_message(describe(exc))
             return
-        self.model.load(self.year, self.month, loads, self._today())
+        self.model.load(self.year, self.month, loads, self.session.today())
         self.title.setText(f"{date(self.year, self.month, 1):%B %Y}")
         in_month = [d for d in loads if (d.day.year, d.day.month) == (self.year, self.month)]
         booked = sum(d.booked for d in in_month)
@@ -500,7 +494,7 @@ class CalendarView(QWidget):
             self.bar.show_message(describe(exc))
             return
         self.tree.setUpdatesEnabled(False)  # one repaint after the rows are in
-        self.day_model.load(slots, self._tz(), utcnow())
+        self.day_model.load(slots, self.session.zone, utcnow())
         for row in range(self.day_model.rowCount()):
             item = self.day_model.item(row, 0)
             reason = reasons.get(item.data(ROW_DATA).id)
@@ -554,7 +548,7 @@ class CalendarView(QWidget):
         self.bar.show_message(describe(exc))
 
     def _when(self, slot) -> str:
-        tz = self._tz()
+        tz = self.session.zone
         return f"{slot.start.astimezone(tz):%a %d %b %H:%M}–{slot.end.astimezone(tz):%H:%M}"
 
     def _run(self, slot_id: int, operation, *args, **kwargs):
@@ -579,7 +573,7 @@ class CalendarView(QWidget):
         if outcome is not None:
             self.message.emit(self.tr("Booked {ref} for {name}, {when}.").format(
                 ref=outcome.result.reference, name=outcome.result.customer_name,
-                when=when_text(slot.start, self._tz())))
+                when=when_text(slot.start, self.session.zone)))
 
     def block(self) -> None:
         slot = self.selected_slot()
@@ -619,6 +613,6 @@ class CalendarView(QWidget):
 
     def open_slot_tools(self) -> None:
         from .slots_dialog import GenerateSlotsDialog
-        counts = GenerateSlotsDialog.ask(self.session, self._today(), self)
+        counts = GenerateSlotsDialog.ask(self.session, self.session.today(), self)
         if counts is not None:
             self.message.emit(self.tr("Generated {n} slots.").format(n=counts["created"]))

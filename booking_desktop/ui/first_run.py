@@ -1,8 +1,9 @@
 """First run on an empty database: the business, its hours, four weeks of
 slots and the owner account, so a new user reaches a working front desk
 without the command line."""
-import os
-from pathlib import Path
+import logging
+
+import tzlocal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,6 +23,8 @@ from ..errors import InvalidInput
 from ..services import validation
 from .errors import describe, error_label
 
+log = logging.getLogger(__name__)
+
 TEMPLATE_LABELS = {
     "weekday_9to5": "Mon–Fri 09:00–17:00",
     "weekday_9to5_lunch": "Mon–Fri 09:00–17:00, lunch 12:00–13:00",
@@ -33,14 +36,13 @@ TEMPLATE_LABELS = {
 
 
 def local_timezone_name() -> str:
-    """This machine's IANA zone, or UTC when it cannot be told."""
-    name = os.environ.get("TZ", "")
-    if not name:
-        try:
-            target = str(Path("/etc/localtime").resolve())
-            name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
-        except OSError:
-            name = ""
+    """This machine's IANA zone (tzlocal reads it on Linux, macOS and
+    Windows, where there is no /etc/localtime), or UTC when it cannot be told."""
+    try:
+        name = tzlocal.get_localzone_name() or ""
+    except Exception:  # tzlocal warns or fails on a broken set-up: fall back to UTC
+        log.warning("could not tell this computer's time zone", exc_info=True)
+        name = ""
     try:
         return validation.timezone_name(name)
     except InvalidInput:

@@ -3,8 +3,7 @@
 Keys (also in the Booking menu and the context menu): F2 walk-in, Ctrl+I
 check in, Del cancel, Ctrl+P day sheet.
 """
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -46,7 +45,7 @@ class FrontDeskView(QWidget):
         self.session = session
         self.undo_stack = undo_stack
         self.settings = settings if settings is not None else Settings()
-        self.day = self._today()
+        self.day = self.session.today()
         self._highlight_id = None
 
         self.title = QLabel()
@@ -198,12 +197,6 @@ class FrontDeskView(QWidget):
             self.tree.scrollTo(index)
 
     # --- day ---------------------------------------------------------------
-    def _tz(self) -> ZoneInfo | None:
-        business = self.session.business
-        return ZoneInfo(business.timezone) if business is not None else None
-
-    def _today(self) -> date:
-        return self.session.today()
 
     def set_day(self, day: date) -> None:
         self.day = day
@@ -213,12 +206,11 @@ class FrontDeskView(QWidget):
         self.set_day(self.day + timedelta(days=days))
 
     def go_today(self) -> None:
-        self.set_day(self._today())
+        self.set_day(self.session.today())
 
     def _tick(self) -> None:
-        tz = self._tz()
-        if tz is not None:
-            self.now_label.setText(self.tr("Now {time}").format(time=f"{datetime.now(tz):%H:%M}"))
+        now = utcnow().astimezone(self.session.zone)  # the clock of "Up to date · HH:MM" too
+        self.now_label.setText(self.tr("Now {time}").format(time=f"{now:%H:%M}"))
 
     def refresh(self) -> None:
         """Reload the day; a refusal (the database out of reach) shows in the
@@ -237,7 +229,7 @@ class FrontDeskView(QWidget):
         if business is None:
             self.title.setText(self.tr("No business yet"))
             return
-        tz = self._tz()
+        tz = self.session.zone
         self._tick()
         chosen = self.walk_in.chosen_slot_id()  # the walk-in's choice survives the reload
         status = services.day_status(business, self.day)
@@ -278,7 +270,7 @@ class FrontDeskView(QWidget):
         self._offer_slots(slots, now, status.text, chosen)
 
     def _day_suffix(self) -> str:
-        days = (self.day - self._today()).days
+        days = (self.day - self.session.today()).days
         return {0: self.tr(" · today"), 1: self.tr(" · tomorrow")}.get(days, "")
 
     def _show_day_note(self, status) -> None:
@@ -291,7 +283,7 @@ class FrontDeskView(QWidget):
     def _offer_slots(self, slots, now, status_text: str, chosen: int | None) -> None:
         """The walk-in offers the day's bookable slots from the rows just read
         (never staler than the last change heard of) and keeps its choice."""
-        self.walk_in.show_day(self.day, slots, self._tz(), now, status_text, chosen)
+        self.walk_in.show_day(self.day, slots, self.session.zone, now, status_text, chosen)
 
     # --- walk-in -----------------------------------------------------------
     def start_walk_in(self) -> None:
@@ -300,7 +292,7 @@ class FrontDeskView(QWidget):
         business = self.session.business
         if business is None:
             return
-        today = self._today()
+        today = self.session.today()
         try:
             nxt = services.nearest_free_slot(business, today)
             if nxt is None:
@@ -308,7 +300,7 @@ class FrontDeskView(QWidget):
         except BookingError as exc:
             self._report(exc)
             return
-        tz = self._tz()
+        tz = self.session.zone
         day = nxt.start.astimezone(tz).date() if nxt is not None else today
         self.set_day(day)
         if nxt is not None:
@@ -324,7 +316,7 @@ class FrontDeskView(QWidget):
         self.bar.clear()  # a warning from before is settled by a booking that went through
         self._highlight_id = booking_id
         try:
-            booked_day = desk.booking_row(booking_id).start.astimezone(self._tz()).date()
+            booked_day = desk.booking_row(booking_id).start.astimezone(self.session.zone).date()
             self.day = booked_day  # the slot picked may be on a later day: show it
         except BookingError as exc:
             self._report(exc)
@@ -388,7 +380,7 @@ class FrontDeskView(QWidget):
             self._report(exc)
             return
         self.message.emit(self.tr("Moved {ref} to {when}.").format(
-            ref=booking.reference, when=when_text(moved.start, self._tz())))
+            ref=booking.reference, when=when_text(moved.start, self.session.zone)))
 
     def edit_details(self) -> None:
         booking = self.selected_booking()
@@ -409,7 +401,7 @@ class FrontDeskView(QWidget):
         slot = self.selected_slot()
         if slot is None:
             return
-        tz = self._tz()
+        tz = self.session.zone
         start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
         when = f"{start:%a} {start.day} {start:%b %H:%M}–{end:%H:%M}"
         reason = ""

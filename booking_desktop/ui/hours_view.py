@@ -322,9 +322,6 @@ class HoursView(QWidget):
         self.load()
 
     # --- loading -----------------------------------------------------------
-    def _tz(self) -> ZoneInfo:
-        business = self.session.business
-        return ZoneInfo(business.timezone) if business is not None else ZoneInfo("UTC")
 
     def load(self) -> None:
         business = self.session.business
@@ -429,7 +426,7 @@ class HoursView(QWidget):
             try:
                 return call(outside=answer, reason=reason, seen=seen)
             except BookingsOutsideHours as exc:
-                chosen = OutsideHoursDialog.ask(exc.bookings, self._tz(), self)
+                chosen = OutsideHoursDialog.ask(exc.bookings, self.session.zone, self)
                 if chosen is None:
                     self.message.emit(self.tr("Not saved."))
                     return None

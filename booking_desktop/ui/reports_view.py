@@ -7,7 +7,6 @@ The view never queries: it asks `reports.booking_report` and hands the
 result to `charts`. It refreshes on the session's change signal while
 shown, and once when shown again after changes."""
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QDate, QTimer, Signal
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import services
-from ..clock import utcnow
 from ..services.desk import BookingFilter
 from ..services.reports import booking_report
 from . import charts
@@ -83,7 +81,7 @@ class ReportsView(QWidget):
         self.preset_combo.addItem(self.tr("Custom range"), None)
         for label, days in PRESETS:
             self.preset_combo.addItem(self.tr(label), days)
-        today = self._today()
+        today = self.session.today()
         self.date_from = QDateEdit(QDate(today - timedelta(days=29)), calendarPopup=True,
                                    displayFormat="ddd dd MMM yyyy")
         self.date_to = QDateEdit(QDate(today), calendarPopup=True,
@@ -247,10 +245,6 @@ class ReportsView(QWidget):
         self.business_combo.setCurrentIndex(max(0, index))
         self.business_combo.blockSignals(False)
 
-    def _today(self) -> date:
-        business = self.session.business
-        tz = ZoneInfo(business.timezone) if business is not None else None
-        return utcnow().astimezone(tz).date() if tz else date.today()
 
     # -- reacting --------------------------------------------------------
     def _schedule(self, *_):
@@ -263,7 +257,7 @@ class ReportsView(QWidget):
         days = self.preset_combo.currentData()
         if days is None:
             return
-        today = self._today()
+        today = self.session.today()
         for edit, day in ((self.date_from, today - timedelta(days=days - 1)),
                           (self.date_to, today)):
             edit.blockSignals(True)

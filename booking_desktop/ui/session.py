@@ -1,12 +1,13 @@
 """Who is signed in, which business is shown, and the one application-wide
 change signal every view listens to."""
 import logging
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import services
+from ..clock import UTC, utcnow
 from ..errors import BookingError
 from ..models import Business, User
 from ..services import desk
@@ -37,10 +38,16 @@ class Session(QObject):
     def is_owner(self) -> bool:
         return self.user.role == "owner"
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The business's time zone, in which every view shows and counts days
+        and times (UTC before there is a business)."""
+        return ZoneInfo(self.business.timezone) if self.business is not None else UTC
+
     def today(self) -> date:
-        """Today in the business's time zone (the desk may be elsewhere)."""
-        tz = ZoneInfo(self.business.timezone) if self.business is not None else None
-        return datetime.now(tz).date()
+        """Today in the business's time zone (the desk may be elsewhere), from
+        the one clock every view uses."""
+        return utcnow().astimezone(self.zone).date()
 
     def set_business(self, business: Business) -> None:
         if self.business is None or business.id != self.business.id:

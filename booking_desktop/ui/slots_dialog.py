@@ -7,7 +7,6 @@ slow work; its worker opens and closes its own database connection); tests
 pass `InlineRunner` to run it at once.
 """
 from datetime import date, time, timedelta
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtWidgets import (
@@ -59,7 +58,7 @@ class GenerateSlotsDialog(QDialog):
         self.preview = None
         self.running = False
         self.setWindowTitle(self.tr("Slots"))
-        today = self._today()
+        today = self.session.today()
         first = first or today
 
         self.tabs = QTabWidget()
@@ -101,11 +100,6 @@ class GenerateSlotsDialog(QDialog):
             widget.setValue(value)
             widget.blockSignals(False)
 
-    def _today(self) -> date:
-        from datetime import datetime
-        business = self.session.business
-        tz = ZoneInfo(business.timezone) if business is not None else ZoneInfo("UTC")
-        return datetime.now(tz).date()
 
     # --- generate ----------------------------------------------------------
     def _generate_tab(self, first: date) -> QWidget:
@@ -178,11 +172,11 @@ class GenerateSlotsDialog(QDialog):
         return page
 
     def choose_four_weeks(self) -> None:
-        today = self._today()
+        today = self.session.today()
         self._set_range(today, today + timedelta(weeks=4))
 
     def choose_next_month(self) -> None:
-        self._set_range(*next_month(self._today()))
+        self._set_range(*next_month(self.session.today()))
 
     def _set_range(self, first: date, last: date) -> None:
         self.first.setDate(to_qdate(first))

@@ -157,7 +157,7 @@ class WalkInForm(QGroupBox):
                 offered[keep_id] = (row, row.state(now))
             elif self._chosen is not None and self._chosen.id == keep_id:
                 offered[keep_id] = (self._chosen, "gone")
-        today = datetime.now(tz).date()
+        today = self.session.today()
         self.day_label.setText(" — ".join(filter(None, [day_text(day, today), status_text])))
         self.slot.blockSignals(True)
         self.slot.clear()

@@ -158,7 +158,7 @@ def test_today_and_the_selected_day_differ_by_more_than_colour(qtbot, make_windo
     window = make_window(desk_owner, shop)
     window.show_view(1)
     calendar = window.calendar
-    today = calendar._today()
+    today = calendar.session.today()
     other = today + timedelta(days=1 if today.day < 20 else -1)
     calendar.select_day(other)
     today_index = calendar.model.index_of(today)

@@ -1,6 +1,7 @@
 """Sign-in and the first-run setup, driven through their widgets."""
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 
 from booking_desktop import services
@@ -135,3 +136,23 @@ def test_sixth_wrong_password_in_a_row_must_wait_and_the_owner_sees_it(qtbot, gu
     assert users.troubles.isVisible()
     assert users.troubles.text().startswith("Failed sign-ins — sam: 5 wrong passwords in a row, "
                                             "must wait until ")
+
+
+@pytest.mark.parametrize("machine_zone, offered", [
+    ("Pacific/Auckland", "Pacific/Auckland"),
+    ("Not/AZone", "UTC"),        # something the zone list does not know
+    (None, "UTC"),               # tzlocal could not tell
+])
+def test_first_run_offers_this_computers_time_zone(qtbot, gui_db, monkeypatch, machine_zone,
+                                                    offered):
+    """The guess comes from tzlocal (on Windows there is no /etc/localtime to read)."""
+    from booking_desktop.ui import first_run
+
+    def zone_name():
+        if machine_zone is None:
+            raise LookupError("no zone configured")
+        return machine_zone
+    monkeypatch.setattr(first_run.tzlocal, "get_localzone_name", zone_name)
+    dialog = FirstRunDialog(with_owner=True)
+    qtbot.addWidget(dialog)
+    assert dialog.timezone.currentText() == offered

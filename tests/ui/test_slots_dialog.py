@@ -39,7 +39,7 @@ def per_day_created(business, first, last):
 
 def test_defaults_today_to_four_weeks_and_next_month(qtbot, desk_owner, salon):
     dialog = make_dialog(qtbot, desk_owner, salon)
-    today = dialog._today()
+    today = dialog.session.today()
     assert dialog.first.date().toPython() == today
     assert dialog.last.date().toPython() == today + timedelta(weeks=4)
     qtbot.mouseClick(dialog.next_month_button, Qt.MouseButton.LeftButton)
@@ -76,7 +76,7 @@ def test_preview_counts_equal_what_generation_creates(qtbot, desk_owner, salon):
 def test_generation_runs_on_a_worker_thread_with_progress(qtbot, desk_owner, salon):
     runner = ThreadRunner()
     dialog = make_dialog(qtbot, desk_owner, salon, runner)
-    today = dialog._today()
+    today = dialog.session.today()
     dialog.first.setDate(dialog.first.date())
     dialog.last.setDate(dialog.first.date().addDays(120))
     dialog.refresh_preview()
@@ -97,12 +97,12 @@ def test_generation_runs_on_a_worker_thread_with_progress(qtbot, desk_owner, sal
 
 def test_block_a_range_and_clean_up_from_the_same_place(qtbot, desk_owner, salon):
     dialog = make_dialog(qtbot, desk_owner, salon)
-    day = dialog._today() + timedelta(days=7)
+    day = dialog.session.today() + timedelta(days=7)
     while day.weekday() >= 5:
         day += timedelta(days=1)
     services.generate_time_slots(salon, day, day)
     dialog.tabs.setCurrentIndex(1)
-    dialog.block_day.setDate(dialog.block_day.date().addDays((day - dialog._today()).days))
+    dialog.block_day.setDate(dialog.block_day.date().addDays((day - dialog.session.today()).days))
     dialog.block_from.setTime(dialog.block_from.time().fromString("10:00", "HH:mm"))
     dialog.block_to.setTime(dialog.block_to.time().fromString("11:00", "HH:mm"))
     dialog.block_reason.setText("Staff meeting")
@@ -119,7 +119,8 @@ def test_staff_cannot_generate(qtbot, desk_staff, salon):
     assert not dialog.generate_button.isEnabled()
     dialog.generate()  # even when forced, the service refuses and the dialog says so
     assert not dialog.error.isHidden() and "Only an owner" in dialog.error.text()
-    assert services.slots_between(salon, dialog._today(), dialog._today() + timedelta(weeks=4)) == []
+    today = dialog.session.today()
+    assert services.slots_between(salon, today, today + timedelta(weeks=4)) == []
 
 
 def test_front_desk_generate_still_opens_the_dialog(qtbot, make_window, desk_owner, shop,
@@ -150,7 +151,7 @@ def _show_range(dialog, first, last):
 def test_preview_counts_read_right_in_singular_and_plural(qtbot, desk_owner, salon):
     from datetime import time
     dialog = make_dialog(qtbot, desk_owner, salon)
-    day = _a_weekday_next_week(dialog._today())
+    day = _a_weekday_next_week(dialog.session.today())
     dialog.duration.setValue(30)
     dialog.capacity.setValue(1)
     _show_range(dialog, day, day)

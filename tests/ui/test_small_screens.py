@@ -49,7 +49,7 @@ def demo_window(qtbot, gui_db, settings, demo_data):
     window.session.stop_watching()
     window.show()
     qtbot.waitExposed(window)
-    tz = window.front_desk._tz()
+    tz = window.session.zone
     window.front_desk.set_day(first.time_slot.start.astimezone(tz).date())
     return window
 
