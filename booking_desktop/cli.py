@@ -269,11 +269,11 @@ def cmd_user_disable(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    """Hand over to booking_desktop.bench with the arguments after `bench`."""
+    """Hand over to booking_desktop.tools.bench with the arguments after `bench`."""
     try:
-        from . import bench
+        from .tools import bench
     except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.bench":
+        if exc.name != f"{__package__}.tools.bench":
             raise
         raise InvalidInput("The benchmark is not part of this installation.") from None
     parser = CommandLineParser(
@@ -339,18 +339,18 @@ def cmd_report(args) -> int:
 
 
 def cmd_bench_exports(args) -> int:
-    """The exports' and reports' benchmark (booking_desktop.bench_exports)."""
-    from . import bench_exports
+    """The exports' and reports' benchmark (booking_desktop.tools.bench_exports)."""
+    from .tools import bench_exports
     return bench_exports.run(args)
 
 
 def cmd_screenshot(args) -> int:
     """Render the views to PNG files (offscreen); on the demo data without --db."""
     try:
-        from .ui.screenshots import render
+        from .tools.screenshots import render
     except ImportError as exc:
         raise InvalidInput(f"The window cannot be drawn on this computer ({exc}).") from None
-    from .ui.screenshots import parse_size
+    from .tools.screenshots import parse_size
     written = render(args.directory, getattr(args, "db", None), parse_size(args.size))
     for path in written:
         print(path)
@@ -359,7 +359,7 @@ def cmd_screenshot(args) -> int:
 
 def cmd_bench_ui(args) -> int:
     """The front desk's timings: start-up, walk-in, the bookings table."""
-    from .ui import bench as ui_bench
+    from .tools import bench_ui as ui_bench
     return ui_bench.run(args)
 
 
@@ -490,7 +490,7 @@ def build_parser() -> CommandLineParser:
 
     _add_user_commands(commands, common)
 
-    # Its options belong to booking_desktop.bench, read when the command runs.
+    # Its options belong to booking_desktop.tools.bench, read when the command runs.
     command("bench", cmd_bench, BENCH_HELP, add_help=False)
 
     _add_export_commands(command)
@@ -503,7 +503,7 @@ def build_parser() -> CommandLineParser:
 
     bench_ui = command("bench-ui", cmd_bench_ui, "time the front desk: start-up, walk-in, "
                        "the bookings table with 500,000 bookings")
-    from .ui import bench as ui_bench  # no Qt at import: the options only
+    from .tools import bench_ui as ui_bench  # no Qt at import: the options only
     ui_bench.add_arguments(bench_ui)
     return parser
 

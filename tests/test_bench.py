@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from booking_desktop import bench, db, services
+from booking_desktop import db, services
+from booking_desktop.tools import bench
 from booking_desktop.models import Booking, Business, BusinessHours, TimeSlot, UTCDateTimeField
 
 

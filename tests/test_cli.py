@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import booking_desktop
+import booking_desktop.tools
 from booking_desktop import cli, db, services
 from booking_desktop.models import BOOKING_SOURCES, BOOKING_STATUSES, Booking, Business, TimeSlot
 
@@ -377,11 +378,11 @@ def test_restore_command_onto_postgresql(run, opened, tmp_path, sqlite_url, pg_s
 
 def test_bench_hands_over_its_arguments(run, monkeypatch, sqlite_url):
     seen = []
-    fake = types.ModuleType("booking_desktop.bench")
+    fake = types.ModuleType("booking_desktop.tools.bench")
     fake.add_arguments = lambda parser: parser.add_argument("--scale", type=float, default=1.0)
     fake.run = lambda args: seen.append((args.db, args.scale)) or 0
-    monkeypatch.setitem(sys.modules, "booking_desktop.bench", fake)
-    monkeypatch.setattr(booking_desktop, "bench", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "booking_desktop.tools.bench", fake)
+    monkeypatch.setattr(booking_desktop.tools, "bench", fake, raising=False)
     monkeypatch.setenv("BOOKING_DB", "sqlite:///the-users-own.db")
     assert run("bench", "--scale", "0.5")[0] == 0
     assert run("bench", "--db", sqlite_url, "--scale", "0.25")[0] == 0
@@ -393,8 +394,8 @@ def test_bench_hands_over_its_arguments(run, monkeypatch, sqlite_url):
 
 
 def test_bench_without_the_module_says_so(run, monkeypatch):
-    monkeypatch.setitem(sys.modules, "booking_desktop.bench", None)
-    monkeypatch.delattr(booking_desktop, "bench", raising=False)
+    monkeypatch.setitem(sys.modules, "booking_desktop.tools.bench", None)
+    monkeypatch.delattr(booking_desktop.tools, "bench", raising=False)
     code, _, err = run("bench")
     assert code == 1 and "benchmark is not part of this installation" in err
     assert_one_error_line(err)

@@ -20,10 +20,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from . import bench
-from . import db as database
-from .services import exports, list_businesses
-from .services.desk import BookingFilter
-from .services.reports import booking_report, scope_for
+from .. import db as database
+from ..services import exports, list_businesses
+from ..services.desk import BookingFilter
+from ..services.reports import booking_report, scope_for
 
 CSV_BUDGET_S, RATIO_GOAL, REPORT_BUDGET_MS = 10.0, 2.0, 200.0
 

@@ -41,13 +41,13 @@ from pathlib import Path
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from . import db as database
-from . import services
-from .clock import UTC, utcnow
-from .errors import BookingError
-from .services import validation as v
-from .services.bookings import REFERENCE_ALPHABET, new_reference
-from .services.slots import day_bounds, local_to_utc
+from .. import db as database
+from .. import services
+from ..clock import UTC, utcnow
+from ..errors import BookingError
+from ..services import validation as v
+from ..services.bookings import REFERENCE_ALPHABET, new_reference
+from ..services.slots import day_bounds, local_to_utc
 
 BASE_BUSINESSES = 20
 BASE_DAYS = 365

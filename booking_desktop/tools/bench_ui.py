@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import bench as data_bench
+from . import bench as data_bench
 from .. import db, services
 from ..models import User
 from ..services import demo
@@ -73,8 +73,8 @@ def measure_start(url: str, runs: int) -> list[float]:
 def measure_walk_in(url: str, runs: int) -> list[float]:
     from PySide6.QtWidgets import QApplication
 
-    from .app import choose_business, create_application, open_main_window
-    from .settings import Settings
+    from ..ui.app import choose_business, create_application, open_main_window
+    from ..ui.settings import Settings
     app = create_application()
     db.connect(url)
     owner = next(u for u in services.list_users() if u.role == "owner")
@@ -103,9 +103,9 @@ def measure_table(url: str, runs: int) -> tuple[list[float], list[float]]:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
 
-    from .app import create_application
-    from .bookings_view import BookingsView
-    from .session import Session
+    from ..ui.app import create_application
+    from ..ui.bookings_view import BookingsView
+    from ..ui.session import Session
     create_application()
     db.connect(url)
     owner = User(username="bench", role="owner", active=True)
@@ -154,9 +154,9 @@ def measure_calendar(folder: str, runs: int) -> tuple[list[float], list[float]]:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
 
-    from .app import create_application
-    from .calendar_view import CalendarView
-    from .session import Session
+    from ..ui.app import create_application
+    from ..ui.calendar_view import CalendarView
+    from ..ui.session import Session
     create_application()
     url, busy_days = _calendar_url(folder)
     db.connect(url)
