@@ -1,0 +1,60 @@
+"""Hours changes from several owner desks at once (issue 9: a soak run saw
+raw IntegrityErrors and deadlocks). They serialise per business: every call
+either succeeds or is refused with a BookingError (removing a special day
+another desk removed first), and afterwards every future slot's closed
+reason is what the hours as stored say. On an SQLite file and PostgreSQL."""
+import multiprocessing
+from collections import Counter
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from booking_desktop import services
+from booking_desktop.services import hours
+from tests.helpers import MONDAY
+from tests.hours_worker import hours_worker
+
+WORKERS = 6
+CALLS = 12
+
+pytestmark = pytest.mark.slow
+
+
+def test_hours_saved_from_six_desks_at_once(database, db_url, business, now):
+    services.generate_time_slots(business, MONDAY, MONDAY + timedelta(days=4), now=now)
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(WORKERS)
+    results = ctx.Queue()
+    processes = [ctx.Process(target=hours_worker, daemon=True,
+                             args=(db_url, n, business.id, MONDAY.isoformat(), CALLS, barrier,
+                                   results))
+                 for n in range(WORKERS)]
+    for process in processes:
+        process.start()
+    try:
+        outcomes = dict(results.get(timeout=240) for _ in processes)
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    rows = [row for worker in outcomes.values() for row in worker]
+    crashes = [detail for _, kind, detail in rows if kind == "crash"]
+    assert not crashes, crashes[0]
+    kinds = Counter((what, kind) for what, kind, _ in rows)
+    assert {kind for _, kind in kinds} <= {"ok", "NotFound"}, kinds
+    assert all(what == "remove" for what, kind in kinds if kind == "NotFound"), kinds
+    assert sum(n for (_, kind), n in kinds.items() if kind == "ok") >= WORKERS * CALLS // 2
+
+    # What the slots say is what the hours, as they were left, say.
+    tz = ZoneInfo(business.timezone)
+    week = services.weekly_hours(business)
+    exceptions = services.hours_exceptions(business, MONDAY, MONDAY + timedelta(days=4))
+    slots = services.slots_between(business, MONDAY, MONDAY + timedelta(days=4))
+    assert len(slots) == 5 * 16
+    for slot in slots:
+        expected = hours.closed_reason(week, exceptions, slot.start.astimezone(tz),
+                                       slot.end.astimezone(tz))
+        assert slot.closed_reason == expected, (slot.start, slot.closed_reason, expected)
+    assert services.check_integrity() == []
