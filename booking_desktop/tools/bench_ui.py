@@ -50,6 +50,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--repeat", type=int, default=30, help="runs of each measurement")
     parser.add_argument("--no-table", action="store_true",
                         help="skip the 500,000-booking table measurements")
+    parser.add_argument("--rtt", type=float, nargs="+", metavar="MS",
+                        help="with a PostgreSQL --db: measure the desk through a proxy that "
+                             "delays each direction by half of each round-trip time given")
 
 
 def _stats(samples: list[float]) -> tuple[float, float]:
@@ -197,6 +200,144 @@ def measure_calendar(folder: str, runs: int) -> tuple[list[float], list[float]]:
     return months, days
 
 
+def _through(url: str, port: int) -> str:
+    """`url` with its host and port replaced by the proxy's."""
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(url)
+    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
+
+
+class _Stalls:
+    """The event loop's longest gap: a 2 ms timer notes when it runs."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+        self.timer = QTimer()
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(self._tick)
+        self.last = self.longest = 0.0
+
+    def _tick(self) -> None:
+        moment = time.perf_counter()
+        self.longest = max(self.longest, moment - self.last)
+        self.last = moment
+
+    def start(self) -> None:
+        self.last, self.longest = time.perf_counter(), 0.0
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        self._tick()
+        return self.longest
+
+
+def measure_network(url: str, rtt_ms: float, runs: int) -> dict[str, list[float]]:
+    """The desk through a LatencyProxy of `rtt_ms`: walk-in (Enter to the row
+    shown), its round trips, the event loop's longest stall while booking, a
+    month change, the bookings table's first page, and how long until a
+    change made by another desk (its own direct connection) shows."""
+    from urllib.parse import urlsplit
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QUndoStack
+
+    from ..ui.app import choose_business, create_application, open_main_window
+    from ..ui.bookings_view import BookingsView
+    from ..ui.settings import Settings
+    from .latency_proxy import LatencyProxy
+
+    app = create_application()
+    upstream = urlsplit(url)
+    result = {k: [] for k in ("walk-in", "round trips", "stall", "month change",
+                              "table first page", "other desk")}
+    with LatencyProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432,
+                      rtt_ms) as proxy:
+        far = _through(url, proxy.port)
+        db.connect(far)
+        owner = next(u for u in services.list_users() if u.role == "owner")
+        window = open_main_window(far, owner, choose_business(Settings()))
+        window.show()
+        app.processEvents()
+        stalls = _Stalls()
+        for i in range(runs):
+            window.walk_in()
+            form = window.front_desk.walk_in
+            form.name.setText(f"Far Walk-in {rtt_ms:g} {i}")
+            app.processEvents()
+            proxy.reset()
+            stalls.start()
+            started = time.perf_counter()
+            QTimer.singleShot(0, form.book)
+            while (window.front_desk.selected_booking() is None
+                   or window.front_desk.selected_booking().customer_name
+                   != f"Far Walk-in {rtt_ms:g} {i}"):
+                app.processEvents()
+                if time.perf_counter() - started > 30:
+                    raise RuntimeError("the booked row was not shown")
+            result["walk-in"].append(time.perf_counter() - started)
+            result["stall"].append(stalls.stop())
+            result["round trips"].append(proxy.round_trips)
+        calendar = window.calendar
+        calendar.shift_month(1)
+        for i in range(runs):
+            started = time.perf_counter()
+            calendar.shift_month(1 if i % 2 == 0 else -1)
+            app.processEvents()
+            result["month change"].append(time.perf_counter() - started)
+        for _ in range(max(3, runs // 3)):
+            started = time.perf_counter()
+            view = BookingsView(window.session, QUndoStack())
+            view.show()
+            app.processEvents()
+            view.model.data(view.model.index(0, 2))
+            result["table first page"].append(time.perf_counter() - started)
+            _dispose(view)
+        result["other desk"] = _other_desk_delays(app, window, url, min(runs, 5))
+        _dispose(window)
+        db.close()
+    return result
+
+
+def _other_desk_delays(app, window, direct_url: str, runs: int) -> list[float]:
+    """Another desk (a process of its own, on a direct connection) books into
+    the day shown; how long until this window lists the booking."""
+    front = window.front_desk
+    window.session.start_watching()
+    samples = []
+    for i in range(runs):
+        slot = services.next_free_slot(window.session.business)
+        front.set_day(slot.start.astimezone(window.session.zone).date())  # the day it lands on
+        app.processEvents()
+        name = f"Other Desk {time.time_ns()} {i}"
+        script = (f"from booking_desktop import db, services; db.connect({direct_url!r}); "
+                  f"services.create_booking({slot.id}, {name!r}); print('ok', flush=True)")
+        other = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                                 cwd=Path(__file__).resolve().parents[2])
+        if other.stdout.readline().strip() != "ok":
+            raise RuntimeError("the other desk could not book")
+        committed = time.perf_counter()
+        other.wait()
+        while name not in _listed_names(front.model):
+            app.processEvents()
+            time.sleep(0.001)
+            if time.perf_counter() - committed > 30:
+                raise RuntimeError("the other desk's booking never showed")
+        samples.append(time.perf_counter() - committed)
+    window.session.stop_watching()
+    return samples
+
+
+def _listed_names(model) -> set[str]:
+    """The customers' names the day view lists (column 2 of each booking row)."""
+    names = set()
+    for row in range(model.rowCount()):
+        slot = model.item(row, 0)
+        names |= {slot.child(n, 2).text() for n in range(slot.rowCount())}
+    return names
+
+
 def _dispose(widget) -> None:
     """Delete a widget now, not at interpreter exit (where PySide6 may crash)."""
     from PySide6.QtCore import QCoreApplication, QEvent
@@ -220,10 +361,36 @@ def _table_url(say) -> str:
     return url
 
 
+def _network_table(url: str, rtts: list[float], repeat: int, say) -> None:
+    """The desk at each round-trip time, as the README's table shows it."""
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        raise SystemExit("bench-ui --rtt needs a PostgreSQL --db (the proxy sits before it)")
+    db.connect(url)
+    if not services.list_businesses():
+        say("Filling the database with the demo ...")
+        demo.build_demo()
+    db.close()
+    print(f"{'RTT ms':>6} {'walk-in med':>11} {'p95':>6} {'round trips':>11} "
+          f"{'longest stall':>13} {'month change':>12} {'table page':>10} {'other desk':>10}")
+    for rtt in rtts:
+        say(f"Round trip {rtt:g} ms ...")
+        got = measure_network(url, rtt, repeat)
+        walk, p95 = _stats(got["walk-in"])
+        print(f"{rtt:>6g} {walk:>11.0f} {p95:>6.0f} "
+              f"{statistics.median(got['round trips']):>11.0f} "
+              f"{max(got['stall']) * 1000:>13.0f} "
+              f"{_stats(got['month change'])[0]:>12.0f} "
+              f"{_stats(got['table first page'])[0]:>10.0f} "
+              f"{_stats(got['other desk'])[0]:>10.0f}")
+
+
 def run(args) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     repeat = max(3, int(args.repeat))
+    if args.rtt:
+        _network_table(args.db or "", args.rtt, repeat, say)
+        return 0
     rows = []
     with tempfile.TemporaryDirectory(prefix="booking-bench-ui-") as folder:
         say("Building the demo database ...")
