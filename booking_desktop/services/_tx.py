@@ -181,6 +181,18 @@ def require_active(by: User | None) -> None:
         _current_account(by)
 
 
+def require_export(by: User | None) -> None:
+    """Customers' details in bulk (exports, reports): None (the command line,
+    run by whoever owns the database), an active owner, or active staff an
+    owner has allowed to export."""
+    if by is None:
+        return
+    fresh = _current_account(by)
+    if fresh.role != "owner" and not fresh.can_export:
+        raise PermissionDenied("Only an owner, or staff an owner has allowed to export, can "
+                               "export customers' details.")
+
+
 def audit(by: User | None, action: str, entity: str, entity_id: int | None,
           at: datetime | None = None, **details) -> None:
     """Record a mutation; call inside the mutation's transaction."""
