@@ -31,6 +31,7 @@ from ..errors import BookingError, InvalidInput
 from ..models import Booking, Business, TimeSlot
 from . import validation as v
 from ._tx import require_export, run_read
+from .businesses import get_business
 from .desk import BookingFilter, _filtered
 from .files import atomic_file
 from .reports import _as_utc, _check_zone, booking_report, scope_for
@@ -83,7 +84,7 @@ def _inner(flt: BookingFilter):
 
 
 def _scope_local(flt: BookingFilter):
-    business = Business.get_by_id(flt.business_id) if flt.business_id is not None else None
+    business = get_business(flt.business_id) if flt.business_id is not None else None
     first = flt.date_from or flt.date_to
     last = flt.date_to or flt.date_from
     return scope_for(business, first, last).local
@@ -386,7 +387,7 @@ def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress |
 def _zones_and_span(flt: BookingFilter) -> tuple[list[str], date, date]:
     """The time zones the export can meet, and the dates its VTIMEZONEs must cover."""
     if flt.business_id is not None:
-        names = [Business.get_by_id(flt.business_id).timezone]
+        names = [get_business(flt.business_id).timezone]
     else:
         names = sorted({b.timezone for b in Business.select(Business.timezone)})
     first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from

@@ -355,7 +355,7 @@ def booking_report(business: Business | int | None, date_from, date_to, by=None)
     and NotFound (no such business)."""
     require_export(by)
     first, last = v.date_range(date_from, date_to, MAX_REPORT_DAYS)
-    if isinstance(business, int):
+    if business is not None and not isinstance(business, Business):
         business = get_business(business)
 
     def run():
