@@ -249,7 +249,9 @@ def cmd_user_list(args) -> int:
         print(f"No user accounts yet; create the first owner with: {PROG} init")
     for user in users:
         state = "active" if user.active else "disabled"
-        print(f"{user.username:<24} {user.role:<6} {state:<9} created {user.created_at:%Y-%m-%d}")
+        exports = "  may export" if user.can_export and user.role != "owner" else ""
+        print(f"{user.username:<24} {user.role:<6} {state:<9} created {user.created_at:%Y-%m-%d}"
+              f"{exports}")
     return 0
 
 
@@ -258,6 +260,22 @@ def _set_active(args, active: bool) -> int:
     user = services.set_user_active(args.username, active)
     print(f"The account {user.username!r} is {'enabled' if active else 'disabled'}.")
     return 0
+
+
+def _set_can_export(args, allowed: bool) -> int:
+    _connect(args)
+    user = services.set_user_can_export(args.username, allowed)
+    print(f"The account {user.username!r} "
+          f"{'may now' if allowed else 'may no longer'} export customers' details.")
+    return 0
+
+
+def cmd_user_allow_export(args) -> int:
+    return _set_can_export(args, True)
+
+
+def cmd_user_deny_export(args) -> int:
+    return _set_can_export(args, False)
 
 
 def cmd_user_enable(args) -> int:
@@ -391,7 +409,11 @@ def _add_user_commands(commands, common) -> None:
     actions.add_parser("list", parents=[common], help="list the accounts"
                        ).set_defaults(handler=cmd_user_list)
     for name, handler, words in (("disable", cmd_user_disable, "stop an account signing in"),
-                                 ("enable", cmd_user_enable, "let a disabled account sign in")):
+                                 ("enable", cmd_user_enable, "let a disabled account sign in"),
+                                 ("allow-export", cmd_user_allow_export, "let a staff account "
+                                  "export customers' details (exports, reports)"),
+                                 ("deny-export", cmd_user_deny_export, "stop a staff account "
+                                  "exporting customers' details")):
         action = actions.add_parser(name, parents=[common], help=words)
         action.add_argument("username")
         action.set_defaults(handler=handler)

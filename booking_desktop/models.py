@@ -75,6 +75,9 @@ class User(BaseModel):
     role = CharField(max_length=16, default="staff")
     active = BooleanField(default=True)
     created_at = UTCDateTimeField(default=utcnow)
+    # A staff account an owner has allowed to export customers' details
+    # (exports, reports); owners always may. Migration 0012.
+    can_export = BooleanField(default=False)
 
     @property
     def is_owner(self) -> bool:

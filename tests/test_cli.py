@@ -140,6 +140,28 @@ def test_user_add_list_disable_enable(run, opened, sqlite_url, password_file):
     assert services.get_user("sam").active and services.get_user("owner").active
 
 
+def test_user_allow_and_deny_export(run, opened, sqlite_url, password_file):
+    assert run("init", "--db", sqlite_url, "--password-file", password_file)[0] == 0
+    assert run("user", "add", "sam", "--password-file", password_file, "--db", sqlite_url)[0] == 0
+    code, out, _ = run("user", "allow-export", "sam", "--db", sqlite_url)
+    assert code == 0 and out == "The account 'sam' may now export customers' details.\n"
+    assert run("user", "list", "--db", sqlite_url)[1].splitlines()[1].endswith("may export")
+    opened(sqlite_url)
+    assert services.get_user("sam").can_export
+    db.close()
+
+    code, out, _ = run("user", "deny-export", "sam", "--db", sqlite_url)
+    assert code == 0 and "may no longer export" in out
+    assert not run("user", "list", "--db", sqlite_url)[1].splitlines()[1].endswith("may export")
+    for argv, message in ((("user", "allow-export", "ghost"), "No user called 'ghost'"),
+                          (("user", "deny-export", "owner"), "owners can always export")):
+        code, _, err = run(*argv, "--db", sqlite_url)
+        assert code == 1 and message in err
+        assert_one_error_line(err)
+    opened(sqlite_url)
+    assert not services.get_user("sam").can_export
+
+
 def test_user_add_refuses_a_short_password(run, opened, sqlite_url, tmp_path):
     short = tmp_path / "short.txt"
     short.write_text("abc\n")

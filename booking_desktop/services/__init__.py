@@ -63,12 +63,15 @@ from .slots import (
     slots_between,
 )
 from .users import (
+    Account,
     authenticate,
     create_user,
     get_user,
     has_users,
     list_users,
+    may_export,
     set_user_active,
+    set_user_can_export,
     SignInThrottled,
     SignInTrouble,
     sign_in_troubles,
@@ -95,4 +98,6 @@ __all__ = [
     "DayStatus", "day_status", "nearest_free_slot", "slot_defaults",
     # reversible operations (undo/redo) live in services.undo
     "clear_check_in",
+    # accounts without password hashes; who may export customers' details (issue 10)
+    "Account", "may_export", "set_user_can_export",
 ]

@@ -25,6 +25,7 @@ from ..clock import ensure_aware, utcnow
 from ..db import is_postgres
 from ..errors import DatabaseUnavailable, DiskFull, PermissionDenied
 from ..models import AuditEvent, User
+from . import validation
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -148,9 +149,11 @@ def run_read(work: Callable[[], T]) -> T:
 
 def current_time(now: datetime | None = None) -> datetime:
     """`now` if given, else the database server's clock on PostgreSQL (desks'
-    clocks drift), else this machine's clock. Always aware UTC."""
+    clocks drift), else this machine's clock. Always aware UTC. InvalidInput
+    for a `now` that is not an aware date and time of the years the services
+    work in."""
     if now is not None:
-        return ensure_aware(now, "now")
+        return ensure_aware(validation.instant(now), "now")
     if is_postgres():
         value = models.database.execute_sql("SELECT CURRENT_TIMESTAMP").fetchone()[0]
         return ensure_aware(value)
@@ -179,6 +182,18 @@ def require_owner(by: User | None, action: str = "do this") -> None:
 def require_active(by: User | None) -> None:
     if by is not None:
         _current_account(by)
+
+
+def require_export(by: User | None) -> None:
+    """Customers' details in bulk (exports, reports): None (the command line,
+    run by whoever owns the database), an active owner, or active staff an
+    owner has allowed to export."""
+    if by is None:
+        return
+    fresh = _current_account(by)
+    if fresh.role != "owner" and not fresh.can_export:
+        raise PermissionDenied("Only an owner, or staff an owner has allowed to export, can "
+                               "export customers' details.")
 
 
 def audit(by: User | None, action: str, entity: str, entity_id: int | None,

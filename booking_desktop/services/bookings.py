@@ -160,7 +160,8 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     already active in the slot), InvalidInput, NotFound.
     """
     require_active(by)
-    slot_id = time_slot.id if isinstance(time_slot, TimeSlot) else time_slot
+    slot_id = v.record_id(time_slot.id if isinstance(time_slot, TimeSlot) else time_slot,
+                          "time slot")
     name = v.customer_name(customer_name)
     email = v.email(customer_email)
     phone = v.phone(customer_phone)
@@ -223,7 +224,7 @@ def _refuse_if_changed(current: Booking, expected_status: str | None) -> None:
 
 
 def _locked_booking(booking: Booking | int) -> Booking:
-    booking_id = booking.id if isinstance(booking, Booking) else booking
+    booking_id = v.record_id(booking.id if isinstance(booking, Booking) else booking, "booking")
     query = Booking.select().where(Booking.id == booking_id)
     if is_postgres():
         query = query.for_update()
@@ -234,6 +235,7 @@ def _locked_booking(booking: Booking | int) -> Booking:
 
 
 def get_booking(booking_id: int) -> Booking:
+    booking_id = v.record_id(booking_id, "booking")
     found = run_read(lambda: Booking.get_or_none(Booking.id == booking_id))
     if found is None:
         raise NotFound("That booking no longer exists.")
@@ -287,8 +289,14 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
     moves it back only from there); InvalidTransition when it was moved
     elsewhere meanwhile."""
     require_active(by)
-    new_slot_id = new_slot.id if isinstance(new_slot, TimeSlot) else new_slot
-    expected_slot_id = expected_slot.id if isinstance(expected_slot, TimeSlot) else expected_slot
+    new_slot_id = v.record_id(new_slot.id if isinstance(new_slot, TimeSlot) else new_slot,
+                              "time slot")
+    if expected_slot is not None:
+        expected_slot_id = v.record_id(
+            expected_slot.id if isinstance(expected_slot, TimeSlot) else expected_slot,
+            "time slot")
+    else:
+        expected_slot_id = None
 
     def work():
         current = _locked_booking(booking)
@@ -476,7 +484,7 @@ def upcoming_bookings(business: Business | None = None, now: datetime | None = N
 
 def bookings_in_slots(slot_ids) -> list[Booking]:
     """Every booking of the given slots (the front desk's day), in slot order."""
-    slot_ids = list(slot_ids)
+    slot_ids = [v.record_id(i, "time slot") for i in slot_ids]
     if not slot_ids:
         return []
     query = (_listing(None).where(Booking.time_slot.in_(slot_ids))

@@ -39,6 +39,7 @@ def list_businesses() -> list[Business]:
 
 
 def get_business(business_id: int) -> Business:
+    business_id = v.record_id(business_id, "business")
     business = run_read(lambda: Business.get_or_none(Business.id == business_id))
     if business is None:
         raise NotFound("That business no longer exists.")

@@ -141,7 +141,7 @@ def set_slot_capacity(slot: TimeSlot | int, capacity, by: User | None = None,
     the desk saw: another desk changed it meanwhile)."""
     require_owner(by, "change a slot's capacity")
     capacity = v.integer(capacity, "The capacity", "max_capacity", 1, 1000)
-    slot_id = slot.id if isinstance(slot, TimeSlot) else slot
+    slot_id = v.record_id(slot.id if isinstance(slot, TimeSlot) else slot, "time slot")
 
     def work():
         query = TimeSlot.select().where(TimeSlot.id == slot_id)

@@ -174,7 +174,8 @@ SORT_COLUMNS = {
 def _filtered(flt: BookingFilter):
     business = None
     if flt.business_id is not None:
-        business = Business.get_or_none(Business.id == flt.business_id)
+        business = Business.get_or_none(
+            Business.id == v.record_id(flt.business_id, "business"))
         if business is None:
             raise NotFound("That business no longer exists.")
     query = _listing(business)
@@ -259,6 +260,7 @@ def customer_suggestions(text, business: Business | None = None, limit: int = 8)
 
 
 def booking_row(booking_id: int) -> BookingRow:
+    booking_id = v.record_id(booking_id, "booking")
     rows = run_read(lambda: _rows(_listing(None).where(Booking.id == booking_id)))
     if not rows:
         raise NotFound("That booking no longer exists.")

@@ -2,6 +2,11 @@
 (typed columns and a summary sheet), iCalendar (a calendar app). The PDF is
 drawn by Qt, so it lives in `ui/pdf_report.py`.
 
+Customers' details leave in bulk only for those allowed: every export takes
+`by` (the acting account; None for the command line) and raises
+PermissionDenied for staff an owner has not allowed to export, before any
+file is made.
+
 Every export takes the bookings table's filter (`desk.BookingFilter`), reads
 the bookings in batches of `BATCH` in time order (keyset paging on slot
 start and booking id, so memory stays flat on either backend), reports
@@ -25,7 +30,8 @@ from ..db import is_postgres
 from ..errors import BookingError, InvalidInput
 from ..models import Booking, Business, TimeSlot
 from . import validation as v
-from ._tx import run_read
+from ._tx import require_export, run_read
+from .businesses import get_business
 from .desk import BookingFilter, _filtered
 from .files import atomic_file
 from .reports import _as_utc, _check_zone, booking_report, scope_for
@@ -78,7 +84,7 @@ def _inner(flt: BookingFilter):
 
 
 def _scope_local(flt: BookingFilter):
-    business = Business.get_by_id(flt.business_id) if flt.business_id is not None else None
+    business = get_business(flt.business_id) if flt.business_id is not None else None
     first = flt.date_from or flt.date_to
     last = flt.date_to or flt.date_from
     return scope_for(business, first, last).local
@@ -103,11 +109,12 @@ _PAGE_COLUMNS = (Booking.id, Booking.reference, Booking.customer_name, Booking.c
 
 
 def iter_rows(flt: BookingFilter, progress: Progress | None = None,
-              cancelled: Callable[[], bool] | None = None, batch: int | None = None
-              ) -> Iterator[tuple]:
+              cancelled: Callable[[], bool] | None = None, batch: int | None = None,
+              by=None) -> Iterator[tuple]:
     """Export rows (positions REF .. ID) of the filtered bookings in time
-    order. Raises ExportCancelled once `cancelled()` is true, and what the
-    filter raises (InvalidInput, NotFound)."""
+    order. Raises PermissionDenied (see the module), ExportCancelled once
+    `cancelled()` is true, and what the filter raises (InvalidInput, NotFound)."""
+    require_export(by)
     batch = batch or BATCH
     total = run_read(lambda: _inner(flt).count())
     local = run_read(lambda: _scope_local(flt))
@@ -181,14 +188,15 @@ def csv_values(row) -> list:
 
 
 def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress | None = None,
-               cancelled: Callable[[], bool] | None = None) -> int:
+               cancelled: Callable[[], bool] | None = None, by=None) -> int:
     """Write the filtered bookings as CSV (UTF-8; with `bom`, a byte-order mark
     so Excel reads the accents right). Returns the number of rows."""
+    require_export(by)
     count = 0
     with atomic_file(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADERS)
-        for row in iter_rows(flt, progress, cancelled):
+        for row in iter_rows(flt, progress, cancelled, by=by):
             writer.writerow(csv_values(row))
             count += 1
     return count
@@ -206,11 +214,12 @@ def _utc_naive(text) -> datetime | None:
 
 
 def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
-                cancelled: Callable[[], bool] | None = None) -> int:
+                cancelled: Callable[[], bool] | None = None, by=None) -> int:
     """Write the filtered bookings to an .xlsx workbook in openpyxl's
     write-only mode (rows go to disk as they come: memory does not grow with
     the number of bookings): a "Bookings" sheet with real dates and times,
     and a "Summary" sheet with the report's figures for the period."""
+    require_export(by)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -247,7 +256,7 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
     sheet.append([header_cell(h) for h in HEADERS])
     count = 0
     with atomic_file(path, None) as temp, _discarded_on_failure(workbook):
-        for row in iter_rows(flt, progress, cancelled):
+        for row in iter_rows(flt, progress, cancelled, by=by):
             day, start = _local_parts(row[LOCAL_START])
             _, end = _local_parts(row[LOCAL_END])
             sheet.append([
@@ -258,7 +267,7 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
                 typed(_utc_naive(row[CHECKED_IN]), "yyyy-mm-dd hh:mm:ss"),
                 text(row[CANCEL_REASON])])
             count += 1
-        _summary_sheet(workbook, flt, bold, count)
+        _summary_sheet(workbook, flt, bold, count, by)
         if cancelled is not None and cancelled():
             raise ExportCancelled()
         workbook.save(temp)
@@ -283,7 +292,7 @@ def _discarded_on_failure(workbook):
         raise
 
 
-def _summary_sheet(workbook, flt: BookingFilter, bold, exported: int) -> None:
+def _summary_sheet(workbook, flt: BookingFilter, bold, exported: int, by) -> None:
     from openpyxl.cell import WriteOnlyCell
 
     sheet = workbook.create_sheet("Summary")
@@ -304,7 +313,7 @@ def _summary_sheet(workbook, flt: BookingFilter, bold, exported: int) -> None:
     if first is None:
         sheet.append(["Report figures", "choose a date range to include them"])
         return
-    report = booking_report(flt.business_id, first, last)
+    report = booking_report(flt.business_id, first, last, by=by)
     pct = "0.0%"
     rows = [("Business", report.business_name, None), ("From", report.date_from, "yyyy-mm-dd"),
             ("To", report.date_to, "yyyy-mm-dd"), ("Bookings in the period", report.total, None)]
@@ -326,11 +335,12 @@ def _summary_sheet(workbook, flt: BookingFilter, bold, exported: int) -> None:
 # ---------------------------------------------------------------- iCalendar
 
 def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress | None = None,
-               cancelled: Callable[[], bool] | None = None) -> int:
+               cancelled: Callable[[], bool] | None = None, by=None) -> int:
     """Write the filtered bookings as an iCalendar file: one VEVENT a booking,
     UID from its reference (stable, so importing again updates the events),
     times in the business's zone with its VTIMEZONE (or in UTC with `utc`),
     cancelled bookings as STATUS:CANCELLED."""
+    require_export(by)
     from icalendar import Event, Timezone
 
     zones: dict[str, ZoneInfo] = {}
@@ -351,7 +361,7 @@ def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress |
                 if name != "UTC":
                     handle.write(Timezone.from_tzinfo(zone(name), tzid=name, first_date=lo,
                                                       last_date=hi).to_ical())
-        for row in iter_rows(flt, progress, cancelled):
+        for row in iter_rows(flt, progress, cancelled, by=by):
             tz = UTC if utc or row[ZONE] == "UTC" else zone(row[ZONE])
             event = Event()
             event.add("uid", f"{row[REF]}@{ICS_DOMAIN}")
@@ -377,7 +387,7 @@ def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress |
 def _zones_and_span(flt: BookingFilter) -> tuple[list[str], date, date]:
     """The time zones the export can meet, and the dates its VTIMEZONEs must cover."""
     if flt.business_id is not None:
-        names = [Business.get_by_id(flt.business_id).timezone]
+        names = [get_business(flt.business_id).timezone]
     else:
         names = sorted({b.timezone for b in Business.select(Business.timezone)})
     first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
@@ -391,9 +401,10 @@ def _zones_and_span(flt: BookingFilter) -> tuple[list[str], date, date]:
 
 
 def export_bookings(fmt: str, path, flt: BookingFilter, progress: Progress | None = None,
-                    cancelled: Callable[[], bool] | None = None, **options) -> int:
+                    cancelled: Callable[[], bool] | None = None, by=None, **options) -> int:
     """CSV, XLSX or ICS by name (the PDF is `ui.pdf_report.write_pdf`)."""
+    require_export(by)
     writers = {"csv": export_csv, "xlsx": export_xlsx, "ics": export_ics}
     if fmt not in writers:
         raise InvalidInput(f"Unknown export format {fmt!r}; use csv, xlsx, ics or pdf.")
-    return writers[fmt](path, flt, progress=progress, cancelled=cancelled, **options)
+    return writers[fmt](path, flt, progress=progress, cancelled=cancelled, by=by, **options)

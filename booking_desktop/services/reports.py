@@ -39,7 +39,7 @@ from ..db import is_postgres
 from ..errors import InvalidInput
 from ..models import BOOKING_SOURCES, BOOKING_STATUSES, Business
 from . import validation as v
-from ._tx import run_read
+from ._tx import require_export, run_read
 from .businesses import get_business
 from .slots import day_bounds
 
@@ -346,14 +346,16 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def booking_report(business: Business | int | None, date_from, date_to) -> Report:
+def booking_report(business: Business | int | None, date_from, date_to, by=None) -> Report:
     """The figures for `business` (a Business, its id, or None for every
     business) over the local dates date_from..date_to, both included.
 
-    Raises InvalidInput (not a date, end before start, over three years) and
-    NotFound (no such business)."""
+    Raises PermissionDenied (`by` is staff an owner has not allowed to
+    export), InvalidInput (not a date, end before start, over three years)
+    and NotFound (no such business)."""
+    require_export(by)
     first, last = v.date_range(date_from, date_to, MAX_REPORT_DAYS)
-    if isinstance(business, int):
+    if business is not None and not isinstance(business, Business):
         business = get_business(business)
 
     def run():

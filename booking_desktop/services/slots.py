@@ -236,7 +236,7 @@ def nearest_free_slot(business: Business, day, around: datetime | None = None,
     Never a slot of another day; None when the day has none."""
     day = v.a_date(day, "The day", "day")
     if around is not None:
-        around = ensure_aware(around, "around")
+        around = ensure_aware(v.instant(around, "The time", "around"), "around")
     lo, hi = day_bounds(business, day)
 
     def run():
@@ -271,6 +271,7 @@ def slot_defaults(business: Business) -> tuple[int, int]:
 
 
 def get_slot(slot_id: int) -> TimeSlot:
+    slot_id = v.record_id(slot_id, "time slot")
     slot = run_read(lambda: TimeSlot.get_or_none(TimeSlot.id == slot_id))
     if slot is None:
         raise NotFound("That time slot no longer exists.")
@@ -285,7 +286,7 @@ def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None
     `expected_blocked` / `expected_reason`: what the desk saw; InvalidTransition
     when another desk changed it meanwhile (nothing is changed)."""
     require_owner(by, "block time slots")
-    slot_id = slot.id if isinstance(slot, TimeSlot) else slot
+    slot_id = v.record_id(slot.id if isinstance(slot, TimeSlot) else slot, "time slot")
     reason = v.reason(reason) if blocked else ""
 
     def work():

@@ -23,6 +23,7 @@ from .. import models
 from ..db import is_postgres
 from ..errors import BookingError, InvalidTransition, NotFound, SlotFull, SlotInPast
 from ..models import ACTIVE_STATUSES, Booking, TimeSlot, User
+from . import validation as v
 from ._tx import run_read, run_write
 from .bookings import (
     _locked_booking,
@@ -107,8 +108,8 @@ def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
 
 # --- bookings --------------------------------------------------------------------------
 
-def _id(thing) -> int:
-    return thing.id if isinstance(thing, (Booking, TimeSlot)) else thing
+def _id(thing, what: str) -> int:
+    return v.record_id(thing.id if isinstance(thing, (Booking, TimeSlot)) else thing, what)
 
 
 def _booking_outcome(description: str, booking: Booking, reverse_action: Action,
@@ -258,7 +259,7 @@ def edit_details(booking: Booking | int, changes: dict, expected: dict | None = 
 # --- slots -----------------------------------------------------------------------------
 
 def _locked_slot(slot: TimeSlot | int) -> TimeSlot:
-    query = TimeSlot.select().where(TimeSlot.id == _id(slot))
+    query = TimeSlot.select().where(TimeSlot.id == _id(slot, "time slot"))
     found = (query.for_update() if is_postgres() else query).first()
     if found is None:
         raise NotFound("That time slot no longer exists.")
@@ -364,10 +365,10 @@ def _what(part: Action) -> str:
     def look():
         booking_id, slot_id = part.argument("booking"), part.argument("slot")
         if booking_id is not None:
-            found = Booking.get_or_none(Booking.id == _id(booking_id))
+            found = Booking.get_or_none(Booking.id == _id(booking_id, "booking"))
             return f"{found.reference} ({found.customer_name})" if found else ""
         if slot_id is not None:
-            found = TimeSlot.get_or_none(TimeSlot.id == _id(slot_id))
+            found = TimeSlot.get_or_none(TimeSlot.id == _id(slot_id, "time slot"))
             return local_time_words(found.business_id, found.start) if found else ""
         return ""
 

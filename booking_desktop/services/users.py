@@ -18,7 +18,7 @@ from ..db import is_postgres
 from ..errors import BookingError, InvalidInput, NotFound, PermissionDenied
 from ..models import USER_ROLES, SignInThrottle, User
 from . import validation as v
-from ._tx import audit, current_time, require_owner, run_read, run_write
+from ._tx import audit, current_time, require_export, require_owner, run_read, run_write
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 SALT_BYTES, KEY_BYTES = 16, 32
@@ -74,8 +74,46 @@ def _username(value) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class Account:
+    """A user account as the services hand it out: everything but the
+    password hash. The desk keeps it as the signed-in user and passes it back
+    as `by=`; permissions are checked against the database by its id."""
+    id: int
+    username: str
+    role: str
+    active: bool
+    can_export: bool
+    created_at: datetime
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == "owner"
+
+
+# The columns an Account is made of: the hash is never selected.
+_ACCOUNT_COLUMNS = (User.id, User.username, User.role, User.active, User.can_export,
+                    User.created_at)
+
+
+def _account(user: User) -> Account:
+    return Account(user.id, user.username, user.role, bool(user.active), bool(user.can_export),
+                   user.created_at)
+
+
+def _accounts():
+    return User.select(*_ACCOUNT_COLUMNS)
+
+
+def _find_account(username) -> Account | None:
+    if not isinstance(username, str):
+        return None
+    user = _accounts().where(User.username == username).first()
+    return _account(user) if user is not None else None
+
+
 def create_user(username, password, role: str = "staff", by: User | None = None,
-                now=None) -> User:
+                now=None) -> Account:
     """A new account. Owner only (or the system, for the first owner)."""
     require_owner(by, "manage user accounts")
     username = _username(username)
@@ -89,7 +127,7 @@ def create_user(username, password, role: str = "staff", by: User | None = None,
         user = User.create(username=username, password_hash=hashed, role=role,
                            created_at=moment)
         audit(by, "user.create", "user", user.id, at=moment, username=username, role=role)
-        return user
+        return _account(user)
 
     try:
         return run_write(work)
@@ -161,7 +199,7 @@ def _record_failure(key: str, user: User | None, moment: datetime) -> None:
     run_write(work)
 
 
-def authenticate(username, password, now: datetime | None = None) -> User:
+def authenticate(username, password, now: datetime | None = None) -> Account:
     """The active user with this username and password; InvalidInput otherwise
     (the same message and about the same time whether the name exists or not).
 
@@ -184,7 +222,7 @@ def authenticate(username, password, now: datetime | None = None) -> User:
     if not user.active:
         raise PermissionDenied(f"The account {user.username!r} is disabled; ask an owner.")
     run_write(lambda: SignInThrottle.delete().where(SignInThrottle.username == key).execute())
-    return user
+    return _account(user)
 
 
 @dataclass(frozen=True)
@@ -211,15 +249,17 @@ def sign_in_troubles(by: User | None = None) -> list[SignInTrouble]:
     return run_read(run)
 
 
-def list_users() -> list[User]:
-    return run_read(lambda: list(User.select().order_by(User.username)))
+def list_users() -> list[Account]:
+    """Every account, by username, without password hashes."""
+    return run_read(lambda: [_account(u) for u in _accounts().order_by(User.username)])
 
 
-def get_user(username) -> User:
-    user = run_read(lambda: User.get_or_none(User.username == username))
-    if user is None:
+def get_user(username) -> Account:
+    """The account called `username` (without its password hash); NotFound otherwise."""
+    account = run_read(lambda: _find_account(username))
+    if account is None:
         raise NotFound(f"No user called {username!r}.")
-    return user
+    return account
 
 
 def _other_active_owners(user: User) -> list[int]:
@@ -233,7 +273,7 @@ def _other_active_owners(user: User) -> list[int]:
     return [o.id for o in owners if o.id != user.id]
 
 
-def set_user_active(username, active: bool, by: User | None = None) -> User:
+def set_user_active(username, active: bool, by: User | None = None) -> Account:
     """Disable (or re-enable) an account; the last active owner stays. Owner only."""
     require_owner(by, "manage user accounts")
 
@@ -247,9 +287,41 @@ def set_user_active(username, active: bool, by: User | None = None) -> User:
         User.update(active=bool(active)).where(User.id == user.id).execute()
         audit(by, "user.enable" if active else "user.disable", "user", user.id,
               at=current_time(), username=user.username)
-        return User.get_by_id(user.id)
+        return _find_account(user.username)
 
     return run_write(work)
+
+
+def set_user_can_export(username, allowed: bool, by: User | None = None) -> Account:
+    """Allow (or stop) a staff account to export customers' details: the
+    bookings exports and the reports. Owners always may. Owner only; audited."""
+    require_owner(by, "decide who may export customers' details")
+    if not isinstance(allowed, bool):
+        raise InvalidInput("Say yes or no to exporting.", field="can_export")
+
+    def work():
+        user = _find_account(username)
+        if user is None:
+            raise NotFound(f"No user called {username!r}.")
+        if user.role == "owner":
+            raise InvalidInput(f"{user.username!r} is an owner; owners can always export.",
+                               field="username")
+        User.update(can_export=allowed).where(User.id == user.id).execute()
+        audit(by, "user.allow_export" if allowed else "user.deny_export", "user", user.id,
+              at=current_time(), username=user.username)
+        return _find_account(user.username)
+
+    return run_write(work)
+
+
+def may_export(by: User | None) -> bool:
+    """Whether `by` may export customers' details now (for showing or hiding
+    Export…; the exports and reports check again themselves)."""
+    try:
+        require_export(by)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def has_users() -> bool:

@@ -6,7 +6,7 @@ import zoneinfo
 from datetime import date, datetime, time
 from functools import lru_cache
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -14,6 +14,8 @@ PHONE_MAX = 40
 NOTES_MAX = 4000
 REASON_MAX = 500
 MIN_YEAR, MAX_YEAR = 2000, 2100
+# The largest id either database can hold (a signed 64-bit integer).
+ID_MAX = 2**63 - 1
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -120,6 +122,33 @@ def integer(value, label: str, field: str, low: int, high: int) -> int:
         raise InvalidInput(f"{label} must be a whole number.", field=field)
     if not low <= value <= high:
         raise InvalidInput(f"{label} must be between {low} and {high} (got {value}).", field=field)
+    return value
+
+
+def record_id(value, what: str) -> int:
+    """The id of a `what` ("booking", "time slot", "business") as given to a
+    service: a whole number (True and False are not ids). InvalidInput for
+    anything else (text, fractions, None); NotFound for a number no record
+    can have (zero, negative, beyond what the database can store)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"A {what} is named by its number; {value!r} is not one.",
+                           field="id")
+    if not 1 <= value <= ID_MAX:
+        raise NotFound(f"There is no {what} number {value}.")
+    return value
+
+
+def instant(value, label: str = "The current time", field: str = "now") -> datetime:
+    """An aware date and time within MIN_YEAR..MAX_YEAR, as `now=` and other
+    moments given to the services must be (far outside that range,
+    converting it between time zones would overflow). InvalidInput otherwise."""
+    if not isinstance(value, datetime):
+        raise InvalidInput(f"{label} must be a date and time.", field=field)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{label} {value.isoformat()} needs a time zone.", field=field)
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InvalidInput(f"{label} {value.isoformat()} is out of range ({MIN_YEAR}–{MAX_YEAR}).",
+                           field=field)
     return value
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import services
+from ..errors import BookingError
 from ..models import BOOKING_SOURCES
 from ..services import undo
 from ..services.desk import BookingFilter, BookingRow
@@ -78,6 +79,7 @@ class BookingsView(QWidget):
         layout.addLayout(self.filter_row)
         layout.addWidget(self.table, 1)
         self._update_total()
+        self._update_export()
         session.changed.connect(self._on_changed)
         session.business_changed.connect(self._on_business_changed)
 
@@ -217,6 +219,7 @@ class BookingsView(QWidget):
         self.table.verticalScrollBar().setValue(scroll)
         self._reselect([b.id for b in kept], current_row, selected_rows)
         self._update_total()
+        self._update_export()
 
     def set_search_text(self, text: str) -> None:
         self.search_edit.setText(text)
@@ -245,10 +248,16 @@ class BookingsView(QWidget):
         self.apply_filter()
 
     def export_bookings(self, fmt: str = "csv"):
-        """Export… with the table's current filter (status, source, text, dates)."""
+        """Export… with the table's current filter (status, source, text, dates);
+        None (and the reason in the bar) for staff an owner has not allowed to export."""
         from .export_dialog import ExportDialog
+        if not self._update_export():
+            self.show_problem(self.tr("Only an owner, or staff an owner has allowed to export, "
+                                      "can export customers' details."))
+            return None
         flt = self._filter_from_widgets()
         dialog = ExportDialog(flt, fmt, runner=self.export_runner, parent=self,
+                              by=self.session.user,
                               description=self.tr("The bookings the table shows: {n}.").format(
                                   n=count_text(self.model.total)))
         dialog.done_message.connect(self.message)
@@ -424,6 +433,18 @@ class BookingsView(QWidget):
         n = self.model.total
         self.total_label.setText(self.tr("No bookings match these filters.") if n == 0
                                  else self._bookings_text(n))
+
+    def _update_export(self) -> bool:
+        """Export… only for those who may export customers' details (owners,
+        and staff an owner allowed); asked again on every refresh, so an
+        owner's change on another desk shows here. The services refuse the
+        others anyway."""
+        try:
+            allowed = services.may_export(self.session.user)
+        except BookingError:  # the server is out of reach: no export until it is back
+            allowed = False
+        self.export_button.setVisible(allowed)
+        return allowed
 
     def _update_actions(self, *_) -> None:
         count = len(self.table.selectionModel().selectedRows())

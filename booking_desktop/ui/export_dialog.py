@@ -47,10 +47,13 @@ class ExportDialog(QDialog):
     done_message = Signal(str)
 
     def __init__(self, flt: BookingFilter, fmt: str = "csv", runner=None, description: str = "",
-                 parent=None):
+                 parent=None, *, by):
+        """`by`: the signed-in account the services check (staff need an
+        owner's permission to export customers' details)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Export bookings"))
         self.flt = flt
+        self.by = by
         self.runner = runner or DEFAULT_RUNNER
         self.task: Task | None = None
         self.count: int | None = None
@@ -130,24 +133,25 @@ class ExportDialog(QDialog):
         if not path:
             self.status.setText(self.tr("Choose where to save the file."))
             return
-        fmt, flt = self.fmt(), self.flt
+        fmt, flt, by = self.fmt(), self.flt, self.by
         if fmt == "pdf":
             from . import pdf_report
             try:  # the charts are drawn here, on the GUI thread
-                report = pdf_report.report_for(flt)
+                report = pdf_report.report_for(flt, by)
                 images = pdf_report.chart_images(report)
             except Exception as exc:
                 self._failed(exc)
                 return
 
             def work(progress, cancelled):
-                return pdf_report.write_pdf(path, flt, progress, cancelled, report, images)
+                return pdf_report.write_pdf(path, flt, progress, cancelled, report, images, by=by)
         else:
             options = {"csv": {"bom": self.bom_check.isChecked()},
                        "ics": {"utc": self.utc_check.isChecked()}}.get(fmt, {})
 
             def work(progress, cancelled):
-                return exports.export_bookings(fmt, path, flt, progress, cancelled, **options)
+                return exports.export_bookings(fmt, path, flt, progress, cancelled, by=by,
+                                               **options)
 
         self.task = Task(work, self)
         self.task.progress.connect(self._progress)

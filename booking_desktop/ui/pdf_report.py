@@ -46,9 +46,9 @@ def _figures_html(report) -> str:
             f"width='70%'>{rows}</table>")
 
 
-def report_for(flt: BookingFilter):
+def report_for(flt: BookingFilter, by=None):
     first, last = _period(flt)
-    return booking_report(flt.business_id, first, last) if first else None
+    return booking_report(flt.business_id, first, last, by=by) if first else None
 
 
 def chart_images(report) -> list:
@@ -61,12 +61,12 @@ def chart_images(report) -> list:
 
 
 def build_document(flt: BookingFilter, page_width: float, progress=None, cancelled=None,
-                   report=None, images=None) -> tuple[QTextDocument, int, str]:
+                   report=None, images=None, by=None) -> tuple[QTextDocument, int, str]:
     """The report as a QTextDocument laid out `page_width` wide; returns it,
     the number of bookings in its table, and the header text."""
     first, last = _period(flt)
     if report is None:
-        report = report_for(flt)
+        report = report_for(flt, by)
     if images is None:
         images = chart_images(report)
     if report is not None:
@@ -94,7 +94,7 @@ def build_document(flt: BookingFilter, page_width: float, progress=None, cancell
                      f"<tr>{cells[0]}{cells[1]}</tr><tr>{cells[2]}{cells[3]}</tr></table>")
     head = "".join(f"<th align='left' bgcolor='#e0e0e0'>{c}</th>" for c in TABLE_COLUMNS)
     rows, count = [], 0
-    for row in exports.iter_rows(flt, progress, cancelled):
+    for row in exports.iter_rows(flt, progress, cancelled, by=by):
         start = row[exports.LOCAL_START]
         cells = (start[:10], start[11:16], row[exports.LOCAL_END][11:16], row[exports.NAME],
                  row[exports.PHONE] or "", row[exports.STATUS].replace("_", "-"),
@@ -109,10 +109,12 @@ def build_document(flt: BookingFilter, page_width: float, progress=None, cancell
 
 
 def write_pdf(path, flt: BookingFilter, progress: Callable[[int, int], None] | None = None,
-              cancelled: Callable[[], bool] | None = None, report=None, images=None) -> int:
+              cancelled: Callable[[], bool] | None = None, report=None, images=None,
+              by=None) -> int:
     """Write the PDF report for the filter; returns the bookings in its table.
     `report` and `images` (from `report_for` and `chart_images`) are made
-    here when not given, which needs the GUI thread. Raises InvalidInput
+    here when not given, which needs the GUI thread. Raises PermissionDenied
+    (`by` is staff not allowed to export; the services check), InvalidInput
     (unwritable file, bad filter), ExportCancelled."""
     if images is None:
         _application()
@@ -129,7 +131,7 @@ def write_pdf(path, flt: BookingFilter, progress: Callable[[int, int], None] | N
         body = QSizeF(page.width(), page.height() - header_h - footer_h)
         # Lay out for the printer's resolution, so point sizes stay true.
         doc, count, header = build_document(flt, page.width() * 96 / writer.resolution(),
-                                            progress, cancelled, report, images)
+                                            progress, cancelled, report, images, by)
         doc.documentLayout().setPaintDevice(writer)
         doc.setPageSize(body)
         pages = doc.pageCount()

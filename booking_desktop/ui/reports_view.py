@@ -182,7 +182,8 @@ class ReportsView(QWidget):
         self._stale = False
         flt = self.current_filter()
         try:
-            report = booking_report(flt.business_id, flt.date_from, flt.date_to)
+            report = booking_report(flt.business_id, flt.date_from, flt.date_to,
+                                    by=self.session.user)
         except Exception as exc:
             self.error = exc
             self.problem.setText(describe(exc))
@@ -201,7 +202,8 @@ class ReportsView(QWidget):
         description = self.tr("All bookings of {who}, {first} to {last}.").format(
             who=self.business_combo.currentText(), first=flt.date_from.isoformat(),
             last=flt.date_to.isoformat())
-        dialog = ExportDialog(flt, fmt, runner=self.runner, description=description, parent=self)
+        dialog = ExportDialog(flt, fmt, runner=self.runner, description=description, parent=self,
+                              by=self.session.user)
         dialog.done_message.connect(self.message)
         dialog.open()
         return dialog

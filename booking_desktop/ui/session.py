@@ -9,8 +9,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from .. import services
 from ..clock import UTC, utcnow
 from ..errors import BookingError
-from ..models import Business, User
+from ..models import Business
 from ..services import desk
+from ..services.users import Account
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class Session(QObject):
     changed = Signal()
     business_changed = Signal(object)
 
-    def __init__(self, user: User, business: Business | None = None, parent=None):
+    def __init__(self, user: Account, business: Business | None = None, parent=None):
         super().__init__(parent)
         self.user = user
         self.business = business

@@ -35,6 +35,10 @@ class UsersDialog(QDialog):
         add.clicked.connect(self.add_user)
         self.toggle = QPushButton(self.tr("Disable / enable selected"))
         self.toggle.clicked.connect(self.toggle_selected)
+        self.export_toggle = QPushButton(self.tr("Allow / stop exporting"))
+        self.export_toggle.setToolTip(self.tr("Let the selected staff account export customers' "
+                                              "details (Bookings → Export…), or stop it"))
+        self.export_toggle.clicked.connect(self.toggle_export_selected)
         form = QFormLayout()
         form.addRow(self.tr("Username"), self.username)
         form.addRow(self.tr("Password"), self.password)
@@ -44,6 +48,7 @@ class UsersDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(self.toggle)
+        row.addWidget(self.export_toggle)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addWidget(self.troubles)
@@ -57,6 +62,8 @@ class UsersDialog(QDialog):
         self.list.clear()
         for user in services.list_users():
             state = "" if user.active else self.tr(" — disabled")
+            if user.role != "owner" and user.can_export:
+                state += self.tr(" — may export customers' details")
             self.list.addItem(f"{user.username} ({user.role}){state}")
             self.list.item(self.list.count() - 1).setData(256, user.username)
         self._show_troubles()
@@ -90,6 +97,22 @@ class UsersDialog(QDialog):
         self.error.setVisible(False)
         self.username.clear()
         self.password.clear()
+        self.reload()
+
+    def toggle_export_selected(self) -> None:
+        """Allow the selected staff account to export customers' details, or stop it."""
+        item = self.list.currentItem()
+        if item is None:
+            return
+        username = item.data(256)
+        try:
+            user = services.get_user(username)
+            services.set_user_can_export(username, not user.can_export, by=self.session.user)
+        except Exception as exc:
+            self.error.setText(describe(exc))
+            self.error.setVisible(True)
+            return
+        self.error.setVisible(False)
         self.reload()
 
     def toggle_selected(self) -> None:

@@ -137,10 +137,11 @@ class CancelFirst(InlineRunner):
         task.run()
 
 
-def test_a_cancelled_export_leaves_no_file(qtbot, booked, shop, tmp_path):
+def test_a_cancelled_export_leaves_no_file(qtbot, booked, shop, desk_owner, tmp_path):
     day1, day2 = booked
     from booking_desktop.services.desk import BookingFilter
-    dialog = ExportDialog(BookingFilter(shop.id, day1, day2), "ics", runner=CancelFirst())
+    dialog = ExportDialog(BookingFilter(shop.id, day1, day2), "ics", runner=CancelFirst(),
+                          by=desk_owner)
     qtbot.addWidget(dialog)
     out = tmp_path / "out"
     out.mkdir()
@@ -151,18 +152,18 @@ def test_a_cancelled_export_leaves_no_file(qtbot, booked, shop, tmp_path):
     assert dialog.export_button.isEnabled()
 
 
-def test_an_unwritable_file_is_explained(qtbot, booked, shop, tmp_path):
+def test_an_unwritable_file_is_explained(qtbot, booked, shop, desk_owner, tmp_path):
     from booking_desktop.services.desk import BookingFilter
-    dialog = ExportDialog(BookingFilter(shop.id), "csv", runner=InlineRunner())
+    dialog = ExportDialog(BookingFilter(shop.id), "csv", runner=InlineRunner(), by=desk_owner)
     qtbot.addWidget(dialog)
     dialog.path_edit.setText(str(tmp_path / "missing" / "x.csv"))
     dialog.start()
     assert "Cannot write the export" in dialog.status.text()
 
 
-def test_format_choice_changes_the_suffix_and_options(qtbot, shop, monkeypatch):
+def test_format_choice_changes_the_suffix_and_options(qtbot, shop, desk_owner, monkeypatch):
     from booking_desktop.services.desk import BookingFilter
-    dialog = ExportDialog(BookingFilter(shop.id), "csv", runner=InlineRunner())
+    dialog = ExportDialog(BookingFilter(shop.id), "csv", runner=InlineRunner(), by=desk_owner)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("ics"))

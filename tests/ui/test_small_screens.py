@@ -217,7 +217,7 @@ def dialogs(window, booking_row):
         RescheduleDialog(session, booking_row),
         EditDetailsDialog(session, booking_row, save=lambda fields, before: None),
         ExportDialog(desk.BookingFilter(business_id=session.business.id), "csv",
-                     description="The bookings the table shows: 421."),
+                     description="The bookings the table shows: 421.", by=session.user),
         SpecialDayDialog(None, today + timedelta(days=1)),
         OutsideHoursDialog([booking_row] * 3, ZoneInfo(session.business.timezone)),
         UsersDialog(session),
