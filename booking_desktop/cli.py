@@ -118,7 +118,9 @@ def cmd_gui(args) -> int:
     except ImportError as exc:
         raise InvalidInput(f"The window cannot open on this computer ({exc}). The commands "
                            f"still work: see {PROG} --help.") from None
-    return run_gui(_url(args))
+    url = _url(args)
+    log.info("database: %s", safe_url(url))
+    return run_gui(url, connect=db.connect)  # _run closes it
 
 
 def cmd_init(args) -> int:

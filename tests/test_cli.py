@@ -72,7 +72,7 @@ def test_help_as_a_subprocess_without_qt():
 def test_no_command_opens_the_window_on_the_chosen_database(run, monkeypatch, sqlite_url):
     opened_with = []
     fake = types.ModuleType("booking_desktop.ui.app")
-    fake.run_gui = lambda url: opened_with.append(url) or 0
+    fake.run_gui = lambda url, connect: opened_with.append(url) or 0
     monkeypatch.setitem(sys.modules, "booking_desktop.ui.app", fake)
     assert run("--db", sqlite_url)[0] == 0
     monkeypatch.setenv("BOOKING_DB", "sqlite:///from-env.db")

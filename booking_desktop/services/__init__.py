@@ -2,6 +2,8 @@
 
 The GUI and the command line call only what is exported here.
 """
+from ..models import BOOKING_SOURCES, BOOKING_STATUSES
+from ._tx import release_connection
 from .backup import backup_database, database_is_empty, restore_database
 from .bookings import (
     bookings_in_slots,
@@ -78,6 +80,7 @@ from .users import (
 )
 
 __all__ = [
+    "BOOKING_SOURCES", "BOOKING_STATUSES", "release_connection",
     "TEMPLATES", "Problem", "authenticate", "available_slots", "backup_database",
     "bookings_in_slots", "build_demo", "database_is_empty", "restore_database",
     "cancel_booking", "check_in_booking", "check_integrity", "create_booking",

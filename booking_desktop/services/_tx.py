@@ -207,3 +207,11 @@ def audit(by: User | None, action: str, entity: str, entity_id: int | None,
         entity_id=entity_id,
         details=json.dumps(details, default=str, sort_keys=True, ensure_ascii=False),
     ).execute()
+
+
+def release_connection() -> None:
+    """Close this thread's connection: a worker thread calls it when its work
+    is done (peewee connections belong to the thread that opened them)."""
+    db = models.database
+    if db.obj is not None and not db.is_closed():
+        db.close()

@@ -4,11 +4,12 @@ import logging
 import logging.handlers
 import os
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .. import config, db, services
+from .. import config, services
 from ..errors import BookingError
 from . import errors as ui_errors
 from .first_run import FirstRunDialog
@@ -106,14 +107,18 @@ def sign_in(settings: Settings):
     return user, business
 
 
-def run_gui(db_url: str, quit_after_ms: int | None = None, user=None) -> int:
-    """Open the app on `db_url`; returns the exit status. `quit_after_ms` and
-    `user` (skip sign-in) exist for start-up checks and benchmarks."""
+def run_gui(db_url: str, connect: Callable[[str], object], quit_after_ms: int | None = None,
+            user=None) -> int:
+    """Open the app on `db_url`; returns the exit status. The entry point
+    passes the data layer's `connect` (the window never opens the database
+    itself; it says why when it cannot be opened) and closes it afterwards.
+    `quit_after_ms` and `user` (skip sign-in) exist for start-up checks and
+    benchmarks."""
     app = create_application()
     setup_logging()
     _install_excepthook()
     try:
-        db.connect(db_url)
+        connect(db_url)
     except BookingError as exc:
         QMessageBox.critical(None, "Booking Desktop", str(exc))
         return 2
@@ -123,18 +128,15 @@ def run_gui(db_url: str, quit_after_ms: int | None = None, user=None) -> int:
                              f"Cannot open the database {db_url}: {exc}")
         return 2
     settings = Settings()
-    try:
-        if user is None:
-            signed_in = sign_in(settings)
-            if signed_in is None:
-                return 0
-            user, business = signed_in
-        else:
-            business = choose_business(settings)
-        window = open_main_window(db_url, user, business, settings)
-        window.show()
-        if quit_after_ms is not None:
-            QTimer.singleShot(quit_after_ms, window.close)
-        return app.exec()
-    finally:
-        db.close()
+    if user is None:
+        signed_in = sign_in(settings)
+        if signed_in is None:
+            return 0
+        user, business = signed_in
+    else:
+        business = choose_business(settings)
+    window = open_main_window(db_url, user, business, settings)
+    window.show()
+    if quit_after_ms is not None:
+        QTimer.singleShot(quit_after_ms, window.close)
+    return app.exec()

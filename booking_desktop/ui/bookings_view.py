@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from .. import services
 from ..errors import BookingError
-from ..models import BOOKING_SOURCES
 from ..services import undo
 from ..services.desk import BookingFilter, BookingRow
 from . import status_style as style
@@ -102,7 +101,7 @@ class BookingsView(QWidget):
         self.source_combo = QComboBox()
         self.source_combo.setAccessibleName(self.tr("Source"))
         self.source_combo.addItem(self.tr("Any source"), None)
-        for source in BOOKING_SOURCES:
+        for source in services.BOOKING_SOURCES:
             self.source_combo.addItem(style.source_label(source), source)
         self.dates_check = QCheckBox(self.tr("&Dates"))
         local = self.session.today()

@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QMargins, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem
 
-from ..models import BOOKING_STATUSES
+from .. import services
 from ..services.reports import WEEKDAYS
 from . import status_style as style
 
@@ -76,7 +76,7 @@ def bookings_per_day(report) -> QChart:
     if step > 1:
         chart.setTitle(tr("Bookings per week, by status"))
     series = QStackedBarSeries()
-    for status in BOOKING_STATUSES:
+    for status in services.BOOKING_STATUSES:
         bar = QBarSet(style.status_label(status))
         bar.setColor(QColor(STATUS_COLOURS[status]))
         for group in groups:
@@ -167,7 +167,7 @@ def utilisation_heatmap(report) -> QChart:
 def status_breakdown(report) -> QChart:
     chart = _chart(tr("Bookings by status"))
     series = QPieSeries()
-    for status in BOOKING_STATUSES:
+    for status in services.BOOKING_STATUSES:
         n = report.by_status.get(status, 0)
         if n:
             piece = series.append(f"{style.status_label(status)} {n:,}", n)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from .. import services
 from ..clock import UTC, utcnow
 from ..errors import BookingError
-from ..models import Business
 from ..services import desk
 from ..services.users import Account
 
@@ -26,7 +25,7 @@ class Session(QObject):
     changed = Signal()
     business_changed = Signal(object)
 
-    def __init__(self, user: Account, business: Business | None = None, parent=None):
+    def __init__(self, user: Account, business=None, parent=None):
         super().__init__(parent)
         self.user = user
         self.business = business
@@ -50,7 +49,7 @@ class Session(QObject):
         the one clock every view uses."""
         return utcnow().astimezone(self.zone).date()
 
-    def set_business(self, business: Business) -> None:
+    def set_business(self, business) -> None:
         if self.business is None or business.id != self.business.id:
             self.business = business
             self.business_changed.emit(business)
@@ -82,5 +81,5 @@ class Session(QObject):
             log.exception("change check failed")
         return self._token
 
-    def businesses(self) -> list[Business]:
+    def businesses(self) -> list:
         return services.list_businesses()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from .. import models
+from .. import services
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,7 @@ class ThreadRunner:
             task.run()
         finally:
             try:
-                if models.database.obj is not None and not models.database.is_closed():
-                    models.database.close()
+                services.release_connection()
             except Exception:
                 log.debug("closing the worker's connection failed", exc_info=True)
 

@@ -66,8 +66,9 @@ def test_python_main_opens_and_quits_cleanly(tmp_path):
     exits 0 when the window closes (sign-in skipped for the check)."""
     db_file = tmp_path / "fresh.db"
     code = (
-        "import sys; from booking_desktop.ui.app import run_gui; from booking_desktop.models import User; "
-        f"sys.exit(run_gui({f'sqlite:///{db_file}'!r}, quit_after_ms=300, "
+        "import sys; from booking_desktop import db; from booking_desktop.ui.app import run_gui; "
+        "from booking_desktop.models import User; "
+        f"sys.exit(run_gui({f'sqlite:///{db_file}'!r}, connect=db.connect, quit_after_ms=300, "
         "user=User(username='check', role='owner', active=True)))"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path),
