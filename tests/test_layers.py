@@ -48,3 +48,25 @@ def test_the_check_sees_a_relative_import():
     probe = PACKAGE / "ui" / "session.py"
     assert "booking_desktop.services" in imported(probe)
     assert "booking_desktop.clock.utcnow" in imported(probe)
+
+
+def test_services_use_each_others_public_names_only():
+    """A service module imports from another only what that module's __all__
+    offers (peewee's rule for playhouse: a small explicit core); `_tx` is the
+    services' shared plumbing and may be used by all of them."""
+    import importlib
+
+    problems = []
+    for path in sorted((PACKAGE / "services").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.level == 1 and node.module):
+                continue
+            if node.module == "_tx":
+                continue
+            offered = getattr(importlib.import_module(f"booking_desktop.services.{node.module}"),
+                              "__all__", None)
+            for alias in node.names:
+                if alias.name.startswith("_") or (offered is not None
+                                                  and alias.name not in offered):
+                    problems.append(f"{path.name} imports {alias.name} from {node.module}")
+    assert problems == []

@@ -90,7 +90,7 @@ def _refuse_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> No
                    slot_id=slot_id)
 
 
-def _take_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> None:
+def take_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> None:
     """Take one place in the slot, or raise why not. `closed_ok`: a slot
     outside the opening hours may give it (only for handing back a place the
     booking held before, see desk.reinstate_booking)."""
@@ -121,7 +121,7 @@ def _lock_slots(*slot_ids: int) -> None:
              .order_by(TimeSlot.id).for_update())
 
 
-def _refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> None:
+def refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> None:
     if email_key is None and phone_key is None:
         return
     same_customer = None
@@ -138,7 +138,7 @@ def _refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> No
         raise DuplicateBooking("This customer already has a booking in this time slot.")
 
 
-def _integrity_to_booking_error(exc: IntegrityError) -> Exception:
+def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     text = str(exc).lower()
     if "email_key" in text or "phone_key" in text or "per_email" in text or "per_phone" in text:
         return DuplicateBooking("This customer already has a booking in this time slot.")
@@ -183,7 +183,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
             if existing is not None:
                 return existing
         moment = current_time(now)
-        _take_place(slot_id, moment)
+        take_place(slot_id, moment)
         business_id = TimeSlot.select(TimeSlot.business).where(TimeSlot.id == slot_id).scalar()
         # A second active booking of this customer in the slot is refused by the
         # partial unique indexes (IntegrityError -> DuplicateBooking below), so no
@@ -207,23 +207,23 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
             # Only the first line names the violated constraint; PostgreSQL's
             # DETAIL line quotes the customer's values, which may contain any word.
             if "reference" not in str(exc).partition("\n")[0].lower():
-                raise _integrity_to_booking_error(exc) from None
+                raise booking_error_from_integrity(exc) from None
             if given_reference is not None:
                 # Another process stored this reference a moment ago: a retry.
                 return run_read(lambda ref=ref: Booking.get(Booking.reference == ref))
     raise RuntimeError("could not draw an unused booking reference")
 
 
-def _refuse_if_changed(current: Booking, expected_status: str | None) -> None:
+def refuse_if_changed(current: Booking, expected_status: str | None) -> None:
     """`expected_status`: what the desk saw (an undo knows what to go back to
     only if nobody changed the booking in between)."""
     if expected_status is not None and current.status != expected_status:
         raise InvalidTransition(
             f"Booking {current.reference} was changed at another desk meanwhile (it is now "
-            f"{_status_words(current.status)}); nothing was changed.")
+            f"{status_words(current.status)}); nothing was changed.")
 
 
-def _locked_booking(booking: Booking | int) -> Booking:
+def locked_booking(booking: Booking | int) -> Booking:
     booking_id = v.record_id(booking.id if isinstance(booking, Booking) else booking, "booking")
     query = Booking.select().where(Booking.id == booking_id)
     if is_postgres():
@@ -258,11 +258,11 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
     reason = v.reason(reason)
 
     def work():
-        current = _locked_booking(booking)
-        _refuse_if_changed(current, expected_status)
+        current = locked_booking(booking)
+        refuse_if_changed(current, expected_status)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {_status_words(current.status)}; "
+                f"Booking {current.reference} is {status_words(current.status)}; "
                 "only a pending or confirmed booking can be cancelled.")
         moment = current_time(now)
         (Booking.update(status="cancelled", cancelled_at=moment, cancel_reason=reason,
@@ -299,7 +299,7 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
         expected_slot_id = None
 
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         if expected_slot_id is not None and current.time_slot_id != expected_slot_id:
             start = TimeSlot.select(TimeSlot.start).where(
                 TimeSlot.id == current.time_slot_id).scalar()
@@ -308,7 +308,7 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
                 f"{local_time_words(current.business_id, start)}); nothing was changed.")
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {_status_words(current.status)} and cannot be "
+                f"Booking {current.reference} is {status_words(current.status)} and cannot be "
                 "moved.")
         old_slot_id = current.time_slot_id
         if old_slot_id == new_slot_id:
@@ -322,8 +322,8 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
         if owners[new_slot_id] != owners[old_slot_id]:
             raise InvalidInput("That time slot belongs to another business; book the customer "
                                "there instead.", field="time_slot")
-        _take_place(new_slot_id, moment)
-        _refuse_duplicate(new_slot_id, current.email_key, current.phone_key, current.id)
+        take_place(new_slot_id, moment)
+        refuse_duplicate(new_slot_id, current.email_key, current.phone_key, current.id)
         (Booking.update(time_slot=new_slot_id, updated_at=moment)
          .where(Booking.id == current.id).execute())
         _free_place(old_slot_id)
@@ -334,7 +334,7 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
     try:
         return run_write(work)
     except IntegrityError as exc:
-        raise _integrity_to_booking_error(exc) from None
+        raise booking_error_from_integrity(exc) from None
 
 
 _STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "cancelled": "cancelled",
@@ -352,7 +352,7 @@ _TRANSITIONS = {
 }
 
 
-def _status_words(status: str) -> str:
+def status_words(status: str) -> str:
     return _STATUS_WORDS.get(status, status)
 
 
@@ -368,14 +368,14 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
         return cancel_booking(booking, by=by, now=now, expected_status=expected_status)
 
     def work():
-        current = _locked_booking(booking)
-        _refuse_if_changed(current, expected_status)
+        current = locked_booking(booking)
+        refuse_if_changed(current, expected_status)
         if current.status == status:
             return current
         if status not in _TRANSITIONS[current.status]:
             raise InvalidTransition(
-                f"Booking {current.reference} is {_status_words(current.status)}; it cannot "
-                f"become {_status_words(status)}.")
+                f"Booking {current.reference} is {status_words(current.status)}; it cannot "
+                f"become {status_words(status)}.")
         moment = current_time(now)
         slot = TimeSlot.get_by_id(current.time_slot_id)
         if status in ("completed", "no_show") and slot.start > moment:
@@ -401,10 +401,10 @@ def check_in_booking(booking: Booking | int, by: User | None = None,
     require_active(by)
 
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {_status_words(current.status)}; "
+                f"Booking {current.reference} is {status_words(current.status)}; "
                 "it cannot be checked in.")
         if current.checked_in_at is not None:
             raise InvalidTransition(f"{current.customer_name} is already checked in.")
@@ -435,10 +435,10 @@ def clear_check_in(booking: Booking | int, checked_in_at: datetime, status: str 
     status = v.choice(status, ACTIVE_STATUSES, "The status", "status")
 
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {_status_words(current.status)} now; its "
+                f"Booking {current.reference} is {status_words(current.status)} now; its "
                 "check-in cannot be taken back.")
         if current.checked_in_at != checked_in_at or current.status != "confirmed":
             raise InvalidTransition(
@@ -454,7 +454,7 @@ def clear_check_in(booking: Booking | int, checked_in_at: datetime, status: str 
     return run_write(work)
 
 
-def _listing(business: Business | None):
+def bookings_with_slots(business: Business | None):
     query = (Booking.select(Booking, TimeSlot)
              .join(TimeSlot, JOIN.INNER, on=(Booking.time_slot == TimeSlot.id)))
     if business is not None:
@@ -473,7 +473,7 @@ def upcoming_bookings(business: Business | None = None, now: datetime | None = N
     its `time_slot` loaded."""
     limit, offset = _page(limit, offset)
     moment = current_time(now)
-    query = (_listing(business)
+    query = (bookings_with_slots(business)
              # start > now - longest slot follows from end > now; it lets the
              # (business, start) index begin near now, not at the first slot ever.
              .where((TimeSlot.end > moment) & (TimeSlot.start > moment - MAX_SLOT_LENGTH)
@@ -487,7 +487,7 @@ def bookings_in_slots(slot_ids) -> list[Booking]:
     slot_ids = [v.record_id(i, "time slot") for i in slot_ids]
     if not slot_ids:
         return []
-    query = (_listing(None).where(Booking.time_slot.in_(slot_ids))
+    query = (bookings_with_slots(None).where(Booking.time_slot.in_(slot_ids))
              .order_by(TimeSlot.start, Booking.created_at, Booking.id))
     return run_read(lambda: list(query))
 
@@ -536,7 +536,7 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
         found: dict[int, Booking] = {}
         for condition, order in queries:
             # By the booking's own business: the (business, key) indexes.
-            query = _listing(None).where(condition)
+            query = bookings_with_slots(None).where(condition)
             if business is not None:
                 query = query.where(Booking.business == business.id)
             if not include_inactive:
@@ -548,3 +548,13 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
         return list(found.values())[offset:offset + limit]
 
     return run_read(run)
+
+
+__all__ = [
+    "REFERENCE_ALPHABET", "MAX_SLOT_LENGTH", "new_reference", "local_when", "local_time_words",
+    "take_place", "refuse_duplicate", "booking_error_from_integrity", "create_booking",
+    "refuse_if_changed", "locked_booking", "get_booking", "find_booking", "cancel_booking",
+    "reschedule_booking", "status_words", "set_booking_status", "check_in_booking",
+    "clear_check_in", "bookings_with_slots", "upcoming_bookings", "bookings_in_slots",
+    "text_matches", "search_bookings",
+]

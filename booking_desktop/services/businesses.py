@@ -51,3 +51,8 @@ def find_business(name: str) -> Business:
     if business is None:
         raise NotFound(f"No business called {name!r}.")
     return business
+
+
+__all__ = [
+    "create_business", "list_businesses", "get_business", "find_business",
+]

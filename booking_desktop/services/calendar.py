@@ -20,7 +20,7 @@ from ._tx import audit, current_time, require_owner, run_read, run_write
 from .bookings import cancel_booking
 from .hours import (
     WEEKDAYS,
-    _week,
+    parse_week,
     format_intervals,
     hours_exceptions,
     inside_hours,
@@ -34,7 +34,7 @@ from .hours import (
 )
 from .slots import (
     MAX_GENERATE_DAYS,
-    _generation_inputs,
+    generation_inputs,
     day_bounds,
     plan_slots,
     set_slot_blocked,
@@ -239,7 +239,7 @@ def preview_generation(business: Business, start_date, end_date, slot_duration_m
                        now: datetime | None = None) -> GenerationPreview:
     """What `generate_time_slots` with the same arguments would create, per
     day, without writing anything (the same planning step). Raises InvalidInput."""
-    start_date, end_date, duration, _capacity, buffer = _generation_inputs(
+    start_date, end_date, duration, _capacity, buffer = generation_inputs(
         start_date, end_date, slot_duration_minutes, max_capacity, buffer_minutes)
 
     def run():
@@ -285,7 +285,7 @@ def bookings_outside_hours(business: Business, week=None, exceptions=None,
     if the weekly hours became `week` ({weekday: [(open, close)]}; None keeps
     the saved ones) and `exceptions` ({date: None for closed, or [(open,
     close)]}) were added. With only `exceptions`, only those dates are looked at."""
-    proposed_week = _week(week) if week is not None else None
+    proposed_week = parse_week(week) if week is not None else None
     proposed = {}
     for day, intervals in (exceptions or {}).items():
         day = v.a_date(day, "The date", "date")
@@ -443,4 +443,5 @@ __all__ = ["DayLoad", "GenerationPreview", "StrandedBooking", "BookingsOutsideHo
            "SpecialDay", "month_overview", "block_reasons", "set_slot_capacity",
            "set_slots_blocked", "block_slot", "delete_past_unbooked_slots",
            "preview_generation", "bookings_outside_hours", "save_weekly_hours",
-           "save_hours_exception", "special_days", "WEEKDAYS", "MAX_GENERATE_DAYS"]
+           "save_hours_exception", "remove_special_day", "special_days", "WEEKDAYS",
+           "MAX_GENERATE_DAYS"]

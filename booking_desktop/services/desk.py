@@ -27,12 +27,12 @@ from ..models import (
 from . import validation as v
 from ._tx import audit, current_time, require_active, run_read, run_write
 from .bookings import (
-    _integrity_to_booking_error,
-    _listing,
-    _locked_booking,
-    _refuse_duplicate,
-    _refuse_if_changed,
-    _take_place,
+    booking_error_from_integrity,
+    bookings_with_slots,
+    locked_booking,
+    refuse_duplicate,
+    refuse_if_changed,
+    take_place,
     text_matches,
 )
 from .slots import day_bounds
@@ -131,7 +131,7 @@ def day_schedule(business: Business, day, include_cancelled: bool = False) -> li
                      .order_by(TimeSlot.start))
         by_slot: dict[int, list[BookingRow]] = {s.id: [] for s in slots}
         if slots:
-            query = (_listing(business).where((TimeSlot.start >= lo) & (TimeSlot.start < hi))
+            query = (bookings_with_slots(business).where((TimeSlot.start >= lo) & (TimeSlot.start < hi))
                      .order_by(TimeSlot.start, Booking.created_at, Booking.id))
             if not include_cancelled:
                 query = query.where(Booking.status != "cancelled")
@@ -171,14 +171,14 @@ SORT_COLUMNS = {
 }
 
 
-def _filtered(flt: BookingFilter):
+def filtered_bookings(flt: BookingFilter):
     business = None
     if flt.business_id is not None:
         business = Business.get_or_none(
             Business.id == v.record_id(flt.business_id, "business"))
         if business is None:
             raise NotFound("That business no longer exists.")
-    query = _listing(business)
+    query = bookings_with_slots(business)
     if flt.date_from or flt.date_to:
         if business is None:
             raise InvalidInput("Choose a business to filter by date.", field="date_from")
@@ -213,14 +213,14 @@ def list_bookings(flt: BookingFilter = BookingFilter(), sort: str = "start",
     tie = Booking.id.desc() if descending else Booking.id.asc()
 
     def run():
-        query = _filtered(flt).order_by(order, tie).limit(limit).offset(offset)
+        query = filtered_bookings(flt).order_by(order, tie).limit(limit).offset(offset)
         return _rows(query)
 
     return run_read(run)
 
 
 def count_bookings(flt: BookingFilter = BookingFilter()) -> int:
-    return run_read(lambda: _filtered(flt).count())
+    return run_read(lambda: filtered_bookings(flt).count())
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def customer_suggestions(text, business: Business | None = None, limit: int = 8)
 
 def booking_row(booking_id: int) -> BookingRow:
     booking_id = v.record_id(booking_id, "booking")
-    rows = run_read(lambda: _rows(_listing(None).where(Booking.id == booking_id)))
+    rows = run_read(lambda: _rows(bookings_with_slots(None).where(Booking.id == booking_id)))
     if not rows:
         raise NotFound("That booking no longer exists.")
     return rows[0]
@@ -300,7 +300,7 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
         changes.update(notes=v.notes(notes))
 
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         if any(getattr(current, field) != value for field, value in expected.items()):
             raise InvalidTransition(
                 f"The details of booking {current.reference} were changed at another desk "
@@ -308,7 +308,7 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
         if not changes:
             return current
         if current.status in ACTIVE_STATUSES:
-            _refuse_duplicate(current.time_slot_id, changes.get("email_key", current.email_key),
+            refuse_duplicate(current.time_slot_id, changes.get("email_key", current.email_key),
                               changes.get("phone_key", current.phone_key), exclude_id=current.id)
         moment = current_time(now)
         Booking.update(updated_at=moment, **changes).where(Booking.id == current.id).execute()
@@ -319,7 +319,7 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
     try:
         return run_write(work)
     except IntegrityError as exc:  # another desk booked that email/phone a moment ago
-        raise _integrity_to_booking_error(exc) from None
+        raise booking_error_from_integrity(exc) from None
 
 
 _RECENT_EVENTS = 1000
@@ -361,8 +361,8 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
     status = v.choice(status, ACTIVE_STATUSES, "The status", "status")
 
     def work():
-        current = _locked_booking(booking)
-        _refuse_if_changed(current, expected_status)
+        current = locked_booking(booking)
+        refuse_if_changed(current, expected_status)
         if current.status in ACTIVE_STATUSES:
             raise InvalidTransition(f"Booking {current.reference} already holds a place.")
         moment = current_time(now)
@@ -374,8 +374,8 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
         # it again is a new booking under every rule.
         marked = current.status != "cancelled"
         since = datetime.min.replace(tzinfo=UTC) if marked else moment
-        _take_place(current.time_slot_id, since, closed_ok=marked)
-        _refuse_duplicate(current.time_slot_id, current.email_key, current.phone_key, current.id)
+        take_place(current.time_slot_id, since, closed_ok=marked)
+        refuse_duplicate(current.time_slot_id, current.email_key, current.phone_key, current.id)
         (Booking.update(status=status, cancelled_at=None, cancel_reason="", updated_at=moment)
          .where(Booking.id == current.id).execute())
         audit(by, "booking.reinstate", "booking", current.id, at=moment,
@@ -385,4 +385,11 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
     try:
         return run_write(work)
     except IntegrityError as exc:
-        raise _integrity_to_booking_error(exc) from None
+        raise booking_error_from_integrity(exc) from None
+
+
+__all__ = [
+    "BookingRow", "SlotRow", "day_schedule", "BookingFilter", "SORT_COLUMNS", "filtered_bookings",
+    "list_bookings", "count_bookings", "Customer", "customer_suggestions", "booking_row",
+    "DETAIL_FIELDS", "update_booking_details", "change_token", "reinstate_booking",
+]

@@ -32,9 +32,9 @@ from ..models import Booking, Business, TimeSlot
 from . import validation as v
 from ._tx import require_export, run_read
 from .businesses import get_business
-from .desk import BookingFilter, _filtered
+from .desk import BookingFilter, filtered_bookings
 from .files import atomic_file
-from .reports import _as_utc, _check_zone, booking_report, scope_for
+from .reports import as_utc, check_zone, booking_report, scope_for
 from .slots import day_bounds
 
 FORMATS = ("csv", "xlsx", "ics", "pdf")
@@ -70,7 +70,7 @@ def _inner(flt: BookingFilter):
     business, a date range is each business's own local dates."""
     if flt.business_id is None and (flt.date_from or flt.date_to):
         first, last = v.date_range(flt.date_from or flt.date_to, flt.date_to or flt.date_from)
-        query = _filtered(flt.with_(date_from=None, date_to=None)).join_from(
+        query = filtered_bookings(flt.with_(date_from=None, date_to=None)).join_from(
             TimeSlot, Business, JOIN.INNER, on=(TimeSlot.business == Business.id))
         condition = None
         for business in Business.select(Business.id, Business.timezone):
@@ -79,7 +79,7 @@ def _inner(flt: BookingFilter):
             condition = one if condition is None else condition | one
         query = query.where(condition if condition is not None else (Booking.id < 0))
     else:
-        query = _filtered(flt)
+        query = filtered_bookings(flt)
     return query.select(*_PAGE_COLUMNS)
 
 
@@ -143,7 +143,7 @@ def iter_rows(flt: BookingFilter, progress: Progress | None = None,
             break
         yield from rows
         done += len(rows)
-        last = (_as_utc(rows[-1][START_UTC]), rows[-1][ID])
+        last = (as_utc(rows[-1][START_UTC]), rows[-1][ID])
         if progress:
             progress(done, max(total, done))
         if len(rows) < batch:
@@ -347,7 +347,7 @@ def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress |
 
     def zone(name):
         if name not in zones:
-            zones[name] = ZoneInfo(_check_zone(name))
+            zones[name] = ZoneInfo(check_zone(name))
         return zones[name]
 
     count = 0
@@ -365,10 +365,10 @@ def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress |
             tz = UTC if utc or row[ZONE] == "UTC" else zone(row[ZONE])
             event = Event()
             event.add("uid", f"{row[REF]}@{ICS_DOMAIN}")
-            event.add("dtstamp", _as_utc(row[UPDATED]))
-            event.add("last-modified", _as_utc(row[UPDATED]))
-            event.add("dtstart", _as_utc(row[START_UTC]).astimezone(tz))
-            event.add("dtend", _as_utc(row[END_UTC]).astimezone(tz))
+            event.add("dtstamp", as_utc(row[UPDATED]))
+            event.add("last-modified", as_utc(row[UPDATED]))
+            event.add("dtstart", as_utc(row[START_UTC]).astimezone(tz))
+            event.add("dtend", as_utc(row[END_UTC]).astimezone(tz))
             event.add("summary", f"{row[NAME]} ({row[REF]})")
             event.add("status", ICS_STATUS[row[STATUS]])
             event.add("location", row[BUSINESS])
@@ -395,8 +395,8 @@ def _zones_and_span(flt: BookingFilter) -> tuple[list[str], date, date]:
         lo, hi = models.database.execute_sql("SELECT MIN(start), MAX(start) FROM time_slot"
                                              ).fetchone()
         today = datetime.now(UTC).date()
-        first = _as_utc(lo).date() if lo else today
-        last = _as_utc(hi).date() if hi else today
+        first = as_utc(lo).date() if lo else today
+        last = as_utc(hi).date() if hi else today
     return names, date(first.year, 1, 1), date(last.year + 1, 1, 1)
 
 
@@ -408,3 +408,10 @@ def export_bookings(fmt: str, path, flt: BookingFilter, progress: Progress | Non
     if fmt not in writers:
         raise InvalidInput(f"Unknown export format {fmt!r}; use csv, xlsx, ics or pdf.")
     return writers[fmt](path, flt, progress=progress, cancelled=cancelled, by=by, **options)
+
+
+__all__ = [
+    "FORMATS", "BATCH", "HEADERS", "ICS_STATUS", "ICS_DOMAIN", "ExportCancelled", "export_sql",
+    "iter_rows", "neutralise", "csv_values", "export_csv", "export_xlsx", "export_ics",
+    "export_bookings",
+]

@@ -39,3 +39,8 @@ def atomic_file(path, mode: str | None = "w", what: str = "export", **kwargs):
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+__all__ = [
+    "atomic_file",
+]

@@ -30,7 +30,7 @@ TEMPLATES: dict[str, dict[int, list[tuple[time, time]]]] = {
 }
 
 
-def _week(week) -> dict[int, list[tuple[time, time]]]:
+def parse_week(week) -> dict[int, list[tuple[time, time]]]:
     if not isinstance(week, dict):
         raise InvalidInput("Give the hours as {weekday: [(open, close), ...]}.", field="hours")
     result = {}
@@ -50,7 +50,7 @@ def set_weekly_hours(business: Business, week, by: User | None = None,
     only. Raises InvalidInput (overlap, open not before close, bad weekday),
     PermissionDenied."""
     require_owner(by, "change the business hours")
-    week = _week(week)
+    week = parse_week(week)
 
     def work():
         lock_hours(business)
@@ -308,3 +308,11 @@ def day_status(business: Business, day) -> DayStatus:
                          exception.note or "", intervals)
     intervals = tuple(week.get(day.weekday(), []))
     return DayStatus(day, "open" if intervals else "closed", "", intervals)
+
+
+__all__ = [
+    "WEEKDAYS", "TEMPLATES", "parse_week", "set_weekly_hours", "create_recurring_business_hours",
+    "weekly_hours", "format_intervals", "parse_intervals", "set_hours_exception",
+    "remove_hours_exception", "hours_exceptions", "opening_intervals", "inside_hours",
+    "closed_reason", "lock_hours", "reclose_slots", "DayStatus", "day_status",
+]

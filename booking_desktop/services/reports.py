@@ -147,7 +147,7 @@ class LocalTime:
         return local
 
 
-def _check_zone(name: str) -> str:
+def check_zone(name: str) -> str:
     if not _ZONE_NAME.match(name or ""):
         raise InvalidInput(f"The time zone {name!r} cannot be used in a report.")
     return name
@@ -183,10 +183,10 @@ def scope_for(business: Business | None, first: date | None, last: date | None) 
     conditions, params = [], []
     if first is None:
         row = models.database.execute_sql("SELECT MIN(start), MAX(start) FROM time_slot").fetchone()
-        lo_all = _as_utc(row[0]) or datetime(2000, 1, 1, tzinfo=UTC)
-        hi_all = (_as_utc(row[1]) or lo_all) + timedelta(days=1)
+        lo_all = as_utc(row[0]) or datetime(2000, 1, 1, tzinfo=UTC)
+        hi_all = (as_utc(row[1]) or lo_all) + timedelta(days=1)
     for b in businesses:
-        zone = _check_zone(b.timezone)
+        zone = check_zone(b.timezone)
         if first is not None:
             lo, hi = day_bounds(b, first, last)
         else:
@@ -210,11 +210,11 @@ def scope_for(business: Business | None, first: date | None, last: date | None) 
         conditions.append("(" + (" OR ".join(per_zone) or "1=0") + ")")
     local = LocalTime(postgres, tuple((z, lo, hi) for z, (lo, hi) in sorted(zones.items())))
     if business is not None and postgres:
-        local = LocalTime(True, local.zones, zone_column=f"'{_check_zone(business.timezone)}'")
+        local = LocalTime(True, local.zones, zone_column=f"'{check_zone(business.timezone)}'")
     return Scope(" AND ".join(conditions) or "1=1", tuple(params), local)
 
 
-def _as_utc(value):
+def as_utc(value):
     if value is None:
         return None
     if isinstance(value, str):
@@ -461,3 +461,9 @@ def _compute(business, first, last) -> Report:
         popular_times=popular, lead_median_hours=median,
         lead_buckets=tuple((label, buckets[i]) for i, (label, _) in enumerate(LEAD_BUCKETS)),
         ever_pending=ever_pending, confirmed_from_pending=converted)
+
+
+__all__ = [
+    "HELD_STATUSES", "LEAD_BUCKETS", "WEEKDAYS", "MAX_REPORT_DAYS", "LocalTime", "check_zone",
+    "Scope", "scope_for", "as_utc", "Usage", "DayFigures", "Report", "booking_report",
+]

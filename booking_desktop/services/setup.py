@@ -35,3 +35,8 @@ def set_up_business(name, timezone, template: str, slot_minutes: int, capacity: 
         return account, business
 
     return run_write(work)
+
+
+__all__ = [
+    "FIRST_RUN_DAYS", "set_up_business",
+]

@@ -99,7 +99,7 @@ class SlotPlan:
     duration: timedelta
 
 
-def _generation_inputs(start_date, end_date, slot_duration_minutes, max_capacity, buffer_minutes):
+def generation_inputs(start_date, end_date, slot_duration_minutes, max_capacity, buffer_minutes):
     start_date, end_date = v.date_range(start_date, end_date, MAX_GENERATE_DAYS)
     duration = timedelta(minutes=v.integer(slot_duration_minutes, "The slot length (minutes)",
                                            "slot_duration_minutes", 5, 720))
@@ -144,7 +144,7 @@ def generate_time_slots(business: Business, start_date, end_date, slot_duration_
     PermissionDenied, GenerationCancelled.
     """
     require_owner(by, "generate time slots")
-    start_date, end_date, duration, capacity, buffer = _generation_inputs(
+    start_date, end_date, duration, capacity, buffer = generation_inputs(
         start_date, end_date, slot_duration_minutes, max_capacity, buffer_minutes)
 
     def work():
@@ -310,4 +310,5 @@ def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None
 
 __all__ = ["generate_time_slots", "plan_slots", "SlotPlan", "GenerationCancelled", "available_slots",
            "slots_between", "next_free_slot", "nearest_free_slot", "slot_defaults", "get_slot",
-           "set_slot_blocked", "day_bounds", "local_to_utc", "zone"]
+           "set_slot_blocked", "day_bounds", "local_to_utc", "zone", "MAX_GENERATE_DAYS",
+           "generation_inputs"]

@@ -26,8 +26,8 @@ from ..models import ACTIVE_STATUSES, Booking, TimeSlot, User
 from . import validation as v
 from ._tx import run_read, run_write
 from .bookings import (
-    _locked_booking,
-    _status_words,
+    locked_booking,
+    status_words,
     cancel_booking,
     check_in_booking,
     clear_check_in,
@@ -132,7 +132,7 @@ def cancel(booking: Booking | int, reason: str = "", expected_status: str | None
            by: User | None = None, now: datetime | None = None) -> Outcome:
     """Cancel (see cancel_booking); undone by reinstating the previous status."""
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         result = cancel_booking(current.id, reason, by=by, now=now,
                                 expected_status=expected_status or current.status)
         return _booking_outcome(f"cancellation of {current.customer_name}", result, action(
@@ -147,7 +147,7 @@ def reinstate(booking: Booking | int, status: str, expected_status: str,
     reinstate_booking); undone by cancelling it again (same reason) or giving
     back the status it had."""
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         result = reinstate_booking(current.id, status, by=by, now=now,
                                    expected_status=expected_status)
         if current.status == "cancelled":
@@ -174,10 +174,10 @@ def set_status(booking: Booking | int, status: str, expected_status: str | None 
         return cancel(booking, expected_status=expected_status, by=by, now=now)
 
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         if current.status == status and expected_status in (None, status):
             raise NothingChanged(f"{current.customer_name} ({current.reference}) is already "
-                                 f"{_status_words(status)}; nothing was changed.")
+                                 f"{status_words(status)}; nothing was changed.")
         result = set_booking_status(current.id, status, by=by, now=now,
                                     expected_status=expected_status or current.status)
         if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
@@ -197,7 +197,7 @@ def check_in(booking: Booking | int, by: User | None = None,
     """Check in (see check_in_booking: on the booking's day only); undone by
     clearing the check-in, expecting it as this one left it."""
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         result = check_in_booking(current.id, by=by, now=now)
         return _booking_outcome(f"check-in of {current.customer_name}", result, action(
             undo_check_in, booking=current.id, checked_in_at=result.checked_in_at,
@@ -220,7 +220,7 @@ def reschedule(booking: Booking | int, slot: TimeSlot | int,
     """Move a booking (see reschedule_booking); undone by moving it back,
     expecting it still in the slot it was moved to."""
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         result = reschedule_booking(current.id, slot, by=by, now=now,
                                     expected_slot=expected_slot or current.time_slot_id)
         start = TimeSlot.select(TimeSlot.start).where(TimeSlot.id == result.time_slot_id).scalar()
@@ -239,7 +239,7 @@ def edit_details(booking: Booking | int, changes: dict, expected: dict | None = 
     "" clearing an email or phone). NothingChanged when the values are already
     those; undone by writing back the previous values, expecting these."""
     def work():
-        current = _locked_booking(booking)
+        current = locked_booking(booking)
         before = {f: getattr(current, f) for f in DETAIL_FIELDS if f in changes}
         result = update_booking_details(current.id, by=by, now=now,
                                         expected=expected if expected is not None else before,

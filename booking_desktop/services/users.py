@@ -326,3 +326,10 @@ def may_export(by: User | None) -> bool:
 
 def has_users() -> bool:
     return run_read(lambda: User.select().exists())
+
+
+__all__ = [
+    "hash_password", "verify_password", "Account", "create_user", "FREE_ATTEMPTS", "FIRST_WAIT",
+    "LONGEST_WAIT", "SignInThrottled", "authenticate", "SignInTrouble", "sign_in_troubles",
+    "list_users", "get_user", "set_user_active", "set_user_can_export", "may_export", "has_users",
+]

@@ -133,7 +133,7 @@ def test_partial_unique_index_backs_up_the_duplicate_check(database, business, n
     word "reference") and leaves nothing behind."""
     slot = day_slots(business, now=now, capacity=5)[0]
     services.create_booking(slot, "Dee", email, now=now)
-    monkeypatch.setattr(booking_service, "_refuse_duplicate", lambda *a, **k: None)
+    monkeypatch.setattr(booking_service, "refuse_duplicate", lambda *a, **k: None)
     before = snapshot()
     with pytest.raises(DuplicateBooking):
         services.create_booking(slot, "Dee Again", email.upper(), reference="DUP-123", now=now)
