@@ -72,7 +72,8 @@ def refusal(name: str, detail: str) -> InvalidInput:
 
 
 def not_a_backup(name: str, why: str) -> InvalidInput:
-    return InvalidInput(f"{name} is not a Booking Desktop backup ({why}).", field="file")
+    return InvalidInput(f"{name} is not a Booking Desktop backup ({why}); nothing was restored.",
+                        field="file")
 
 
 def _shown(value) -> str:
@@ -87,6 +88,11 @@ def _shown(value) -> str:
 
 # --- structure ---------------------------------------------------------------------
 
+def newer(name: str, what: str) -> InvalidInput:
+    return InvalidInput(f"{name} was made by a newer version of Booking Desktop ({what}); "
+                        "nothing was restored: update this program first.", field="file")
+
+
 def _columns(name: str, model: type[Model], table) -> list[Field]:
     table_name = model._meta.table_name
     if not isinstance(table, dict) or not isinstance(table.get("columns"), list) \
@@ -96,9 +102,8 @@ def _columns(name: str, model: type[Model], table) -> list[Field]:
     columns = table["columns"]
     unknown = [_shown(c) if not isinstance(c, str) else c for c in columns if c not in by_column]
     if unknown:
-        raise InvalidInput(f"{name} has columns this version does not know "
-                           f"({table_name}: {', '.join(unknown)}); update this program first.",
-                           field="file")
+        raise newer(name, f"it has columns this version does not know: "
+                          f"{table_name}: {', '.join(unknown)}")
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
         raise refusal(name, f"table {table_name} names the column {', '.join(twice)} twice")
@@ -118,8 +123,7 @@ def _check_table_names(name: str, tables: dict) -> None:
     known = [m._meta.table_name for m in ALL_MODELS]
     unknown = [_shown(t) if not isinstance(t, str) else t for t in tables if t not in known]
     if unknown:
-        raise InvalidInput(f"{name} has tables this version does not know "
-                           f"({', '.join(unknown)}); update this program first.", field="file")
+        raise newer(name, f"it has tables this version does not know: {', '.join(unknown)}")
 
 
 # --- one value ---------------------------------------------------------------------
@@ -408,4 +412,4 @@ def plan_restore(name: str, tables: dict) -> list[TablePlan]:
     return plans
 
 
-__all__ = ["plan_restore", "TablePlan", "refusal", "not_a_backup", "DERIVED"]
+__all__ = ["plan_restore", "TablePlan", "refusal", "not_a_backup", "newer", "DERIVED"]
