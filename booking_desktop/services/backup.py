@@ -9,35 +9,46 @@ PostgreSQL server and back, row for row.
 File layout (one JSON document; one row per line so large backups stay
 readable and diffable)::
 
-    {"format": "booking-desktop-backup", "version": 1, "created_at": "...",
+    {"format": "booking-desktop-backup", "version": 2, "created_at": "...",
      "migrations": ["0001_initial", ...],
-     "tables": {"user": {"columns": ["id", ...], "rows": [[1, ...], ...], "count": 1}, ...}}
+    "tables": {
+    "user": {"columns": ["id", ...], "rows": [
+    [1, ...],
+    ...
+    ], "count": 1},
+    ...
+    },
+    "sha256": "<64 hex digits>"}
 
 Values are JSON numbers, strings, true/false and null: instants as ISO 8601
 with their UTC offset, dates as YYYY-MM-DD, times of day as HH:MM:SS.
+
+The last line holds the SHA-256 of the file's UTF-8 bytes before it. Restore
+checks it first, so a backup cut short (a full disk, an interrupted copy) or
+edited since it was made is refused whole. It guards against accidents, not
+against someone who means harm (anyone can compute a SHA-256): that is why
+restore also trusts nothing else in the file (see `backup_checks`): every
+value goes through the services' validators, derived columns are worked out
+again, and the restored data must keep every booking rule.
+
+Version 1 (before the checksum) is still restored, through all the same
+checks: those are the backups people hold from the previous release, and
+refusing them would strand their data, while the checksum would add nothing
+the checks do not already refuse (a cut-short file is not valid JSON or lacks
+tables or rows its counts declare). A version-2 file without its checksum
+line is refused as changed.
 """
+import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO
 
-from peewee import (
-    BooleanField,
-    CharField,
-    DataError,
-    DateField,
-    DateTimeField,
-    Field,
-    ForeignKeyField,
-    IntegerField,
-    IntegrityError,
-    Model,
-    TextField,
-    TimeField,
-)
+from peewee import DataError, Field, IntegrityError, Model
 
 from .. import models
 from ..clock import utcnow
@@ -45,12 +56,15 @@ from ..db import is_postgres, migration_runner
 from ..errors import InvalidInput
 from ..models import ALL_MODELS, Business, User
 from ._tx import current_time, require_owner, run_write
+from .backup_checks import TablePlan, not_a_backup, plan_restore
 from .files import atomic_file
 from .hours import reclose_slots
 from .integrity import check_integrity
 
 FORMAT = "booking-desktop-backup"
-VERSION = 1
+VERSION = 2
+# The last line of a version-2 backup: the SHA-256 of everything before it.
+_CHECKSUM_LINE = re.compile(r'"sha256": "([0-9a-f]{64})"\}\n?')
 # Parameters one INSERT may carry: SQLite >= 3.32 allows 32766, older 999;
 # PostgreSQL's protocol allows 65535.
 _SQLITE_PARAMS = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
@@ -111,17 +125,30 @@ def _snapshot():
     return models.database.atomic(lock_type="DEFERRED")
 
 
+class _Summing:
+    """Passes text on to a file while taking the SHA-256 of its UTF-8 bytes."""
+
+    def __init__(self, out: IO[str]):
+        self.out, self.sha256 = out, hashlib.sha256()
+
+    def write(self, text: str) -> None:
+        self.sha256.update(text.encode("utf-8"))
+        self.out.write(text)
+
+
 def _write_backup(out: IO[str]) -> dict[str, int]:
     counts = {}
+    summed = _Summing(out)
     with _snapshot():
         header = {"format": FORMAT, "version": VERSION,
                   "created_at": _to_json(utcnow()), "migrations": applied_migrations()}
-        out.write(json.dumps(header, ensure_ascii=False)[:-1] + ",\n\"tables\": {\n")
+        summed.write(json.dumps(header, ensure_ascii=False)[:-1] + ",\n\"tables\": {\n")
         for i, model in enumerate(ALL_MODELS):
             if i:
-                out.write(",\n")
-            counts[model._meta.table_name] = _write_table(out, model)
-        out.write("\n}}\n")
+                summed.write(",\n")
+            counts[model._meta.table_name] = _write_table(summed, model)
+        summed.write("\n},\n")
+    out.write(f'"sha256": "{summed.sha256.hexdigest()}"}}\n')
     return counts
 
 
@@ -147,46 +174,74 @@ def backup_database(path_or_file: str | os.PathLike | IO[str], by: User | None =
 
 # --- reading -------------------------------------------------------------------
 
-def _not_a_backup(name: str, why: str) -> InvalidInput:
-    return InvalidInput(f"{name} is not a Booking Desktop backup ({why}).", field="file")
+_HEADER_KEYS = {"format", "version", "created_at", "migrations", "tables", "sha256"}
+
+
+def _changed(name: str) -> InvalidInput:
+    return InvalidInput(f"{name} has been changed or cut short since it was made; nothing was "
+                        "restored.", field="file")
+
+
+def _read_text(path_or_file) -> tuple[str, str]:
+    """The file's text and a name for messages."""
+    if hasattr(path_or_file, "read"):
+        return getattr(path_or_file, "name", "The backup"), path_or_file.read()
+    name = str(path_or_file)
+    try:
+        return name, Path(path_or_file).expanduser().read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no backup file at {name}.", field="file") from None
+    except UnicodeDecodeError:
+        raise not_a_backup(name, "it is not a text file") from None
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {name}: {exc.strerror or exc}.", field="file") from None
+
+
+def _verified(name: str, text: str) -> bool:
+    """Whether the text ends in its checksum line; InvalidInput when that
+    line does not match what comes before it."""
+    at = text.rfind('\n"sha256": ')
+    found = _CHECKSUM_LINE.fullmatch(text, at + 1) if at >= 0 else None
+    if found is None:
+        return False
+    if hashlib.sha256(text[:at + 1].encode("utf-8")).hexdigest() != found.group(1):
+        raise _changed(name)
+    return True
 
 
 def _load(path_or_file) -> tuple[str, dict]:
     """The parsed backup and a name for messages. Raises InvalidInput for a
-    missing, unreadable or malformed file."""
-    if hasattr(path_or_file, "read"):
-        name = getattr(path_or_file, "name", "The backup")
-        text = path_or_file.read()
-    else:
-        name = str(path_or_file)
-        try:
-            text = Path(path_or_file).expanduser().read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InvalidInput(f"There is no backup file at {name}.", field="file") from None
-        except UnicodeDecodeError:
-            raise _not_a_backup(name, "it is not a text file") from None
-        except OSError as exc:
-            raise InvalidInput(f"Cannot read {name}: {exc.strerror or exc}.",
-                               field="file") from None
+    missing, unreadable, malformed, cut-short or edited file."""
+    name, text = _read_text(path_or_file)
+    verified = _verified(name, text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _not_a_backup(name, f"it is not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    _check_header(name, data)
+        if not verified and text.startswith('{"format": "booking-desktop-backup"'):
+            raise _changed(name) from None
+        raise not_a_backup(name, f"it is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:  # a backup nests five deep; this is something else
+        raise not_a_backup(name, "it is nested too deeply") from None
+    _check_header(name, data, verified)
     return name, data
 
 
-def _check_header(name: str, data) -> None:
+def _check_header(name: str, data, verified: bool) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _not_a_backup(name, "the file does not say it is one")
+        raise not_a_backup(name, "the file does not say it is one")
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise _not_a_backup(name, "it has no format version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise not_a_backup(name, "it has no format version")
     if version > VERSION:
         raise InvalidInput(f"{name} was made by a newer version of Booking Desktop "
                            f"(backup format {version}); update this program first.", field="file")
+    if version >= 2 and not verified:
+        raise _changed(name)
     if not isinstance(data.get("tables"), dict) or not isinstance(data.get("migrations"), list):
-        raise _not_a_backup(name, "its tables are missing")
+        raise not_a_backup(name, "its tables are missing")
+    unknown = sorted(map(str, set(data) - _HEADER_KEYS))
+    if unknown:
+        raise not_a_backup(name, f"it has parts this version does not know: {', '.join(unknown)}")
     known = set(applied_migrations())
     newer = [m for m in data["migrations"] if m not in known]
     if newer:
@@ -195,78 +250,16 @@ def _check_header(name: str, data) -> None:
                            field="file")
 
 
-def _from_json(field: Field, value, where: str):
-    """A JSON value back into what `field` stores; InvalidInput if it cannot be."""
-    if value is None:
-        if field.null:
-            return None
-        raise InvalidInput(f"{where}: {field.column_name} is empty but must have a value.",
-                           field="file")
-    try:
-        if isinstance(field, DateTimeField):
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                raise ValueError("no UTC offset")
-            return parsed
-        if isinstance(field, DateField):
-            return date.fromisoformat(value)
-        if isinstance(field, TimeField):
-            return time.fromisoformat(value)
-        if isinstance(field, BooleanField):
-            if isinstance(value, bool):
-                return value
-        elif isinstance(field, (IntegerField, ForeignKeyField)):
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-        elif isinstance(field, (CharField, TextField)):
-            if isinstance(value, str):
-                return value
-        raise ValueError(f"unexpected {type(value).__name__}")
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"{where}: {field.column_name} has a bad value {value!r} ({exc}).",
-                           field="file") from None
-
-
-def _table_fields(model: type[Model], table: dict, name: str) -> list[Field]:
-    by_column = {f.column_name: f for f in _fields(model)}
-    columns = table.get("columns") if isinstance(table, dict) else None
-    if not isinstance(columns, list) or not isinstance(table.get("rows"), list):
-        raise _not_a_backup(name, f"table {model._meta.table_name} is malformed")
-    unknown = [c for c in columns if c not in by_column]
-    if unknown:
-        raise InvalidInput(f"{name} has columns this version does not know "
-                           f"({model._meta.table_name}: {', '.join(map(str, unknown))}); "
-                           "update this program first.", field="file")
-    if "id" not in columns:
-        raise _not_a_backup(name, f"table {model._meta.table_name} has no ids")
-    return [by_column[c] for c in columns]
-
-
-def _decoded_rows(model, fields, rows, name) -> Iterator[tuple]:
-    table_name = model._meta.table_name
-    for number, row in enumerate(rows, 1):
-        where = f"{name}, table {table_name}, row {number}"
-        if not isinstance(row, list) or len(row) != len(fields):
-            raise InvalidInput(f"{where} does not have {len(fields)} values.", field="file")
-        yield tuple(_from_json(f, value, where) for f, value in zip(fields, row))
-
-
 def _batch_size(columns: int) -> int:
     limit = _POSTGRES_PARAMS if is_postgres() else _SQLITE_PARAMS
     return max(1, min(_MAX_BATCH_ROWS, limit // max(1, columns)))
 
 
-def _insert_table(model: type[Model], fields: list[Field], rows, name: str) -> int:
-    size, batch, count = _batch_size(len(fields)), [], 0
-    for row in _decoded_rows(model, fields, rows, name):
-        batch.append(row)
-        if len(batch) >= size:
-            model.insert_many(batch, fields=fields).as_rowcount().execute()
-            count, batch = count + len(batch), []
-    if batch:
-        model.insert_many(batch, fields=fields).as_rowcount().execute()
-        count += len(batch)
-    return count
+def _insert_table(table: TablePlan) -> int:
+    size = _batch_size(len(table.fields))
+    for i in range(0, len(table.rows), size):
+        table.model.insert_many(table.rows[i:i + size], fields=table.fields).as_rowcount().execute()
+    return len(table.rows)
 
 
 def _reset_sequences() -> None:
@@ -282,10 +275,13 @@ def _reset_sequences() -> None:
 
 
 def _close_slots_outside_hours() -> None:
-    """A backup from before slots knew whether they lie outside the opening
-    hours (migration 0008): work it out from the restored hours, as that
-    migration does, so a restored holiday is closed to bookings. Nothing is
-    removed: the restore keeps every row of the backup."""
+    """What the restored hours decide for every future slot, as each change
+    of the hours does (see `hours.reclose_slots`), never what the file says:
+    a slot the file calls open on a holiday would take bookings. A backup
+    from before slots carried `closed_reason` (migration 0008) gets it the
+    same way. Past slots keep theirs (nothing can be booked in them, and the
+    hours may have changed since). Nothing is removed: the restore keeps
+    every row of the backup."""
     moment = current_time()
     for business in Business.select():
         reclose_slots(business, None, moment)
@@ -302,32 +298,32 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     the backup, so the result is identical to the database that was backed up;
     on any problem nothing is restored. The restore writes no audit event of
     its own: that would make the data differ from the backup (the audit log is
-    append-only, so one cannot be removed afterwards either). A column the
-    backup lacks gets its default; a backup made before slots carried
-    `closed_reason` has it worked out from the restored opening hours.
+    append-only, so one cannot be removed afterwards either).
+
+    Only what the services themselves could have written is restored: the
+    file's checksum, structure and every value are checked before anything
+    is written (see the module docstring and `backup_checks`), derived
+    columns are worked out again, future slots are closed or opened by the
+    restored hours, and the counters must equal the active bookings. A
+    column the backup lacks gets its default.
 
     Owner only (None is the system). Returns the number of rows per table.
-    Raises InvalidInput (no such file, not a backup, made by a newer version,
-    the database already holds data, inconsistent rows), PermissionDenied.
+    Raises InvalidInput (no such file, not a backup, changed or cut short,
+    made by a newer version, the database already holds data, a value the
+    services would refuse, rows that do not fit together or break the
+    booking rules), PermissionDenied.
     """
     require_owner(by, "restore a backup")
     name, data = _load(path_or_file)
-    tables = data["tables"]
-    plan = [(model, _table_fields(model, tables.get(model._meta.table_name,
-                                                    {"columns": ["id"], "rows": []}), name))
-            for model in ALL_MODELS]
+    plan = plan_restore(name, data["tables"])
 
     def work():
         if not database_is_empty():
             raise InvalidInput("This database already holds data; a backup can only be restored "
                                "into a new, empty database. Nothing was changed.", field="db")
-        counts = {}
-        for model, fields in plan:
-            rows = tables.get(model._meta.table_name, {}).get("rows", [])
-            counts[model._meta.table_name] = _insert_table(model, fields, rows, name)
+        counts = {table.model._meta.table_name: _insert_table(table) for table in plan}
         _reset_sequences()
-        if "closed_reason" not in tables.get("time_slot", {}).get("columns", []):
-            _close_slots_outside_hours()
+        _close_slots_outside_hours()
         # The constraints cannot see a counter that disagrees with its bookings;
         # such a backup would let a slot be over-booked later. Refuse it whole.
         problems = check_integrity()

@@ -5,12 +5,13 @@ from peewee import fn
 
 from ..db import is_postgres
 from ..models import ACTIVE_STATUSES_SQL, Booking, TimeSlot, User
+from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
 
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "overbooked" | "counter_mismatch" | "duplicate_customer"
+    kind: str  # "overbooked" | "counter_mismatch" | "duplicate_customer" | "key_mismatch"
     slot_id: int
     message: str
 
@@ -37,10 +38,80 @@ def _slot_counts(where_mismatch: bool):
     return query.order_by(TimeSlot.id).tuples()
 
 
+def _beyond_ascii(column):
+    """SQL: the text holds a character other than printable ASCII."""
+    if is_postgres():
+        return column.regexp("[^ -~]")
+    return fn.GLOB("*[^ -~]*", column)
+
+
+def _not_digits(column):
+    if is_postgres():
+        return column.regexp("[^0-9]")
+    return fn.GLOB("*[^0-9]*", column)
+
+
+def _digits(column):
+    """SQL: a phone number without the characters a valid one may hold
+    besides digits (validation.phone), i.e. its digits."""
+    for ch in " +()./-":
+        column = fn.REPLACE(column, ch, "")
+    return column
+
+
+def _key_candidates():
+    """Active bookings whose keys may disagree with their values (a cancelled
+    one's keys guard no rule), found in SQL: every one whose keys differ from what SQL
+    works out, and every one SQL cannot judge (text beyond ASCII, where
+    SQLite's lower() stops, or spaces the keys fold). A key SQL agrees with
+    on plain ASCII is right; the candidates are judged in Python next."""
+    b = Booking
+    first_space = (fn.STRPOS if is_postgres() else fn.INSTR)(b.surname_key, " ")
+    # "lima ana" -> "ana lima": the surname key is the name key from its last word.
+    surname_back = fn.SUBSTR(b.surname_key, first_space + 1).concat(" ").concat(
+        fn.SUBSTR(b.surname_key, 1, first_space))
+    nothing = ""
+    return (b.select(b.id, b.reference, b.time_slot, b.customer_name, b.customer_email,
+                     b.customer_phone, b.name_key, b.surname_key, b.email_key, b.phone_key)
+            .where(b.status.in_(ACTIVE_STATUSES_SQL))
+            .where((b.name_key != fn.LOWER(b.customer_name))
+                   | _beyond_ascii(b.customer_name) | b.customer_name.contains("  ")
+                   | (fn.TRIM(b.customer_name) != b.customer_name)
+                   | (surname_back != b.name_key.concat(" "))
+                   | (fn.COALESCE(b.email_key, nothing)
+                      != fn.COALESCE(fn.LOWER(b.customer_email), nothing))
+                   | _beyond_ascii(b.customer_email)
+                   | (fn.COALESCE(b.phone_key, nothing)
+                      != fn.COALESCE(_digits(b.customer_phone), nothing))
+                   | _not_digits(b.phone_key))
+            .order_by(b.id).tuples())
+
+
+def _key_problems() -> list[Problem]:
+    problems = []
+    for (_, reference, slot_id, name, email, phone, name_key, surname_key, email_key,
+         phone_key) in _key_candidates():
+        right_name, right_surname = v.name_keys(name)
+        for what, stored, right, of, value in (
+                ("name", name_key, right_name, "name", name),
+                ("surname", surname_key, right_surname, "name", name),
+                ("email", email_key, email.lower() if email else None, "email", email),
+                ("phone", phone_key, v.phone_digits(phone), "phone", phone)):
+            if stored != right:
+                problems.append(Problem(
+                    "key_mismatch", slot_id,
+                    f"Booking {reference}'s {what} key {stored!r} does not match its {of} "
+                    f"{value!r}."))
+    return problems
+
+
 def check_integrity() -> list[Problem]:
     """Every broken rule in the database: slots holding more active bookings
     than their capacity, slots whose counter differs from their active
-    bookings, customers with two active bookings in one slot. Empty when sound."""
+    bookings, customers with two active bookings in one slot, and active
+    bookings whose search and one-per-customer keys disagree with the name, email or
+    phone they are made from (such a key lets a customer book twice in a
+    slot unseen). Empty when sound."""
 
     def run():
         problems = []
@@ -64,7 +135,7 @@ def check_integrity() -> list[Problem]:
                     "duplicate_customer", slot_id,
                     f"Slot {slot_id} holds {count} active bookings for the same customer "
                     f"({value})."))
-        return problems
+        return problems + _key_problems()
 
     return run_read(run)
 

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 import zoneinfo
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from functools import lru_cache
 
 from ..errors import InvalidInput, NotFound
@@ -176,6 +176,32 @@ def a_date(value, label: str, field: str) -> date:
         raise InvalidInput(f"{label} {value.isoformat()} is out of range ({MIN_YEAR}–{MAX_YEAR}).",
                            field=field)
     return value
+
+
+# The instants the services write: the clock's, and slots on local dates
+# MIN_YEAR..MAX_YEAR, whose edges lie at most a day away in UTC.
+EARLIEST = datetime(MIN_YEAR - 1, 12, 31, tzinfo=timezone.utc)
+LATEST = datetime(MAX_YEAR + 1, 1, 2, tzinfo=timezone.utc)
+
+
+def instant(value, label: str, field: str) -> datetime:
+    """A moment with its UTC offset (an ISO 8601 text or an aware datetime),
+    as UTC; refused when it lies outside the years the services work in."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{label} {value!r} is not a date and time.", field=field) from None
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidInput(f"{label} must be a date and time with its UTC offset.", field=field)
+    try:
+        utc = value.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in UTC
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise InvalidInput(f"{label} {value.isoformat()} is out of range ({MIN_YEAR}–{MAX_YEAR}).",
+                           field=field)
+    return utc
 
 
 def date_range(start, end, max_days: int | None = None) -> tuple[date, date]:

@@ -1,6 +1,7 @@
 """Backups: every row of every table in one portable JSON file, restored
 identically into an empty database of either kind, and refused (changing
 nothing) when something is wrong."""
+import hashlib
 import io
 import json
 from datetime import date
@@ -51,7 +52,17 @@ def target_url(request, tmp_path):
 def without_timestamp(path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
     data.pop("created_at")
+    data.pop("sha256")  # of the content, timestamp included
     return data
+
+
+def signed(data: dict) -> str:
+    """A backup's text with a checksum that matches it, as if the backup
+    command had written these (edited) data: the SHA-256 of everything before
+    the last line."""
+    body = json.dumps({k: v for k, v in data.items() if k != "sha256"},
+                      ensure_ascii=False)[:-1] + ",\n"
+    return f'{body}"sha256": "{hashlib.sha256(body.encode("utf-8")).hexdigest()}"}}\n'
 
 
 def test_round_trip_sqlite_postgresql_sqlite_is_identical(source_db, pg_schema_url, tmp_path):
@@ -159,7 +170,7 @@ def _edited_backup(tmp_path, edit) -> str:
     data = json.loads(out.getvalue())
     edit(data["tables"])
     path = tmp_path / "edited.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path.write_text(signed(data), encoding="utf-8")
     return path
 
 
@@ -170,11 +181,14 @@ def _set(tables, table, column, value, row=0):
 
 @pytest.mark.parametrize("edit, message", [
     # A bad value in the last table: the tables before it must not stay behind.
-    (lambda t: _set(t, "audit_event", "at", "yesterday", row=-1), "audit_event.*bad value"),
+    (lambda t: _set(t, "audit_event", "at", "yesterday", row=-1),
+     "audit_event.*'yesterday' is not a date and time"),
     (lambda t: _set(t, "time_slot", "is_blocked", "no"), "time_slot.*bad value"),
     (lambda t: _set(t, "booking", "customer_name", None), "must have a value"),
     (lambda t: _set(t, "booking", "time_slot_id", 999_999), "does not fit together"),
-    (lambda t: t["user"]["rows"].append(t["user"]["rows"][0]), "does not fit together"),
+    (lambda t: (t["user"]["rows"].append(t["user"]["rows"][0]),
+                t["user"].update(count=len(t["user"]["rows"]))),
+     "does not fit together"),
 ])
 def test_a_broken_row_restores_nothing(source_db, target_url, tmp_path, edit, message):
     path = _edited_backup(tmp_path, edit)
@@ -205,7 +219,7 @@ def test_restore_refuses_counters_that_disagree_with_bookings(source_db, target_
     for row in table["rows"]:
         if row[columns.index("id")] == slot_id:
             row[columns.index("current_bookings")] = 0
-    path.write_text(json.dumps(data))
+    path.write_text(signed(data))
     db.connect(target_url)
     with pytest.raises(InvalidInput, match="breaks the booking rules"):
         services.restore_database(path)
@@ -219,7 +233,7 @@ def test_restore_refuses_a_value_too_long_for_its_column(source_db, pg_schema_ur
     data = json.loads(path.read_text())
     table = data["tables"]["booking"]
     table["rows"][0][table["columns"].index("reference")] = "X" * 500
-    path.write_text(json.dumps(data))
+    path.write_text(signed(data))
     db.connect(pg_schema_url)
     with pytest.raises(InvalidInput, match="nothing was restored"):
         services.restore_database(path)
@@ -249,6 +263,8 @@ def test_closed_slots_survive_a_backup_and_older_backups_get_them_from_the_hours
     for row in table["rows"]:
         del row[at]
     data["migrations"] = [m for m in data["migrations"] if m != "0008_slot_closed_reason"]
+    data["version"] = 1  # the format before the checksum
+    del data["sha256"]
     older.write_text(json.dumps(data))
     db.close(database)
 

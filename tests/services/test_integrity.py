@@ -152,3 +152,58 @@ def test_new_bookings_carry_their_slots_business(booked, business):
     assert len(bookings) == 4
     assert {(b.business_id, b.time_slot.business_id) for b in bookings} == \
         {(business.id, business.id)}
+
+
+def key_problems() -> list[tuple[int, str]]:
+    return [(p.slot_id, p.message) for p in services.check_integrity() if p.kind == "key_mismatch"]
+
+
+@pytest.mark.parametrize("customer, column, value, says", [
+    ("Ana", "email_key", "ben@example.com",
+     "email key 'ben@example.com' does not match its email 'ana@example.com'"),
+    ("Ana", "email_key", None, "email key None does not match its email 'ana@example.com'"),
+    ("Ben", "phone_key", "123", "phone key '123' does not match its phone '+49 30 111'"),
+    ("Ben", "phone_key", None, "phone key None does not match its phone '+49 30 111'"),
+    ("Ana", "name_key", "someone", "name key 'someone' does not match its name 'Ana'"),
+    ("Cem", "surname_key", "x", "surname key 'x' does not match its name 'Cem'"),
+    ("Eva Maria Lind", "surname_key", "eva maria lind",
+     "surname key 'eva maria lind' does not match its name 'Eva Maria Lind'"),
+    ("Eva Maria Lind", "surname_key", "maria lind eva",
+     "surname key 'maria lind eva' does not match its name 'Eva Maria Lind'"),
+])
+def test_a_derived_key_that_disagrees_with_its_value_is_reported(booked, now, customer, column,
+                                                                  value, says):
+    """A stored key that does not match its value slips past the one-active-
+    booking-per-customer indexes and the search (they use the keys): check
+    reports it, naming the booking."""
+    if customer == "Eva Maria Lind":
+        services.create_booking(booked[3], customer, now=now)
+    target = Booking.get(Booking.customer_name == customer)
+    assert key_problems() == []
+    sql(f"UPDATE booking SET {column} = ? WHERE id = ?", value, target.id)
+    assert key_problems() == [(target.time_slot_id, f"Booking {target.reference}'s {says}.")]
+
+
+def test_keys_of_names_and_emails_beyond_ascii_are_not_reported(database, business, now):
+    """SQL's lower() knows only ASCII on SQLite: names and emails with other
+    letters are checked with the services' own rules, without false alarms."""
+    slot = day_slots(business, now=now, capacity=4)[0]
+    services.create_booking(slot, "Zoë  Ünal-Tanaka 田中", "ÄNNA@Example.com", "+81 (3) 1234-5678",
+                            now=now)
+    services.create_booking(slot, "İlker ẞtraße", "İ@example.com", now=now)
+    assert services.check_integrity() == []
+    zoe = Booking.get(Booking.customer_name.startswith("Zo"))
+    sql("UPDATE booking SET email_key = ? WHERE id = ?", "Änna@example.com", zoe.id)
+    assert [m for _, m in key_problems()] == [
+        f"Booking {zoe.reference}'s email key 'Änna@example.com' does not match its email "
+        "'ÄNNA@Example.com'."]
+
+
+def test_a_tampered_email_key_that_let_a_customer_book_twice_is_reported(booked):
+    """The fault the issue names: Ben's email made Ana's while his key stays
+    another, so the slot holds Ana twice and the indexes did not see it."""
+    ben = Booking.get(Booking.customer_name == "Ben")
+    sql("UPDATE booking SET customer_email = ?, email_key = ? WHERE id = ?",
+        "ANA@example.com", "not-ana@example.com", ben.id)
+    kinds = {p.kind for p in services.check_integrity()}
+    assert "key_mismatch" in kinds
