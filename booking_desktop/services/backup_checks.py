@@ -48,7 +48,7 @@ from ..models import (
 from . import validation as v
 from .bookings import MAX_SLOT_LENGTH
 from .hours import WEEKDAYS, format_intervals, parse_intervals
-from .users import _username
+from .users import valid_username
 
 # Columns worked out from the others; what the file says of them is ignored.
 DERIVED = {
@@ -141,7 +141,7 @@ def _integer_range(field: Field) -> tuple[int, int]:
 def _typed(field: Field, value):
     """A JSON value as what `field` stores, or ValueError saying why not."""
     if isinstance(field, DateTimeField):
-        return v.instant(value, field.column_name, field.column_name)
+        return v.instant(value, field.column_name, field.column_name, text=True)
     if isinstance(field, DateField):
         return v.a_date(value, field.column_name, field.column_name)
     if isinstance(field, TimeField):
@@ -203,7 +203,7 @@ def _optional(check):
 # _plain_text when they hold text.
 RULES = {
     "user": {
-        "username": _username,
+        "username": valid_username,
         "password_hash": _password_hash,
         "role": lambda x: v.choice(x, USER_ROLES, "The role", "role"),
     },

@@ -67,7 +67,7 @@ def _password(value) -> str:
     return value
 
 
-def _username(value) -> str:
+def valid_username(value) -> str:
     value = v.text(value, "The username", "username", 64)
     if any(ch.isspace() for ch in value):
         raise InvalidInput("The username cannot contain spaces.", field="username")
@@ -116,7 +116,7 @@ def create_user(username, password, role: str = "staff", by: User | None = None,
                 now=None) -> Account:
     """A new account. Owner only (or the system, for the first owner)."""
     require_owner(by, "manage user accounts")
-    username = _username(username)
+    username = valid_username(username)
     role = v.choice(role, USER_ROLES, "The role", "role")
     hashed = hash_password(_password(password))
 
@@ -329,7 +329,8 @@ def has_users() -> bool:
 
 
 __all__ = [
-    "hash_password", "verify_password", "Account", "create_user", "FREE_ATTEMPTS", "FIRST_WAIT",
+    "valid_username", "hash_password", "verify_password", "Account", "create_user",
+    "FREE_ATTEMPTS", "FIRST_WAIT",
     "LONGEST_WAIT", "SignInThrottled", "authenticate", "SignInTrouble", "sign_in_troubles",
     "list_users", "get_user", "set_user_active", "set_user_can_export", "may_export", "has_users",
 ]

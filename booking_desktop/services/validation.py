@@ -138,20 +138,6 @@ def record_id(value, what: str) -> int:
     return value
 
 
-def instant(value, label: str = "The current time", field: str = "now") -> datetime:
-    """An aware date and time within MIN_YEAR..MAX_YEAR, as `now=` and other
-    moments given to the services must be (far outside that range,
-    converting it between time zones would overflow). InvalidInput otherwise."""
-    if not isinstance(value, datetime):
-        raise InvalidInput(f"{label} must be a date and time.", field=field)
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput(f"{label} {value.isoformat()} needs a time zone.", field=field)
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise InvalidInput(f"{label} {value.isoformat()} is out of range ({MIN_YEAR}–{MAX_YEAR}).",
-                           field=field)
-    return value
-
-
 @lru_cache(maxsize=None)
 def _zones() -> frozenset:
     return frozenset(zoneinfo.available_timezones())
@@ -184,16 +170,23 @@ EARLIEST = datetime(MIN_YEAR - 1, 12, 31, tzinfo=timezone.utc)
 LATEST = datetime(MAX_YEAR + 1, 1, 2, tzinfo=timezone.utc)
 
 
-def instant(value, label: str, field: str) -> datetime:
-    """A moment with its UTC offset (an ISO 8601 text or an aware datetime),
-    as UTC; refused when it lies outside the years the services work in."""
-    if isinstance(value, str):
+def instant(value, label: str = "The current time", field: str = "now",
+            text: bool = False) -> datetime:
+    """A moment with its UTC offset, as UTC: an aware datetime (or, with
+    `text`, an ISO 8601 text, as a backup holds them), within the years the
+    services work in (far outside them, converting between time zones would
+    overflow). InvalidInput otherwise: a naive time, a text where a datetime
+    is wanted, a moment out of range."""
+    if isinstance(value, str) and text:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
             raise InvalidInput(f"{label} {value!r} is not a date and time.", field=field) from None
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise InvalidInput(f"{label} must be a date and time with its UTC offset.", field=field)
+    if not isinstance(value, datetime):
+        raise InvalidInput(f"{label} must be a date and time.", field=field)
+    if value.utcoffset() is None:
+        raise InvalidInput(f"{label} {value.isoformat()} needs a time zone (its UTC offset).",
+                           field=field)
     try:
         utc = value.astimezone(timezone.utc)
     except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in UTC
