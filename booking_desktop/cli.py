@@ -27,6 +27,7 @@ from peewee import InterfaceError, OperationalError, ProgrammingError
 
 from . import __version__, config, db, services
 from .errors import BookingError, InvalidInput
+from .services.integrity import check_audit_chain
 
 log = logging.getLogger(__name__)
 PROG = "main.py"
@@ -200,7 +201,10 @@ def cmd_check(args) -> int:
             print(f"Repaired slot {change['slot_id']}: counter {change['was']} -> {change['now']}.")
         if not changes:
             print("No counter needed repair.")
-    problems = services.check_integrity()
+    problems = [str(p) for p in services.check_integrity()]
+    chain = check_audit_chain()
+    if not chain.intact:
+        problems.append(chain.message)
     for problem in problems:
         print(problem)
     if problems:
