@@ -153,6 +153,8 @@ def cmd_migrate(args) -> int:
             and not services.database_is_empty():
         raise InvalidInput("Going back to 'zero' deletes every table and all the data in "
                            f"them. Make a backup first ({PROG} backup FILE), then add --yes.")
+    if args.grant is not None and not db.is_postgres():
+        db.grant_desk_role(args.grant)  # refuses, saying why
     direction, names = db.migrate_to(args.to)
     if not names:
         print("Nothing to do: the schema is already there.")
@@ -160,6 +162,10 @@ def cmd_migrate(args) -> int:
         print(f"Applied: {', '.join(names)}.")
     else:
         print(f"Rolled back: {', '.join(names)}.")
+    if args.grant is not None:
+        schema = db.grant_desk_role(args.grant)
+        print(f"Granted {args.grant} a desk's rights in schema {schema}: read and write the "
+              "bookings, append to the audit log (never change or delete it), no schema changes.")
     return 0
 
 
@@ -463,6 +469,9 @@ def build_parser() -> CommandLineParser:
                       "was applied")
     what.add_argument("--to", metavar="NAME", help="go to migration NAME, rolling back later "
                       "ones ('zero' removes every table)")
+    what.add_argument("--grant", metavar="ROLE", help="PostgreSQL: bring the schema up to date, "
+                      "then give ROLE only what a desk needs (run as the role that owns the "
+                      "schema; again after each upgrade)")
     migrate.add_argument("--yes", action="store_true", help="confirm that --to zero may delete "
                          "data")
 
