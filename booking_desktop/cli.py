@@ -27,6 +27,7 @@ from peewee import InterfaceError, OperationalError, ProgrammingError
 
 from . import __version__, config, db, services
 from .errors import BookingError, InvalidInput
+from .services.integrity import check_audit_chain
 
 log = logging.getLogger(__name__)
 PROG = "main.py"
@@ -154,6 +155,8 @@ def cmd_migrate(args) -> int:
             and not services.database_is_empty():
         raise InvalidInput("Going back to 'zero' deletes every table and all the data in "
                            f"them. Make a backup first ({PROG} backup FILE), then add --yes.")
+    if args.grant is not None and not db.is_postgres():
+        db.grant_desk_role(args.grant)  # refuses, saying why
     direction, names = db.migrate_to(args.to)
     if not names:
         print("Nothing to do: the schema is already there.")
@@ -161,6 +164,10 @@ def cmd_migrate(args) -> int:
         print(f"Applied: {', '.join(names)}.")
     else:
         print(f"Rolled back: {', '.join(names)}.")
+    if args.grant is not None:
+        schema = db.grant_desk_role(args.grant)
+        print(f"Granted {args.grant} a desk's rights in schema {schema}: read and write the "
+              "bookings, append to the audit log (never change or delete it), no schema changes.")
     return 0
 
 
@@ -202,7 +209,10 @@ def cmd_check(args) -> int:
             print(f"Repaired slot {change['slot_id']}: counter {change['was']} -> {change['now']}.")
         if not changes:
             print("No counter needed repair.")
-    problems = services.check_integrity()
+    problems = [str(p) for p in services.check_integrity()]
+    chain = check_audit_chain()
+    if not chain.intact:
+        problems.append(chain.message)
     for problem in problems:
         print(problem)
     if problems:
@@ -483,6 +493,9 @@ def build_parser() -> CommandLineParser:
                       "was applied")
     what.add_argument("--to", metavar="NAME", help="go to migration NAME, rolling back later "
                       "ones ('zero' removes every table)")
+    what.add_argument("--grant", metavar="ROLE", help="PostgreSQL: bring the schema up to date, "
+                      "then give ROLE only what a desk needs (run as the role that owns the "
+                      "schema; again after each upgrade)")
     migrate.add_argument("--yes", action="store_true", help="confirm that --to zero may delete "
                          "data")
 

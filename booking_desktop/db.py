@@ -159,7 +159,7 @@ def connect(url: str, migrate: bool = True) -> Database:
             _refuse_foreign_schema(db, url)
             bind(db)
             if migrate:
-                migration_runner(db).up()
+                _migrate_on_opening(db)
             return db
         except (DatabaseError, sqlite3.DatabaseError) as exc:
             close(db)
@@ -170,6 +170,43 @@ def connect(url: str, migrate: bool = True) -> Database:
             close(db)
             raise
     raise AssertionError("unreachable")
+
+
+UPGRADE_NEEDED = ("The database needs an upgrade; ask whoever manages the server to run "
+                  "`main.py migrate`.")
+
+
+def _pending(runner: Runner) -> list[str]:
+    return [m.name for m in runner.status() if m.path is not None and not m.applied]
+
+
+def _migrate_on_opening(db: Database) -> None:
+    """Bring the schema up to date if it is behind and this role may change
+    it; a desk's role in the two-role set-up may not (see grant_desk_role)."""
+    runner = migration_runner(db)
+    if not _pending(runner):
+        return
+    if not may_change_schema(db):
+        role, schema = db.execute_sql("SELECT current_user, current_schema()").fetchone()
+        if schema is None:  # PostgreSQL hides the schemas a role may not use
+            raise DatabaseNotUsable(
+                f"The role {role} has no rights on this database; ask whoever manages the "
+                f"server to run `main.py migrate --grant {role}`.")
+        raise DatabaseNotUsable(UPGRADE_NEEDED)
+    runner.up()
+
+
+def may_change_schema(db: Database | None = None) -> bool:
+    """Whether this connection's role may run the migrations: on PostgreSQL
+    it must be allowed to create in the schema and own (or act as the owner
+    of) its tables. An SQLite file's user always may."""
+    db = db if db is not None else models.database.obj
+    if not is_postgres(db):
+        return True
+    return bool(db.execute_sql(
+        "SELECT COALESCE(has_schema_privilege(current_schema(), 'CREATE'), false) AND "
+        "(to_regclass('audit_event') IS NULL OR pg_has_role(current_user, (SELECT relowner "
+        "FROM pg_class WHERE oid = to_regclass('audit_event')), 'USAGE'))").fetchone()[0])
 
 
 def _server_gone(db: Database, exc: Exception) -> bool:
@@ -248,6 +285,12 @@ def migrate_to(target: str | None = None, db: Database | None = None) -> tuple[s
     runner = migration_runner(db)
     status = runner.status()
     names = [m.name for m in status if m.path is not None]
+    pending = [m.name for m in status if m.path is not None and not m.applied]
+    if (target is not None or pending) and not may_change_schema(runner.database):
+        role = runner.database.execute_sql("SELECT current_user").fetchone()[0]
+        raise DatabaseNotUsable(
+            f"The role {role} may not change the schema: run `main.py migrate` as the role that "
+            "owns it.")
     if target is None:
         return "up", runner.up()
     if target == "zero":
@@ -262,5 +305,63 @@ def migrate_to(target: str | None = None, db: Database | None = None) -> tuple[s
     return "up", runner.up(target)
 
 
+# Tables a desk reads but never writes; every other table of the schema it
+# reads and writes.
+_DESK_READS_ONLY = ("schema_migration",)
+_DESK_APPENDS_TO = ("audit_event",)
+
+
+def grant_desk_role(role: str, db: Database | None = None) -> str:
+    """Give `role` what a desk needs in this (current) schema and nothing
+    more, for the two-role set-up on PostgreSQL: the role running this owns
+    the schema and runs the migrations; desks connect as `role`. Run it again
+    after each migration, since new tables need their grants too.
+
+    `role` may read and write the bookings' tables, only read and append to
+    the audit log (no UPDATE, DELETE or TRUNCATE), only read the migration
+    history, use the sequences and call the functions; it owns nothing, so it
+    cannot alter or drop a table or switch a trigger off. Rights it had
+    before in this schema are taken back first. Returns the schema's name.
+    InvalidInput for SQLite, an unknown role, the owner or a superuser."""
+    db = db if db is not None else models.database.obj
+    if not is_postgres(db):
+        raise InvalidInput("Roles exist only on PostgreSQL; an SQLite database is protected by "
+                           "its file's permissions.")
+    found = db.execute_sql(
+        "SELECT rolsuper OR pg_has_role(rolname, (SELECT relowner FROM pg_class "
+        "WHERE oid = to_regclass('audit_event')), 'USAGE') FROM pg_roles WHERE rolname = %s",
+        (role,)).fetchone()
+    if found is None:
+        raise InvalidInput(f"There is no role {role!r} on the server; create it first "
+                           "(CREATE ROLE name LOGIN PASSWORD '...').")
+    if found[0]:
+        raise InvalidInput(f"{role} owns the schema or is a superuser: it could change anything "
+                           "whatever it is granted. Desks need a role of their own.")
+    schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
+    tables = [name for name in db.get_tables()
+              if name not in _DESK_READS_ONLY + _DESK_APPENDS_TO]
+    who, where = _identifier(role), _identifier(schema)
+    statements = [f"REVOKE ALL ON ALL {kind} IN SCHEMA {where} FROM {who}"
+                  for kind in ("TABLES", "SEQUENCES", "FUNCTIONS")]
+    statements += [
+        f"REVOKE ALL ON SCHEMA {where} FROM {who}",
+        f"GRANT USAGE ON SCHEMA {where} TO {who}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON "
+        f"{', '.join(f'{where}.{_identifier(t)}' for t in tables)} TO {who}",
+        *(f"GRANT SELECT, INSERT ON {where}.{t} TO {who}" for t in _DESK_APPENDS_TO),
+        *(f"GRANT SELECT ON {where}.{t} TO {who}" for t in _DESK_READS_ONLY),
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {where} TO {who}",
+        f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {where} TO {who}",
+    ]
+    with db.atomic():
+        for statement in statements:
+            db.execute_sql(statement)
+    return schema
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 __all__ = ["connect", "open_database", "bind", "close", "is_postgres", "migration_runner",
-           "migrate_to", "MigrationError"]
+           "migrate_to", "MigrationError", "grant_desk_role", "may_change_schema"]

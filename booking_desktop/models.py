@@ -162,7 +162,9 @@ class Booking(BaseModel):
 
 
 class AuditEvent(BaseModel):
-    """Append-only (triggers refuse UPDATE and DELETE)."""
+    """Append-only (triggers refuse UPDATE and DELETE), and chained: `hash` is
+    the SHA-256 of the event and of `prev_hash`, the hash of the event before
+    it (booking_desktop.audit_chain)."""
 
     at = UTCDateTimeField(default=utcnow)
     user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
@@ -170,6 +172,8 @@ class AuditEvent(BaseModel):
     entity = CharField(max_length=64)
     entity_id = IntegerField(null=True)
     details = TextField(default="{}")
+    prev_hash = CharField(max_length=64, null=True)
+    hash = CharField(max_length=64, null=True)
 
 
 ALL_MODELS = (User, Business, BusinessHours, HoursException, TimeSlot, Booking, AuditEvent)

@@ -22,7 +22,7 @@ MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search",
               "0004_slot_block_reason", "0005_report_indexes", "0006_booking_business",
               "0007_booking_business_matches_slot", "0008_slot_closed_reason",
               "0009_sign_in_throttle", "0010_audit_no_replace_or_truncate",
-              "0012_user_can_export"]
+              "0011_audit_chain", "0012_user_can_export"]
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 

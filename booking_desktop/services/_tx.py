@@ -21,6 +21,7 @@ from typing import TypeVar
 from peewee import DatabaseError, InterfaceError, OperationalError
 
 from .. import models
+from ..audit_chain import event_hash, next_link
 from ..clock import ensure_aware, utcnow
 from ..db import is_postgres
 from ..errors import DatabaseUnavailable, DiskFull, PermissionDenied
@@ -198,14 +199,17 @@ def require_export(by: User | None) -> None:
 
 def audit(by: User | None, action: str, entity: str, entity_id: int | None,
           at: datetime | None = None, **details) -> None:
-    """Record a mutation; call inside the mutation's transaction."""
+    """Record a mutation; call inside the mutation's transaction. The event is
+    chained onto the newest one (on PostgreSQL under a lock held until commit,
+    so concurrent mutations write their events one after the other)."""
+    event_id, prev_hash = next_link(models.database.obj)
+    at = at or utcnow()
+    user_id = by.id if by is not None else None
+    text = json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
     AuditEvent.insert(
-        at=at or utcnow(),
-        user=by.id if by is not None else None,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        details=json.dumps(details, default=str, sort_keys=True, ensure_ascii=False),
+        id=event_id, at=at, user=user_id, action=action, entity=entity, entity_id=entity_id,
+        details=text, prev_hash=prev_hash,
+        hash=event_hash(event_id, at, user_id, action, entity, entity_id, text, prev_hash),
     ).execute()
 
 

@@ -59,7 +59,7 @@ from ._tx import current_time, require_owner, run_write
 from .backup_checks import TablePlan, not_a_backup, plan_restore
 from .files import atomic_file
 from .hours import reclose_slots
-from .integrity import check_integrity
+from .integrity import check_audit_chain, check_integrity, rebuild_audit_chain
 
 FORMAT = "booking-desktop-backup"
 VERSION = 2
@@ -324,6 +324,13 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
         counts = {table.model._meta.table_name: _insert_table(table) for table in plan}
         _reset_sequences()
         _close_slots_outside_hours()
+        # Events from before the chain (0011) are chained now; a chain the
+        # backup carries must hold, like every other value in it.
+        rebuild_audit_chain()
+        chain = check_audit_chain()
+        if not chain.intact:
+            raise InvalidInput(f"{name} cannot be restored: {chain.message} Nothing was "
+                               "restored.", field="file")
         # The constraints cannot see a counter that disagrees with its bookings;
         # such a backup would let a slot be over-booked later. Refuse it whole.
         problems = check_integrity()

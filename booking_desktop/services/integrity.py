@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from .. import audit_chain, models
 from ..db import is_postgres
 from ..models import ACTIVE_STATUSES_SQL, Booking, TimeSlot, User
 from . import validation as v
@@ -176,3 +177,18 @@ def repair_counters(by: User | None = None) -> list[dict]:
         return changes
 
     return run_write(work)
+
+
+def check_audit_chain() -> audit_chain.ChainStatus:
+    """Walk the audit log's hash chain (migration 0011) and report the first
+    event that was changed, removed, inserted afterwards or written without a
+    hash; `intact` when every link holds."""
+    return run_read(lambda: audit_chain.verify(models.database.obj))
+
+
+def rebuild_audit_chain() -> int:
+    """Chain the audit events that have no hash yet (restored from a backup
+    made before the chain existed) onto the events before them; events with a
+    hash are left as they are. Call inside the restore's transaction. Returns
+    how many events were chained."""
+    return run_write(lambda: audit_chain.fill_missing_hashes(models.database.obj))

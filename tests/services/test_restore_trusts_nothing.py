@@ -11,6 +11,7 @@ from booking_desktop import db, services
 from booking_desktop.errors import InvalidInput
 from booking_desktop.models import Booking
 from booking_desktop.services import backup as backup_module
+from booking_desktop.services.integrity import check_audit_chain
 from tests.services.test_backup import signed, snapshot
 
 MONDAY = date(2030, 3, 4)
@@ -233,6 +234,37 @@ def test_a_version_1_backup_is_restored_through_the_same_checks(backup_data, db_
         services.restore_database(bad)
     assert backup_module.database_is_empty()
     assert services.restore_database(good)["booking"] == 3
+
+
+def test_an_audit_event_edited_in_the_file_is_refused(backup_data, db_url, tmp_path):
+    """Re-signing the file after editing history does not help: the audit
+    log's own hash chain no longer holds."""
+    path = tmp_path / "edited-history.json"
+    path.write_text(_set(backup_data, "audit_event", "action", "nothing.happened"),
+                    encoding="utf-8")
+    db.connect(db_url)
+    with pytest.raises(InvalidInput, match="was changed or removed after it was written") as no:
+        services.restore_database(path)
+    assert str(no.value).endswith("Nothing was restored.")
+    assert backup_module.database_is_empty()
+
+
+def test_a_backup_from_before_the_chain_gets_its_events_chained(backup_data, db_url, tmp_path):
+    """A backup made before migration 0011 has no hashes: restored, its events
+    are chained in id order and `check` finds the chain intact."""
+    data = dict(backup_data)
+    table = data["tables"]["audit_event"]
+    for column in ("hash", "prev_hash"):
+        at = table["columns"].index(column)
+        del table["columns"][at]
+        for row in table["rows"]:
+            del row[at]
+    path = tmp_path / "before-the-chain.json"
+    path.write_text(signed(data), encoding="utf-8")
+    db.connect(db_url)
+    services.restore_database(path)
+    chain = check_audit_chain()
+    assert chain.intact and chain.events == table["count"]
 
 
 def test_a_restored_backup_round_trips_to_the_row(sqlite_url, pg_schema_url, tmp_path, now):

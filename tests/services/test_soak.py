@@ -24,6 +24,7 @@ import psycopg
 import pytest
 
 from booking_desktop import db
+from booking_desktop.services.integrity import check_audit_chain
 from tests.conftest import PG_URL, SOAK_REPORTS
 from tests.helpers import day_slots, sql
 
@@ -192,6 +193,9 @@ def test_soak_with_killed_desks_and_dropped_connections(database, db_url, busine
         assert audited[ident] >= len(changes), f"{ref}: changes without an audit event"
     # Nothing appears that no desk tried.
     assert set(stored) <= set(acked) | set(unsure)
+    # The audit log's hash chain holds through the kills (one writer at a time).
+    chain = check_audit_chain()
+    assert chain.intact, chain.message
 
     figures = (f"soak on {'PostgreSQL' if db.is_postgres() else 'SQLite'}: {elapsed:.0f} s, "
                f"{len(desks.logs)} desk processes ({desks.killed} SIGKILLed), "
