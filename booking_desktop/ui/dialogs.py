@@ -68,12 +68,3 @@ def to_qdate(value: date) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def __getattr__(name):
-    # The slot tools moved to slots_dialog.py (generation with a preview and
-    # progress); imported lazily as that module uses the helpers above.
-    if name == "GenerateSlotsDialog":
-        from .slots_dialog import GenerateSlotsDialog
-        return GenerateSlotsDialog
-    raise AttributeError(name)

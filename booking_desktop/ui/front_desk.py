@@ -26,12 +26,13 @@ from ..services import desk, undo
 from . import status_style as style
 from .commands import perform
 from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
-from .dialogs import BlockReasonDialog, CancelReasonDialog, GenerateSlotsDialog
+from .dialogs import BlockReasonDialog, CancelReasonDialog
 from .errors import describe
 from .fill_delegate import FillDelegate
 from .fit import FitColumns
 from .message_bar import MessageBar
 from .settings import Settings
+from .slots_dialog import GenerateSlotsDialog
 from .status_style import colour
 from .status_style import when_text
 from .walk_in import WalkInForm
