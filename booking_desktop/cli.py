@@ -343,7 +343,7 @@ def cmd_export(args) -> int:
     started = time.perf_counter()
     if args.format == "pdf":
         try:
-            from .ui.pdf_report import write_pdf
+            from .ui.export.pdf_report import write_pdf
         except ImportError as exc:
             raise InvalidInput(f"PDF reports need Qt, which cannot load here ({exc}).") from None
         count = write_pdf(args.output, flt)

@@ -107,7 +107,7 @@ def measure_table(url: str, runs: int) -> tuple[list[float], list[float]]:
     from PySide6.QtWidgets import QApplication
 
     from ..ui.app import create_application
-    from ..ui.bookings_view import BookingsView
+    from ..ui.views.bookings_view import BookingsView
     from ..ui.session import Session
     create_application()
     db.connect(url)
@@ -158,7 +158,7 @@ def measure_calendar(folder: str, runs: int) -> tuple[list[float], list[float]]:
     from PySide6.QtWidgets import QApplication
 
     from ..ui.app import create_application
-    from ..ui.calendar_view import CalendarView
+    from ..ui.views.calendar_view import CalendarView
     from ..ui.session import Session
     create_application()
     url, busy_days = _calendar_url(folder)
@@ -244,7 +244,7 @@ def measure_network(url: str, rtt_ms: float, runs: int) -> dict[str, list[float]
     from PySide6.QtGui import QUndoStack
 
     from ..ui.app import choose_business, create_application, open_main_window
-    from ..ui.bookings_view import BookingsView
+    from ..ui.views.bookings_view import BookingsView
     from ..ui.settings import Settings
     from .latency_proxy import LatencyProxy
 

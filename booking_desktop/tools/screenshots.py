@@ -14,11 +14,11 @@ from .. import db, services
 from ..errors import InvalidInput
 from ..services import demo, desk
 from ..ui.app import choose_business, create_application, open_main_window
-from ..ui.dialogs import CancelReasonDialog
-from ..ui.first_run import FirstRunDialog
-from ..ui.slots_dialog import GenerateSlotsDialog
+from ..ui.dialogs.reasons import CancelReasonDialog
+from ..ui.dialogs.first_run import FirstRunDialog
+from ..ui.dialogs.slots_dialog import GenerateSlotsDialog
 from ..ui.settings import Settings
-from ..ui.signin import SignInDialog
+from ..ui.dialogs.signin import SignInDialog
 
 SIZE = (1280, 800)
 
@@ -59,7 +59,7 @@ def _special_days_ahead(business):
 
 def _reports(session, folder: Path, size: tuple[int, int]) -> Path:
     """The reports view on its own (the main window hosts it for owners)."""
-    from ..ui.reports_view import ReportsView
+    from ..ui.views.reports_view import ReportsView
 
     view = ReportsView(session)
     view.resize(*size)

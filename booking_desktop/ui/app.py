@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from .. import config, services
 from ..errors import BookingError
 from . import errors as ui_errors
-from .first_run import FirstRunDialog
+from .dialogs.first_run import FirstRunDialog
 from .main_window import MainWindow
 from .session import Session
 from .settings import Settings
-from .signin import SignInDialog
+from .dialogs.signin import SignInDialog
 
 log = logging.getLogger(__name__)
 LOG_NAME = "booking-desktop.log"

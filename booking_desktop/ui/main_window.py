@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from ..clock import utcnow
 from . import commands
 from .accessible import name_from_labels
-from .bookings_view import BookingsView
-from .calendar_view import CalendarView
+from .views.bookings_view import BookingsView
+from .views.calendar_view import CalendarView
 from .errors import describe
-from .front_desk import FrontDeskView
-from .hours_view import HoursView
-from .reports_view import ReportsView
+from .views.front_desk import FrontDeskView
+from .views.hours_view import HoursView
+from .views.reports_view import ReportsView
 from .settings import Settings
 
 
@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        from .day_sheet import export_day_sheet_pdf, print_day_sheet
+        from .export.day_sheet import export_day_sheet_pdf, print_day_sheet
         self._add(file_menu, "&Print day sheet…", "Ctrl+P",
                   lambda: print_day_sheet(self, self.session, self.front_desk.day))
         self._add(file_menu, "Export day sheet as P&DF…", "Ctrl+Shift+P",
@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         self.bookings.set_search_text(self.search.text())
 
     def _users(self) -> None:
-        from .users_dialog import UsersDialog
+        from .dialogs.users_dialog import UsersDialog
         UsersDialog(self.session, self).exec()
 
     def _synced(self) -> None:

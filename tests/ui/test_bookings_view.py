@@ -11,14 +11,14 @@ from booking_desktop import db, models, services
 from booking_desktop.services import desk
 from booking_desktop.services import users as user_service
 from booking_desktop.services import validation as v
-from booking_desktop.ui.bookings_model import (
+from booking_desktop.ui.models.bookings_model import (
     COLUMN_INDEX,
     MAX_CACHED_PAGES,
     PAGE_SIZE,
     BookingsTableModel,
 )
-from booking_desktop.ui.bookings_view import BookingsView, CancelReasonDialog
-from booking_desktop.ui.details_dialog import EditDetailsDialog
+from booking_desktop.ui.views.bookings_view import BookingsView, CancelReasonDialog
+from booking_desktop.ui.dialogs.details_dialog import EditDetailsDialog
 from booking_desktop.ui.session import Session
 
 NAMES = ["Anna Smith", "Bob Jones", "Cara Lee", "Dan Brown", "Eve Adams"]
@@ -266,7 +266,7 @@ def test_filters_run_in_the_database(qtbot, view):
 
 
 def test_reschedule_through_the_dialog_moves_the_booking(qtbot, view, bookings, slots):
-    from booking_desktop.ui.reschedule_dialog import RescheduleDialog
+    from booking_desktop.ui.dialogs.reschedule_dialog import RescheduleDialog
 
     view.now = bookings[0].created_at
     click_row(qtbot, view, 0)

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QUndoStack
 
 from booking_desktop import services
-from booking_desktop.ui import calendar_view
-from booking_desktop.ui.calendar_view import DAY_LOAD, IN_MONTH, CalendarView
+from booking_desktop.ui.views import calendar_view
+from booking_desktop.ui.views.calendar_view import DAY_LOAD, IN_MONTH, CalendarView
 from booking_desktop.ui.session import Session
 
 

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import Qt
 
 from booking_desktop import services
-from booking_desktop.ui.export_dialog import ExportDialog
+from booking_desktop.ui.export.export_dialog import ExportDialog
 from booking_desktop.ui.session import Session
 from booking_desktop.ui.tasks import InlineRunner
-from booking_desktop.ui.users_dialog import UsersDialog
+from booking_desktop.ui.dialogs.users_dialog import UsersDialog
 
 
 def book_one(shop) -> None:

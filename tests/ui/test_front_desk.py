@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 
 from booking_desktop import services
 from booking_desktop.models import Booking, TimeSlot
-from booking_desktop.ui.day_model import ROW_ID, ROW_KIND
-from booking_desktop.ui.dialogs import CancelReasonDialog
+from booking_desktop.ui.models.day_model import ROW_ID, ROW_KIND
+from booking_desktop.ui.dialogs.reasons import CancelReasonDialog
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,8 @@ from PySide6.QtGui import QUndoStack
 
 from booking_desktop import services
 from booking_desktop.models import Booking
-from booking_desktop.ui import hours_view
-from booking_desktop.ui.hours_view import HoursView
+from booking_desktop.ui.views import hours_view
+from booking_desktop.ui.views.hours_view import HoursView
 from booking_desktop.ui.session import Session
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from booking_desktop import services
-from booking_desktop.ui.calendar_view import IN_MONTH
+from booking_desktop.ui.views.calendar_view import IN_MONTH
 
 
 def test_ctrl_2_puts_the_keyboard_in_the_month_and_tab_leaves_it(qtbot, make_window,

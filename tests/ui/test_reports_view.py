@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCharts import QPieSeries, QScatterSeries, QStackedBarSeries
 
 from booking_desktop import services
-from booking_desktop.ui.export_dialog import ExportDialog
-from booking_desktop.ui.reports_view import ReportsView
+from booking_desktop.ui.export.export_dialog import ExportDialog
+from booking_desktop.ui.views.reports_view import ReportsView
 from booking_desktop.ui.session import Session
 from booking_desktop.ui.tasks import InlineRunner, Task, ThreadRunner
 
@@ -177,7 +177,7 @@ def test_format_choice_changes_the_suffix_and_options(qtbot, shop, desk_owner, m
 def test_bookings_table_export_uses_its_current_filter(qtbot, booked, shop, desk_owner, tmp_path):
     from PySide6.QtGui import QUndoStack
 
-    from booking_desktop.ui.bookings_view import BookingsView
+    from booking_desktop.ui.views.bookings_view import BookingsView
 
     table = BookingsView(Session(desk_owner, shop), QUndoStack())
     qtbot.addWidget(table)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QListWidget
 
 from booking_desktop import services
 from booking_desktop.services import desk
-from booking_desktop.ui.reschedule_dialog import RescheduleDialog
+from booking_desktop.ui.dialogs.reschedule_dialog import RescheduleDialog
 
 from .test_bookings_view import answer_modal, click_row, open_view
 

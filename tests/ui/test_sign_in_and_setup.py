@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 
 from booking_desktop import services
 from booking_desktop.models import AuditEvent, Business, BusinessHours, TimeSlot, User
-from booking_desktop.ui.day_sheet import write_day_sheet_pdf
-from booking_desktop.ui.first_run import FirstRunDialog
-from booking_desktop.ui.signin import SignInDialog
+from booking_desktop.ui.export.day_sheet import write_day_sheet_pdf
+from booking_desktop.ui.dialogs.first_run import FirstRunDialog
+from booking_desktop.ui.dialogs.signin import SignInDialog
 
 
 def test_sign_in_with_the_right_password(qtbot, gui_db, desk_staff):
@@ -89,7 +89,7 @@ def test_day_sheet_pdf(tmp_path, make_window, desk_staff, shop):
     data = path.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(data) > 1000
-    from booking_desktop.ui.day_sheet import day_sheet_html
+    from booking_desktop.ui.export.day_sheet import day_sheet_html
     html = day_sheet_html(window.session, slot.start.date())
     assert "Printed Paula" in html and "030 1234" in html
 
@@ -129,7 +129,7 @@ def test_sixth_wrong_password_in_a_row_must_wait_and_the_owner_sees_it(qtbot, gu
     assert dialog.error.text().startswith("Too many wrong passwords for 'sam'. Try again in ")
 
     from booking_desktop.ui.session import Session
-    from booking_desktop.ui.users_dialog import UsersDialog
+    from booking_desktop.ui.dialogs.users_dialog import UsersDialog
     users = UsersDialog(Session(desk_owner))
     qtbot.addWidget(users)
     users.show()
@@ -146,7 +146,7 @@ def test_sixth_wrong_password_in_a_row_must_wait_and_the_owner_sees_it(qtbot, gu
 def test_first_run_offers_this_computers_time_zone(qtbot, gui_db, monkeypatch, machine_zone,
                                                     offered):
     """The guess comes from tzlocal (on Windows there is no /etc/localtime to read)."""
-    from booking_desktop.ui import first_run
+    from booking_desktop.ui.dialogs import first_run
 
     def zone_name():
         if machine_zone is None:

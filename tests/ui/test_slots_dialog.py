@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from booking_desktop import services
 from booking_desktop.ui.session import Session
 from booking_desktop.ui.tasks import InlineRunner, ThreadRunner
-from booking_desktop.ui.slots_dialog import (
+from booking_desktop.ui.dialogs.slots_dialog import (
     GenerateSlotsDialog,
     next_month,
 )
@@ -125,7 +125,7 @@ def test_staff_cannot_generate(qtbot, desk_staff, salon):
 
 def test_front_desk_generate_still_opens_the_dialog(qtbot, make_window, desk_owner, shop,
                                                     monkeypatch):
-    from booking_desktop.ui import slots_dialog
+    from booking_desktop.ui.dialogs import slots_dialog
     calls = []
     monkeypatch.setattr(slots_dialog.GenerateSlotsDialog, "ask", classmethod(
         lambda cls, session, first=None, parent=None: calls.append(first) or {"created": 3}))
@@ -142,7 +142,7 @@ def _a_weekday_next_week(today):
 
 
 def _show_range(dialog, first, last):
-    from booking_desktop.ui.dialogs import to_qdate
+    from booking_desktop.ui.dialogs.reasons import to_qdate
     dialog.first.setDate(to_qdate(first))
     dialog.last.setDate(to_qdate(last))
     dialog.refresh_preview()

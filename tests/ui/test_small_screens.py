@@ -197,15 +197,15 @@ def test_every_view_fits_the_screen(qtbot, demo_window, size):
 
 
 def dialogs(window, booking_row):
-    from booking_desktop.ui.details_dialog import EditDetailsDialog
-    from booking_desktop.ui.dialogs import CancelReasonDialog
-    from booking_desktop.ui.export_dialog import ExportDialog
-    from booking_desktop.ui.first_run import FirstRunDialog
-    from booking_desktop.ui.hours_view import OutsideHoursDialog, SpecialDayDialog
-    from booking_desktop.ui.reschedule_dialog import RescheduleDialog
-    from booking_desktop.ui.signin import SignInDialog
-    from booking_desktop.ui.slots_dialog import GenerateSlotsDialog
-    from booking_desktop.ui.users_dialog import UsersDialog
+    from booking_desktop.ui.dialogs.details_dialog import EditDetailsDialog
+    from booking_desktop.ui.dialogs.reasons import CancelReasonDialog
+    from booking_desktop.ui.export.export_dialog import ExportDialog
+    from booking_desktop.ui.dialogs.first_run import FirstRunDialog
+    from booking_desktop.ui.views.hours_view import OutsideHoursDialog, SpecialDayDialog
+    from booking_desktop.ui.dialogs.reschedule_dialog import RescheduleDialog
+    from booking_desktop.ui.dialogs.signin import SignInDialog
+    from booking_desktop.ui.dialogs.slots_dialog import GenerateSlotsDialog
+    from booking_desktop.ui.dialogs.users_dialog import UsersDialog
 
     session = window.session
     today = session.today()

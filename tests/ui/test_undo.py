@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from booking_desktop import services
 from booking_desktop.models import Booking, TimeSlot
-from booking_desktop.ui.dialogs import BlockReasonDialog, CancelReasonDialog
-from booking_desktop.ui.reschedule_dialog import RescheduleDialog
+from booking_desktop.ui.dialogs.reasons import BlockReasonDialog, CancelReasonDialog
+from booking_desktop.ui.dialogs.reschedule_dialog import RescheduleDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -18,9 +18,9 @@ from PySide6.QtCore import QCoreApplication, QMargins, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem
 
-from .. import services
-from ..services.reports import WEEKDAYS
-from . import status_style as style
+from ... import services
+from ...services.reports import WEEKDAYS
+from .. import status_style as style
 
 # Colour carries meaning only next to a legend with words.
 STATUS_COLOURS = {"pending": "#e0a526", "confirmed": "#2e7d32", "cancelled": "#9e9e9e",

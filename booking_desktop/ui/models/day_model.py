@@ -6,8 +6,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
-from ..services.desk import BookingRow, SlotRow
-from . import status_style as style
+from ...services.desk import BookingRow, SlotRow
+from .. import status_style as style
 
 ROW_KIND = Qt.ItemDataRole.UserRole + 1   # "slot" | "booking"
 ROW_ID = Qt.ItemDataRole.UserRole + 2     # slot id or booking id

@@ -8,8 +8,8 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ..services import desk
-from .day_model import booking_status_text
+from ...services import desk
+from ..models.day_model import booking_status_text
 
 
 def day_sheet_html(session, day: date) -> str:

@@ -3,7 +3,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
-from . import status_style as style
+from .. import status_style as style
 from .day_model import FILL
 
 BAR_WIDTH = 56

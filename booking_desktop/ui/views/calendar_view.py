@@ -31,19 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..errors import BookingError
-from ..clock import utcnow
-from ..services import desk, undo
-from ..services.calendar import DayLoad
-from .commands import perform
-from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
-from .dialogs import BlockReasonDialog
-from .errors import describe
-from .fill_delegate import FillDelegate
-from .fit import FitColumns
-from .status_style import when_text
-from .message_bar import MessageBar
+from ... import services
+from ...errors import BookingError
+from ...clock import utcnow
+from ...services import desk, undo
+from ...services.calendar import DayLoad
+from ..commands import perform
+from ..models.day_model import ROW_DATA, ROW_KIND, DayScheduleModel
+from ..dialogs.reasons import BlockReasonDialog
+from ..errors import describe
+from ..models.fill_delegate import FillDelegate
+from ..fit import FitColumns
+from ..status_style import when_text
+from ..message_bar import MessageBar
 
 DAY_LOAD = Qt.ItemDataRole.UserRole + 1   # the DayLoad of a cell
 IN_MONTH = Qt.ItemDataRole.UserRole + 2   # whether the cell's day is in the shown month
@@ -612,7 +612,7 @@ class CalendarView(QWidget):
                                                                       n=capacity))
 
     def open_slot_tools(self) -> None:
-        from .slots_dialog import GenerateSlotsDialog
+        from ..dialogs.slots_dialog import GenerateSlotsDialog
         counts = GenerateSlotsDialog.ask(self.session, self.session.today(), self)
         if counts is not None:
             self.message.emit(self.tr("Generated {n} slots.").format(n=counts["created"]))

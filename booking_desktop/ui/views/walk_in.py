@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import services
-from ..clock import utcnow
-from ..errors import (
+from ... import services
+from ...clock import utcnow
+from ...errors import (
     BookingError,
     DuplicateBooking,
     NotFound,
@@ -31,11 +31,11 @@ from ..errors import (
     SlotFull,
     SlotInPast,
 )
-from ..services import desk, undo
-from .commands import perform
-from .errors import describe
-from .message_bar import MessageBar
-from .status_style import short_date, when_text
+from ...services import desk, undo
+from ..commands import perform
+from ..errors import describe
+from ..message_bar import MessageBar
+from ..status_style import short_date, when_text
 
 SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
 BOOKABLE_STATES = ("free", "filling")

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..clock import utcnow
-from ..services.desk import BookingRow
-from ..services.slots import zone
-from .bookings_model import day_text, time_text
-from .errors import describe
+from ... import services
+from ...clock import utcnow
+from ...services.desk import BookingRow
+from ...services.slots import zone
+from ..models.bookings_model import day_text, time_text
+from ..errors import describe
 
 DAYS_AHEAD = 14
 SLOT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import services
-from ..errors import InvalidInput
-from ..services import validation
-from .errors import describe, error_label
+from ... import services
+from ...errors import InvalidInput
+from ...services import validation
+from ..errors import describe, error_label
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import services
-from .errors import describe, error_label
+from ... import services
+from ..errors import describe, error_label
 
 
 class UsersDialog(QDialog):

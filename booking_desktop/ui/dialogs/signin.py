@@ -2,8 +2,8 @@
 they can reach, and every action is recorded under their name."""
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
 
-from .. import services
-from .errors import describe, error_label
+from ... import services
+from ..errors import describe, error_label
 
 
 class SignInDialog(QDialog):

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..services import exports
-from ..services.desk import BookingFilter
-from ..services.exports import ExportCancelled
-from .errors import describe
-from .tasks import DEFAULT_RUNNER, Task
+from ...services import exports
+from ...services.desk import BookingFilter
+from ...services.exports import ExportCancelled
+from ..errors import describe
+from ..tasks import DEFAULT_RUNNER, Task
 
 FORMATS = (("csv", "CSV (spreadsheet, text)", "CSV files (*.csv)"),
            ("xlsx", "Excel workbook", "Excel workbooks (*.xlsx)"),

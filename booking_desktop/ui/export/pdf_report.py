@@ -12,12 +12,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
-from ..errors import InvalidInput
-from ..services import exports
-from ..services.businesses import get_business
-from ..services.desk import BookingFilter
-from ..services.reports import booking_report
-from . import charts
+from ...errors import InvalidInput
+from ...services import exports
+from ...services.businesses import get_business
+from ...services.desk import BookingFilter
+from ...services.reports import booking_report
+from ..views import charts
 
 HEADER_MM, FOOTER_MM = 12, 10
 TABLE_COLUMNS = ("Date", "Start", "End", "Customer", "Phone", "Status", "Source", "Reference")

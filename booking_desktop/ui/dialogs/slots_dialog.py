@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..errors import BookingError
-from .dialogs import from_qdate, to_qdate
-from .errors import describe, error_label
-from .tasks import Task, ThreadRunner
+from ... import services
+from ...errors import BookingError
+from .reasons import from_qdate, to_qdate
+from ..errors import describe, error_label
+from ..tasks import Task, ThreadRunner
 
 
 

@@ -15,10 +15,10 @@ from datetime import datetime, tzinfo
 from PySide6.QtCore import QAbstractTableModel, QDate, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QGuiApplication, QPalette
 
-from ..clock import UTC
-from ..services import desk
-from ..services.desk import BookingFilter, BookingRow
-from . import status_style as style
+from ...clock import UTC
+from ...services import desk
+from ...services.desk import BookingFilter, BookingRow
+from .. import status_style as style
 
 log = logging.getLogger(__name__)
 

@@ -27,20 +27,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..errors import BookingError
-from ..services import undo
-from ..services.desk import BookingFilter, BookingRow
-from . import status_style as style
-from .bookings_model import (COLUMN_INDEX, COLUMNS, BookingsTableModel, count_text, day_text,
+from ... import services
+from ...errors import BookingError
+from ...services import undo
+from ...services.desk import BookingFilter, BookingRow
+from .. import status_style as style
+from ..models.bookings_model import (COLUMN_INDEX, COLUMNS, BookingsTableModel, count_text, day_text,
                              time_text)
-from .commands import perform
-from .details_dialog import EditDetailsDialog
-from .dialogs import CancelReasonDialog
-from .errors import describe
-from .fit import GrowToVisibleRows
-from .message_bar import MessageBar
-from .reschedule_dialog import RescheduleDialog
+from ..commands import perform
+from ..dialogs.details_dialog import EditDetailsDialog
+from ..dialogs.reasons import CancelReasonDialog
+from ..errors import describe
+from ..fit import GrowToVisibleRows
+from ..message_bar import MessageBar
+from ..dialogs.reschedule_dialog import RescheduleDialog
 
 NOT_CANCELLED = ("pending", "confirmed", "completed", "no_show")
 MAX_BULK = 1000
@@ -249,7 +249,7 @@ class BookingsView(QWidget):
     def export_bookings(self, fmt: str = "csv"):
         """Export… with the table's current filter (status, source, text, dates);
         None (and the reason in the bar) for staff an owner has not allowed to export."""
-        from .export_dialog import ExportDialog
+        from ..export.export_dialog import ExportDialog
         if not self._update_export():
             self.show_problem(self.tr("Only an owner, or staff an owner has allowed to export, "
                                       "can export customers' details."))

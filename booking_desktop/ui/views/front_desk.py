@@ -19,22 +19,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..errors import BookingError
-from ..clock import utcnow
-from ..services import desk, undo
-from . import status_style as style
-from .commands import perform
-from .day_model import ROW_DATA, ROW_KIND, DayScheduleModel
-from .dialogs import BlockReasonDialog, CancelReasonDialog
-from .errors import describe
-from .fill_delegate import FillDelegate
-from .fit import FitColumns
-from .message_bar import MessageBar
-from .settings import Settings
-from .slots_dialog import GenerateSlotsDialog
-from .status_style import colour
-from .status_style import when_text
+from ... import services
+from ...errors import BookingError
+from ...clock import utcnow
+from ...services import desk, undo
+from .. import status_style as style
+from ..commands import perform
+from ..models.day_model import ROW_DATA, ROW_KIND, DayScheduleModel
+from ..dialogs.reasons import BlockReasonDialog, CancelReasonDialog
+from ..errors import describe
+from ..models.fill_delegate import FillDelegate
+from ..fit import FitColumns
+from ..message_bar import MessageBar
+from ..settings import Settings
+from ..dialogs.slots_dialog import GenerateSlotsDialog
+from ..status_style import colour
+from ..status_style import when_text
 from .walk_in import WalkInForm
 
 
@@ -370,7 +370,7 @@ class FrontDeskView(QWidget):
         booking = self.selected_booking()
         if booking is None:
             return
-        from .reschedule_dialog import RescheduleDialog
+        from ..dialogs.reschedule_dialog import RescheduleDialog
         slot_id = RescheduleDialog.ask(self.session, booking, self)
         if slot_id is None or not self._run(undo.reschedule, booking.id, slot_id,
                                             expected_slot=booking.slot_id):
@@ -387,7 +387,7 @@ class FrontDeskView(QWidget):
         booking = self.selected_booking()
         if booking is None:
             return
-        from .details_dialog import EditDetailsDialog
+        from ..dialogs.details_dialog import EditDetailsDialog
 
         def save(changes: dict, expected: dict) -> None:  # a refusal stays in the dialog
             perform(self.undo_stack, self.session, undo.edit_details, booking.id, changes,

@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..errors import BookingError, InvalidInput
-from ..services import validation
-from ..services.calendar import BookingsOutsideHours, SpecialDay
-from ..services.hours import WEEKDAYS
-from .errors import describe
+from ... import services
+from ...errors import BookingError, InvalidInput
+from ...services import validation
+from ...services.calendar import BookingsOutsideHours, SpecialDay
+from ...services.hours import WEEKDAYS
+from ..errors import describe
 from .hours_grid import HoursGrid
 
 TEMPLATE_LABELS = {

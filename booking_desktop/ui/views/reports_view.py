@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..services.desk import BookingFilter
-from ..services.reports import booking_report
+from ... import services
+from ...services.desk import BookingFilter
+from ...services.reports import booking_report
 from . import charts
-from .errors import describe
-from .export_dialog import FORMATS, ExportDialog
+from ..errors import describe
+from ..export.export_dialog import FORMATS, ExportDialog
 
 PRESETS = (("Last 30 days", 30), ("Last 7 days", 7), ("Last 90 days", 90), ("Last 365 days", 365))
 

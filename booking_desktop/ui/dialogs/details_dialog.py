@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import InvalidInput
-from ..services.desk import BookingRow
-from .errors import describe
+from ...errors import InvalidInput
+from ...services.desk import BookingRow
+from ..errors import describe
 
 
 class EditDetailsDialog(QDialog):

@@ -1,0 +1,1 @@
+"""Export of the window (see docs/architecture.md)."""

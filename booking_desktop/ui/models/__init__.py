@@ -1,0 +1,1 @@
+"""Models of the window (see docs/architecture.md)."""

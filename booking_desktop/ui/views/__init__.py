@@ -1,0 +1,1 @@
+"""Views of the window (see docs/architecture.md)."""
