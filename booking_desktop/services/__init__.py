@@ -52,6 +52,7 @@ from .hours import (
 )
 from .integrity import Problem, check_integrity, repair_counters
 from .setup import set_up_business
+from .sync import ChangeListener, listen_for_changes, own_connection_id
 from .slots import (
     available_slots,
     day_bounds,
@@ -80,6 +81,7 @@ from .users import (
 )
 
 __all__ = [
+    "ChangeListener", "listen_for_changes", "own_connection_id",
     "BOOKING_SOURCES", "BOOKING_STATUSES", "release_connection",
     "TEMPLATES", "Problem", "authenticate", "available_slots", "backup_database",
     "bookings_in_slots", "build_demo", "database_is_empty", "restore_database",

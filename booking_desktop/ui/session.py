@@ -4,7 +4,7 @@ import logging
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from .. import services
 from ..clock import UTC, utcnow
@@ -15,6 +15,7 @@ from ..services.users import Account
 log = logging.getLogger(__name__)
 
 POLL_MS = 1000
+RELISTEN_MS = 5000
 
 
 class Session(QObject):
@@ -33,6 +34,13 @@ class Session(QObject):
         self._watcher = QTimer(self)
         self._watcher.setInterval(POLL_MS)
         self._watcher.timeout.connect(self.poll)
+        self._listener = None  # PostgreSQL: other desks' changes as they commit
+        self._notifier = None
+        self._own_connection = None
+        self._relisten = QTimer(self)
+        self._relisten.setSingleShot(True)
+        self._relisten.setInterval(RELISTEN_MS)
+        self._relisten.timeout.connect(self._listen_again)
 
     @property
     def is_owner(self) -> bool:
@@ -56,15 +64,69 @@ class Session(QObject):
 
     def notify_changed(self) -> None:
         """Call after a change made here; views refresh at once."""
-        self._token = self._read_token()
+        if self._listener is not None:  # its NOTIFY comes back: know it as ours
+            self._own_connection = services.own_connection_id()
+        else:
+            self._token = self._read_token()
         self.changed.emit()
 
     def start_watching(self) -> None:
+        """Hear other desks' changes: on PostgreSQL as they commit (LISTEN,
+        watched by a QSocketNotifier; no polling), on SQLite, or while the
+        listening connection is lost, by polling the change token."""
         self._token = self._read_token()
-        self._watcher.start()
+        if not self._listen():
+            self._watcher.start()
 
     def stop_watching(self) -> None:
         self._watcher.stop()
+        self._relisten.stop()
+        self._drop_listener()
+
+    @property
+    def listening(self) -> bool:
+        return self._listener is not None
+
+    def _listen(self) -> bool:
+        try:
+            listener = services.listen_for_changes()
+        except BookingError as exc:
+            log.warning("cannot listen for changes: %s", exc)
+            return False
+        if listener is None:  # SQLite
+            return False
+        self._listener = listener
+        self._notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._heard)
+        self._watcher.stop()
+        return True
+
+    def _heard(self, *_args) -> None:
+        try:
+            senders = self._listener.take()
+        except BookingError:
+            log.warning("the connection listening for changes was lost; polling until it is back")
+            self._drop_listener()
+            self._watcher.start()
+            self._relisten.start()
+            return
+        if any(sender != self._own_connection for sender in senders):
+            self.changed.emit()
+
+    def _listen_again(self) -> None:
+        if self._listen():
+            self.changed.emit()  # what was said while we were away is lost: refresh all
+        else:
+            self._relisten.start()
+
+    def _drop_listener(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
 
     def poll(self) -> None:
         token = self._read_token()

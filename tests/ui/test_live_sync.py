@@ -1,0 +1,80 @@
+"""Two desks on one PostgreSQL database: a window hears the other desk's
+change as it commits (LISTEN/NOTIFY watched by a QSocketNotifier), without
+polling; when its listening connection is lost it polls, listens again, and
+refreshes everything."""
+import threading
+from datetime import time, timedelta
+
+import psycopg
+import pytest
+from PySide6.QtCore import QSettings
+
+from booking_desktop import db, services
+from booking_desktop.services import users as user_service
+from booking_desktop.ui.app import open_main_window
+from booking_desktop.ui.settings import Settings
+from tests.conftest import PG_URL
+
+
+@pytest.fixture
+def pg_window(qtbot, pg_schema_url, tmp_path):
+    """The window of a desk on PostgreSQL, showing tomorrow's slots."""
+    db.connect(pg_schema_url)
+    owner = user_service.create_user("olga", "owner-password", role="owner")
+    shop = services.create_business("Corner Salon", "UTC")
+    services.set_weekly_hours(shop, {d: [(time(0), time(23, 30))] for d in range(7)}, by=owner)
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = open_main_window(pg_schema_url, owner, shop, settings)
+    qtbot.addWidget(window)
+    window.show()
+    day = window.session.today() + timedelta(days=1)
+    services.generate_time_slots(shop, day, day, max_capacity=3, by=owner)
+    window.front_desk.set_day(day)
+    yield window, shop, day
+    window.session.stop_watching()
+    window.close()
+
+
+def listed_names(window) -> set[str]:
+    model = window.front_desk.model
+    names = set()
+    for row in range(model.rowCount()):
+        slot = model.item(row, 0)
+        names |= {slot.child(n, 2).text() for n in range(slot.rowCount())}
+    return names
+
+
+def another_desk_books(shop, day, name):
+    """A second desk: its own thread and connection."""
+    def run():
+        slot = services.nearest_free_slot(services.get_business(shop.id), day)
+        services.create_booking(slot.id, name)
+        services.release_connection()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs BOOKING_TEST_POSTGRES_URL")
+def test_another_desks_booking_shows_without_polling(qtbot, pg_window):
+    window, shop, day = pg_window
+    assert window.session.listening and not window.session._watcher.isActive()
+    another_desk_books(shop, day, "Nora Other")
+    qtbot.waitUntil(lambda: "Nora Other" in listed_names(window), timeout=3000)
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs BOOKING_TEST_POSTGRES_URL")
+def test_a_lost_listener_polls_then_listens_again_and_refreshes(qtbot, pg_window):
+    window, shop, day = pg_window
+    session = window.session
+    session._relisten.setInterval(200)
+    pid = session._listener.conn.info.backend_pid
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    qtbot.waitUntil(lambda: not session.listening and session._watcher.isActive(), timeout=3000)
+    another_desk_books(shop, day, "Paul Meanwhile")  # said while nobody listened
+    qtbot.waitUntil(lambda: session.listening, timeout=3000)
+    qtbot.waitUntil(lambda: "Paul Meanwhile" in listed_names(window), timeout=3000)
+    assert not session._watcher.isActive()
+    another_desk_books(shop, day, "Quinn Later")
+    qtbot.waitUntil(lambda: "Quinn Later" in listed_names(window), timeout=3000)
