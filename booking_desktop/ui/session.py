@@ -74,6 +74,7 @@ class Session(QObject):
         """Hear other desks' changes: on PostgreSQL as they commit (LISTEN,
         watched by a QSocketNotifier; no polling), on SQLite, or while the
         listening connection is lost, by polling the change token."""
+        self.stop_watching()  # at most one listener a window
         self._token = self._read_token()
         if not self._listen():
             self._watcher.start()

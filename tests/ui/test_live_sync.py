@@ -78,3 +78,15 @@ def test_a_lost_listener_polls_then_listens_again_and_refreshes(qtbot, pg_window
     assert not session._watcher.isActive()
     another_desk_books(shop, day, "Quinn Later")
     qtbot.waitUntil(lambda: "Quinn Later" in listed_names(window), timeout=3000)
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs BOOKING_TEST_POSTGRES_URL")
+def test_watching_again_keeps_one_listening_connection(qtbot, pg_window):
+    window, shop, day = pg_window
+    session = window.session
+    first = session._listener
+    session.start_watching()
+    assert session.listening and session._listener is not first
+    assert first.conn.closed  # the old connection is given back, not left behind
+    another_desk_books(shop, day, "Rita Once")
+    qtbot.waitUntil(lambda: "Rita Once" in listed_names(window), timeout=3000)
