@@ -319,7 +319,7 @@ def _other_desk_delays(app, window, direct_url: str, runs: int) -> list[float]:
             raise RuntimeError("the other desk could not book")
         committed = time.perf_counter()
         other.wait()
-        while name not in _listed_names(front.model):
+        while name not in {b.customer_name for b in front.model.bookings()}:
             app.processEvents()
             time.sleep(0.001)
             if time.perf_counter() - committed > 30:
@@ -327,15 +327,6 @@ def _other_desk_delays(app, window, direct_url: str, runs: int) -> list[float]:
         samples.append(time.perf_counter() - committed)
     window.session.stop_watching()
     return samples
-
-
-def _listed_names(model) -> set[str]:
-    """The customers' names the day view lists (column 2 of each booking row)."""
-    names = set()
-    for row in range(model.rowCount()):
-        slot = model.item(row, 0)
-        names |= {slot.child(n, 2).text() for n in range(slot.rowCount())}
-    return names
 
 
 def _dispose(widget) -> None:

@@ -36,12 +36,7 @@ def pg_window(qtbot, pg_schema_url, tmp_path):
 
 
 def listed_names(window) -> set[str]:
-    model = window.front_desk.model
-    names = set()
-    for row in range(model.rowCount()):
-        slot = model.item(row, 0)
-        names |= {slot.child(n, 2).text() for n in range(slot.rowCount())}
-    return names
+    return {booking.customer_name for booking in window.front_desk.model.bookings()}
 
 
 def another_desk_books(shop, day, name):

@@ -101,28 +101,21 @@ class UsersDialog(QDialog):
 
     def toggle_export_selected(self) -> None:
         """Allow the selected staff account to export customers' details, or stop it."""
-        item = self.list.currentItem()
-        if item is None:
-            return
-        username = item.data(256)
-        try:
-            user = services.get_user(username)
-            services.set_user_can_export(username, not user.can_export, by=self.session.user)
-        except Exception as exc:
-            self.error.setText(describe(exc))
-            self.error.setVisible(True)
-            return
-        self.error.setVisible(False)
-        self.reload()
+        self._toggle(lambda user: services.set_user_can_export(
+            user.username, not user.can_export, by=self.session.user))
 
     def toggle_selected(self) -> None:
+        self._toggle(lambda user: services.set_user_active(
+            user.username, not user.active, by=self.session.user))
+
+    def _toggle(self, change) -> None:
+        """`change(account)` for the selected account, then the list again;
+        a refusal shows under the form."""
         item = self.list.currentItem()
         if item is None:
             return
-        username = item.data(256)
         try:
-            user = services.get_user(username)
-            services.set_user_active(username, not user.active, by=self.session.user)
+            change(services.get_user(item.data(256)))
         except Exception as exc:
             self.error.setText(describe(exc))
             self.error.setVisible(True)

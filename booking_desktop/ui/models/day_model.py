@@ -108,6 +108,11 @@ class DayScheduleModel(QStandardItemModel):
                 item.setForeground(QBrush(dim))
         return items
 
+    def bookings(self) -> list[BookingRow]:
+        """Every booking the day lists, in list order."""
+        return [self.item(r, 0).child(c, 0).data(ROW_DATA)
+                for r in range(self.rowCount()) for c in range(self.item(r, 0).rowCount())]
+
     def index_of_booking(self, booking_id: int) -> QModelIndex:
         for r in range(self.rowCount()):
             slot = self.item(r, 0)
