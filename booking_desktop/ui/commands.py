@@ -13,10 +13,14 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ..errors import DatabaseUnavailable
 from ..services import undo as reversible
 from ..services.undo import Outcome
 
 log = logging.getLogger(__name__)
+
+OFFLINE = ("The database is out of reach, so nothing was saved. The desk reconnects by "
+           "itself: try again when the banner at the top has gone.")
 
 
 class OutcomeCommand(QUndoCommand):
@@ -40,8 +44,15 @@ class OutcomeCommand(QUndoCommand):
         if self._move_only:  # the stack only moves its index: nothing to do
             self._move_only = False
             return
+        if not self.session.online:
+            self.refusal = DatabaseUnavailable(OFFLINE)
+            return
         try:
             self.outcome = reversible.reverse(self.outcome, redo=redo, by=self.session.user)
+        except DatabaseUnavailable as exc:
+            self.session.connection_lost()
+            self.refusal = exc
+            return
         except Exception as exc:  # refusals and bugs alike: raised by undo()/redo() below
             if not isinstance(exc, reversible.Refused):
                 log.warning("undo/redo failed", exc_info=True)
@@ -64,8 +75,15 @@ def perform(stack: QUndoStack, session, operation: Callable[..., Outcome], *args
             **kwargs) -> Outcome:
     """Do `operation` (one of services.undo's) as the signed-in user, push it
     as an undo step and tell every view. Raises what the service raises;
-    then nothing is pushed."""
-    outcome = operation(*args, by=session.user, **kwargs)
+    then nothing is pushed. While the database is out of reach nothing is
+    tried: the refusal comes at once and what was typed stays."""
+    if not session.online:
+        raise DatabaseUnavailable(OFFLINE)
+    try:
+        outcome = operation(*args, by=session.user, **kwargs)
+    except DatabaseUnavailable:
+        session.connection_lost()
+        raise
     stack.push(OutcomeCommand(session, outcome))
     session.notify_changed()
     return outcome

@@ -28,6 +28,7 @@ from .accessible import name_from_labels
 from .views.bookings_view import BookingsView
 from .views.calendar_view import CalendarView
 from .errors import describe
+from .message_bar import MessageBar
 from .views.front_desk import FrontDeskView
 from .views.hours_view import HoursView
 from .views.reports_view import ReportsView
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(8, 8, 8, 0)
         outer.addLayout(self._top_bar())
+        self.offline_bar = MessageBar()  # the database out of reach: said above every view
+        outer.addWidget(self.offline_bar)
         body = QHBoxLayout()
         body.addWidget(self.rail)
         body.addWidget(self.stack, 1)
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
         self._fill_businesses()
         session.business_changed.connect(lambda _b: self._fill_businesses())
         session.changed.connect(self._synced)
+        session.online_changed.connect(self._online_changed)
 
         geometry = self.settings.geometry("main")
         if geometry is None or not self.restoreGeometry(geometry):
@@ -348,6 +352,17 @@ class MainWindow(QMainWindow):
         business = self.session.business
         now = utcnow().astimezone(ZoneInfo(business.timezone) if business is not None else None)
         self.sync_label.setText(self.tr("Up to date · {time}").format(time=f"{now:%H:%M}"))
+
+    def _online_changed(self, online: bool) -> None:
+        if online:
+            self.offline_bar.clear()
+            self._synced()
+            self.show_message(self.tr("The database is back; everything shown is up to date."))
+        else:
+            self.offline_bar.show_message(self.tr(
+                "The database is out of reach. What you type is kept, but nothing can be saved "
+                "until the connection is back; the desk reconnects by itself."))
+            self.sync_label.setText(self.tr("Offline · reconnecting…"))
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -15,7 +15,9 @@ from ..services.users import Account
 log = logging.getLogger(__name__)
 
 POLL_MS = 1000
-RELISTEN_MS = 5000
+FIRST_RETRY_MS = 200      # a dropped listener is tried again at once ...
+RELISTEN_MS = 5000        # ... then, while the server stays out of reach, less and less often
+LONGEST_RETRY_MS = 60_000
 
 
 class Session(QObject):
@@ -25,6 +27,7 @@ class Session(QObject):
 
     changed = Signal()
     business_changed = Signal(object)
+    online_changed = Signal(bool)  # False: the database is out of reach; True: back
 
     def __init__(self, user: Account, business=None, parent=None):
         super().__init__(parent)
@@ -37,6 +40,8 @@ class Session(QObject):
         self._listener = None  # PostgreSQL: other desks' changes as they commit
         self._notifier = None
         self._own_connection = None
+        self._server = False  # PostgreSQL: reconnect by listening again
+        self.online = True
         self._relisten = QTimer(self)
         self._relisten.setSingleShot(True)
         self._relisten.setInterval(RELISTEN_MS)
@@ -97,6 +102,7 @@ class Session(QObject):
         if listener is None:  # SQLite
             return False
         self._listener = listener
+        self._server = True
         self._notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._heard)
         self._watcher.stop()
@@ -106,19 +112,38 @@ class Session(QObject):
         try:
             senders = self._listener.take()
         except BookingError:
-            log.warning("the connection listening for changes was lost; polling until it is back")
+            log.warning("the connection listening for changes was lost; trying again")
             self._drop_listener()
-            self._watcher.start()
-            self._relisten.start()
+            self._retry_in(FIRST_RETRY_MS)
             return
         if any(sender != self._own_connection for sender in senders):
             self.changed.emit()
 
+    def _retry_in(self, ms: int) -> None:
+        self._relisten.setInterval(ms)
+        self._relisten.start()
+
     def _listen_again(self) -> None:
         if self._listen():
+            self._set_online(True)
             self.changed.emit()  # what was said while we were away is lost: refresh all
         else:
-            self._relisten.start()
+            self._set_online(False)
+            self._retry_in(min(LONGEST_RETRY_MS, max(RELISTEN_MS, 2 * self._relisten.interval())))
+
+    def connection_lost(self) -> None:
+        """A service call found the database out of reach: say so (views show
+        a banner, writes are refused at once) until it answers again."""
+        self._set_online(False)
+        if self._server:  # PostgreSQL: listening again is the test that it is back
+            self._drop_listener()
+            if not self._relisten.isActive():
+                self._retry_in(FIRST_RETRY_MS)
+
+    def _set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.online_changed.emit(online)
 
     def _drop_listener(self) -> None:
         if self._notifier is not None:
@@ -137,11 +162,14 @@ class Session(QObject):
 
     def _read_token(self):
         try:
-            return desk.change_token()
+            token = desk.change_token()
         except BookingError as exc:
             log.warning("change check failed: %s", exc)
         except Exception:  # a dropped server must not kill the timer
             log.exception("change check failed")
+        else:
+            self._set_online(True)  # it answered
+            return token
         return self._token
 
     def businesses(self) -> list:

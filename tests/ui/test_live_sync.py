@@ -1,7 +1,8 @@
 """Two desks on one PostgreSQL database: a window hears the other desk's
 change as it commits (LISTEN/NOTIFY watched by a QSocketNotifier), without
-polling; when its listening connection is lost it polls, listens again, and
-refreshes everything."""
+polling. When its listening connection ends it listens again at once and
+refreshes everything; when the server stays out of reach a banner says so,
+writes are refused at once, and the desk comes back by itself."""
 import threading
 from datetime import time, timedelta
 
@@ -59,16 +60,21 @@ def test_another_desks_booking_shows_without_polling(qtbot, pg_window):
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs BOOKING_TEST_POSTGRES_URL")
-def test_a_lost_listener_polls_then_listens_again_and_refreshes(qtbot, pg_window):
+def test_a_lost_listener_listens_again_and_refreshes(qtbot, pg_window, monkeypatch):
+    """Its connection ended (the server is fine): the window listens again at
+    once, without a banner, and refreshes what it may have missed."""
+    from booking_desktop.ui import session as session_module
+
     window, shop, day = pg_window
     session = window.session
-    session._relisten.setInterval(200)
+    monkeypatch.setattr(session_module, "FIRST_RETRY_MS", 1500)  # time to book meanwhile
     pid = session._listener.conn.info.backend_pid
     with psycopg.connect(PG_URL, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    qtbot.waitUntil(lambda: not session.listening and session._watcher.isActive(), timeout=3000)
+    qtbot.waitUntil(lambda: not session.listening, timeout=3000)
     another_desk_books(shop, day, "Paul Meanwhile")  # said while nobody listened
-    qtbot.waitUntil(lambda: session.listening, timeout=3000)
+    qtbot.waitUntil(lambda: session.listening, timeout=5000)
+    assert session.online and not window.offline_bar.isVisible()
     qtbot.waitUntil(lambda: "Paul Meanwhile" in listed_names(window), timeout=3000)
     assert not session._watcher.isActive()
     another_desk_books(shop, day, "Quinn Later")
@@ -85,3 +91,44 @@ def test_watching_again_keeps_one_listening_connection(qtbot, pg_window):
     assert first.conn.closed  # the old connection is given back, not left behind
     another_desk_books(shop, day, "Rita Once")
     qtbot.waitUntil(lambda: "Rita Once" in listed_names(window), timeout=3000)
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs BOOKING_TEST_POSTGRES_URL")
+def test_server_out_of_reach_is_said_writes_wait_and_the_desk_comes_back(qtbot, pg_window,
+                                                                         monkeypatch):
+    """The listener's connection drops and listening again fails (the server
+    is out of reach): a banner says so, the walk-in refuses at once keeping
+    what was typed, nothing is written; when the server answers again the
+    banner goes and the window refreshes."""
+    from booking_desktop.errors import DatabaseUnavailable
+    from booking_desktop.models import Booking
+
+    window, shop, day = pg_window
+    session = window.session
+    real_listen = services.listen_for_changes
+
+    def out_of_reach():
+        raise DatabaseUnavailable("server down")
+    monkeypatch.setattr(services, "listen_for_changes", out_of_reach)
+    pid = session._listener.conn.info.backend_pid
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    qtbot.waitUntil(lambda: not session.online, timeout=3000)
+    assert window.offline_bar.isVisible()
+    assert window.offline_bar.label.text().startswith("The database is out of reach.")
+    assert window.sync_label.text() == "Offline · reconnecting…"
+
+    form = window.front_desk.walk_in
+    form.name.setText("Olive Offline")
+    form.book()
+    assert form.name.text() == "Olive Offline"  # kept for when it is back
+    assert form.message.label.text().startswith("The database is out of reach, so nothing")
+    assert not Booking.select().where(Booking.customer_name == "Olive Offline").exists()
+
+    monkeypatch.setattr(services, "listen_for_changes", real_listen)
+    session._relisten.setInterval(50)
+    session._relisten.start()
+    qtbot.waitUntil(lambda: session.online and session.listening, timeout=3000)
+    assert not window.offline_bar.isVisible()
+    form.book()
+    assert Booking.select().where(Booking.customer_name == "Olive Offline").count() == 1
