@@ -19,8 +19,12 @@ from ..services.undo import Outcome
 
 log = logging.getLogger(__name__)
 
-OFFLINE = ("The database is out of reach, so nothing was saved. The desk reconnects by "
-           "itself: try again when the banner at the top has gone.")
+
+
+class Offline(DatabaseUnavailable):
+    """Refused before anything was tried: the desk knows the database is out of reach."""
+    default_message = ("The database is out of reach, so nothing was saved. The desk "
+                       "reconnects by itself: try again when the banner at the top has gone.")
 
 
 class OutcomeCommand(QUndoCommand):
@@ -45,7 +49,7 @@ class OutcomeCommand(QUndoCommand):
             self._move_only = False
             return
         if not self.session.online:
-            self.refusal = DatabaseUnavailable(OFFLINE)
+            self.refusal = Offline()
             return
         try:
             self.outcome = reversible.reverse(self.outcome, redo=redo, by=self.session.user)
@@ -78,7 +82,7 @@ def perform(stack: QUndoStack, session, operation: Callable[..., Outcome], *args
     then nothing is pushed. While the database is out of reach nothing is
     tried: the refusal comes at once and what was typed stays."""
     if not session.online:
-        raise DatabaseUnavailable(OFFLINE)
+        raise Offline()
     try:
         outcome = operation(*args, by=session.user, **kwargs)
     except DatabaseUnavailable:

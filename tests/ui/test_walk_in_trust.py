@@ -272,3 +272,66 @@ def test_a_slot_kept_for_its_booking_outside_new_hours_reads_closed(qtbot, qtmod
     offered = front_desk.walk_in.slot
     assert noon.id not in [offered.itemData(i) for i in range(offered.count())]
     qtmodeltester.check(front_desk.model)
+
+
+def _answer_lost(monkeypatch, saved: bool):
+    """The next booking's answer is lost with the connection: after it was
+    committed (`saved`), or before anything reached the database."""
+    from booking_desktop.errors import DatabaseUnavailable
+    from booking_desktop.services import undo
+
+    real = undo.create_booking
+    calls = []
+
+    def lost(*args, **kwargs):
+        calls.append(kwargs.get("reference"))
+        if len(calls) == 1:
+            if saved:
+                real(*args, **kwargs)
+            raise DatabaseUnavailable()
+        return real(*args, **kwargs)
+    monkeypatch.setattr(undo, "create_booking", lost)
+    return calls
+
+
+def test_a_booking_whose_answer_was_lost_is_found_saved_when_the_database_answers(
+        qtbot, make_window, desk_staff, shop, monkeypatch):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    window = make_window(desk_staff, shop)
+    calls = _answer_lost(monkeypatch, saved=True)
+    said = []
+    window.front_desk.message.connect(said.append)
+    form = _form_on(window, day, ten)
+    qtbot.keyClicks(form.name, "Lost Lena")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    reference = calls[0]
+    assert form.message.label.text() == (
+        f"The connection was lost while booking {reference} for Lost Lena. Whether it was "
+        "saved is checked as soon as the database answers.")
+    assert not window.session.online and window.offline_bar.isVisible()
+    qtbot.waitUntil(lambda: window.session.online, timeout=3000)  # the next poll answers
+    booked = _booked("Lost Lena")
+    assert [b.reference for b in booked] == [reference]  # saved once, never twice
+    assert said[-1] == (f"Booked {reference} for Lost Lena, {short_date(day)} 10:00. "
+                        "(It had been saved when the connection was lost.)")
+    assert window.undo_stack.undoText() == "booking of Lost Lena"
+    assert form.name.text() == ""
+
+
+def test_a_booking_whose_answer_was_lost_before_saving_is_said_not_saved(
+        qtbot, make_window, desk_staff, shop, monkeypatch):
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    window = make_window(desk_staff, shop)
+    calls = _answer_lost(monkeypatch, saved=False)
+    form = _form_on(window, day, ten)
+    qtbot.keyClicks(form.name, "Lost Leo")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    reference = calls[0]
+    qtbot.waitUntil(lambda: window.session.online, timeout=3000)
+    assert form.message.label.text() == (
+        f"{reference} for Lost Leo was not saved. Press Enter to book it now.")
+    assert _booked("Lost Leo") == [] and form.name.text() == "Lost Leo"
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert [b.reference for b in _booked("Lost Leo")] == [reference]

@@ -25,6 +25,7 @@ from ... import services
 from ...clock import utcnow
 from ...errors import (
     BookingError,
+    DatabaseUnavailable,
     DuplicateBooking,
     NotFound,
     SlotBlocked,
@@ -32,7 +33,7 @@ from ...errors import (
     SlotInPast,
 )
 from ...services import desk, undo
-from ..commands import perform
+from ..commands import Offline, perform
 from ..errors import describe
 from ..message_bar import MessageBar
 from ..status_style import short_date, when_text
@@ -76,6 +77,10 @@ class WalkInForm(QGroupBox):
         self.session = session
         self.undo_stack = undo_stack
         self._suggestions: dict[str, desk.Customer] = {}
+        # (slot id, fields, reference) of a booking whose answer was lost with
+        # the connection: asked about by its reference once the database is back.
+        self._unanswered = None
+        session.online_changed.connect(self._back_online)
         self.day: date | None = None       # the local date the form books on
         self._business_id: int | None = None
         self._tz = ZoneInfo("UTC")
@@ -216,6 +221,7 @@ class WalkInForm(QGroupBox):
             field.clear()
         self.source.setCurrentIndex(0)
         self.message.clear()
+        self._unanswered = None
 
     def focus_name(self) -> None:
         self.name.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -233,16 +239,62 @@ class WalkInForm(QGroupBox):
         fields = {"customer_name": self.name.text(), "customer_email": self.email.text() or None,
                   "customer_phone": self.phone.text() or None,
                   "source": self.source.currentData(), "notes": self.notes.text()}
-        outcome = self._perform(undo.book, slot_id, **fields)
-        if outcome is not None:
-            booking = desk.booking_row(outcome.result.id)
-            tz = ZoneInfo(self.session.business.timezone)
-            text = self.tr("Booked {ref} for {name}, {when}.").format(
-                ref=booking.reference, name=booking.customer_name,
-                when=when_text(booking.start, tz))
-            self.clear()
-            self.booked.emit(booking.id, text)
-            self._after_own_booking(slot_id)
+        # The reference is drawn here, so that if the answer is lost with the
+        # connection the desk can ask whether this very booking was saved.
+        reference = (self._unanswered[2] if self._unanswered is not None
+                     else services.new_reference())
+        try:
+            outcome = perform(self.undo_stack, self.session, undo.book, slot_id,
+                              reference=reference, **fields)
+        except Offline as exc:  # refused before anything was tried
+            self._report(exc)
+            return
+        except DatabaseUnavailable:
+            self._unanswered = (slot_id, fields, reference)
+            self.message.show_message(self.tr(
+                "The connection was lost while booking {ref} for {name}. Whether it was saved "
+                "is checked as soon as the database answers.").format(
+                    ref=reference, name=fields["customer_name"]))
+            return
+        except Exception as exc:  # refusals inline; describe() logs bugs
+            self._report(exc)
+            return
+        self._booked_now(outcome, slot_id)
+
+    def _booked_now(self, outcome, slot_id: int, saved_before: bool = False) -> None:
+        booking = desk.booking_row(outcome.result.id)
+        tz = ZoneInfo(self.session.business.timezone)
+        text = self.tr("Booked {ref} for {name}, {when}.").format(
+            ref=booking.reference, name=booking.customer_name, when=when_text(booking.start, tz))
+        if saved_before:
+            text += " " + self.tr("(It had been saved when the connection was lost.)")
+        self.clear()
+        self.booked.emit(booking.id, text)
+        self._after_own_booking(slot_id)
+
+    def _back_online(self, online: bool) -> None:
+        """The database answers again: say truthfully whether the booking
+        whose answer was lost was saved."""
+        if not online or self._unanswered is None:
+            return
+        slot_id, fields, reference = self._unanswered
+        try:
+            services.find_booking(reference)
+        except NotFound:
+            self.message.show_message(self.tr(
+                "{ref} for {name} was not saved. Press Enter to book it now.").format(
+                    ref=reference, name=fields["customer_name"]))
+            return
+        except BookingError as exc:
+            self._report(exc)
+            return
+        try:  # saved: the same reference gives that booking (and its undo step), not a second
+            outcome = perform(self.undo_stack, self.session, undo.book, slot_id,
+                              reference=reference, **fields)
+        except Exception as exc:
+            self._report(exc)
+            return
+        self._booked_now(outcome, slot_id, saved_before=True)
 
     def _after_own_booking(self, slot_id: int) -> None:
         """When the booking just made filled the chosen slot, the next person
@@ -258,14 +310,6 @@ class WalkInForm(QGroupBox):
         if bookable:
             later = [r for r in bookable if r.start >= row.start]
             self.select_slot((later[0] if later else bookable[-1]).id)
-
-    def _perform(self, operation, *args, **kwargs):
-        """Book through the window's undo stack; None when refused (said here)."""
-        try:
-            return perform(self.undo_stack, self.session, operation, *args, **kwargs)
-        except Exception as exc:  # refusals inline; describe() logs bugs
-            self._report(exc)
-            return None
 
     def _report(self, exc: BaseException) -> None:
         text = describe(exc)
