@@ -49,6 +49,10 @@ class DuplicateBooking(BookingError):
     default_message = "This customer already has a booking in this time slot."
 
 
+class ReferenceInUse(BookingError):
+    default_message = "That booking reference belongs to another booking."
+
+
 class InvalidTransition(BookingError):
     default_message = "The booking cannot be changed that way."
 

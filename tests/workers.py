@@ -28,8 +28,10 @@ def race_worker(url: str, worker_no: int, slot_ids: list[int], now_iso: str, bar
         barrier.wait(timeout=120)
         for slot_id in slot_ids:
             email = same_email or f"worker{worker_no}.slot{slot_id}@example.com"
+            # A retry (one reference) is the same request, customer and all.
+            name = "Retried Customer" if reference is not None else f"Worker {worker_no}"
             try:
-                booking = services.create_booking(slot_id, f"Worker {worker_no}", email,
+                booking = services.create_booking(slot_id, name, email,
                                                   source="online", reference=reference, now=now)
                 outcomes.append((slot_id, "ok", booking.reference))
             except BookingError as exc:

@@ -19,6 +19,7 @@ from ..errors import (
     InvalidInput,
     InvalidTransition,
     NotFound,
+    ReferenceInUse,
     SlotBlocked,
     SlotClosed,
     SlotFull,
@@ -154,7 +155,9 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     """Book one place in `time_slot` for a customer; email and phone are optional.
 
     Given a `reference` that already exists (a retry after a lost answer), the
-    existing booking is returned and nothing new is booked. Raises SlotFull,
+    existing booking is returned and nothing new is booked, provided it is
+    this customer's; a reference another customer's booking holds raises
+    ReferenceInUse (a desk that drew it draws another). Raises SlotFull,
     SlotInPast, SlotBlocked, SlotClosed (outside the opening hours),
     DuplicateBooking (same email, case-insensitive, or same phone digits
     already active in the slot), InvalidInput, NotFound.
@@ -173,6 +176,15 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     email_key = email.lower() if email else None
     phone_key = v.phone_digits(phone)
 
+    def earlier_attempt(existing: Booking) -> Booking:
+        """The booking an earlier attempt with this reference saved; never
+        another customer's booking that happens to hold the same reference."""
+        if (existing.name_key, existing.email_key, existing.phone_key) != (
+                name_key, email_key, phone_key):
+            raise ReferenceInUse(f"The reference {existing.reference} belongs to another "
+                                 "booking; nothing was booked.", reference=existing.reference)
+        return existing
+
     def work(ref: str) -> Booking:
         if given_reference is not None:
             # An earlier attempt with this reference may still be running: wait
@@ -181,7 +193,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
             _lock_slots(slot_id)
             existing = Booking.get_or_none(Booking.reference == ref)
             if existing is not None:
-                return existing
+                return earlier_attempt(existing)
         moment = current_time(now)
         take_place(slot_id, moment)
         business_id = TimeSlot.select(TimeSlot.business).where(TimeSlot.id == slot_id).scalar()
@@ -210,7 +222,8 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
                 raise booking_error_from_integrity(exc) from None
             if given_reference is not None:
                 # Another process stored this reference a moment ago: a retry.
-                return run_read(lambda ref=ref: Booking.get(Booking.reference == ref))
+                return earlier_attempt(
+                    run_read(lambda ref=ref: Booking.get(Booking.reference == ref)))
     raise RuntimeError("could not draw an unused booking reference")
 
 

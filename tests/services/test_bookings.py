@@ -12,6 +12,7 @@ from booking_desktop.errors import (
     InvalidInput,
     InvalidTransition,
     NotFound,
+    ReferenceInUse,
     SlotBlocked,
     SlotFull,
     SlotInPast,
@@ -158,6 +159,22 @@ def test_retry_with_the_same_reference_books_nothing_new(database, business, sta
     assert snapshot() == before
     assert counter(slot) == 1
     assert len(audit_events("booking.create")) == 1
+
+
+def test_a_reference_another_customers_booking_holds_is_refused(database, business, staff, now):
+    """A desk draws the reference itself (to ask about it after a lost answer);
+    drawn by chance twice, it must never hand back someone else's booking."""
+    slot, other = day_slots(business, now=now, capacity=3)[:2]
+    eva = services.create_booking(slot, "Eva", "eva@example.com", reference="K7M-4QX",
+                                  by=staff, now=now)
+    before = snapshot()
+    for name, email in (("Ugo", None), ("Eva", "other@example.com"), ("Eve", "eva@example.com")):
+        with pytest.raises(ReferenceInUse, match="K7M-4QX belongs to another booking"):
+            services.create_booking(other, name, email, reference="K7M-4QX", by=staff, now=now)
+    assert snapshot() == before
+    # the same customer again is a retry: her booking, nothing new
+    assert services.create_booking(other, "Eva", "eva@example.com", reference="K7M-4QX",
+                                   by=staff, now=now).id == eva.id
 
 
 def test_references_are_unique_and_readable(database, business, now):

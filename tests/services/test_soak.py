@@ -35,6 +35,7 @@ WORKERS = 4
 # was not acknowledged (killed, or the connection lost at commit) may or may
 # not have been committed.
 SURE_REFUSALS = {"SlotFull", "SlotInPast", "SlotBlocked", "SlotClosed", "DuplicateBooking",
+                 "ReferenceInUse",
                  "InvalidTransition", "InvalidInput", "NotFound", "PermissionDenied"}
 
 pytestmark = pytest.mark.slow

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from booking_desktop import services
 from booking_desktop.models import Booking, TimeSlot
+from booking_desktop.services import desk
 from booking_desktop.ui.models.day_model import ROW_ID, ROW_KIND
 from booking_desktop.ui.dialogs.reasons import CancelReasonDialog
 
@@ -100,18 +101,35 @@ def test_duplicate_customer_is_refused_inline(qtbot, make_window, desk_staff, sh
     assert Booking.select().where(Booking.customer_name == "Dana").count() == 1
 
 
-def test_typeahead_fills_contact_details(qtbot, make_window, desk_staff, shop):
+def test_typeahead_fills_contact_details(qtbot, make_window, desk_staff, shop, monkeypatch):
     slot = services.available_slots(shop, services.next_free_slot(shop).start.date())[-1]
     services.create_booking(slot, "Roberta Regular", "roberta@example.com", "030 999")
     window = make_window(desk_staff, shop)
     qtbot.keyClick(window, Qt.Key.Key_F2)
     form = window.front_desk.walk_in
+    asked = []
+    real = desk.customer_suggestions
+    monkeypatch.setattr(desk, "customer_suggestions",
+                        lambda text, business: asked.append(text) or real(text, business))
     qtbot.keyClicks(form.name, "robe")
     completer = form.name.completer()
-    assert completer.completionModel().rowCount() == 1
+    # asked once typing paused, on a worker thread; the answer fills the list
+    qtbot.waitUntil(lambda: completer.completionModel().rowCount() == 1, timeout=6000)
+    assert asked == ["robe"]
     form._use_suggestion(completer.completionModel().index(0, 0).data())
     assert (form.name.text(), form.phone.text(), form.email.text()) == \
         ("Roberta Regular", "030 999", "roberta@example.com")
+
+
+def test_an_older_typeahead_answer_never_replaces_a_newer_one(qtbot, make_window, desk_staff,
+                                                            shop):
+    window = make_window(desk_staff, shop)
+    form = window.front_desk.walk_in
+    newer = [desk.Customer("Roberta Regular", None, "030 999")]
+    form._asked = 2  # the question for "robe" went out after the one for "ro"
+    form._show_suggestions(2, newer)
+    form._show_suggestions(1, [desk.Customer("Ron Older", None, None)])
+    assert form._completer_model.stringList() == ["Roberta Regular (030 999)"]
 
 
 def _select_first_booking(front_desk):

@@ -310,7 +310,7 @@ def test_a_booking_whose_answer_was_lost_is_found_saved_when_the_database_answer
         f"The connection was lost while booking {reference} for Lost Lena. Whether it was "
         "saved is checked as soon as the database answers.")
     assert not window.session.online and window.offline_bar.isVisible()
-    qtbot.waitUntil(lambda: window.session.online, timeout=3000)  # the next poll answers
+    qtbot.waitUntil(lambda: window.session.online, timeout=6000)  # the next poll answers
     booked = _booked("Lost Lena")
     assert [b.reference for b in booked] == [reference]  # saved once, never twice
     assert said[-1] == (f"Booked {reference} for Lost Lena, {short_date(day)} 10:00. "
@@ -329,9 +329,27 @@ def test_a_booking_whose_answer_was_lost_before_saving_is_said_not_saved(
     qtbot.keyClicks(form.name, "Lost Leo")
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
     reference = calls[0]
-    qtbot.waitUntil(lambda: window.session.online, timeout=3000)
+    qtbot.waitUntil(lambda: window.session.online, timeout=6000)
     assert form.message.label.text() == (
         f"{reference} for Lost Leo was not saved. Press Enter to book it now.")
     assert _booked("Lost Leo") == [] and form.name.text() == "Lost Leo"
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
     assert [b.reference for b in _booked("Lost Leo")] == [reference]
+
+
+def test_a_reference_drawn_twice_by_chance_is_swapped_for_a_fresh_one(
+        qtbot, make_window, desk_staff, shop, monkeypatch):
+    """The walk-in draws its reference; one another booking holds already
+    must not hand back that booking: a fresh reference is drawn."""
+    day = _tomorrow()
+    ten = _slot_at(shop, day, 10)
+    services.create_booking(_slot_at(shop, day, 11), "Someone Else", reference="AAA-AAA")
+    drawn = iter(["AAA-AAA", "BBB-BBB"])
+    monkeypatch.setattr(services, "new_reference", lambda: next(drawn))
+    window = make_window(desk_staff, shop)
+    form = _form_on(window, day, ten)
+    qtbot.keyClicks(form.name, "Fresh Fay")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert [b.reference for b in _booked("Fresh Fay")] == ["BBB-BBB"]
+    assert [b.customer_name for b in Booking.select().where(Booking.reference == "AAA-AAA")] \
+        == ["Someone Else"]

@@ -5,10 +5,11 @@ desk fills it (or it closes, or disappears) while they type, the form keeps
 it, says so ("Full now"), and Enter refuses with the nearest free slot of the
 same day as the next step.
 """
+import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,11 +29,13 @@ from ...errors import (
     DatabaseUnavailable,
     DuplicateBooking,
     NotFound,
+    ReferenceInUse,
     SlotBlocked,
     SlotFull,
     SlotInPast,
 )
 from ...services import desk, undo
+from .. import tasks
 from ..commands import Offline, perform
 from ..errors import describe
 from ..message_bar import MessageBar
@@ -40,6 +43,9 @@ from ..status_style import short_date, when_text
 
 SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
 BOOKABLE_STATES = ("free", "filling")
+SUGGEST_AFTER_MS = 150  # a pause in typing, not every keystroke, asks the database
+
+log = logging.getLogger(__name__)
 
 
 def _tr(text: str) -> str:
@@ -128,7 +134,15 @@ class WalkInForm(QGroupBox):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.activated.connect(self._use_suggestion)
         self.name.setCompleter(completer)
-        self.name.textEdited.connect(self._suggest)
+        # Earlier customers are looked up once typing pauses, on a worker
+        # thread, and only the newest question's answer is shown.
+        self.runner = tasks.DEFAULT_RUNNER
+        self._asked = 0
+        self._suggest_timer = QTimer(self)
+        self._suggest_timer.setSingleShot(True)
+        self._suggest_timer.setInterval(SUGGEST_AFTER_MS)
+        self._suggest_timer.timeout.connect(self._ask_for_suggestions)
+        self.name.textEdited.connect(lambda _text: self._suggest_timer.start())
 
         for field in (self.name, self.phone, self.email, self.notes):
             field.returnPressed.connect(self.book)
@@ -199,13 +213,24 @@ class WalkInForm(QGroupBox):
             self.slot.setCurrentIndex(max(0, min(count - 1, self.slot.currentIndex() + step)))
 
     # --- typeahead ---------------------------------------------------------
-    def _suggest(self, text: str) -> None:
-        try:
-            customers = desk.customer_suggestions(text, self.session.business)
-        except BookingError:
-            customers = []
+    def _ask_for_suggestions(self) -> None:
+        text, business = self.name.text(), self.session.business
+        self._asked += 1
+        number = self._asked
+        task = tasks.Task(lambda progress, cancelled: desk.customer_suggestions(text, business))
+        task.finished.connect(lambda customers: self._show_suggestions(number, customers))
+        task.failed.connect(lambda exc: log.info("no suggestions: %s", exc))
+        for signal in (task.finished, task.failed):
+            signal.connect(task.deleteLater)
+        self.runner.start(task)
+
+    def _show_suggestions(self, number: int, customers) -> None:
+        if number != self._asked:  # typing went on meanwhile: a newer answer is coming
+            return
         self._suggestions = {c.label(): c for c in customers}
         self._completer_model.setStringList(list(self._suggestions))
+        if customers and self.name.hasFocus():
+            self.name.completer().complete()
 
     def _use_suggestion(self, label: str) -> None:
         customer = self._suggestions.get(label)
@@ -244,8 +269,7 @@ class WalkInForm(QGroupBox):
         reference = (self._unanswered[2] if self._unanswered is not None
                      else services.new_reference())
         try:
-            outcome = perform(self.undo_stack, self.session, undo.book, slot_id,
-                              reference=reference, **fields)
+            outcome = self._book_as(slot_id, fields, reference)
         except Offline as exc:  # refused before anything was tried
             self._report(exc)
             return
@@ -260,6 +284,18 @@ class WalkInForm(QGroupBox):
             self._report(exc)
             return
         self._booked_now(outcome, slot_id)
+
+    def _book_as(self, slot_id: int, fields: dict, reference: str):
+        """Book under `reference`; one another booking holds already (drawn by
+        chance, one in hundreds of millions) is swapped for a fresh one."""
+        for _ in range(3):
+            try:
+                return perform(self.undo_stack, self.session, undo.book, slot_id,
+                               reference=reference, **fields)
+            except ReferenceInUse:
+                reference = services.new_reference()
+                self._unanswered = None
+        raise ReferenceInUse()
 
     def _booked_now(self, outcome, slot_id: int, saved_before: bool = False) -> None:
         booking = desk.booking_row(outcome.result.id)
@@ -280,17 +316,17 @@ class WalkInForm(QGroupBox):
         slot_id, fields, reference = self._unanswered
         try:
             services.find_booking(reference)
-        except NotFound:
+            # Saved: the same reference gives that booking (and its undo step),
+            # never a second one.
+            outcome = perform(self.undo_stack, self.session, undo.book, slot_id,
+                              reference=reference, **fields)
+        except (NotFound, ReferenceInUse) as exc:
+            if isinstance(exc, ReferenceInUse):  # another booking's reference: ours was not saved
+                self._unanswered = (slot_id, fields, services.new_reference())
             self.message.show_message(self.tr(
                 "{ref} for {name} was not saved. Press Enter to book it now.").format(
                     ref=reference, name=fields["customer_name"]))
             return
-        except BookingError as exc:
-            self._report(exc)
-            return
-        try:  # saved: the same reference gives that booking (and its undo step), not a second
-            outcome = perform(self.undo_stack, self.session, undo.book, slot_id,
-                              reference=reference, **fields)
         except Exception as exc:
             self._report(exc)
             return
