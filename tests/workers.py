@@ -11,9 +11,37 @@ with booking_desktop.db.connect(url), as a second desk would.
   printing each reference (flushed) once create_booking has returned, so the
   parent can SIGKILL it part-way through and check what was committed.
 """
+import multiprocessing
 import sys
 import traceback
 from datetime import datetime
+
+
+def run_processes(target, make_args, count: int, meanwhile=None,
+                  timeout: float = 180) -> tuple[dict, list]:
+    """Start `count` spawned processes, `target(*make_args(n, barrier, results))`,
+    which meet at a barrier to start together; `meanwhile()`, when given, runs
+    here as one more party at that barrier (the owner acting while the desks
+    book). Returns ({worker_no: outcomes}, exit codes); the processes are
+    always reaped."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(count + (meanwhile is not None))
+    results = ctx.Queue()
+    processes = [ctx.Process(target=target, daemon=True, args=make_args(n, barrier, results))
+                 for n in range(count)]
+    for process in processes:
+        process.start()
+    try:
+        if meanwhile is not None:
+            barrier.wait(timeout=120)
+            meanwhile()
+        outcomes = dict(results.get(timeout=timeout) for _ in processes)
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    return outcomes, [process.exitcode for process in processes]
 
 
 def race_worker(url: str, worker_no: int, slot_ids: list[int], now_iso: str, barrier, results,

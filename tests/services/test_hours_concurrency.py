@@ -3,7 +3,6 @@ raw IntegrityErrors and deadlocks). They serialise per business: every call
 either succeeds or is refused with a BookingError (removing a special day
 another desk removed first), and afterwards every future slot's closed
 reason is what the hours as stored say. On an SQLite file and PostgreSQL."""
-import multiprocessing
 from collections import Counter
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from booking_desktop import services
 from booking_desktop.services import hours
 from tests.helpers import MONDAY
 from tests.hours_worker import hours_worker
+from tests.workers import run_processes
 
 WORKERS = 6
 CALLS = 12
@@ -23,22 +23,10 @@ pytestmark = pytest.mark.slow
 
 def test_hours_saved_from_six_desks_at_once(database, db_url, business, now):
     services.generate_time_slots(business, MONDAY, MONDAY + timedelta(days=4), now=now)
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(WORKERS)
-    results = ctx.Queue()
-    processes = [ctx.Process(target=hours_worker, daemon=True,
-                             args=(db_url, n, business.id, MONDAY.isoformat(), CALLS, barrier,
-                                   results))
-                 for n in range(WORKERS)]
-    for process in processes:
-        process.start()
-    try:
-        outcomes = dict(results.get(timeout=240) for _ in processes)
-    finally:
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.kill()
+    outcomes, _ = run_processes(
+        hours_worker, lambda n, barrier, results: (db_url, n, business.id, MONDAY.isoformat(),
+                                                   CALLS, barrier, results),
+        WORKERS, timeout=240)
     rows = [row for worker in outcomes.values() for row in worker]
     crashes = [detail for _, kind, detail in rows if kind == "crash"]
     assert not crashes, crashes[0]

@@ -2,7 +2,6 @@
 slots outside the hours carry a reason and take no new booking; the day's
 kind and note; the nearest free slot of a day; the business's usual slot
 settings. Both backends."""
-import multiprocessing
 from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from booking_desktop.errors import SlotBlocked, SlotClosed
 from booking_desktop.models import Booking, TimeSlot
 from booking_desktop.services import desk
 from tests.helpers import MONDAY, day_slots, reload
-from tests.workers import race_worker
+from tests.workers import race_worker, run_processes
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TUESDAY = MONDAY + timedelta(days=1)
@@ -338,25 +337,13 @@ def test_holiday_saved_while_processes_book_that_day(database, db_url, business,
     no active booking is left in a closed slot: those committed before the
     owner listed them were cancelled, the later ones were refused."""
     slot_ids = [s.id for s in day_slots(business, now=now, capacity=4)]
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(WORKERS + 1)
-    results = ctx.Queue()
-    processes = [ctx.Process(target=race_worker, daemon=True,
-                             args=(db_url, n, slot_ids, now.isoformat(), barrier, results))
-                 for n in range(WORKERS)]
-    for process in processes:
-        process.start()
-    try:
-        barrier.wait(timeout=120)
-        services.save_hours_exception(business, MONDAY, closed=True, note="Public holiday",
-                                      outside="cancel", reason="Public holiday", by=owner,
-                                      now=now)
-        outcomes = dict(results.get(timeout=180) for _ in processes)
-    finally:
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.kill()
+    outcomes, _ = run_processes(
+        race_worker,
+        lambda n, barrier, results: (db_url, n, slot_ids, now.isoformat(), barrier, results),
+        WORKERS,
+        meanwhile=lambda: services.save_hours_exception(
+            business, MONDAY, closed=True, note="Public holiday", outside="cancel",
+            reason="Public holiday", by=owner, now=now))
     rows = [row for worker in outcomes.values() for row in worker]
     kinds = Counter(kind for _, kind, _ in rows)
     assert set(kinds) <= {"ok", "SlotFull", "SlotClosed"}, rows

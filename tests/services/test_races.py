@@ -2,7 +2,6 @@
 connection (tests/workers.py): places are never over- or double-booked, and
 a desk killed with SIGKILL half-way through a booking storm leaves only whole
 bookings behind. On an SQLite file and on PostgreSQL."""
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -16,7 +15,7 @@ import pytest
 from booking_desktop import services
 from booking_desktop.models import Booking, TimeSlot
 from tests.helpers import MONDAY, day_slots
-from tests.workers import change_worker, race_worker
+from tests.workers import change_worker, race_worker, run_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 8
@@ -28,23 +27,10 @@ def run_race(url: str, slot_ids: list[int], now, same_email: str | None = None,
              reference: str | None = None) -> dict:
     """Start WORKERS spawned processes that all book into `slot_ids` at once;
     return {worker_no: [(slot_id, outcome, detail), ...]}."""
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(WORKERS)
-    results = ctx.Queue()
-    processes = [ctx.Process(target=race_worker, daemon=True,
-                             args=(url, n, slot_ids, now.isoformat(), barrier, results, same_email,
-                                   reference))
-                 for n in range(WORKERS)]
-    for process in processes:
-        process.start()
-    try:
-        outcomes = dict(results.get(timeout=180) for _ in processes)
-    finally:
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.kill()
-    assert [p.exitcode for p in processes] == [0] * WORKERS
+    outcomes, exit_codes = run_processes(
+        race_worker, lambda n, barrier, results: (url, n, slot_ids, now.isoformat(), barrier,
+                                                  results, same_email, reference), WORKERS)
+    assert exit_codes == [0] * WORKERS
     crashes = [detail for rows in outcomes.values() for (_, kind, detail) in rows
                if kind == "crash"]
     assert not crashes, crashes[0]
@@ -150,21 +136,10 @@ def test_sigkill_in_the_middle_of_a_booking_storm(database, db_url, business, no
 
 def run_changes(url: str, jobs: list[tuple[str, tuple]], now) -> list[tuple]:
     """Each job (action, args) in its own spawned process, all at one barrier."""
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(len(jobs))
-    results = ctx.Queue()
-    processes = [ctx.Process(target=change_worker, daemon=True,
-                             args=(url, n, action, args, now.isoformat(), barrier, results))
-                 for n, (action, args) in enumerate(jobs)]
-    for process in processes:
-        process.start()
-    try:
-        outcomes = [row for _ in processes for row in results.get(timeout=180)[1]]
-    finally:
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.kill()
+    by_worker, _ = run_processes(
+        change_worker, lambda n, barrier, results: (url, n, *jobs[n], now.isoformat(), barrier,
+                                                    results), len(jobs))
+    outcomes = [row for rows in by_worker.values() for row in rows]
     crashes = [detail for (_, kind, detail) in outcomes if kind == "crash"]
     assert not crashes, crashes[0]
     return outcomes
