@@ -217,7 +217,10 @@ class WalkInForm(QGroupBox):
         text, business = self.name.text(), self.session.business
         self._asked += 1
         number = self._asked
-        task = tasks.Task(lambda progress, cancelled: desk.customer_suggestions(text, business))
+        # The form owns the task: the answer is queued to this thread, and a
+        # task nobody holds could be collected before it arrives.
+        task = tasks.Task(lambda progress, cancelled: desk.customer_suggestions(text, business),
+                          self)
         task.finished.connect(lambda customers: self._show_suggestions(number, customers))
         task.failed.connect(lambda exc: log.info("no suggestions: %s", exc))
         for signal in (task.finished, task.failed):
