@@ -1,14 +1,15 @@
-"""The window's undo stack (Ctrl+Z / Ctrl+Shift+Z) over services.undo.
+"""The window's undo stack (Ctrl+Z / Ctrl+Shift+Z) over services.undo, on
+the operation pipeline (`ui.operations`).
 
-Every booking or slot action goes through `perform`: the service does it and
-returns an outcome with its description and the action that reverses it;
-the outcome is pushed as one `OutcomeCommand`. Undo performs the reversal,
-redo the reversal's reversal; the services decide whether that is still
-allowed. A refused undo or redo changes nothing and leaves the step where it
-was (the Edit menu still names it): `undo` / `redo` raise the refusal for
-the window to show.
+Every booking or slot action goes through `perform`: an `Op` that runs the
+service on the window's database thread; its outcome (with its description
+and the action that reverses it) is pushed as one `OutcomeCommand`. Undo and
+redo are ops too: when their turn comes they take the step at the stack's
+index, perform its reversal on the worker (the services decide whether that
+is still allowed) and only then move the stack. A refused undo or redo
+changes nothing and leaves the step where it was (the Edit menu still names
+it).
 """
-import logging
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -16,9 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from ..errors import DatabaseUnavailable
 from ..services import undo as reversible
 from ..services.undo import Outcome
-
-log = logging.getLogger(__name__)
-
+from .operations import Change, Op
 
 
 class Offline(DatabaseUnavailable):
@@ -28,87 +27,54 @@ class Offline(DatabaseUnavailable):
 
 
 class OutcomeCommand(QUndoCommand):
-    """One step: holds the latest outcome; undo and redo each perform its
-    reversal (so each holds the next outcome)."""
+    """One step: holds the latest outcome (each undo or redo replaces it with
+    the outcome of the reversal it performed). The work is done before the
+    stack moves, so `undo`/`redo` themselves do nothing."""
 
-    def __init__(self, session, outcome: Outcome):
+    def __init__(self, outcome: Outcome):
         super().__init__(outcome.description)
-        self.session = session
         self.outcome = outcome
-        self.refusal: BaseException | None = None
-        self._move_only = True  # the first redo is push(): already done
 
     def redo(self) -> None:
-        self._step(redo=True)
+        pass
 
     def undo(self) -> None:
-        self._step(redo=False)
-
-    def _step(self, redo: bool) -> None:
-        if self._move_only:  # the stack only moves its index: nothing to do
-            self._move_only = False
-            return
-        if not self.session.online:
-            self.refusal = Offline()
-            return
-        try:
-            self.outcome = reversible.reverse(self.outcome, redo=redo, by=self.session.user)
-        except DatabaseUnavailable as exc:
-            self.session.connection_lost()
-            self.refusal = exc
-            return
-        except Exception as exc:  # refusals and bugs alike: raised by undo()/redo() below
-            if not isinstance(exc, reversible.Refused):
-                log.warning("undo/redo failed", exc_info=True)
-            self.refusal = exc
-            return
-        self.session.notify_changed()
-
-    def take_back_refused(self, stack: QUndoStack, redo: bool) -> None:
-        """After a refused undo (redo) the stack has moved past this step:
-        move it back without doing anything, then raise the refusal."""
-        if self.refusal is None:
-            return
-        refusal, self.refusal = self.refusal, None
-        self._move_only = True
-        stack.undo() if redo else stack.redo()
-        raise refusal
+        pass
 
 
-def perform(stack: QUndoStack, session, operation: Callable[..., Outcome], *args,
-            **kwargs) -> Outcome:
-    """Do `operation` (one of services.undo's) as the signed-in user, push it
-    as an undo step and tell every view. Raises what the service raises;
-    then nothing is pushed. While the database is out of reach nothing is
-    tried: the refusal comes at once and what was typed stays."""
-    if not session.online:
-        raise Offline()
-    try:
-        outcome = operation(*args, by=session.user, **kwargs)
-    except DatabaseUnavailable:
-        session.connection_lost()
-        raise
-    stack.push(OutcomeCommand(session, outcome))
-    session.notify_changed()
-    return outcome
+def _change_of(view, outcome: Outcome, initiator) -> Change:
+    business = view.session.business
+    return Change.of(outcome, initiator, business.id if business is not None else None)
 
 
-def undo(stack: QUndoStack) -> str | None:
-    """Undo the last step: its description, or None when there is none.
-    Raises the refusal; then nothing changed and the step stays to undo."""
-    if not stack.canUndo():
-        return None
-    command = stack.command(stack.index() - 1)
-    stack.undo()
-    command.take_back_refused(stack, redo=False)
-    return command.text()
+def perform(view, operation: Callable[..., Outcome], *args, **kwargs) -> Op:
+    """An op doing `operation` (one of services.undo's) as the signed-in user
+    on `view`'s session; on success its outcome becomes an undo step of
+    `view.undo_stack` and the change is announced with `view` as initiator.
+    Chain `.success()` / `.failure()` and `.run()` it."""
+    stack = view.undo_stack
+    return (Op(view.session, view, lambda user: operation(*args, by=user, **kwargs))
+            .success(lambda outcome: stack.push(OutcomeCommand(outcome)))
+            .announce(lambda outcome: _change_of(view, outcome, view)))
 
 
-def redo(stack: QUndoStack) -> str | None:
-    """Redo the step undone last; as `undo`."""
-    if not stack.canRedo():
-        return None
-    command = stack.command(stack.index())
-    stack.redo()
-    command.take_back_refused(stack, redo=True)
-    return command.text()
+def step(view, stack: QUndoStack, redo: bool) -> Op:
+    """An op undoing (redoing) the step at the stack's index when its turn
+    comes; its result is the step's text, or None when there was none."""
+    taken: dict[str, OutcomeCommand] = {}
+
+    def prepare() -> bool:
+        if not (stack.canRedo() if redo else stack.canUndo()):
+            return False
+        taken["step"] = stack.command(stack.index() if redo else stack.index() - 1)
+        return True
+
+    def work(user):
+        return reversible.reverse(taken["step"].outcome, redo=redo, by=user)
+
+    def moved(outcome: Outcome) -> None:
+        taken["step"].outcome = outcome
+        stack.redo() if redo else stack.undo()
+
+    return (Op(view.session, view, work).prepare(prepare).success(moved)
+            .announce(lambda outcome: _change_of(view, outcome, None)))

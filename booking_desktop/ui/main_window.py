@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         name_from_labels(self)  # the walk-in form's fields, the hours' times, …
         self._fill_businesses()
         session.business_changed.connect(lambda _b: self._fill_businesses())
-        session.changed.connect(self._synced)
+        session.did_execute.connect(lambda _change: self._synced())
         session.online_changed.connect(self._online_changed)
 
         geometry = self.settings.geometry("main")
@@ -192,11 +192,11 @@ class MainWindow(QMainWindow):
         undo = self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence("Ctrl+Z"))
         undo.triggered.disconnect()
-        undo.triggered.connect(lambda: self._undo_redo(commands.undo, self.tr("Undid {what}.")))
+        undo.triggered.connect(lambda: self._undo_redo(False, self.tr("Undid {what}.")))
         redo = self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         redo.triggered.disconnect()
-        redo.triggered.connect(lambda: self._undo_redo(commands.redo, self.tr("Redid {what}.")))
+        redo.triggered.connect(lambda: self._undo_redo(True, self.tr("Redid {what}.")))
         # The texts name customers ("Undo Book Jack & Jill"): a menu would take their "&"
         # for a mnemonic and eat it.
         self.undo_stack.undoTextChanged.connect(self._undo_text_changed)
@@ -313,23 +313,27 @@ class MainWindow(QMainWindow):
         else:
             self.front_desk.go_today()
 
-    def _undo_redo(self, step, done_text: str) -> None:
-        """Undo or redo; the result in the status bar, a refusal in the shown
-        view's message bar (nothing changed)."""
+    def _undo_redo(self, redo: bool, done_text: str) -> None:
+        """Undo or redo, through the pipeline; the result in the status bar,
+        a refusal in the shown view's message bar (nothing changed)."""
         view = self.stack.currentWidget()
         bar = getattr(view, "bar", None)
-        try:
-            what = step(self.undo_stack)
-        except Exception as exc:  # refusals, and bugs (logged by describe)
+        stack = self.undo_stack
+
+        def done(_outcome) -> None:
+            moved = stack.command(stack.index() - 1 if redo else stack.index())
+            if bar is not None:
+                bar.clear()
+            if moved is not None:
+                self.show_message(done_text.format(what=moved.text()))
+
+        def refused(exc: BaseException) -> None:  # refusals, and bugs (logged by describe)
             text = describe(exc)
             if bar is not None:
                 bar.show_message(text)
             self.show_message(text)
-            return
-        if what is not None:
-            if bar is not None:
-                bar.clear()
-            self.show_message(done_text.format(what=what))
+
+        commands.step(self.front_desk, stack, redo).success(done).failure(refused).run()
 
     def walk_in(self) -> None:
         self.show_view(0)
@@ -373,5 +377,5 @@ class MainWindow(QMainWindow):
             return
         self.settings.set_geometry("main", self.saveGeometry())
         self.settings.sync()
-        self.session.stop_watching()
+        self.session.close()
         super().closeEvent(event)

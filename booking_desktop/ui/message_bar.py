@@ -42,6 +42,10 @@ class MessageBar(QFrame):
             self.action.setText(action_text)
         self.show()
 
+    def text(self) -> str:
+        """What the bar says now ("" when hidden)."""
+        return self.label.text() if not self.isHidden() else ""
+
     def clear(self) -> None:
         self.label.clear()
         self._callback = None

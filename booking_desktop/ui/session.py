@@ -1,5 +1,6 @@
-"""Who is signed in, which business is shown, and the one application-wide
-change signal every view listens to."""
+"""Who is signed in, which business is shown, the window's operation
+pipeline (`ui.operations`), and `did_execute`, the one signal every view
+listens to: what changed, whoever changed it."""
 import logging
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from ..clock import UTC, utcnow
 from ..errors import BookingError
 from ..services import desk
 from ..services.users import Account
+from .operations import Change, Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -21,18 +23,22 @@ LONGEST_RETRY_MS = 60_000
 
 
 class Session(QObject):
-    """The signed-in user and the current business, and `changed`, emitted
-    after any change made in this window or (through the watcher) by another
-    process or desk."""
+    """The signed-in user and the current business, and `did_execute(Change)`,
+    emitted once after any change made in this window or (through the
+    watcher) by another process or desk."""
 
-    changed = Signal()
+    did_execute = Signal(object)  # a Change
     business_changed = Signal(object)
     online_changed = Signal(bool)  # False: the database is out of reach; True: back
+    # The app runs the database work on a thread; the GUI tests run it inline
+    # (tests/ui/conftest.py) unless a test asks for the thread.
+    threaded = True
 
-    def __init__(self, user: Account, business=None, parent=None):
+    def __init__(self, user: Account, business=None, parent=None, threaded: bool | None = None):
         super().__init__(parent)
         self.user = user
         self.business = business
+        self.pipeline = Pipeline(self, self.threaded if threaded is None else threaded)
         self._token = None
         self._watcher = QTimer(self)
         self._watcher.setInterval(POLL_MS)
@@ -68,20 +74,42 @@ class Session(QObject):
             self.business_changed.emit(business)
 
     def notify_changed(self) -> None:
-        """Call after a change made here; views refresh at once."""
-        if self._listener is not None:  # its NOTIFY comes back: know it as ours
-            self._own_connection = services.own_connection_id()
+        """Refresh every view (F5, and after a change not made through the
+        pipeline); what this window changed is not heard again as another
+        desk's."""
+        self.pipeline.read("own-mark", self.own_mark, self.remember_own)
+        self.did_execute.emit(Change("refresh"))
+
+    def own_mark(self):
+        """On the worker, right after a change: what tells this window's own
+        changes from other desks' (the connection's server process on
+        PostgreSQL, the change token on SQLite)."""
+        if self._server:
+            return "pid", services.own_connection_id()
+        try:
+            return "token", desk.change_token()
+        except BookingError:
+            return None
+
+    def remember_own(self, mark) -> None:
+        if mark is None:
+            return
+        kind, value = mark
+        if kind == "pid":
+            self._own_connection = value
         else:
-            self._token = self._read_token()
-        self.changed.emit()
+            self._token = value
+
+    def _external(self) -> None:
+        self.did_execute.emit(Change("external"))
 
     def start_watching(self) -> None:
         """Hear other desks' changes: on PostgreSQL as they commit (LISTEN,
         watched by a QSocketNotifier; no polling), on SQLite, or while the
         listening connection is lost, by polling the change token."""
         self.stop_watching()  # at most one listener a window
-        self._token = self._read_token()
         if not self._listen():
+            self.pipeline.read("change-token", desk.change_token, self._first_token)
             self._watcher.start()
 
     def stop_watching(self) -> None:
@@ -117,7 +145,7 @@ class Session(QObject):
             self._retry_in(FIRST_RETRY_MS)
             return
         if any(sender != self._own_connection for sender in senders):
-            self.changed.emit()
+            self._external()
 
     def _retry_in(self, ms: int) -> None:
         self._relisten.setInterval(ms)
@@ -126,7 +154,7 @@ class Session(QObject):
     def _listen_again(self) -> None:
         if self._listen():
             self._set_online(True)
-            self.changed.emit()  # what was said while we were away is lost: refresh all
+            self._external()  # what was said while we were away is lost: refresh all
         else:
             self._set_online(False)
             self._retry_in(min(LONGEST_RETRY_MS, max(RELISTEN_MS, 2 * self._relisten.interval())))
@@ -155,22 +183,29 @@ class Session(QObject):
             self._listener = None
 
     def poll(self) -> None:
-        token = self._read_token()
-        if token is not None and token != self._token:
-            self._token = token
-            self.changed.emit()
+        """SQLite: read the change token on the worker (never on the GUI thread)."""
+        self.pipeline.read("change-token", desk.change_token, self._token_read,
+                           self._token_failed)
 
-    def _read_token(self):
-        try:
-            token = desk.change_token()
-        except BookingError as exc:
-            log.warning("change check failed: %s", exc)
-        except Exception:  # a dropped server must not kill the timer
-            log.exception("change check failed")
-        else:
-            self._set_online(True)  # it answered
-            return token
-        return self._token
+    def _first_token(self, token) -> None:
+        self._token = token
+
+    def _token_read(self, token) -> None:
+        self._set_online(True)  # it answered
+        if token != self._token:
+            changed = self._token is not None
+            self._token = token
+            if changed:
+                self._external()
+
+    def _token_failed(self, exc: BaseException) -> None:
+        # A dropped server must not kill the timer; the next tick asks again.
+        log.warning("change check failed: %s", exc)
+
+    def close(self) -> None:
+        """The window closes: stop listening and end the worker thread."""
+        self.stop_watching()
+        self.pipeline.stop()
 
     def businesses(self) -> list:
         return services.list_businesses()

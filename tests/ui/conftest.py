@@ -11,6 +11,21 @@ from booking_desktop.ui.app import open_main_window
 from booking_desktop.ui.settings import Settings
 
 
+@pytest.fixture(autouse=True)
+def inline_database_work(monkeypatch):
+    """The windows' database work runs inline here, so a test can check the
+    database straight after a key press; the pipeline's own tests
+    (test_pipeline.py) ask for the real worker thread with `threaded_desk`."""
+    from booking_desktop.ui.session import Session
+    monkeypatch.setattr(Session, "threaded", False)
+
+
+@pytest.fixture
+def threaded_desk(monkeypatch):
+    from booking_desktop.ui.session import Session
+    monkeypatch.setattr(Session, "threaded", True)
+
+
 @pytest.fixture
 def gui_db(sqlite_url):
     db.connect(sqlite_url)

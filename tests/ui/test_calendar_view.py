@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QUndoStack
 
 from booking_desktop import services
+from booking_desktop.ui import commands
 from booking_desktop.ui.views import calendar_view
 from booking_desktop.ui.views.calendar_view import DAY_LOAD, IN_MONTH, CalendarView
 from booking_desktop.ui.session import Session
@@ -149,11 +150,11 @@ def test_block_with_a_reason_unblock_and_book(qtbot, make_view, desk_owner, shop
     when = f"{slot.start:%a} {slot.start.day} {slot.start:%b %H:%M}"  # the shop is in UTC
     assert [view.undo_stack.text(i) for i in range(view.undo_stack.count())] == [
         f"block of {when}", f"unblock of {when}", "booking of Dora Lee"]
-    for _ in range(3):
-        view.undo_stack.undo()
+    for _ in range(3):  # as Ctrl+Z does: the reversal on the pipeline, then the stack moves
+        commands.step(view, view.undo_stack, redo=False).run()
     restored = services.get_slot(slot.id)
     assert (restored.current_bookings, restored.is_blocked) == (0, False)
-    view.undo_stack.redo()
+    commands.step(view, view.undo_stack, redo=True).run()
     assert services.get_slot(slot.id).block_reason == "Staff meeting"
 
 

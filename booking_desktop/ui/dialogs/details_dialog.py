@@ -1,7 +1,8 @@
 """Correcting a booking's contact details and notes.
 
 The dialog saves through the `save(changes, expected)` its caller gives (an
-undoable command), so a refusal (a malformed email, the new phone already
+undoable command: it returns the pipeline's `Op`, which the dialog runs and
+waits for without freezing), so a refusal (a malformed email, the new phone already
 booked in that slot, another desk's edit meanwhile) is shown in the dialog
 next to the fields and the typing is not lost.
 """
@@ -31,7 +32,7 @@ class EditDetailsDialog(QDialog):
         self.session = session
         self.booking = booking
         self._save = save
-        self.saved = False
+        self.saved: dict | None = None  # the changes saved
         self.setWindowTitle(self.tr("Edit details — {ref}").format(ref=booking.reference))
 
         self.name_edit = QLineEdit(booking.customer_name)
@@ -71,12 +72,12 @@ class EditDetailsDialog(QDialog):
 
     @classmethod
     def ask(cls, session, booking: BookingRow, parent: QWidget | None = None, *,
-            save: Callable[[dict, dict], object]) -> bool:
-        """Show the dialog; whether `save(changes, expected)` saved a change
+            save: Callable[[dict, dict], object]) -> dict | None:
+        """Show the dialog; the changes `save(changes, expected)` saved, or None
         (`expected`: the values the dialog started from)."""
         dialog = cls(session, booking, parent, save=save)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return accepted and dialog.saved
+        return dialog.saved if accepted else None
 
     def changes(self) -> dict:
         """Only what was edited, so unchanged fields are neither re-checked
@@ -96,12 +97,18 @@ class EditDetailsDialog(QDialog):
             self.accept()
             return
         expected = {field: getattr(self.booking, field) for field in changes}
-        try:
-            self._save(changes, expected)
-            self.saved = True
-        except Exception as exc:  # refusals and bugs alike: shown here (describe() logs bugs)
-            self.show_error(exc)
+        op = self._save(changes, expected)
+        if op is None:  # saved already (a caller without the pipeline)
+            self._saved(changes)
             return
+        op.busy(self._busy).success(lambda _outcome: self._saved(changes)) \
+            .failure(self.show_error).run()
+
+    def _busy(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+
+    def _saved(self, changes: dict) -> None:
+        self.saved = changes
         self.accept()
 
     def show_error(self, exc: BaseException) -> None:

@@ -6,9 +6,15 @@ recently used few are kept; scrolling to the end of 500,000 bookings loads
 the last page, not the 2,500 before it. Filtering and sorting are done by the
 database: `set_filter()` and `sort()` re-run the count and drop the cache.
 Rows are frozen `BookingRow`s; the model never holds live ORM objects.
+
+Every read goes through `reader(key, work, done, failed)` — the window's
+pipeline (`Pipeline.read`), so counting and pages run on its database thread
+and a page not yet here shows empty until it arrives (Anki's browser table
+does the same). Without a reader the model reads at once (tools, tests).
 """
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -67,6 +73,26 @@ COLUMNS = (
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
+def _read_now(_key, work, done, failed) -> None:
+    """Read at once, on this thread (no pipeline)."""
+    try:
+        result = work()
+    except Exception as exc:
+        failed(exc)
+    else:
+        done(result)
+
+
+def _fetch(flt: BookingFilter, order: tuple[str, bool], total: int, offset: int,
+           limit: int) -> list[BookingRow]:
+    """One page; near the end it is read backwards, so the database skips fewer rows."""
+    key, descending = order
+    from_end = total - (offset + limit)
+    if from_end < offset:
+        return desk.list_bookings(flt, key, not descending, limit=limit, offset=from_end)[::-1]
+    return desk.list_bookings(flt, key, descending, limit=limit, offset=offset)
+
+
 class BookingsTableModel(QAbstractTableModel):
     """Bookings matching a `BookingFilter`, sorted by one column, paged.
 
@@ -75,10 +101,15 @@ class BookingsTableModel(QAbstractTableModel):
     page can be fetched while the view paints."""
 
     load_failed = Signal(object)
+    loaded = Signal()  # a count (and the pages read with it) has arrived
 
     def __init__(self, flt: BookingFilter = BookingFilter(), tz: tzinfo = UTC, parent=None,
-                 page_size: int = PAGE_SIZE, max_cached_pages: int = MAX_CACHED_PAGES):
+                 page_size: int = PAGE_SIZE, max_cached_pages: int = MAX_CACHED_PAGES,
+                 reader: Callable | None = None):
         super().__init__(parent)
+        self._reader = reader or _read_now
+        self._generation = 0          # bumped by every reload: older pages are dropped
+        self._asked: set[int] = set()  # pages on their way
         self._filter = flt
         self._tz = tz
         self._sort_key = "start"
@@ -134,18 +165,51 @@ class BookingsTableModel(QAbstractTableModel):
         if key is not None:  # notes and creator are not sortable: keep the order
             self.set_sort(key, order == Qt.SortOrder.DescendingOrder)
 
-    def reload(self) -> None:
-        """Count again and forget every fetched page (after any change)."""
-        self.beginResetModel()
-        self._pages.clear()
-        self.error = None
-        try:
-            self._total = desk.count_bookings(self._filter)
-        except Exception as exc:  # shown by the view; the table just stays empty
+    def reload(self, near_rows=(), then: Callable[[], None] | None = None) -> None:
+        """Count again and forget every fetched page (after any change). The
+        count and the first page (and the pages around `near_rows`) are read
+        in one job; `then()` runs once they are shown."""
+        self._generation += 1
+        generation, flt, order = self._generation, self._filter, self._order()
+        size = self._page_size
+        wanted = sorted({0} | {r // size for r in near_rows})[:self._max_pages - 1]
+
+        def work():
+            total = desk.count_bookings(flt)
+            return total, {page_no: _fetch(flt, order, total, page_no * size,
+                                           min(size, total - page_no * size))
+                           for page_no in wanted if page_no * size < total}
+
+        def done(answer) -> None:
+            if generation != self._generation:
+                return
+            total, pages = answer
+            self.beginResetModel()
+            self._asked.clear()
+            self._pages = OrderedDict(sorted(pages.items()))
+            self.fetch_log.extend((n * size, len(p)) for n, p in self._pages.items())
+            self._total = total
+            self.error = None
+            self.endResetModel()
+            self.loaded.emit()
+            if then is not None:
+                then()
+
+        def failed(exc: BaseException) -> None:  # shown by the view; the table just stays empty
+            if generation != self._generation:
+                return
+            self.beginResetModel()
+            self._pages.clear()
             self._total = 0
             self.error = exc
+            self.endResetModel()
             self.load_failed.emit(exc)
-        self.endResetModel()
+            self.loaded.emit()
+
+        self._reader(("bookings", id(self)), work, done, failed)
+
+    def _order(self) -> tuple[str, bool]:
+        return self._sort_key, self._descending
 
     # -- rows ------------------------------------------------------------
     def booking(self, row: int) -> BookingRow | None:
@@ -163,13 +227,9 @@ class BookingsTableModel(QAbstractTableModel):
     def cached_row_count(self) -> int:
         return sum(len(p) for p in self._pages.values())
 
-    def locate(self, booking_ids, near_rows=()) -> dict[int, int]:
-        """Row numbers of these bookings, looking in the pages around
-        `near_rows` (fetched if need be) and in what is already cached."""
+    def locate(self, booking_ids) -> dict[int, int]:
+        """Row numbers of these bookings among the pages fetched."""
         wanted = set(booking_ids)
-        for page_no in sorted({r // self._page_size for r in near_rows})[:self._max_pages - 1]:
-            if 0 <= page_no * self._page_size < self._total:
-                self._page(page_no)
         rows = {}
         for page_no, page in self._pages.items():
             for at, booking in enumerate(page):
@@ -178,34 +238,49 @@ class BookingsTableModel(QAbstractTableModel):
         return rows
 
     def _page(self, page_no: int) -> list[BookingRow]:
+        """The page if it is here; else it is asked for (on the worker) and
+        shows when it arrives."""
         page = self._pages.get(page_no)
         if page is not None:
             self._pages.move_to_end(page_no)
             return page
+        if page_no not in self._asked:
+            self._ask(page_no)
+        return self._pages.get(page_no, [])
+
+    def _ask(self, page_no: int) -> None:
+        self._asked.add(page_no)
+        generation, flt, order, total = self._generation, self._filter, self._order(), self._total
         offset = page_no * self._page_size
-        limit = min(self._page_size, self._total - offset)
-        try:
-            page = self._fetch(offset, limit) if limit > 0 else []
-        except Exception as exc:
+        limit = min(self._page_size, total - offset)
+        inside = [True]  # an answer while asking came at once: no need to say it changed
+
+        def arrived(page: list[BookingRow]) -> None:
+            if generation != self._generation:
+                return
+            self._asked.discard(page_no)
+            self.fetch_log.append((offset, len(page)))
+            self._pages[page_no] = page
+            while len(self._pages) > self._max_pages:
+                self._pages.popitem(last=False)
+            if not inside[0] and page:  # it came later: the view paints it now
+                self.dataChanged.emit(self.index(offset, 0),
+                                      self.index(offset + len(page) - 1, len(COLUMNS) - 1))
+
+        def refused(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
             log.warning("fetching bookings failed: %s", exc)
             self.error = exc
+            arrived([])
             self.load_failed.emit(exc)
-            page = []
-        self.fetch_log.append((offset, len(page)))
-        self._pages[page_no] = page
-        while len(self._pages) > self._max_pages:
-            self._pages.popitem(last=False)
-        return page
 
-    def _fetch(self, offset: int, limit: int) -> list[BookingRow]:
-        from_end = self._total - (offset + limit)
-        if from_end < offset:
-            # Closer to the end: read backwards so the database skips fewer rows.
-            rows = desk.list_bookings(self._filter, self._sort_key, not self._descending,
-                                      limit=limit, offset=from_end)
-            return rows[::-1]
-        return desk.list_bookings(self._filter, self._sort_key, self._descending,
-                                  limit=limit, offset=offset)
+        if limit <= 0:
+            arrived([])
+            return
+        self._reader(("bookings-page", id(self), page_no),
+                     lambda: _fetch(flt, order, total, offset, limit), arrived, refused)
+        inside[0] = False
 
     # -- Qt model interface ------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:

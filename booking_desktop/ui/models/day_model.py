@@ -1,4 +1,5 @@
 """The front desk's day: slots as rows, their bookings as children."""
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,31 @@ def booking_status_text(row: BookingRow) -> str:
     if row.checked_in_at is not None and row.is_active:
         return "✓ " + style.status_label("checked_in")
     return style.status_label(row.status)
+
+
+def apply_rows(slots: list[SlotRow], rows, include_cancelled: bool) -> list[SlotRow]:
+    """The day's slots after an operation that returned `rows` (the bookings
+    it touched, as they are now): each booking leaves the slot it was in and
+    joins the one it is in now, and each slot's count of active bookings
+    moves with it, as the database's did. No read."""
+    changed = {row.id: row for row in rows}
+    result = []
+    for slot in slots:
+        count = slot.current_bookings
+        kept = []
+        for booking in slot.bookings:
+            if booking.id in changed:
+                count -= booking.is_active
+            else:
+                kept.append(booking)
+        for row in changed.values():
+            if row.slot_id == slot.id:
+                count += row.is_active
+                if row.status != "cancelled" or include_cancelled:
+                    kept.append(row)
+        kept.sort(key=lambda b: (b.created_at, b.id))
+        result.append(replace(slot, bookings=tuple(kept), current_bookings=max(0, count)))
+    return result
 
 
 class DayScheduleModel(QStandardItemModel):

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
-from ...errors import BookingError
 from ...services import undo
 from ...services.desk import BookingFilter, BookingRow
 from .. import status_style as style
 from ..models.bookings_model import (COLUMN_INDEX, COLUMNS, BookingsTableModel, count_text, day_text,
                              time_text)
 from ..commands import perform
+from ..operations import RefreshesWhenShown, with_row
 from ..dialogs.details_dialog import EditDetailsDialog
 from ..dialogs.reasons import CancelReasonDialog
 from ..errors import describe
@@ -49,7 +49,7 @@ COLUMN_WIDTHS = {"date": 130, "time": 105, "customer": 190, "email": 210, "phone
                  "status": 115, "source": 85, "checked_in": 95, "created_by": 95}
 
 
-class BookingsView(QWidget):
+class BookingsView(RefreshesWhenShown, QWidget):
     message = Signal(str)
 
     def __init__(self, session, undo_stack: QUndoStack, parent=None):
@@ -57,16 +57,17 @@ class BookingsView(QWidget):
         self.session = session
         self.undo_stack = undo_stack
         self.now: datetime | None = None  # a fixed clock for tests and screenshots
-        self._busy = 0
-        self._stale = False
         self.export_runner = None  # the dialog's default (a worker thread); tests set one
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
 
         self.bar = MessageBar()
+        self.may_export = False  # asked on every refresh
         self.model = BookingsTableModel(self._filter_from_widgets(default=True),
-                                        self.session.zone, self)
+                                        self.session.zone, self,
+                                        reader=self.session.pipeline.read)
         self.model.load_failed.connect(self._load_failed, Qt.ConnectionType.QueuedConnection)
+        self.model.loaded.connect(self._update_total)
         if self.model.error is not None:  # the first count ran before the connection
             self.bar.show_message(describe(self.model.error))
         self._build_filters()
@@ -79,7 +80,7 @@ class BookingsView(QWidget):
         layout.addWidget(self.table, 1)
         self._update_total()
         self._update_export()
-        session.changed.connect(self._on_changed)
+        session.did_execute.connect(self._on_changed)
         session.business_changed.connect(self._on_business_changed)
 
     # -- building --------------------------------------------------------
@@ -205,8 +206,8 @@ class BookingsView(QWidget):
 
     # -- public ----------------------------------------------------------
     def refresh(self) -> None:
-        """Query again, keeping the filter, the sort, the scroll position and
-        (where the bookings are still near) the selection."""
+        """Query again (on the worker), keeping the filter, the sort, the
+        scroll position and (where the bookings are still near) the selection."""
         self._stale = False
         selected_rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         kept = self.model.bookings(selected_rows[:MAX_BULK]) if len(selected_rows) <= MAX_BULK \
@@ -214,10 +215,12 @@ class BookingsView(QWidget):
         current = self.table.currentIndex()
         current_row = self.model.booking(current.row()) if current.isValid() else None
         scroll = self.table.verticalScrollBar().value()
-        self.model.reload()
-        self.table.verticalScrollBar().setValue(scroll)
-        self._reselect([b.id for b in kept], current_row, selected_rows)
-        self._update_total()
+
+        def shown() -> None:
+            self.table.verticalScrollBar().setValue(scroll)
+            self._reselect([b.id for b in kept], current_row)
+
+        self.model.reload(near_rows=selected_rows[:1] + selected_rows[-1:], then=shown)
         self._update_export()
 
     def set_search_text(self, text: str) -> None:
@@ -231,8 +234,7 @@ class BookingsView(QWidget):
     def apply_filter(self) -> None:
         self._search_timer.stop()
         flt = self._filter_from_widgets()
-        self.model.set_filter(flt)
-        self._update_total()
+        self.model.set_filter(flt)  # the total follows when the count arrives
 
     def clear_filters(self) -> None:
         for widget in (self.search_edit, self.status_combo, self.source_combo, self.dates_check):
@@ -250,7 +252,7 @@ class BookingsView(QWidget):
         """Export… with the table's current filter (status, source, text, dates);
         None (and the reason in the bar) for staff an owner has not allowed to export."""
         from ..export.export_dialog import ExportDialog
-        if not self._update_export():
+        if not self.may_export:
             self.show_problem(self.tr("Only an owner, or staff an owner has allowed to export, "
                                       "can export customers' details."))
             return None
@@ -265,6 +267,10 @@ class BookingsView(QWidget):
 
     def show_problem(self, text: str) -> None:
         self.bar.show_message(text)
+
+    def show_refusal(self, exc: BaseException) -> None:
+        """Where the pipeline says a refusal of this view's ops."""
+        self.show_problem(describe(exc))
 
     def selected_bookings(self) -> list[BookingRow]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
@@ -316,52 +322,50 @@ class BookingsView(QWidget):
         slot_id = RescheduleDialog.ask(self.session, booking, self, now=self.now)
         if slot_id is None:
             return
-        try:
-            self._refresh_after(lambda: perform(
-                self.undo_stack, self.session, undo.reschedule, booking.id, slot_id,
-                expected_slot=booking.slot_id, now=self.now))
-            slot = services.get_slot(slot_id)
-        except Exception as exc:  # the slot filled meanwhile, ...: say why, change nothing
-            self.show_problem(describe(exc))
-            return
-        self.bar.hide()
-        tz = self.session.zone
-        self.message.emit(self.tr("Moved {name} to {day} {time}.").format(
-            name=booking.customer_name, day=day_text(slot.start, tz),
-            time=time_text(slot.start, tz)))
+        def say(row: BookingRow) -> None:
+            self.bar.hide()
+            tz = self.session.zone
+            self.message.emit(self.tr("Moved {name} to {day} {time}.").format(
+                name=booking.customer_name, day=day_text(row.start, tz),
+                time=time_text(row.start, tz)))
+
+        # the slot filled meanwhile, ...: the bar says why (show_refusal), nothing changed
+        (perform(self, undo.reschedule, booking.id, slot_id, expected_slot=booking.slot_id,
+                 now=self.now)
+         .success(lambda outcome: with_row(self.session, outcome, booking.id, say))
+         .run())
 
     def edit_selected(self) -> None:
         booking = self._single_booking()
         if booking is None:
             return
 
-        def save(changes: dict, expected: dict) -> None:  # a refusal stays in the dialog
-            self._refresh_after(lambda: perform(
-                self.undo_stack, self.session, undo.edit_details, booking.id, changes,
-                expected=expected, now=self.now))
+        def save(changes: dict, expected: dict):  # the dialog runs it; a refusal stays there
+            return perform(self, undo.edit_details, booking.id, changes, expected=expected,
+                           now=self.now)
 
-        if EditDetailsDialog.ask(self.session, booking, self, save=save):
+        saved = EditDetailsDialog.ask(self.session, booking, self, save=save)
+        if saved:
             self.bar.hide()
             self.message.emit(self.tr("Saved the details of {name}.").format(
-                name=services.get_booking(booking.id).customer_name))
+                name=saved.get("customer_name", booking.customer_name)))
 
     # -- helpers ---------------------------------------------------------
     def _bulk(self, bookings, noun: str, done_text: str, make_action) -> None:
         """One undoable step for the whole selection, in one transaction: the
         bookings the rules refuse are left out and listed; Ctrl+Z takes back
         the others, all or nothing."""
-        try:
-            outcome = self._refresh_after(lambda: perform(
-                self.undo_stack, self.session, undo.bulk, [make_action(b) for b in bookings],
-                noun, now=self.now))
-        except undo.Refused as exc:
-            self._summarise(done_text, 0, len(bookings), exc.refusals)
-            return
-        except Exception as exc:  # nothing to change, the database gone, a bug: said
-            self.show_problem(describe(exc))
-            return
-        self._summarise(done_text, len(bookings) - len(outcome.refusals), len(bookings),
-                        outcome.refusals)
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, undo.Refused):
+                self._summarise(done_text, 0, len(bookings), exc.refusals)
+            else:  # nothing to change, the database gone, a bug: said
+                self.show_problem(describe(exc))
+
+        (perform(self, undo.bulk, [make_action(b) for b in bookings], noun, now=self.now)
+         .success(lambda outcome: self._summarise(
+             done_text, len(bookings) - len(outcome.refusals), len(bookings), outcome.refusals))
+         .failure(refused)
+         .run())
 
     def _summarise(self, done_text: str, done: int, total: int, refusals) -> None:
         if total == 1 and refusals:
@@ -383,15 +387,6 @@ class BookingsView(QWidget):
     def _bookings_text(self, n: int) -> str:
         return self.tr("1 booking") if n == 1 else self.tr("{n} bookings").format(n=count_text(n))
 
-    def _refresh_after(self, change):
-        """Run `change` (which tells every view), refreshing this one once."""
-        self._busy += 1
-        try:
-            return change()
-        finally:
-            self._busy -= 1
-            self.refresh()
-
     def _single_booking(self) -> BookingRow | None:
         rows = self.table.selectionModel().selectedRows()
         if len(rows) == 1:
@@ -399,11 +394,11 @@ class BookingsView(QWidget):
         current = self.table.currentIndex()
         return self.model.booking(current.row()) if current.isValid() else None
 
-    def _reselect(self, ids, current: BookingRow | None, near_rows) -> None:
+    def _reselect(self, ids, current: BookingRow | None) -> None:
         wanted = set(ids) | ({current.id} if current else set())
         if not wanted:
             return
-        rows = self.model.locate(wanted, near_rows)
+        rows = self.model.locate(wanted)
         selection = self.table.selectionModel()
         for booking_id in ids:
             if booking_id in rows:
@@ -433,17 +428,18 @@ class BookingsView(QWidget):
         self.total_label.setText(self.tr("No bookings match these filters.") if n == 0
                                  else self._bookings_text(n))
 
-    def _update_export(self) -> bool:
+    def _update_export(self) -> None:
         """Export… only for those who may export customers' details (owners,
         and staff an owner allowed); asked again on every refresh, so an
         owner's change on another desk shows here. The services refuse the
-        others anyway."""
-        try:
-            allowed = services.may_export(self.session.user)
-        except BookingError:  # the server is out of reach: no export until it is back
-            allowed = False
+        others anyway. While the server is out of reach: no export."""
+        user = self.session.user
+        self.session.pipeline.read(("may-export", id(self)), lambda: services.may_export(user),
+                                   self._show_export, lambda _exc: self._show_export(False))
+
+    def _show_export(self, allowed: bool) -> None:
+        self.may_export = allowed
         self.export_button.setVisible(allowed)
-        return allowed
 
     def _update_actions(self, *_) -> None:
         count = len(self.table.selectionModel().selectedRows())
@@ -485,23 +481,17 @@ class BookingsView(QWidget):
     def _load_failed(self, exc: BaseException) -> None:
         self.show_problem(describe(exc))
 
-    def _on_changed(self) -> None:
-        if self._busy:
-            return  # the action refreshes once when it is done
-        if not self.isVisible():
-            self._stale = True
-            return
-        self.refresh()
+    def _on_changed(self, change) -> None:
+        """Any change that may concern the table (this window's or another
+        desk's) reloads it once: now if shown, else when next shown."""
+        business = self.session.business
+        if change.concerns(business.id if business is not None else None):
+            self.refresh_or_mark()
 
     def _on_business_changed(self, business) -> None:
         self.model.set_time_zone(self.session.zone)
         self.dates_check.setEnabled(business is not None)
         self.apply_filter()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
 
 def _label(b: BookingRow) -> str:

@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
-from ...errors import BookingError
 from ...clock import utcnow
 from ...services import desk, undo
 from ...services.calendar import DayLoad
 from ..commands import perform
+from ..operations import RefreshesWhenShown
 from ..models.day_model import ROW_DATA, ROW_KIND, DayScheduleModel
 from ..dialogs.reasons import BlockReasonDialog
 from ..errors import describe
@@ -272,7 +272,7 @@ def ask_number(parent, title: str, label: str, value: int, low: int) -> int | No
     return number if ok else None
 
 
-class CalendarView(QWidget):
+class CalendarView(RefreshesWhenShown, QWidget):
     message = Signal(str)
 
     def __init__(self, session, undo_stack, parent=None):
@@ -392,7 +392,7 @@ class CalendarView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        session.changed.connect(self.refresh)
+        session.did_execute.connect(self._on_change)
         session.business_changed.connect(lambda _b: self.go_today())
         self.refresh()
 
@@ -422,17 +422,43 @@ class CalendarView(QWidget):
         else:
             self.grid.setCurrentIndex(self.model.index_of(day))
 
+    def _on_change(self, change) -> None:
+        """Any change of the business shown (this window's or another desk's)
+        reloads the month and the day: now if shown, else when next shown."""
+        business = self.session.business
+        if business is not None and change.concerns(business.id):
+            self.refresh_or_mark()
+
+    @staticmethod
+    def _read_day(business, day: date):
+        """On the worker: the day's slots, the reasons of its blocked ones, its status."""
+        slots = desk.day_schedule(business, day)
+        reasons = services.block_reasons(business, day) if any(s.is_blocked for s in slots) else {}
+        return slots, reasons, services.day_status(business, day)
+
     def refresh(self) -> None:
+        """Reload the month and the selected day in one job on the worker."""
         business = self.session.business
         if business is None:
             self.title.setText(self.tr("No business yet"))
             return
-        first, last = month_grid(self.year, self.month)
-        try:
-            loads = services.month_overview(business, first, last)
-        except Exception as exc:
-            self.bar.show_message(describe(exc))
-            return
+        year, month, day = self.year, self.month, self.day
+        first, last = month_grid(year, month)
+
+        def read():
+            return services.month_overview(business, first, last), self._read_day(business, day)
+
+        self.session.pipeline.read(
+            ("month", id(self)), read,
+            lambda answer: self._show_month(business.id, year, month, day, *answer),
+            self._report)
+
+    def _show_month(self, business_id: int, year: int, month: int, day: date, loads,
+                    day_answer) -> None:
+        business = self.session.business
+        if business is None or business.id != business_id or (year, month) != (self.year,
+                                                                                self.month):
+            return  # the calendar moved on; its own read is coming
         self.model.load(self.year, self.month, loads, self.session.today())
         self.title.setText(f"{date(self.year, self.month, 1):%B %Y}")
         in_month = [d for d in loads if (d.day.year, d.day.month) == (self.year, self.month)]
@@ -443,7 +469,10 @@ class CalendarView(QWidget):
         self.grid.selectionModel().blockSignals(True)
         self.grid.setCurrentIndex(self.model.index_of(self.day))
         self.grid.selectionModel().blockSignals(False)
-        self.show_day(self.day)
+        if day == self.day:
+            self._show_day(day, *day_answer)
+        else:
+            self.show_day(self.day)
 
     def eventFilter(self, watched, event):
         if watched is self.grid.viewport() and event.type() == event.Type.MouseButtonPress \
@@ -484,15 +513,15 @@ class CalendarView(QWidget):
         business = self.session.business
         if business is None:
             return
+        self.session.pipeline.read(("calendar-day", id(self)),
+                                   lambda: self._read_day(business, day),
+                                   lambda answer: self._show_day(day, *answer), self._report)
+
+    def _show_day(self, day: date, slots, reasons, status) -> None:
+        if day != self.day:
+            return  # another day was chosen meanwhile
         self.bar.clear()
-        try:
-            slots = desk.day_schedule(business, day)
-            reasons = services.block_reasons(business, day) \
-                if any(s.is_blocked for s in slots) else {}
-            status = services.day_status(business, day)
-        except BookingError as exc:  # e.g. the database out of reach: say so, keep the view
-            self.bar.show_message(describe(exc))
-            return
+        kept = self.selected_slot()  # the slot chosen stays chosen across a reload
         self.tree.setUpdatesEnabled(False)  # one repaint after the rows are in
         self.day_model.load(slots, self.session.zone, utcnow())
         for row in range(self.day_model.rowCount()):
@@ -503,6 +532,8 @@ class CalendarView(QWidget):
                     reason=reason))
         self.tree.expandAll()
         self.tree.setUpdatesEnabled(True)
+        if kept is not None:
+            self.select_slot(kept.id)
         load = self.model.load_at(self.model.index_of(day))
         self.day_title.setText(f"{day:%A %d %B %Y}")
         note = status.text  # "Closed — Public holiday", "Special hours 10:00–14:00 — …"
@@ -551,16 +582,16 @@ class CalendarView(QWidget):
         tz = self.session.zone
         return f"{slot.start.astimezone(tz):%a %d %b %H:%M}–{slot.end.astimezone(tz):%H:%M}"
 
-    def _run(self, slot_id: int, operation, *args, **kwargs):
-        """One undoable action through the window's undo stack; the outcome,
-        or None when refused (said in the bar)."""
-        try:
-            outcome = perform(self.undo_stack, self.session, operation, *args, **kwargs)
-        except Exception as exc:  # refusals and bugs alike: said, never fatal
-            self._report(exc)
-            return None
-        self.select_slot(slot_id)
-        return outcome
+    show_refusal = _report  # where the pipeline says a refusal of this view's ops
+
+    def _run(self, slot_id: int, operation, *args, done=None, **kwargs) -> None:
+        """One undoable action through the pipeline and the window's undo
+        stack; `done(outcome)` after it, a refusal said in the bar."""
+        def succeeded(outcome) -> None:
+            self.select_slot(slot_id)
+            if done is not None:
+                done(outcome)
+        perform(self, operation, *args, **kwargs).success(succeeded).run()
 
     def book(self) -> None:
         slot = self.selected_slot()
@@ -569,11 +600,10 @@ class CalendarView(QWidget):
         fields = BookIntoSlotDialog.ask(self.tr("Book {when}").format(when=self._when(slot)), self)
         if fields is None:
             return
-        outcome = self._run(slot.id, undo.book, slot.id, **fields)
-        if outcome is not None:
-            self.message.emit(self.tr("Booked {ref} for {name}, {when}.").format(
+        self._run(slot.id, undo.book, slot.id, **fields, done=lambda outcome: self.message.emit(
+            self.tr("Booked {ref} for {name}, {when}.").format(
                 ref=outcome.result.reference, name=outcome.result.customer_name,
-                when=when_text(slot.start, self.session.zone)))
+                when=when_text(slot.start, self.session.zone))))
 
     def block(self) -> None:
         slot = self.selected_slot()
@@ -591,10 +621,11 @@ class CalendarView(QWidget):
             self._set_blocked(slot, False, "")
 
     def _set_blocked(self, slot, blocked: bool, reason: str) -> None:
-        if self._run(slot.id, undo.set_blocked, slot.id, blocked, reason,
-                     expected_blocked=slot.is_blocked):
-            self.message.emit((self.tr("Blocked {when}.") if blocked else
-                               self.tr("Unblocked {when}.")).format(when=self._when(slot)))
+        self._run(slot.id, undo.set_blocked, slot.id, blocked, reason,
+                  expected_blocked=slot.is_blocked,
+                  done=lambda _o: self.message.emit((self.tr("Blocked {when}.") if blocked else
+                                                     self.tr("Unblocked {when}.")).format(
+                                                         when=self._when(slot))))
 
     def change_capacity(self) -> None:
         slot = self.selected_slot()
@@ -606,10 +637,10 @@ class CalendarView(QWidget):
         if capacity is None:
             return
         # never below its bookings: the service says why
-        if self._run(slot.id, undo.set_capacity, slot.id, capacity,
-                     expected_capacity=slot.max_capacity):
-            self.message.emit(self.tr("{when} now takes {n}.").format(when=self._when(slot),
-                                                                      n=capacity))
+        self._run(slot.id, undo.set_capacity, slot.id, capacity,
+                  expected_capacity=slot.max_capacity,
+                  done=lambda _o: self.message.emit(self.tr("{when} now takes {n}.").format(
+                      when=self._when(slot), n=capacity)))
 
     def open_slot_tools(self) -> None:
         from ..dialogs.slots_dialog import GenerateSlotsDialog

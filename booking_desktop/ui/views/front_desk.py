@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
-from ...errors import BookingError
 from ...clock import utcnow
 from ...services import desk, undo
 from .. import status_style as style
 from ..commands import perform
-from ..models.day_model import ROW_DATA, ROW_KIND, DayScheduleModel
+from ..operations import Change, RefreshesWhenShown, with_row
+from ..models.day_model import ROW_DATA, ROW_KIND, DayScheduleModel, apply_rows
 from ..dialogs.reasons import BlockReasonDialog, CancelReasonDialog
 from ..errors import describe
 from ..models.fill_delegate import FillDelegate
@@ -38,7 +38,7 @@ from ..status_style import when_text
 from .walk_in import WalkInForm
 
 
-class FrontDeskView(QWidget):
+class FrontDeskView(RefreshesWhenShown, QWidget):
     message = Signal(str)
 
     def __init__(self, session, undo_stack, parent=None, settings: Settings | None = None):
@@ -48,6 +48,7 @@ class FrontDeskView(QWidget):
         self.settings = settings if settings is not None else Settings()
         self.day = self.session.today()
         self._highlight_id = None
+        self._shown: tuple | None = None  # (business id, day, with cancelled, status, slots)
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
@@ -110,7 +111,7 @@ class FrontDeskView(QWidget):
 
         self._build_actions()
         self.tree.selectionModel().currentChanged.connect(self._selection_changed)
-        session.changed.connect(self.refresh)
+        session.did_execute.connect(self._on_change)
         session.business_changed.connect(lambda _b: self.refresh())
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
@@ -213,29 +214,58 @@ class FrontDeskView(QWidget):
         now = utcnow().astimezone(self.session.zone)  # the clock of "Up to date · HH:MM" too
         self.now_label.setText(self.tr("Now {time}").format(time=f"{now:%H:%M}"))
 
+    def _on_change(self, change: Change) -> None:
+        """A change this view (or its walk-in form) made is shown already, from
+        the rows the operation returned; any other change that concerns the
+        business reloads the day, now if shown, else when next shown."""
+        business = self.session.business
+        if business is None or not change.concerns(business.id):
+            return
+        if change.initiator in (self, self.walk_in) and change.rows and self._apply(change.rows):
+            return
+        self.refresh_or_mark()
+
     def refresh(self) -> None:
-        """Reload the day; a refusal (the database out of reach) shows in the
-        bar instead of an error dialog, and the last picture stays."""
-        try:
-            self._refresh()
-        except BookingError as exc:
-            self._report(exc)
+        """Reload the day on the worker (one read; the newest request wins); a
+        refusal (the database out of reach) shows in the bar and the last
+        picture stays."""
+        business = self.session.business
+        if business is None:
+            self.title.setText(self.tr("No business yet"))
+            return
+        day, cancelled = self.day, self.show_cancelled.isChecked()
+
+        def read():
+            return (services.day_status(business, day),
+                    desk.day_schedule(business, day, include_cancelled=cancelled))
+
+        self.session.pipeline.read(
+            ("day", id(self)), read,
+            lambda answer: self._show(business.id, day, cancelled, *answer), self._report)
 
     def _show_cancelled_toggled(self, shown: bool) -> None:
         self.settings.show_cancelled = shown
         self.refresh()
 
-    def _refresh(self) -> None:
+    def _apply(self, rows) -> bool:
+        """Show what an operation of this window returned without reading the
+        day again; False when the day shown is not the one they belong to."""
+        if self._shown is None:
+            return False
+        business_id, day, cancelled, status, slots = self._shown
+        if business_id != self.session.business.id or day != self.day:
+            return False
+        self._show(business_id, day, cancelled, status, apply_rows(slots, rows, cancelled))
+        return True
+
+    def _show(self, business_id: int, day: date, cancelled: bool, status, slots) -> None:
         business = self.session.business
-        if business is None:
-            self.title.setText(self.tr("No business yet"))
-            return
+        if business is None or business.id != business_id or day != self.day:
+            return  # the desk moved on meanwhile; its own read is coming
+        self._shown = (business_id, day, cancelled, status, slots)
         tz = self.session.zone
         self._tick()
         chosen = self.walk_in.chosen_slot_id()  # the walk-in's choice survives the reload
-        status = services.day_status(business, self.day)
-        slots = desk.day_schedule(business, self.day,
-                                  include_cancelled=self.show_cancelled.isChecked())
         now = utcnow()
         self.title.setText(f"{self.day:%A} {self.day.day} {self.day:%B %Y}{self._day_suffix()}")
         self._show_day_note(status)
@@ -258,6 +288,7 @@ class FrontDeskView(QWidget):
             self.generate_button.setVisible(self.session.is_owner and not closed)
         if self._highlight_id is not None:
             self.select_booking(self._highlight_id)
+            self._highlight_id = None
         elif keep is not None:
             self.select_booking(keep.id)
         elif keep_slot is not None:
@@ -294,35 +325,35 @@ class FrontDeskView(QWidget):
         if business is None:
             return
         today = self.session.today()
-        try:
-            nxt = services.nearest_free_slot(business, today)
-            if nxt is None:
-                nxt = services.next_free_slot(business)
-        except BookingError as exc:
-            self._report(exc)
-            return
+
+        def find():
+            return (services.nearest_free_slot(business, today)
+                    or services.next_free_slot(business))
+
+        self.walk_in.clear()
+        self.walk_in.focus_name()  # typing starts at once; the slot follows
+        self.session.pipeline.read(("walk-in", id(self)), find,
+                                   lambda nxt: self._walk_in_at(nxt, today), self._report)
+
+    def _walk_in_at(self, nxt, today: date) -> None:
         tz = self.session.zone
         day = nxt.start.astimezone(tz).date() if nxt is not None else today
-        self.set_day(day)
         if nxt is not None:
-            self.walk_in.select_slot(nxt.id)
-        self.walk_in.clear()
+            self.walk_in.preselect(nxt.id)
+        self.set_day(day)
         if day != today:
             self.walk_in.message.show_message(
                 self.tr("Nothing is free today any more. Next free: {at}.").format(
                     at=when_text(nxt.start, tz)))
-        self.walk_in.focus_name()
 
-    def _booked(self, booking_id: int, text: str) -> None:
+    def _booked(self, row: desk.BookingRow, text: str) -> None:
+        """The walk-in booked `row`: shown from the row itself when its day
+        is shown (the operation's change applied it), else its day is read."""
         self.bar.clear()  # a warning from before is settled by a booking that went through
-        self._highlight_id = booking_id
-        try:
-            booked_day = desk.booking_row(booking_id).start.astimezone(self.session.zone).date()
-            self.day = booked_day  # the slot picked may be on a later day: show it
-        except BookingError as exc:
-            self._report(exc)
-        self.refresh()
-        self._highlight_id = None
+        self._highlight_id = row.id  # selected when the change is shown, just after this
+        booked_day = row.start.astimezone(self.session.zone).date()
+        if booked_day != self.day:
+            self.set_day(booked_day)  # the slot picked may be on a later day: show it
         self.message.emit(text)
         self.walk_in.focus_name()
 
@@ -330,29 +361,30 @@ class FrontDeskView(QWidget):
     def _report(self, exc: BaseException) -> None:
         self.bar.show_message(describe(exc))
 
-    def _run(self, operation, *args, **kwargs):
-        """Do one undoable action through the window's undo stack; the
-        outcome, or None when refused (said in the bar). A success closes an
-        earlier warning."""
-        try:
-            outcome = perform(self.undo_stack, self.session, operation, *args, **kwargs)
-        except Exception as exc:  # BookingError or a bug: shown, never fatal
-            self._report(exc)
-            return None
-        self.bar.clear()
-        return outcome
+    show_refusal = _report  # where the pipeline says a refusal of this view's ops
+
+    def _run(self, operation, *args, done=None, **kwargs) -> None:
+        """Do one undoable action through the pipeline and the window's undo
+        stack; `done(outcome)` after it, a refusal said in the bar. A success
+        closes an earlier warning."""
+        def succeeded(outcome) -> None:
+            self.bar.clear()
+            if done is not None:
+                done(outcome)
+        perform(self, operation, *args, **kwargs).success(succeeded).run()
 
     def check_in(self) -> None:
         booking = self.selected_booking()
-        if booking is not None and self._run(undo.check_in, booking.id):
-            self.message.emit(self.tr("{name} checked in.").format(name=booking.customer_name))
+        if booking is not None:
+            self._run(undo.check_in, booking.id, done=lambda _o: self.message.emit(
+                self.tr("{name} checked in.").format(name=booking.customer_name)))
 
     def set_status(self, status: str) -> None:
         booking = self.selected_booking()
-        if booking is not None and self._run(undo.set_status, booking.id, status,
-                                             expected_status=booking.status):
-            self.message.emit(self.tr("Marked {name} {status}.").format(
-                name=booking.customer_name, status=style.status_label(status).lower()))
+        if booking is not None:
+            self._run(undo.set_status, booking.id, status, expected_status=booking.status,
+                      done=lambda _o: self.message.emit(self.tr("Marked {name} {status}.").format(
+                          name=booking.customer_name, status=style.status_label(status).lower())))
 
     def cancel(self) -> None:
         booking = self.selected_booking()
@@ -361,10 +393,11 @@ class FrontDeskView(QWidget):
         reason = CancelReasonDialog.ask(
             self.tr("Cancel {ref} for {name}?").format(ref=booking.reference,
                                                       name=booking.customer_name), self)
-        if reason is not None and self._run(undo.cancel, booking.id, reason,
-                                            expected_status=booking.status):
-            self.message.emit(self.tr("Cancelled {ref}. Ctrl+Z undoes it.").format(
-                ref=booking.reference))
+        if reason is not None:
+            self._run(undo.cancel, booking.id, reason, expected_status=booking.status,
+                      done=lambda _o: self.message.emit(
+                          self.tr("Cancelled {ref}. Ctrl+Z undoes it.").format(
+                              ref=booking.reference)))
 
     def reschedule(self) -> None:
         booking = self.selected_booking()
@@ -372,16 +405,15 @@ class FrontDeskView(QWidget):
             return
         from ..dialogs.reschedule_dialog import RescheduleDialog
         slot_id = RescheduleDialog.ask(self.session, booking, self)
-        if slot_id is None or not self._run(undo.reschedule, booking.id, slot_id,
-                                            expected_slot=booking.slot_id):
+        if slot_id is None:
             return
-        try:
-            moved = desk.booking_row(booking.id)
-        except BookingError as exc:
-            self._report(exc)
-            return
-        self.message.emit(self.tr("Moved {ref} to {when}.").format(
-            ref=booking.reference, when=when_text(moved.start, self.session.zone)))
+
+        def say(row) -> None:
+            self.message.emit(self.tr("Moved {ref} to {when}.").format(
+                ref=booking.reference, when=when_text(row.start, self.session.zone)))
+
+        self._run(undo.reschedule, booking.id, slot_id, expected_slot=booking.slot_id,
+                  done=lambda outcome: with_row(self.session, outcome, booking.id, say))
 
     def edit_details(self) -> None:
         booking = self.selected_booking()
@@ -389,9 +421,8 @@ class FrontDeskView(QWidget):
             return
         from ..dialogs.details_dialog import EditDetailsDialog
 
-        def save(changes: dict, expected: dict) -> None:  # a refusal stays in the dialog
-            perform(self.undo_stack, self.session, undo.edit_details, booking.id, changes,
-                    expected=expected)
+        def save(changes: dict, expected: dict):  # the dialog runs it; a refusal stays there
+            return perform(self, undo.edit_details, booking.id, changes, expected=expected)
 
         if EditDetailsDialog.ask(self.session, booking, self, save=save):
             self.bar.clear()
@@ -411,10 +442,9 @@ class FrontDeskView(QWidget):
                                            self)
             if reason is None:
                 return
-        if self._run(undo.set_blocked, slot.id, blocked, reason,
-                     expected_blocked=slot.is_blocked):
-            self.message.emit((self.tr("Blocked {when}.") if blocked else
-                               self.tr("Unblocked {when}.")).format(when=when))
+        self._run(undo.set_blocked, slot.id, blocked, reason, expected_blocked=slot.is_blocked,
+                  done=lambda _o: self.message.emit((self.tr("Blocked {when}.") if blocked else
+                                                     self.tr("Unblocked {when}.")).format(when=when)))
 
     def generate_slots(self) -> None:
         counts = GenerateSlotsDialog.ask(self.session, self.day, self)

@@ -317,7 +317,7 @@ class HoursView(QWidget):
             self.grid.read_only = True
             for widget in self.owner_widgets:
                 widget.setEnabled(False)
-        session.changed.connect(self._outside_change)
+        session.did_execute.connect(self._outside_change)
         session.business_changed.connect(lambda _b: self.load())
         self.load()
 
@@ -333,7 +333,13 @@ class HoursView(QWidget):
         self._validate()
         self.load_special_days()
 
-    def _outside_change(self) -> None:
+    def _outside_change(self, change) -> None:
+        """Hours, special days or anything unknown changed (a booking alone
+        does not change what this view shows)."""
+        business = self.session.business
+        if change.kind in ("booking", "slot") or not change.concerns(
+                business.id if business is not None else None):
+            return
         if not self.dirty:  # never overwrite edits in progress
             self.load()
         else:

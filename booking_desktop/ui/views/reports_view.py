@@ -157,7 +157,7 @@ class ReportsView(QWidget):
         self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
         self.date_from.dateChanged.connect(self._dates_edited)
         self.date_to.dateChanged.connect(self._dates_edited)
-        session.changed.connect(self._on_changed)
+        session.did_execute.connect(self._on_changed)
         session.business_changed.connect(self._on_business_changed)
 
     # -- public ----------------------------------------------------------
@@ -180,15 +180,18 @@ class ReportsView(QWidget):
     def refresh(self) -> None:
         self._reload_timer.stop()
         self._stale = False
-        flt = self.current_filter()
-        try:
-            report = booking_report(flt.business_id, flt.date_from, flt.date_to,
-                                    by=self.session.user)
-        except Exception as exc:
-            self.error = exc
-            self.problem.setText(describe(exc))
-            self.problem.show()
-            return
+        flt, user = self.current_filter(), self.session.user
+        self.session.pipeline.read(
+            ("report", id(self)),
+            lambda: booking_report(flt.business_id, flt.date_from, flt.date_to, by=user),
+            self._reported, self._refused)
+
+    def _refused(self, exc: BaseException) -> None:
+        self.error = exc
+        self.problem.setText(describe(exc))
+        self.problem.show()
+
+    def _reported(self, report) -> None:
         self.error = None
         self.problem.hide()
         self.report = report
@@ -279,8 +282,8 @@ class ReportsView(QWidget):
         self.preset_combo.blockSignals(False)
         self._schedule()
 
-    def _on_changed(self) -> None:
-        self._schedule()
+    def _on_changed(self, change) -> None:
+        self._schedule()  # any business's change may be in the figures shown
 
     def _on_business_changed(self, business) -> None:
         self._fill_businesses()

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from ... import services
 from ...clock import utcnow
 from ...errors import (
-    BookingError,
     DatabaseUnavailable,
     DuplicateBooking,
     NotFound,
@@ -35,10 +34,10 @@ from ...errors import (
     SlotInPast,
 )
 from ...services import desk, undo
-from .. import tasks
 from ..commands import Offline, perform
 from ..errors import describe
 from ..message_bar import MessageBar
+from ..operations import Change, Op
 from ..status_style import short_date, when_text
 
 SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
@@ -75,7 +74,7 @@ def slot_label(slot, tz: ZoneInfo, state: str | None = None) -> str:
 
 
 class WalkInForm(QGroupBox):
-    booked = Signal(int, str)  # booking id, status-bar message
+    booked = Signal(object, str)  # the BookingRow, status-bar message
 
     def __init__(self, session, undo_stack, parent=None):
         super().__init__(parent)
@@ -92,6 +91,9 @@ class WalkInForm(QGroupBox):
         self._tz = ZoneInfo("UTC")
         self._rows: dict[int, desk.SlotRow] = {}   # the day's slots as last heard of
         self._chosen: desk.SlotRow | None = None   # the chosen slot as last seen
+        self._preselect: int | None = None         # F2's slot, chosen when its day arrives
+        self._booking = False                      # a booking is on its way to the database
+        self._filled_by_us: int | None = None      # the slot this form booked last
 
         self.day_label = QLabel()
         self.day_label.setWordWrap(True)
@@ -134,10 +136,8 @@ class WalkInForm(QGroupBox):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.activated.connect(self._use_suggestion)
         self.name.setCompleter(completer)
-        # Earlier customers are looked up once typing pauses, on a worker
-        # thread, and only the newest question's answer is shown.
-        self.runner = tasks.DEFAULT_RUNNER
-        self._asked = 0
+        # Earlier customers are looked up once typing pauses, on the window's
+        # database thread, and only the newest question's answer is shown.
         self._suggest_timer = QTimer(self)
         self._suggest_timer.setSingleShot(True)
         self._suggest_timer.setInterval(SUGGEST_AFTER_MS)
@@ -164,6 +164,8 @@ class WalkInForm(QGroupBox):
         business_id = self.session.business.id if self.session.business is not None else None
         same = day == self.day and business_id == self._business_id
         keep_id = (keep_id if keep_id is not None else self.slot.currentData()) if same else None
+        if self._preselect is not None:
+            keep_id, self._preselect = self._preselect, None
         if not same:
             self.message.clear()  # an offer made for another day must not stay clickable
         self.day, self._business_id, self._tz = day, business_id, tz
@@ -195,11 +197,19 @@ class WalkInForm(QGroupBox):
         if empty:
             self.slot.addItem(status_text or self.tr("No free slot on this day"))
         self._remember_choice()
+        if self._filled_by_us is not None:
+            filled, self._filled_by_us = self._filled_by_us, None
+            self._after_own_booking(filled)
 
     def _remember_choice(self, *_args) -> None:
         slot_id = self.slot.currentData()
         if slot_id is not None and slot_id in self._rows:
             self._chosen = self._rows[slot_id]
+
+    def preselect(self, slot_id: int) -> None:
+        """Choose `slot_id` now if it is offered, else when its day is shown."""
+        if not self.select_slot(slot_id):
+            self._preselect = slot_id
 
     def select_slot(self, slot_id: int) -> bool:
         index = self.slot.findData(slot_id)
@@ -215,21 +225,12 @@ class WalkInForm(QGroupBox):
     # --- typeahead ---------------------------------------------------------
     def _ask_for_suggestions(self) -> None:
         text, business = self.name.text(), self.session.business
-        self._asked += 1
-        number = self._asked
-        # The form owns the task: the answer is queued to this thread, and a
-        # task nobody holds could be collected before it arrives.
-        task = tasks.Task(lambda progress, cancelled: desk.customer_suggestions(text, business),
-                          self)
-        task.finished.connect(lambda customers: self._show_suggestions(number, customers))
-        task.failed.connect(lambda exc: log.info("no suggestions: %s", exc))
-        for signal in (task.finished, task.failed):
-            signal.connect(task.deleteLater)
-        self.runner.start(task)
+        self.session.pipeline.read(("suggest", id(self)),
+                                   lambda: desk.customer_suggestions(text, business),
+                                   self._show_suggestions,
+                                   lambda exc: log.info("no suggestions: %s", exc))
 
-    def _show_suggestions(self, number: int, customers) -> None:
-        if number != self._asked:  # typing went on meanwhile: a newer answer is coming
-            return
+    def _show_suggestions(self, customers) -> None:
         self._suggestions = {c.label(): c for c in customers}
         self._completer_model.setStringList(list(self._suggestions))
         if customers and self.name.hasFocus():
@@ -263,53 +264,64 @@ class WalkInForm(QGroupBox):
             return
         self._create(slot_id)
 
-    def _create(self, slot_id: int) -> None:
+    def set_busy(self, busy: bool) -> None:
+        """While the booking is on its way: the button says so and Enter does
+        not send it twice; the fields stay as typed."""
+        self._booking = busy
+        self.book_button.setEnabled(not busy and self.slot.currentData() is not None)
+        self.book_button.setText(self.tr("Booking…") if busy else self.tr("Book  (Enter)"))
+
+    def _create(self, slot_id: int, reference: str | None = None) -> None:
+        if self._booking:
+            return
         fields = {"customer_name": self.name.text(), "customer_email": self.email.text() or None,
                   "customer_phone": self.phone.text() or None,
                   "source": self.source.currentData(), "notes": self.notes.text()}
         # The reference is drawn here, so that if the answer is lost with the
         # connection the desk can ask whether this very booking was saved.
-        reference = (self._unanswered[2] if self._unanswered is not None
-                     else services.new_reference())
-        try:
-            outcome = self._book_as(slot_id, fields, reference)
-        except Offline as exc:  # refused before anything was tried
-            self._report(exc)
-            return
-        except DatabaseUnavailable:
+        if reference is None:
+            reference = (self._unanswered[2] if self._unanswered is not None
+                         else services.new_reference())
+        (perform(self, undo.book, slot_id, reference=reference, **fields)
+         .busy(self.set_busy)
+         .success(lambda outcome: self._booked_now(outcome, slot_id))
+         .failure(lambda exc: self._not_booked(exc, slot_id, fields, reference))
+         .run())
+
+    def _not_booked(self, exc: BaseException, slot_id: int, fields: dict,
+                    reference: str) -> None:
+        if isinstance(exc, ReferenceInUse):
+            # Another booking holds the reference drawn (one in hundreds of
+            # millions): book under a fresh one.
+            self._unanswered = None
+            self._create(slot_id, services.new_reference())
+        elif isinstance(exc, DatabaseUnavailable) and not isinstance(exc, Offline):
             self._unanswered = (slot_id, fields, reference)
             self.message.show_message(self.tr(
                 "The connection was lost while booking {ref} for {name}. Whether it was saved "
                 "is checked as soon as the database answers.").format(
                     ref=reference, name=fields["customer_name"]))
-            return
-        except Exception as exc:  # refusals inline; describe() logs bugs
-            self._report(exc)
-            return
-        self._booked_now(outcome, slot_id)
-
-    def _book_as(self, slot_id: int, fields: dict, reference: str):
-        """Book under `reference`; one another booking holds already (drawn by
-        chance, one in hundreds of millions) is swapped for a fresh one."""
-        for _ in range(3):
-            try:
-                return perform(self.undo_stack, self.session, undo.book, slot_id,
-                               reference=reference, **fields)
-            except ReferenceInUse:
-                reference = services.new_reference()
-                self._unanswered = None
-        raise ReferenceInUse()
+        else:  # refusals inline (with the nearest free slot); describe() logs bugs
+            self.show_refusal(exc)
 
     def _booked_now(self, outcome, slot_id: int, saved_before: bool = False) -> None:
-        booking = desk.booking_row(outcome.result.id)
-        tz = ZoneInfo(self.session.business.timezone)
+        row = next(iter(getattr(outcome, "rows", ())), None)
+        if row is None:  # an outcome without rows: read it (one query)
+            self.session.pipeline.read(
+                ("booked", id(self)), lambda: desk.booking_row(outcome.result.id),
+                lambda booked: self._say_booked(booked, slot_id, saved_before), self.show_refusal)
+        else:
+            self._say_booked(row, slot_id, saved_before)
+
+    def _say_booked(self, booking: desk.BookingRow, slot_id: int, saved_before: bool) -> None:
+        tz = self.session.zone
         text = self.tr("Booked {ref} for {name}, {when}.").format(
             ref=booking.reference, name=booking.customer_name, when=when_text(booking.start, tz))
         if saved_before:
             text += " " + self.tr("(It had been saved when the connection was lost.)")
         self.clear()
-        self.booked.emit(booking.id, text)
-        self._after_own_booking(slot_id)
+        self._filled_by_us = slot_id  # looked at when the day shows this booking
+        self.booked.emit(booking, text)
 
     def _back_online(self, online: bool) -> None:
         """The database answers again: say truthfully whether the booking
@@ -317,27 +329,36 @@ class WalkInForm(QGroupBox):
         if not online or self._unanswered is None:
             return
         slot_id, fields, reference = self._unanswered
-        try:
-            services.find_booking(reference)
+
+        def look_up(user):
+            services.find_booking(reference)  # NotFound: it was not saved
             # Saved: the same reference gives that booking (and its undo step),
             # never a second one.
-            outcome = perform(self.undo_stack, self.session, undo.book, slot_id,
-                              reference=reference, **fields)
-        except (NotFound, ReferenceInUse) as exc:
-            if isinstance(exc, ReferenceInUse):  # another booking's reference: ours was not saved
-                self._unanswered = (slot_id, fields, services.new_reference())
-            self.message.show_message(self.tr(
-                "{ref} for {name} was not saved. Press Enter to book it now.").format(
-                    ref=reference, name=fields["customer_name"]))
-            return
-        except Exception as exc:
-            self._report(exc)
-            return
-        self._booked_now(outcome, slot_id, saved_before=True)
+            return undo.book(slot_id, reference=reference, by=user, **fields)
+
+        def not_saved(exc: BaseException) -> None:
+            if isinstance(exc, (NotFound, ReferenceInUse)):
+                if isinstance(exc, ReferenceInUse):  # another booking's: ours was not saved
+                    self._unanswered = (slot_id, fields, services.new_reference())
+                self.message.show_message(self.tr(
+                    "{ref} for {name} was not saved. Press Enter to book it now.").format(
+                        ref=reference, name=fields["customer_name"]))
+            else:
+                self.show_refusal(exc)
+
+        stack = self.undo_stack
+        from ..commands import OutcomeCommand
+        (Op(self.session, self, look_up)
+         .success(lambda outcome: stack.push(OutcomeCommand(outcome)))
+         .success(lambda outcome: self._booked_now(outcome, slot_id, saved_before=True))
+         .announce(lambda outcome: Change.of(outcome, self, self._business_id))
+         .failure(not_saved)
+         .run())
 
     def _after_own_booking(self, slot_id: int) -> None:
-        """When the booking just made filled the chosen slot, the next person
-        gets the nearest bookable slot (later first, then earlier), not a full one."""
+        """When the booking just made filled the chosen slot (as the day shown
+        after it says), the next person gets the nearest bookable slot (later
+        first, then earlier), not a full one."""
         row = self._rows.get(slot_id)
         if self.slot.currentData() != slot_id or row is None:
             return
@@ -350,37 +371,45 @@ class WalkInForm(QGroupBox):
             later = [r for r in bookable if r.start >= row.start]
             self.select_slot((later[0] if later else bookable[-1]).id)
 
-    def _report(self, exc: BaseException) -> None:
+    def show_refusal(self, exc: BaseException) -> None:
+        """A refusal under the form; the field it is about gets the keyboard;
+        a refused slot comes with the nearest free one."""
         text = describe(exc)
         field = getattr(exc, "field", None)
         widget = {"customer_name": self.name, "customer_email": self.email,
                   "customer_phone": self.phone, "notes": self.notes}.get(field)
-        if isinstance(exc, (SlotFull, SlotInPast, SlotBlocked, NotFound)) and self._offer(text):
-            return
         self.message.show_message(text)
+        if isinstance(exc, (SlotFull, SlotInPast, SlotBlocked, NotFound)):
+            self._offer(text)
+            return
         if isinstance(exc, DuplicateBooking):
             widget = self.email if self.email.text() else self.phone
         if widget is not None:
             widget.setFocus()
             widget.selectAll()
 
-    def _offer(self, why: str) -> bool:
-        """After a refusal of the chosen slot: offer the free slot nearest to
-        it on the same day; only when that day has none, the next free slot,
-        named with its date. False when there is nothing to offer."""
-        business = self.session.business
-        chosen = self._chosen if self._chosen is not None and \
-            self._chosen.id == self.slot.currentData() else None
+    def _offer(self, why: str) -> None:
+        """After a refusal of the chosen slot: look for the free slot nearest
+        to it on the same day (on the worker); only when that day has none,
+        the next free slot, named with its date. The refusal is said at once;
+        the offer joins it when found."""
+        business, day, refused = self.session.business, self.day, self.slot.currentData()
+        chosen = self._chosen if self._chosen is not None and self._chosen.id == refused else None
         around = chosen.start if chosen is not None else None
-        try:
-            alternative = services.nearest_free_slot(business, self.day, around=around)
-            if alternative is None:
-                alternative = services.next_free_slot(business)
-        except BookingError:
-            return False
-        if alternative is None or alternative.id == self.slot.currentData():
-            return False
-        tz = ZoneInfo(business.timezone)
+
+        def find():
+            return (services.nearest_free_slot(business, day, around=around)
+                    or services.next_free_slot(business))
+
+        self.session.pipeline.read(("offer", id(self)), find,
+                                   lambda found: self._show_offer(why, day, refused, found),
+                                   lambda exc: log.info("no offer: %s", exc))
+
+    def _show_offer(self, why: str, day: date, refused: int | None, alternative) -> None:
+        if alternative is None or alternative.id == refused or day != self.day \
+                or self.message.text() != why:  # the form moved on meanwhile
+            return
+        tz = self.session.zone
         other_day = alternative.start.astimezone(tz).date() != self.day
         at = when_text(alternative.start, tz, with_date=other_day)
         if other_day:
@@ -390,7 +419,6 @@ class WalkInForm(QGroupBox):
             text = self.tr("{why} Next free: {at}.").format(why=why, at=at)
         self.message.show_message(text, self.tr("Book {at} instead").format(at=at),
                                   lambda: self._book_instead(alternative.id))
-        return True
 
     def _book_instead(self, slot_id: int) -> None:
         """The person chose the offered slot: it becomes the choice and is booked."""
