@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ... import services
 from ...errors import BookingError
-from ...services import undo
+from ...services import desk, undo
 from ...services.desk import BookingFilter, BookingRow
 from .. import status_style as style
 from ..models.bookings_model import (COLUMN_INDEX, COLUMNS, BookingsTableModel, count_text, day_text,
@@ -320,15 +320,15 @@ class BookingsView(QWidget):
             self._refresh_after(lambda: perform(
                 self.undo_stack, self.session, undo.reschedule, booking.id, slot_id,
                 expected_slot=booking.slot_id, now=self.now))
-            slot = services.get_slot(slot_id)
+            moved = desk.booking_row(booking.id)
         except Exception as exc:  # the slot filled meanwhile, ...: say why, change nothing
             self.show_problem(describe(exc))
             return
         self.bar.hide()
         tz = self.session.zone
         self.message.emit(self.tr("Moved {name} to {day} {time}.").format(
-            name=booking.customer_name, day=day_text(slot.start, tz),
-            time=time_text(slot.start, tz)))
+            name=booking.customer_name, day=day_text(moved.start, tz),
+            time=time_text(moved.start, tz)))
 
     def edit_selected(self) -> None:
         booking = self._single_booking()
@@ -343,7 +343,7 @@ class BookingsView(QWidget):
         if EditDetailsDialog.ask(self.session, booking, self, save=save):
             self.bar.hide()
             self.message.emit(self.tr("Saved the details of {name}.").format(
-                name=services.get_booking(booking.id).customer_name))
+                name=desk.booking_row(booking.id).customer_name))
 
     # -- helpers ---------------------------------------------------------
     def _bulk(self, bookings, noun: str, done_text: str, make_action) -> None:

@@ -295,9 +295,7 @@ class FrontDeskView(QWidget):
             return
         today = self.session.today()
         try:
-            nxt = services.nearest_free_slot(business, today)
-            if nxt is None:
-                nxt = services.next_free_slot(business)
+            nxt = desk.free_slot_to_offer(business, today)
         except BookingError as exc:
             self._report(exc)
             return

@@ -318,7 +318,7 @@ class WalkInForm(QGroupBox):
             return
         slot_id, fields, reference = self._unanswered
         try:
-            services.find_booking(reference)
+            desk.booking_row_by_reference(reference)
             # Saved: the same reference gives that booking (and its undo step),
             # never a second one.
             outcome = perform(self.undo_stack, self.session, undo.book, slot_id,
@@ -373,9 +373,7 @@ class WalkInForm(QGroupBox):
             self._chosen.id == self.slot.currentData() else None
         around = chosen.start if chosen is not None else None
         try:
-            alternative = services.nearest_free_slot(business, self.day, around=around)
-            if alternative is None:
-                alternative = services.next_free_slot(business)
+            alternative = desk.free_slot_to_offer(business, self.day, around=around)
         except BookingError:
             return False
         if alternative is None or alternative.id == self.slot.currentData():
