@@ -1,7 +1,8 @@
 """What the front-desk windows show, as plain frozen rows (no live ORM
-objects in Qt models): the day's slots with their bookings, the bookings
-table (filtered, sorted and paged in the database), customer suggestions,
-and a change token the windows poll to see other desks' work.
+objects in Qt models): the day's slots with their bookings, the free slots
+a desk offers, the bookings table (filtered, sorted and paged in the
+database), one booking by id or reference, customer suggestions, and a
+change token the windows poll to see other desks' work.
 """
 import operator
 from dataclasses import dataclass, replace
