@@ -70,3 +70,26 @@ def test_services_use_each_others_public_names_only():
                                                   and alias.name not in offered):
                     problems.append(f"{path.name} imports {alias.name} from {node.module}")
     assert problems == []
+
+
+def test_windows_import_the_services_at_module_level_only():
+    """What the windows get from the services is watched in every GUI test
+    (tests/ui/boundary.py: no live peewee model may reach a widget) by
+    wrapping the service names each ui module imported; an import inside a
+    function would slip past that watch."""
+    late = []
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom):
+                    names = [node.module or ""] + [alias.name for alias in node.names]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                else:
+                    continue
+                if any(name == "services" or "services." in name or name.endswith(".services")
+                       for name in names):
+                    late.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert late == []

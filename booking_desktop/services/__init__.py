@@ -19,7 +19,13 @@ from .bookings import (
     set_booking_status,
     upcoming_bookings,
 )
-from .businesses import create_business, find_business, get_business, list_businesses
+from .businesses import (
+    BusinessRow,
+    create_business,
+    find_business,
+    get_business,
+    list_businesses,
+)
 from .calendar import (
     BookingsOutsideHours,
     DayLoad,
@@ -86,7 +92,7 @@ __all__ = [
     "TEMPLATES", "Problem", "authenticate", "available_slots", "backup_database",
     "bookings_in_slots", "build_demo", "database_is_empty", "restore_database",
     "cancel_booking", "check_in_booking", "check_integrity", "create_booking",
-    "create_business", "create_recurring_business_hours", "create_user", "day_bounds",
+    "BusinessRow", "create_business", "create_recurring_business_hours", "create_user", "day_bounds",
     "find_booking", "find_business", "generate_time_slots", "get_booking", "get_business",
     "get_slot", "get_user", "has_users", "hours_exceptions", "list_businesses", "list_users",
     "new_reference", "next_free_slot", "remove_hours_exception", "repair_counters",

@@ -26,7 +26,7 @@ from .bookings import (
     create_booking,
     set_booking_status,
 )
-from .businesses import create_business
+from .businesses import BusinessRow, create_business
 from .hours import TEMPLATES, set_hours_exception, set_weekly_hours
 from .slots import generate_time_slots, set_slot_blocked, slots_between, zone
 from .users import create_user
@@ -316,7 +316,7 @@ def _weekday_from(day: date) -> date:
     return day
 
 
-def _set_up_business(t: _Timeline, profile: Profile) -> tuple[Business, list[TimeSlot]]:
+def _set_up_business(t: _Timeline, profile: Profile) -> tuple[BusinessRow, list[TimeSlot]]:
     """The business, its hours and special days, and ten weeks of slots made
     before the first of them began."""
     owner = t.users["owner"]
@@ -350,7 +350,7 @@ def _counts_by(column) -> dict[str, int]:
     return dict(query.tuples())
 
 
-def _summary(businesses: list[Business]) -> dict:
+def _summary(businesses: list[BusinessRow]) -> dict:
     return {
         "businesses": [{"name": b.name, "timezone": b.timezone} for b in businesses],
         "slots": TimeSlot.select().count(),

@@ -1,7 +1,8 @@
 """What the front-desk windows show, as plain frozen rows (no live ORM
-objects in Qt models): the day's slots with their bookings, the bookings
-table (filtered, sorted and paged in the database), customer suggestions,
-and a change token the windows poll to see other desks' work.
+objects in Qt models): the day's slots with their bookings, the free slots
+a desk offers, the bookings table (filtered, sorted and paged in the
+database), one booking by id or reference, customer suggestions, and a
+change token the windows poll to see other desks' work.
 """
 import operator
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ from ..models import (
 )
 from . import validation as v
 from ._tx import audit, current_time, require_active, run_read, run_write
+from .businesses import BusinessRow
 from .bookings import (
     booking_error_from_integrity,
     bookings_with_slots,
@@ -35,7 +37,7 @@ from .bookings import (
     take_place,
     text_matches,
 )
-from .slots import day_bounds
+from .slots import available_slots, day_bounds, nearest_free_slot, next_free_slot
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class BookingRow:
     created_at: datetime
     created_by: str | None
     cancel_reason: str = ""
+    business_id: int | None = None  # the booking's own (a view may show several)
 
     @property
     def is_active(self) -> bool:
@@ -69,6 +72,8 @@ class SlotRow:
     max_capacity: int
     current_bookings: int
     is_blocked: bool
+    # Its bookings where they were asked for (day_schedule); () from the
+    # calls that offer free slots (free_slots, free_slot_to_offer).
     bookings: tuple[BookingRow, ...] = ()
     # Why the slot lies outside the opening hours ("Closed: Public holiday");
     # "" inside them. A closed slot takes no new booking.
@@ -108,7 +113,8 @@ def _row(booking: Booking, username: str | None = None) -> BookingRow:
         customer_email=booking.customer_email, customer_phone=booking.customer_phone,
         status=booking.status, source=booking.source, notes=booking.notes,
         checked_in_at=booking.checked_in_at, created_at=booking.created_at,
-        created_by=username, cancel_reason=booking.cancel_reason or "")
+        created_by=username, cancel_reason=booking.cancel_reason or "",
+        business_id=booking.business_id)
 
 
 def _rows(query) -> list[BookingRow]:
@@ -142,6 +148,31 @@ def day_schedule(business: Business, day, include_cancelled: bool = False) -> li
                 for s in slots]
 
     return run_read(run)
+
+
+def _slot_row(slot: TimeSlot) -> SlotRow:
+    """A slot without its bookings (for offering free places)."""
+    return SlotRow(slot.id, slot.start, slot.end, slot.max_capacity, slot.current_bookings,
+                   slot.is_blocked, (), slot.closed_reason, block_reason=slot.block_reason)
+
+
+def free_slots(business: BusinessRow | Business, date_from, date_to=None,
+               now: datetime | None = None) -> list[SlotRow]:
+    """The bookable slots of the local dates, as rows without their bookings
+    (see available_slots). Raises InvalidInput."""
+    return [_slot_row(s) for s in available_slots(business, date_from, date_to, now=now)]
+
+
+def free_slot_to_offer(business: BusinessRow | Business, day, around: datetime | None = None,
+                       now: datetime | None = None) -> SlotRow | None:
+    """The free slot a desk offers for the local date `day`: the one nearest
+    to `around` on that day (see nearest_free_slot), else, when that day has
+    none, the first from now on within four weeks (next_free_slot); None when
+    there is none. Raises InvalidInput."""
+    slot = nearest_free_slot(business, day, around=around, now=now)
+    if slot is None:
+        slot = next_free_slot(business, now=now)
+    return _slot_row(slot) if slot is not None else None
 
 
 @dataclass(frozen=True)
@@ -267,6 +298,16 @@ def booking_row(booking_id: int) -> BookingRow:
     return rows[0]
 
 
+def booking_row_by_reference(reference: str) -> BookingRow:
+    """The booking with this reference (K7M-4QX). Raises InvalidInput, NotFound."""
+    reference = v.reference(reference)
+    rows = run_read(lambda: _rows(bookings_with_slots(None)
+                                  .where(Booking.reference == reference)))
+    if not rows:
+        raise NotFound(f"No booking with reference {reference}.")
+    return rows[0]
+
+
 DETAIL_FIELDS = ("customer_name", "customer_email", "customer_phone", "notes")
 
 
@@ -389,7 +430,8 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
 
 
 __all__ = [
-    "BookingRow", "SlotRow", "day_schedule", "BookingFilter", "SORT_COLUMNS", "filtered_bookings",
-    "list_bookings", "count_bookings", "Customer", "customer_suggestions", "booking_row",
+    "BookingRow", "SlotRow", "day_schedule", "free_slots", "free_slot_to_offer", "BookingFilter",
+    "SORT_COLUMNS", "filtered_bookings", "list_bookings", "count_bookings", "Customer",
+    "customer_suggestions", "booking_row", "booking_row_by_reference",
     "DETAIL_FIELDS", "update_booking_details", "change_token", "reinstate_booking",
 ]

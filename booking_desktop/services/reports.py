@@ -40,7 +40,7 @@ from ..errors import InvalidInput
 from ..models import BOOKING_SOURCES, BOOKING_STATUSES, Business
 from . import validation as v
 from ._tx import require_export, run_read
-from .businesses import get_business
+from .businesses import BusinessRow, get_business
 from .slots import day_bounds
 
 HELD_STATUSES = ("pending", "confirmed", "completed", "no_show")
@@ -346,8 +346,9 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def booking_report(business: Business | int | None, date_from, date_to, by=None) -> Report:
-    """The figures for `business` (a Business, its id, or None for every
+def booking_report(business: BusinessRow | Business | int | None, date_from, date_to,
+                   by=None) -> Report:
+    """The figures for `business` (a business row or model, its id, or None for every
     business) over the local dates date_from..date_to, both included.
 
     Raises PermissionDenied (`by` is staff an owner has not allowed to
@@ -355,7 +356,7 @@ def booking_report(business: Business | int | None, date_from, date_to, by=None)
     and NotFound (no such business)."""
     require_export(by)
     first, last = v.date_range(date_from, date_to, MAX_REPORT_DAYS)
-    if business is not None and not isinstance(business, Business):
+    if business is not None and not isinstance(business, (BusinessRow, Business)):
         business = get_business(business)
 
     def run():

@@ -4,20 +4,20 @@ half made and the person can simply correct it and try again."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..models import Business, User
+from ..models import User
 from . import validation as v
 from ._tx import run_write
-from .businesses import create_business
+from .businesses import BusinessRow, create_business
 from .hours import create_recurring_business_hours
 from .slots import generate_time_slots
-from .users import create_user
+from .users import Account, create_user
 
 FIRST_RUN_DAYS = 28
 
 
 def set_up_business(name, timezone, template: str, slot_minutes: int, capacity: int,
                     username=None, password=None, owner: User | None = None,
-                    days: int = FIRST_RUN_DAYS, now=None) -> tuple[User, Business]:
+                    days: int = FIRST_RUN_DAYS, now=None) -> tuple[Account | User, BusinessRow]:
     """Create the business, its weekly hours from `template`, slots from its
     local today for `days` days, and (unless `owner` is given, when accounts
     already exist) the owner account `username`/`password`. Returns (owner,

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import services
 from ..errors import BookingError, DatabaseUnavailable
+from ..services import desk
 
 log = logging.getLogger(__name__)
 
@@ -341,5 +342,4 @@ def with_row(session, outcome, booking_id: int, then: Callable) -> None:
     if row is not None:
         then(row)
         return
-    from ..services import desk
     session.pipeline.read(("row", booking_id), lambda: desk.booking_row(booking_id), then)

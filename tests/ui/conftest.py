@@ -10,6 +10,18 @@ from booking_desktop.services import users as user_service
 from booking_desktop.ui.app import open_main_window
 from booking_desktop.ui.settings import Settings
 
+from . import boundary
+
+
+@pytest.fixture(autouse=True)
+def rows_only(monkeypatch):
+    """Every GUI test also checks the boundary: what the windows got back from
+    the services held no live peewee model or query (tests/ui/boundary.py)."""
+    guard = boundary.install(monkeypatch)
+    yield guard
+    assert guard.crossings == [], "live peewee objects reached the windows:\n" + "\n".join(
+        dict.fromkeys(guard.crossings))
+
 
 @pytest.fixture(autouse=True)
 def inline_database_work(monkeypatch):

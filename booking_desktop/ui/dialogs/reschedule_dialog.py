@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ... import services
 from ...clock import utcnow
+from ...services import desk
 from ...services.desk import BookingRow
 from ...services.slots import zone
 from ..models.bookings_model import day_text, time_text
@@ -80,12 +81,11 @@ class RescheduleDialog(QDialog):
     def _load(self) -> None:
         try:
             # The booking's own business (the view may show another one).
-            slot = services.get_slot(self.booking.slot_id)
-            business = services.get_business(slot.business_id)
+            business = services.get_business(self.booking.business_id)
             tz = zone(business)
             today = (self.now or utcnow()).astimezone(tz).date()
-            slots = services.available_slots(business, today,
-                                             today + timedelta(days=DAYS_AHEAD - 1), now=self.now)
+            slots = desk.free_slots(business, today, today + timedelta(days=DAYS_AHEAD - 1),
+                                    now=self.now)
         except Exception as exc:  # noqa: BLE001 - shown in the dialog; describe() logs bugs
             self._show_empty(describe(exc))
             return

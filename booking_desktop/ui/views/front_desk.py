@@ -327,8 +327,7 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         today = self.session.today()
 
         def find():
-            return (services.nearest_free_slot(business, today)
-                    or services.next_free_slot(business))
+            return desk.free_slot_to_offer(business, today)
 
         self.walk_in.clear()
         self.walk_in.focus_name()  # typing starts at once; the slot follows

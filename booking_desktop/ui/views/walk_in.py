@@ -331,7 +331,7 @@ class WalkInForm(QGroupBox):
         slot_id, fields, reference = self._unanswered
 
         def look_up(user):
-            services.find_booking(reference)  # NotFound: it was not saved
+            desk.booking_row_by_reference(reference)  # NotFound: it was not saved
             # Saved: the same reference gives that booking (and its undo step),
             # never a second one.
             return undo.book(slot_id, reference=reference, by=user, **fields)
@@ -398,8 +398,7 @@ class WalkInForm(QGroupBox):
         around = chosen.start if chosen is not None else None
 
         def find():
-            return (services.nearest_free_slot(business, day, around=around)
-                    or services.next_free_slot(business))
+            return desk.free_slot_to_offer(business, day, around=around)
 
         self.session.pipeline.read(("offer", id(self)), find,
                                    lambda found: self._show_offer(why, day, refused, found),
