@@ -28,6 +28,7 @@ class Session(QObject):
     changed = Signal()
     business_changed = Signal(object)
     online_changed = Signal(bool)  # False: the database is out of reach; True: back
+    lost_answer_found = Signal(str)  # the truth about an action whose answer was lost
 
     def __init__(self, user: Account, business=None, parent=None):
         super().__init__(parent)
