@@ -69,9 +69,18 @@ class Session(QObject):
             self.business_changed.emit(business)
 
     def notify_changed(self) -> None:
-        """Call after a change made here; views refresh at once."""
+        """Call after a change made here; views refresh at once. While the
+        server is out of reach it is also the person's "try now" (F5): listen
+        again at once rather than at the next planned try, and only then say
+        the desk is back (an answer to a query alone would leave it deaf to
+        other desks until that try)."""
         if self._listener is not None:  # its NOTIFY comes back: know it as ours
             self._own_connection = services.own_connection_id()
+        elif self._server and not self.online:
+            if not self._listen():
+                return  # still out of reach: the next planned try stays as it was
+            self._relisten.stop()
+            self._set_online(True)
         else:
             self._token = self._read_token()
         self.changed.emit()

@@ -134,6 +134,25 @@ def test_server_stopped_is_said_writes_wait_and_the_desk_comes_back_by_itself(qt
     assert "Olive Offline" in desk.listed()
 
 
+def test_f5_when_the_server_is_back_listens_again_at_once(qtbot, desk):
+    """The desk waits longer and longer between tries while the server stays
+    away (up to a minute). F5 tries at once; when the server answers, the
+    window is back and listening, so it does not say "up to date" while it
+    cannot hear other desks until the next planned try."""
+    window, session = desk.window, desk.session
+    desk.cluster.stop()
+    qtbot.waitUntil(lambda: not session.online, timeout=5000)
+    assert session._relisten.interval() >= 5000  # the next planned try is seconds away
+    qtbot.keyClick(window, Qt.Key.Key_F5)  # still away: nothing changes
+    assert not session.online and window.offline_bar.isVisible()
+    desk.cluster.start()
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert session.online and session.listening
+    assert not window.offline_bar.isVisible()
+    another_desk_books(desk.shop, desk.day, "Heard Hanna")
+    qtbot.waitUntil(lambda: "Heard Hanna" in desk.listed(), timeout=2000)
+
+
 def test_a_restart_the_desk_has_not_noticed_yet_costs_the_next_action_nothing(qtbot, desk):
     """The server restarts between two key presses, before the window has
     heard of it: the walk-in's dead pooled connection is replaced and the
