@@ -153,6 +153,28 @@ def test_f5_when_the_server_is_back_listens_again_at_once(qtbot, desk):
     qtbot.waitUntil(lambda: "Heard Hanna" in desk.listed(), timeout=2000)
 
 
+def test_a_walk_in_meeting_a_stopped_server_it_has_not_noticed_says_nothing_was_saved(
+        qtbot, desk):
+    """The server is gone before the desk has heard of it: the walk-in finds
+    out itself. Nothing reached the database, so the form says at once that
+    nothing was saved (no "checking"), keeps what was typed, and the banner
+    comes; once back, Enter books it once."""
+    window, session, form = desk.window, desk.session, desk.form
+    desk.type_walk_in(qtbot, "Sofia Sudden", desk.slot_at(10))
+    desk.cluster.stop()
+    form.book()  # no events processed: the listener's loss is not heard yet
+    assert form.message.label.text() == ("The connection to the database was lost. Nothing "
+                                         "from this step was saved; please try again.")
+    assert form.name.text() == "Sofia Sudden"
+    assert not session.online
+    qtbot.waitUntil(window.offline_bar.isVisible, timeout=3000)
+    desk.cluster.start()
+    qtbot.waitUntil(lambda: session.online and session.listening, timeout=BACK_WITHIN_MS)
+    assert desk.stored("Sofia Sudden") == []
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert [status for _ref, status in desk.stored("Sofia Sudden")] == ["confirmed"]
+
+
 def test_a_restart_the_desk_has_not_noticed_yet_costs_the_next_action_nothing(qtbot, desk):
     """The server restarts between two key presses, before the window has
     heard of it: the walk-in's dead pooled connection is replaced and the

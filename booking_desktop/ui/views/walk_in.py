@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from ... import services
 from ...clock import utcnow
 from ...errors import (
+    AnswerLost,
     BookingError,
-    DatabaseUnavailable,
     DuplicateBooking,
     NotFound,
     ReferenceInUse,
@@ -36,7 +36,7 @@ from ...errors import (
 )
 from ...services import desk, undo
 from .. import tasks
-from ..commands import Offline, perform
+from ..commands import perform
 from ..errors import describe
 from ..message_bar import MessageBar
 from ..status_style import short_date, when_text
@@ -273,10 +273,7 @@ class WalkInForm(QGroupBox):
                      else services.new_reference())
         try:
             outcome = self._book_as(slot_id, fields, reference)
-        except Offline as exc:  # refused before anything was tried
-            self._report(exc)
-            return
-        except DatabaseUnavailable:
+        except AnswerLost:  # lost in COMMIT: saved or not, asked once it answers
             self._unanswered = (slot_id, fields, reference)
             self.message.show_message(self.tr(
                 "The connection was lost while booking {ref} for {name}. Whether it was saved "
