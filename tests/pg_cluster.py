@@ -37,7 +37,22 @@ from pathlib import Path
 
 import pytest
 
-PG_BIN = Path(os.environ.get("BOOKING_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _server_binaries() -> Path:
+    """BOOKING_TEST_PG_BIN, else PostgreSQL 15's folder on Debian/Ubuntu, else
+    the newest installed version's."""
+    if "BOOKING_TEST_PG_BIN" in os.environ:
+        return Path(os.environ["BOOKING_TEST_PG_BIN"])
+    preferred = Path("/usr/lib/postgresql/15/bin")
+    if (preferred / "initdb").exists():
+        return preferred
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else preferred
+
+
+PG_BIN = _server_binaries()
 SERVER_USER = "postgres"
 SETTINGS = {
     "listen_addresses": "'127.0.0.1'",
