@@ -72,6 +72,15 @@ class DatabaseUnavailable(BookingError):
     )
 
 
+class AnswerLost(DatabaseUnavailable):
+    """The connection was lost during COMMIT: the work had all been done, and
+    the server may or may not have saved it before the connection went."""
+    default_message = (
+        "The connection to the database was lost just as this was being saved, so it is not "
+        "known whether it was saved. Look at it again once the database answers."
+    )
+
+
 class DatabaseNotUsable(BookingError):
     """The file or server given as the database is not one this app can open:
     not a database, damaged, another program's, or made by a newer version."""

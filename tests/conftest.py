@@ -125,3 +125,7 @@ def run(capsys):
         out, err = capsys.readouterr()
         return code, out, err
     return run
+
+
+# A private PostgreSQL cluster that tests may stop and start (tests/pg_cluster.py).
+from tests.pg_cluster import cluster_db_url, pg_cluster  # noqa: E402, F401

@@ -6,8 +6,11 @@ retries a bounded number of times on lock contention, deadlock or
 serialisation failure, and turns a dropped server connection into
 `DatabaseUnavailable` after discarding the dead connection so the next call
 reconnects (a connection found dead at BEGIN, before any of the work ran, is
-replaced and the work run once more). Reads go through `run_read`, which retries once after a dropped
-connection since a read has nothing to undo.
+replaced and the work run once more). A connection lost in COMMIT, when the
+server may have saved the work, is `AnswerLost` (a DatabaseUnavailable): the
+caller must look the change up once the database answers. Reads go through
+`run_read`, which retries once after a dropped connection since a read has
+nothing to undo.
 """
 import json
 import logging
@@ -24,7 +27,7 @@ from .. import models
 from ..audit_chain import event_hash, next_link
 from ..clock import ensure_aware, utcnow
 from ..db import is_postgres
-from ..errors import DatabaseUnavailable, DiskFull, PermissionDenied
+from ..errors import AnswerLost, DatabaseUnavailable, DiskFull, PermissionDenied
 from ..models import AuditEvent, User
 from . import validation
 
@@ -107,11 +110,13 @@ def run_write(work: Callable[[], T]) -> T:
             raise
     reconnected = False
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        began = False
+        began = done = False
         try:
             with db.atomic():
                 began = True
-                return work()
+                result = work()
+                done = True  # only COMMIT is left
+            return result
         except (OperationalError, InterfaceError, DatabaseError) as exc:
             if connection_lost(exc):
                 discard_connection()
@@ -120,6 +125,8 @@ def run_write(work: Callable[[], T]) -> T:
                     # nothing of `work` ran: reconnect and run it once more.
                     reconnected = True
                     continue
+                if done:  # lost in COMMIT: the server may have saved it
+                    raise AnswerLost() from exc
                 raise DatabaseUnavailable() from exc
             written = disk_error(exc)
             if written is not None:

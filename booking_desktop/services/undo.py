@@ -15,6 +15,8 @@ is all an undo stack needs. Several bookings changed at once (`bulk`) are
 one transaction; their reversal is all or nothing and says which bookings
 stood in the way and why.
 """
+import inspect
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +24,7 @@ from datetime import datetime
 from .. import models
 from ..db import is_postgres
 from ..errors import BookingError, InvalidTransition, NotFound, SlotFull, SlotInPast
-from ..models import ACTIVE_STATUSES, Booking, TimeSlot, User
+from ..models import ACTIVE_STATUSES, AuditEvent, Booking, TimeSlot, User
 from . import validation as v
 from ._tx import run_read, run_write
 from .bookings import (
@@ -360,6 +362,71 @@ def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | 
                    tuple(refusals))
 
 
+# --- an answer lost with the connection --------------------------------------------------
+
+@dataclass(frozen=True)
+class LostAnswer:
+    """What the database shows of an operation whose answer was lost in its
+    COMMIT (AnswerLost): `outcome` as if the answer had come (its reversal
+    included), or None when it was not saved."""
+    what: str                 # "cancellation of Anna Schmidt (K7M-4QX)"
+    outcome: Outcome | None
+
+
+def _cancel_arguments(operation: Callable[..., Outcome], args, kwargs) -> dict | None:
+    """The arguments of a cancel (also set_status to "cancelled"), else None."""
+    operation = inspect.unwrap(operation)  # the operation itself, under any decorator
+    if operation not in (cancel, set_status):
+        return None
+    try:
+        bound = inspect.signature(operation).bind_partial(*args, **kwargs).arguments
+    except TypeError:
+        return None
+    if operation is set_status and bound.get("status") != "cancelled":
+        return None
+    return bound if "booking" in bound else None
+
+
+def can_find_lost_answer(operation: Callable[..., Outcome], *args, **kwargs) -> bool:
+    """Whether `find_lost_answer` can tell if this operation was saved (a
+    cancel can; others are not looked up yet). Asks nothing of the database."""
+    return _cancel_arguments(operation, args, kwargs) is not None
+
+
+def find_lost_answer(operation: Callable[..., Outcome], *args, by: User | None = None,
+                     **kwargs) -> LostAnswer:
+    """After `operation(*args, by=by, **kwargs)` met AnswerLost, once the
+    database answers again: whether it was saved. A cancel was saved when the
+    booking is cancelled and its newest audit event is that cancel by `by`
+    (the event is written in the cancel's transaction). LookupError for an
+    operation `can_find_lost_answer` refuses; DatabaseUnavailable while the
+    database is still out of reach."""
+    arguments = _cancel_arguments(operation, args, kwargs)
+    if arguments is None:
+        raise LookupError(f"cannot tell whether {operation.__name__} was saved")
+    booking_id = _id(arguments["booking"], "booking")
+
+    def look():
+        booking = Booking.get_or_none(Booking.id == booking_id)
+        event = (AuditEvent.select()
+                 .where((AuditEvent.entity == "booking") & (AuditEvent.entity_id == booking_id))
+                 .order_by(AuditEvent.id.desc()).first())
+        return booking, event
+
+    booking, event = run_read(look)
+    if booking is None:
+        raise NotFound("That booking no longer exists.")
+    what = f"cancellation of {booking.customer_name} ({booking.reference})"
+    ours = (event is not None and event.action == "booking.cancel"
+            and event.user_id == (by.id if by is not None else None))
+    if booking.status != "cancelled" or not ours:
+        return LostAnswer(what, None)
+    previous = json.loads(event.details).get("previous_status", "confirmed")
+    return LostAnswer(what, _booking_outcome(
+        f"cancellation of {booking.customer_name}", booking,
+        action(reinstate, booking=booking.id, status=previous, expected_status="cancelled")))
+
+
 # --- saying what stood in the way ---------------------------------------------------------
 
 def _what(part: Action) -> str:
@@ -393,7 +460,8 @@ def _why(exc: BookingError) -> str:
     return text
 
 
-__all__ = ["UNDONE_REASON", "Action", "NothingChanged", "Outcome", "Refusal", "Refused",
-           "action", "book", "bulk", "cancel", "check_in", "edit_details", "reinstate",
+__all__ = ["UNDONE_REASON", "Action", "LostAnswer", "NothingChanged", "Outcome", "Refusal",
+           "Refused", "action", "book", "bulk", "can_find_lost_answer", "cancel", "check_in",
+           "edit_details", "find_lost_answer", "reinstate",
            "reschedule", "reverse", "set_blocked", "set_capacity", "set_status",
            "undo_check_in"]

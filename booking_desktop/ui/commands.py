@@ -14,9 +14,10 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..errors import DatabaseUnavailable
+from ..errors import AnswerLost, DatabaseUnavailable
 from ..services import undo as reversible
 from ..services.undo import Outcome
+from .errors import describe
 from .operations import Change, Op
 
 
@@ -24,6 +25,14 @@ class Offline(DatabaseUnavailable):
     """Refused before anything was tried: the desk knows the database is out of reach."""
     default_message = ("The database is out of reach, so nothing was saved. The desk "
                        "reconnects by itself: try again when the banner at the top has gone.")
+
+
+class AnswerBeingChecked(AnswerLost):
+    """The connection was lost in the action's COMMIT; the desk asks whether
+    it was saved as soon as the database answers, and says so."""
+    default_message = ("The connection was lost just as this was being saved, so it is not "
+                       "known yet whether it was. The desk checks as soon as the database "
+                       "answers and says so.")
 
 
 class OutcomeCommand(QUndoCommand):
@@ -51,11 +60,59 @@ def perform(view, operation: Callable[..., Outcome], *args, **kwargs) -> Op:
     """An op doing `operation` (one of services.undo's) as the signed-in user
     on `view`'s session; on success its outcome becomes an undo step of
     `view.undo_stack` and the change is announced with `view` as initiator.
-    Chain `.success()` / `.failure()` and `.run()` it."""
+    Chain `.success()` / `.failure()` and `.run()` it.
+
+    When the connection is lost in the action's COMMIT (AnswerLost) nobody
+    knows yet whether it was saved: a cancel is looked up once the database
+    answers (`_find_when_back`) and the failure says AnswerBeingChecked;
+    other actions say AnswerLost (the walk-in asks by its reference)."""
     stack = view.undo_stack
+
+    def answer_lost(exc: BaseException) -> BaseException:
+        if isinstance(exc, AnswerLost) and reversible.can_find_lost_answer(
+                operation, *args, **kwargs):
+            _find_when_back(view, operation, args, kwargs)
+            return AnswerBeingChecked()
+        return exc
+
     return (Op(view.session, view, lambda user: operation(*args, by=user, **kwargs))
             .success(lambda outcome: stack.push(OutcomeCommand(outcome)))
-            .announce(lambda outcome: _change_of(view, outcome, view)))
+            .announce(lambda outcome: _change_of(view, outcome, view))
+            .translate(answer_lost))
+
+
+def _find_when_back(view, operation, args, kwargs) -> None:
+    """Once the database answers again, ask (on the worker) whether the
+    action whose answer was lost was saved, and tell the window
+    (`session.lost_answer_found`); when it was, its undo step is pushed and
+    the change announced as if the answer had come."""
+    session, stack = view.session, view.undo_stack
+
+    def look(online: bool) -> None:
+        if online:
+            (Op(session, view, lambda user: reversible.find_lost_answer(
+                operation, *args, by=user, **kwargs))
+             .success(found).failure(not_found).run())
+
+    def found(answer) -> None:
+        session.online_changed.disconnect(look)
+        if answer.outcome is None:
+            text = (f"The {answer.what} was not saved; nothing was changed. Do it again if it "
+                    "is still wanted.")
+        else:
+            stack.push(OutcomeCommand(answer.outcome))
+            session.did_execute.emit(_change_of(view, answer.outcome, None))
+            text = f"The {answer.what} had been saved when the connection was lost."
+        session.lost_answer_found.emit(text)
+
+    def not_found(exc: BaseException) -> None:
+        if isinstance(exc, DatabaseUnavailable):
+            return  # out of reach again: asked again when it answers again
+        session.online_changed.disconnect(look)
+        session.lost_answer_found.emit(
+            "Whether the last action was saved could not be found out: " + describe(exc))
+
+    session.online_changed.connect(look)
 
 
 def step(view, stack: QUndoStack, redo: bool) -> Op:

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         session.business_changed.connect(lambda _b: self._fill_businesses())
         session.did_execute.connect(lambda _change: self._synced())
         session.online_changed.connect(self._online_changed)
+        session.lost_answer_found.connect(self._lost_answer_found)
 
         geometry = self.settings.geometry("main")
         if geometry is None or not self.restoreGeometry(geometry):
@@ -367,6 +368,12 @@ class MainWindow(QMainWindow):
                 "The database is out of reach. What you type is kept, but nothing can be saved "
                 "until the connection is back; the desk reconnects by itself."))
             self.sync_label.setText(self.tr("Offline · reconnecting…"))
+
+    def _lost_answer_found(self, text: str) -> None:
+        """Whether an action whose answer was lost had been saved: said where
+        the desk said it was out of reach, until closed."""
+        self.offline_bar.show_message(text)
+        self.show_message(text)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

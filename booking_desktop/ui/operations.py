@@ -213,6 +213,7 @@ class Op:
         self._failure: Callable | None = None
         self._busy: Callable[[bool], None] | None = None
         self._announce: Callable | None = None
+        self._translate: Callable | None = None
 
     def prepare(self, check: Callable[[], bool]) -> "Op":
         """Called on the GUI thread when the op's turn comes; False drops it."""
@@ -235,6 +236,11 @@ class Op:
     def announce(self, change_of: Callable) -> "Op":
         """`change_of(result)` -> the `Change` told to every view after success."""
         self._announce = change_of
+        return self
+
+    def translate(self, what_to_say: Callable[[BaseException], BaseException]) -> "Op":
+        """`what_to_say(exc)` -> the failure to report instead (before `failure`)."""
+        self._translate = what_to_say
         return self
 
     def run(self) -> "Op":
@@ -284,6 +290,8 @@ class Op:
         try:
             if isinstance(exc, DatabaseUnavailable) and not _offline_refusal(exc):
                 self.session.connection_lost()
+            if self._translate is not None:
+                exc = self._translate(exc)
             if self._failure is not None:
                 self._failure(exc)
             else:

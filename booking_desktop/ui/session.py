@@ -30,6 +30,7 @@ class Session(QObject):
     did_execute = Signal(object)  # a Change
     business_changed = Signal(object)
     online_changed = Signal(bool)  # False: the database is out of reach; True: back
+    lost_answer_found = Signal(str)  # the truth about an action whose answer was lost
     # The app runs the database work on a thread; the GUI tests run it inline
     # (tests/ui/conftest.py) unless a test asks for the thread.
     threaded = True
@@ -76,7 +77,15 @@ class Session(QObject):
     def notify_changed(self) -> None:
         """Refresh every view (F5, and after a change not made through the
         pipeline); what this window changed is not heard again as another
-        desk's."""
+        desk's. While the server is out of reach it is also the person's "try
+        now": listen again at once rather than at the next planned try, and
+        only then say the desk is back (an answer to a query alone would
+        leave it deaf to other desks until that try)."""
+        if self._server and not self.online and self._listener is None:
+            if not self._listen():
+                return  # still out of reach: the next planned try stays as it was
+            self._relisten.stop()
+            self._set_online(True)
         self.pipeline.read("own-mark", self.own_mark, self.remember_own)
         self.did_execute.emit(Change("refresh"))
 

@@ -102,7 +102,7 @@ def test_two_quick_undos_take_back_two_different_steps(qtbot, window, shop, monk
         form.book()
         qtbot.waitUntil(window.session.pipeline.idle, timeout=5000)
     assert services.get_slot(slot.id).current_bookings == 2
-    slow(monkeypatch, undo, "cancel", 0.2)
+    slow(monkeypatch, undo, "cancel_booking", 0.2)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(window.session.pipeline.idle, timeout=5000)

@@ -275,9 +275,11 @@ def test_a_slot_kept_for_its_booking_outside_new_hours_reads_closed(qtbot, qtmod
 
 
 def _answer_lost(monkeypatch, saved: bool):
-    """The next booking's answer is lost with the connection: after it was
-    committed (`saved`), or before anything reached the database."""
-    from booking_desktop.errors import DatabaseUnavailable
+    """The next booking's answer is lost with the connection in its COMMIT
+    (AnswerLost, as services._tx raises it): after it was committed
+    (`saved`), or before the server saved anything. tests/ui/
+    test_losing_the_server.py does the same on a real server."""
+    from booking_desktop.errors import AnswerLost
     from booking_desktop.services import undo
 
     real = undo.create_booking
@@ -288,7 +290,7 @@ def _answer_lost(monkeypatch, saved: bool):
         if len(calls) == 1:
             if saved:
                 real(*args, **kwargs)
-            raise DatabaseUnavailable()
+            raise AnswerLost()
         return real(*args, **kwargs)
     monkeypatch.setattr(undo, "create_booking", lost)
     return calls

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ... import services
 from ...clock import utcnow
 from ...errors import (
-    DatabaseUnavailable,
+    AnswerLost,
     DuplicateBooking,
     NotFound,
     ReferenceInUse,
@@ -34,7 +34,7 @@ from ...errors import (
     SlotInPast,
 )
 from ...services import desk, undo
-from ..commands import Offline, perform
+from ..commands import perform
 from ..errors import describe
 from ..message_bar import MessageBar
 from ..operations import Change, Op
@@ -295,7 +295,7 @@ class WalkInForm(QGroupBox):
             # millions): book under a fresh one.
             self._unanswered = None
             self._create(slot_id, services.new_reference())
-        elif isinstance(exc, DatabaseUnavailable) and not isinstance(exc, Offline):
+        elif isinstance(exc, AnswerLost):  # lost in COMMIT: perhaps saved
             self._unanswered = (slot_id, fields, reference)
             self.message.show_message(self.tr(
                 "The connection was lost while booking {ref} for {name}. Whether it was saved "
