@@ -473,10 +473,11 @@ def _look_inside(database: Database, url: str) -> Probe:
     except DatabaseNotUsable as exc:
         exc.details.setdefault("reason", "newer" if "newer" in str(exc) else "foreign")
         raise
-    if not database.get_tables():
-        return Probe(_where(url), "empty")
+    runner = migration_runner(database)
+    if not database.get_tables() or not any(m.applied for m in runner.status()):
+        return Probe(_where(url), "empty")  # nothing, or only an empty migration history
     state = "ready"
-    if _pending(migration_runner(database)):
+    if _pending(runner):
         if not may_change_schema(database):
             raise DatabaseNotUsable(UPGRADE_NEEDED, reason="upgrade_needed")
         state = "upgrade"
