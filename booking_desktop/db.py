@@ -60,7 +60,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def _not_ours(path) -> DatabaseNotUsable:
     return DatabaseNotUsable(f"{path} is not a Booking Desktop database, or it is damaged. "
-                             "Nothing was changed in it.")
+                             "Nothing was changed in it.", reason="foreign")
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -108,7 +108,7 @@ def _probe_sqlite_file(path: Path) -> None:
 def _foreign(where) -> DatabaseNotUsable:
     return DatabaseNotUsable(
         f"{where} belongs to another program (it has tables but is not a Booking Desktop "
-        "database). Nothing was changed in it.")
+        "database). Nothing was changed in it.", reason="foreign")
 
 
 def open_database(url: str) -> Database:
@@ -227,6 +227,8 @@ def _where(url: str) -> str:
 def _opening_error(exc: Exception, url: str, db: Database | None = None) -> Exception:
     """What a failure while opening means, in words (the driver's text otherwise)."""
     text = str(exc).lower()
+    if db is not None and _server_gone(db, exc) and "connection failed" in text:
+        return describe_server_error(exc, url)  # never got in: say why (user, database, …)
     if db is not None and _server_gone(db, exc):
         return DatabaseUnavailable(
             f"Cannot use the database {_where(url)}: the server could not be reached or closed "
@@ -255,7 +257,7 @@ def _refuse_foreign_schema(db: Database, url: str) -> None:
     if unknown:
         raise DatabaseNotUsable(
             f"{_where(url)} was made by a newer version of Booking Desktop "
-            f"(schema {unknown[-1]}); install that version to open it.")
+            f"(schema {unknown[-1]}); install that version to open it.", reason="newer")
 
 
 def bind(db: Database) -> None:
@@ -468,11 +470,7 @@ def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> Probe:
 
 
 def _look_inside(database: Database, url: str) -> Probe:
-    try:
-        _refuse_foreign_schema(database, url)
-    except DatabaseNotUsable as exc:
-        exc.details.setdefault("reason", "newer" if "newer" in str(exc) else "foreign")
-        raise
+    _refuse_foreign_schema(database, url)
     runner = migration_runner(database)
     if not database.get_tables() or not any(m.applied for m in runner.status()):
         return Probe(_where(url), "empty")  # nothing, or only an empty migration history

@@ -282,3 +282,31 @@ def test_file_menu_switches_to_the_server_and_back(qtbot, settings, server, memo
     assert remembered_text() == "" and memory_keyring.passwords == {}
     assert config.database_url() == config.default_database_url()
     assert len(signed_in) == 2  # signed in again on each database
+
+
+def test_a_remembered_server_that_does_not_open_asks_again(server, memory_keyring,
+                                                           monkeypatch):
+    """At start-up the remembered server refuses (here: its database is gone;
+    in life mostly a password no keyring kept): the dialog comes, filled in,
+    saying why; what it gives is opened and remembered instead."""
+    from booking_desktop.errors import BookingError
+    from booking_desktop.ui import app
+
+    gone = server["url"].rsplit("/", 1)[0] + "/gone_db"
+    config.remember_database(gone)
+    with pytest.raises(BookingError) as refused:
+        db.connect(gone)
+    asked = []
+
+    def ask(cls, parent=None, initial=None, problem=None):
+        asked.append((initial, problem))
+        return config.with_password(server["url"], PASSWORD)
+
+    monkeypatch.setattr(ConnectDialog, "ask", classmethod(ask))
+    assert app._open_remembered(gone, refused.value, db.connect) == config.with_password(
+        server["url"], PASSWORD)
+    assert asked == [(gone, str(refused.value))]
+    assert config.remembered_database() == server["url"]
+    assert memory_keyring.passwords == {(config.KEYRING_SERVICE, server["url"]): PASSWORD}
+    # Not for a database given by --db or BOOKING_DB: that one is only refused.
+    assert app._open_remembered("postgresql://x@elsewhere/db", refused.value, db.connect) is None
