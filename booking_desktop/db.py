@@ -228,7 +228,9 @@ def _opening_error(exc: Exception, url: str, db: Database | None = None) -> Exce
     """What a failure while opening means, in words (the driver's text otherwise)."""
     text = str(exc).lower()
     if db is not None and _server_gone(db, exc) and "connection failed" in text:
-        return describe_server_error(exc, url)  # never got in: say why (user, database, …)
+        refused = describe_server_error(exc, url)  # never got in: say why (user, database, …)
+        return type(refused)(f"Cannot use the database {_where(url)}: {refused}",
+                             **refused.details)
     if db is not None and _server_gone(db, exc):
         return DatabaseUnavailable(
             f"Cannot use the database {_where(url)}: the server could not be reached or closed "
