@@ -246,6 +246,29 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_move_to(args) -> int:
+    """Copy this desk's database into an empty one, verify it, switch to it."""
+    from .services.move import move_database
+    source = _url(args)
+    _connect(args)
+    report = move_database(args.url)
+    kept = config.remember_database(args.url)
+    print(f"Copied {_rows_summary(report.rows)} from {safe_url(source)} to {report.target}, "
+          "checked them row for row and the booking rules on the copy.")
+    if config.is_local(args.url):
+        print("This computer uses its own database file again.")
+    else:
+        print(f"This computer now uses {report.target}.")
+    if config.password_of(args.url):
+        print("Its password is kept in the system keyring." if kept else
+              "No system keyring here: the password was not kept, so give it again "
+              f"(--db or {config.ENV_DB}) or connect from the window.")
+    if os.environ.get(config.ENV_DB):
+        print(f"Note: {config.ENV_DB} is set and still chooses the database; unset it to use "
+              "the new one.")
+    return 0
+
+
 def cmd_user_add(args) -> int:
     _connect(args)
     password = _read_password(args.password_file, args.username)
@@ -524,6 +547,12 @@ def build_parser() -> CommandLineParser:
         "file", help="the file to write")
     command("restore", cmd_restore, "load a backup into a new, empty database").add_argument(
         "file", help="a file made by the backup command")
+
+    move = command("move-to", cmd_move_to, "copy this desk's database into an empty one "
+                   "(SQLite to PostgreSQL or back), verify it row for row and switch to it")
+    move.add_argument("url", metavar="URL", help="the empty target: postgresql://user:password@"
+                      "host:port/dbname or sqlite:///PATH (the password goes to the system "
+                      "keyring, never to a file)")
 
     _add_user_commands(commands, common)
 

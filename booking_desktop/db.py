@@ -8,6 +8,7 @@ opens a psycopg 3 connection pool.
 import logging
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -16,7 +17,7 @@ from playhouse.migrations import MigrationError, Runner
 from playhouse.pool import PooledPostgresqlDatabase
 
 from . import models
-from .errors import DatabaseNotUsable, DatabaseUnavailable, InvalidInput
+from .errors import BookingError, DatabaseNotUsable, DatabaseUnavailable, InvalidInput
 from .migrations import DIRECTORY as MIGRATIONS_DIRECTORY
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def _not_ours(path) -> DatabaseNotUsable:
     return DatabaseNotUsable(f"{path} is not a Booking Desktop database, or it is damaged. "
-                             "Nothing was changed in it.")
+                             "Nothing was changed in it.", reason="foreign")
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -107,7 +108,7 @@ def _probe_sqlite_file(path: Path) -> None:
 def _foreign(where) -> DatabaseNotUsable:
     return DatabaseNotUsable(
         f"{where} belongs to another program (it has tables but is not a Booking Desktop "
-        "database). Nothing was changed in it.")
+        "database). Nothing was changed in it.", reason="foreign")
 
 
 def open_database(url: str) -> Database:
@@ -226,6 +227,10 @@ def _where(url: str) -> str:
 def _opening_error(exc: Exception, url: str, db: Database | None = None) -> Exception:
     """What a failure while opening means, in words (the driver's text otherwise)."""
     text = str(exc).lower()
+    if db is not None and _server_gone(db, exc) and "connection failed" in text:
+        refused = describe_server_error(exc, url)  # never got in: say why (user, database, …)
+        return type(refused)(f"Cannot use the database {_where(url)}: {refused}",
+                             **refused.details)
     if db is not None and _server_gone(db, exc):
         return DatabaseUnavailable(
             f"Cannot use the database {_where(url)}: the server could not be reached or closed "
@@ -254,7 +259,7 @@ def _refuse_foreign_schema(db: Database, url: str) -> None:
     if unknown:
         raise DatabaseNotUsable(
             f"{_where(url)} was made by a newer version of Booking Desktop "
-            f"(schema {unknown[-1]}); install that version to open it.")
+            f"(schema {unknown[-1]}); install that version to open it.", reason="newer")
 
 
 def bind(db: Database) -> None:
@@ -363,5 +368,125 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# --- probing a database before using it ----------------------------------------------
+
+PROBE_TIMEOUT_S = 5
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What `probe(url)` found. `state`: "ready" (a Booking Desktop database
+    of this version), "upgrade" (an older one; opening it upgrades it) or
+    "empty" (nothing in it yet; opening it sets it up)."""
+    where: str  # the address without its password
+    state: str
+    businesses: tuple[str, ...] = ()
+    has_users: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.state == "empty"
+
+
+def describe_server_error(exc: Exception, url: str) -> BookingError:
+    """A failed connection to a PostgreSQL server in words: the server not
+    found or not answering (DatabaseUnavailable), or the account, password or
+    database refused (DatabaseNotUsable). `details["reason"]` names the case."""
+    text = str(exc)
+    lowered = text.lower()
+    parts = urlparse(url)
+    host, port = parts.hostname or "localhost", parts.port or 5432
+    name = unquote(parts.path.strip("/"))
+    user = unquote(parts.username or "") or "(none)"
+    if "resolve host" in lowered or "translate host name" in lowered:
+        return DatabaseUnavailable(
+            f"The server {host} was not found: check its name (or use its IP address) and "
+            "that this computer is on the network.", reason="host_unknown")
+    if "password authentication failed" in lowered or ("role" in lowered
+                                                       and "does not exist" in lowered):
+        return DatabaseNotUsable(
+            f"The server {host} refused the user name {user} or its password: check both.",
+            reason="credentials")
+    if "no password supplied" in lowered or "password is required" in lowered:
+        return DatabaseNotUsable(f"The server {host} asks for the password of {user}.",
+                                 reason="password_needed")
+    if "database" in lowered and "does not exist" in lowered:
+        return DatabaseNotUsable(
+            f"There is no database {name!r} on the server {host}: check its name, or ask "
+            "whoever manages the server to create it.", reason="no_database")
+    if "permission denied" in lowered or "not permitted" in lowered or "pg_hba" in lowered:
+        return DatabaseNotUsable(
+            f"The server {host} does not let {user} use the database {name!r} "
+            f"({text.splitlines()[0]}).", reason="credentials")
+    return DatabaseUnavailable(
+        f"The server {host} is not answering on port {port}: check that it is switched on, "
+        f"the address and port are right and no firewall is in between "
+        f"({text.splitlines()[0]}).", reason="not_answering")
+
+
+def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> Probe:
+    """Look at `url` without changing anything in it: can it be reached
+    (within `timeout` seconds), do the user and password open it, and is it a
+    Booking Desktop database of a version this one can use? Returns a Probe;
+    raises InvalidInput (a malformed address), DatabaseUnavailable (server not
+    found, not answering) or DatabaseNotUsable (wrong user or password, no
+    such database, another program's tables, a newer schema, an upgrade this
+    account may not run), each with `details["reason"]`."""
+    if not isinstance(url, str) or "://" not in url:
+        open_database(url)  # raises InvalidInput saying what an address looks like
+    scheme = url.split("://", 1)[0].lower()
+    if scheme == "sqlite":
+        path = Path(unquote(url[len("sqlite:///"):])).expanduser() \
+            if url.startswith("sqlite:///") else None
+        if path is None or not str(path):
+            open_database(url)  # raises InvalidInput
+        if path.is_dir():
+            raise DatabaseNotUsable(f"{path} is a folder, not a database file.", reason="foreign")
+        if not path.exists() or path.stat().st_size == 0:
+            return Probe(_where(url), "empty")
+        with open(path, "rb") as existing:
+            if existing.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise _not_ours(path)
+        _probe_sqlite_file(path)
+        database = SqliteDatabase(f"{path.as_uri()}?mode=ro", uri=True, timeout=timeout)
+    elif scheme in ("postgresql", "postgres"):
+        open_database(url)  # only checks the address: a pool connects on first use
+        database = PostgresqlDatabase("postgresql://" + url.split("://", 1)[1],
+                                      connect_timeout=max(1, round(timeout)),
+                                      application_name="booking-desktop-probe")
+        try:
+            database.connect()
+        except (DatabaseError, OperationalError) as exc:
+            raise describe_server_error(exc, url) from None
+    else:
+        open_database(url)  # raises InvalidInput for an unknown kind
+        raise AssertionError("unreachable")
+    try:
+        return _look_inside(database, url)
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        if _server_gone(database, exc):
+            raise describe_server_error(exc, url) from None
+        raise _opening_error(exc, url, database) from exc
+    finally:
+        database.close()
+
+
+def _look_inside(database: Database, url: str) -> Probe:
+    _refuse_foreign_schema(database, url)
+    runner = migration_runner(database)
+    if not database.get_tables() or not any(m.applied for m in runner.status()):
+        return Probe(_where(url), "empty")  # nothing, or only an empty migration history
+    state = "ready"
+    if _pending(runner):
+        if not may_change_schema(database):
+            raise DatabaseNotUsable(UPGRADE_NEEDED, reason="upgrade_needed")
+        state = "upgrade"
+    names = tuple(name for (name,) in database.execute_sql(
+        'SELECT name FROM business ORDER BY id LIMIT 20').fetchall())
+    users = database.execute_sql('SELECT 1 FROM "user" LIMIT 1').fetchone() is not None
+    return Probe(_where(url), state, names, users)
+
+
 __all__ = ["connect", "open_database", "bind", "close", "is_postgres", "migration_runner",
-           "migrate_to", "MigrationError", "grant_desk_role", "may_change_schema"]
+           "migrate_to", "MigrationError", "grant_desk_role", "may_change_schema", "probe",
+           "Probe", "describe_server_error", "PROBE_TIMEOUT_S"]

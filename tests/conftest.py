@@ -82,6 +82,55 @@ def database(db_url):
     db.close(handle)
 
 
+class MemoryKeyring:
+    """The system keyring, in memory: what a test stored, and nothing else."""
+
+    def __init__(self):
+        from keyring.backend import KeyringBackend
+        from keyring.errors import PasswordDeleteError
+
+        passwords = self.passwords = {}
+
+        class Backend(KeyringBackend):
+            priority = 1
+
+            def get_password(self, service, username):
+                return passwords.get((service, username))
+
+            def set_password(self, service, username, password):
+                passwords[(service, username)] = password
+
+            def delete_password(self, service, username):
+                if passwords.pop((service, username), None) is None:
+                    raise PasswordDeleteError(username)
+
+        self.backend = Backend()
+
+
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real user's data folder (where the
+    database remembered for this computer is kept) or the real keyring."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring():
+    """A working keyring for the test; `.passwords` is what it holds."""
+    import keyring
+
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory.backend)
+    return memory
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(request, monkeypatch):
     """scrypt at OWASP cost takes ~0.3 s a hash; tests that only need a user use

@@ -19,6 +19,7 @@ from .bookings import (
     set_booking_status,
     upcoming_bookings,
 )
+from .connection import Probe as DatabaseProbe, probe_database
 from .businesses import (
     BusinessRow,
     create_business,
@@ -111,4 +112,6 @@ __all__ = [
     "clear_check_in",
     # accounts without password hashes; who may export customers' details (issue 10)
     "Account", "may_export", "set_user_can_export",
+    # connecting a desk to a shared database (issue 9)
+    "DatabaseProbe", "probe_database",
 ]

@@ -42,34 +42,34 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO
 
-from peewee import DataError, Field, IntegrityError, Model
+from peewee import DataError, IntegrityError, Model
 
-from .. import models
 from ..clock import utcnow
-from ..db import is_postgres, migration_runner
 from ..errors import InvalidInput
 from ..models import ALL_MODELS, Business, User
 from ._tx import current_time, require_owner, run_write
-from .backup_checks import TablePlan, not_a_backup, plan_restore
+from .backup_checks import not_a_backup, plan_restore
 from .files import atomic_file
 from .hours import reclose_slots
 from .integrity import check_audit_chain, check_integrity, rebuild_audit_chain
+from .tables import (
+    applied_migrations,
+    database_is_empty,
+    insert_rows,
+    reset_sequences,
+    rows_in_id_order,
+    snapshot,
+    table_fields,
+)
 
 FORMAT = "booking-desktop-backup"
 VERSION = 2
 # The last line of a version-2 backup: the SHA-256 of everything before it.
 _CHECKSUM_LINE = re.compile(r'"sha256": "([0-9a-f]{64})"\}\n?')
-# Parameters one INSERT may carry: SQLite >= 3.32 allows 32766, older 999;
-# PostgreSQL's protocol allows 65535.
-_SQLITE_PARAMS = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
-_POSTGRES_PARAMS = 65535
-_MAX_BATCH_ROWS = 1000
 
 
 # --- writing -----------------------------------------------------------------
@@ -87,42 +87,17 @@ def _to_json(value):
     raise TypeError(f"cannot store {type(value).__name__} {value!r} in a backup")
 
 
-def _fields(model: type[Model]) -> list[Field]:
-    return list(model._meta.sorted_fields)
-
-
-def _rows(model: type[Model]) -> Iterator[tuple]:
-    """Every row of `model` in id order, converted by the fields (so SQLite's
-    text and PostgreSQL's timestamps both come back as aware datetimes)."""
-    fields = _fields(model)
-    return model.select(*fields).order_by(model._meta.primary_key).tuples().iterator()
-
-
-def applied_migrations() -> list[str]:
-    """Names of the migrations the connected schema has, oldest first."""
-    return [m.name for m in migration_runner().status() if m.applied]
-
-
 def _write_table(out: IO[str], model: type[Model]) -> int:
-    columns = [f.column_name for f in _fields(model)]
+    columns = [f.column_name for f in table_fields(model)]
     out.write(f"{json.dumps(model._meta.table_name)}: {{\"columns\": {json.dumps(columns)}, "
               "\"rows\": [")
     count = 0
-    for row in _rows(model):
+    for row in rows_in_id_order(model):
         out.write(",\n" if count else "\n")
         out.write(json.dumps([_to_json(value) for value in row], ensure_ascii=False))
         count += 1
     out.write(f"\n], \"count\": {count}}}")
     return count
-
-
-def _snapshot():
-    """A read transaction that sees one consistent moment while desks keep
-    writing: a deferred transaction on SQLite (WAL readers do not block
-    writers), REPEATABLE READ on PostgreSQL."""
-    if is_postgres():
-        return models.database.atomic(isolation_level="REPEATABLE READ")
-    return models.database.atomic(lock_type="DEFERRED")
 
 
 class _Summing:
@@ -139,7 +114,7 @@ class _Summing:
 def _write_backup(out: IO[str]) -> dict[str, int]:
     counts = {}
     summed = _Summing(out)
-    with _snapshot():
+    with snapshot():
         header = {"format": FORMAT, "version": VERSION,
                   "created_at": _to_json(utcnow()), "migrations": applied_migrations()}
         summed.write(json.dumps(header, ensure_ascii=False)[:-1] + ",\n\"tables\": {\n")
@@ -250,30 +225,6 @@ def _check_header(name: str, data, verified: bool) -> None:
                            field="file")
 
 
-def _batch_size(columns: int) -> int:
-    limit = _POSTGRES_PARAMS if is_postgres() else _SQLITE_PARAMS
-    return max(1, min(_MAX_BATCH_ROWS, limit // max(1, columns)))
-
-
-def _insert_table(table: TablePlan) -> int:
-    size = _batch_size(len(table.fields))
-    for i in range(0, len(table.rows), size):
-        table.model.insert_many(table.rows[i:i + size], fields=table.fields).as_rowcount().execute()
-    return len(table.rows)
-
-
-def _reset_sequences() -> None:
-    """PostgreSQL hands out ids from sequences that the inserts with explicit
-    ids did not advance: move each to its table's highest id."""
-    if not is_postgres():
-        return  # SQLite's next rowid is max(rowid) + 1 already
-    for model in ALL_MODELS:
-        table = model._meta.table_name
-        models.database.execute_sql(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE(MAX(id), 1), "
-            f"MAX(id) IS NOT NULL) FROM \"{table}\"", (f'"{table}"',))
-
-
 def _close_slots_outside_hours() -> None:
     """What the restored hours decide for every future slot, as each change
     of the hours does (see `hours.reclose_slots`), never what the file says:
@@ -285,10 +236,6 @@ def _close_slots_outside_hours() -> None:
     moment = current_time()
     for business in Business.select():
         reclose_slots(business, None, moment)
-
-
-def database_is_empty() -> bool:
-    return not any(model.select().exists() for model in ALL_MODELS)
 
 
 def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None = None
@@ -321,8 +268,9 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
         if not database_is_empty():
             raise InvalidInput("This database already holds data; a backup can only be restored "
                                "into a new, empty database. Nothing was changed.", field="db")
-        counts = {table.model._meta.table_name: _insert_table(table) for table in plan}
-        _reset_sequences()
+        counts = {table.model._meta.table_name: insert_rows(table.model, table.fields, table.rows)
+                  for table in plan}
+        reset_sequences()
         _close_slots_outside_hours()
         # Events from before the chain (0011) are chained now; a chain the
         # backup carries must hold, like every other value in it.

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from .. import config, services
 from ..errors import BookingError
 from . import errors as ui_errors
+from .dialogs.connect_dialog import ConnectDialog
 from .dialogs.first_run import FirstRunDialog
 from .main_window import MainWindow
 from .session import Session
@@ -82,11 +83,12 @@ def open_main_window(db_url: str, user, business, settings: Settings | None = No
 
 
 def sign_in(settings: Settings):
-    """(user, business), or None when the person gave up."""
+    """(user, business); a database's address (str) when the person chose
+    to join a business on a server instead; None when they gave up."""
     if not services.has_users():
         answer = FirstRunDialog.ask(with_owner=True)
-        if answer is None:
-            return None
+        if answer is None or isinstance(answer, str):
+            return answer
         user, business = answer
     else:
         user = SignInDialog.ask(settings.last_username)
@@ -107,6 +109,94 @@ def sign_in(settings: Settings):
     return user, business
 
 
+# --- which database: joining a server, going back to this computer's file ----------
+
+def use_database(url: str, connect: Callable[[str], object]) -> bool:
+    """Open `url` (raises as `connect` does) and make it this computer's
+    database; whether its password is kept in the system keyring."""
+    connect(url)
+    return config.remember_database(url)
+
+
+def _keyring_message(url: str, kept: bool) -> str:
+    if not config.password_of(url):
+        return ""
+    if kept:
+        return " The password is kept in the system keyring."
+    return " There is no system keyring here: the password will be asked for next time."
+
+
+def enter(db_url: str, connect: Callable[[str], object], settings: Settings):
+    """Sign in on `db_url`, following the person to a server they chose to
+    join from the first-run dialog: (db_url, user, business) or None."""
+    while True:
+        answer = sign_in(settings)
+        if not isinstance(answer, str):
+            return None if answer is None else (db_url, *answer)
+        try:
+            use_database(answer, connect)
+        except Exception as exc:
+            QMessageBox.warning(None, "Booking Desktop", ui_errors.describe(exc))
+            connect(db_url)
+            continue
+        db_url = answer
+
+
+def switch_database(window: MainWindow, url: str, connect: Callable[[str], object],
+                    settings: Settings) -> MainWindow | None:
+    """Reopen the app on `url` (File → Connect… / Use this computer's
+    database): close `window`, open and remember `url`, sign in there (set
+    it up when it is new) and return the new window, shown. If `url` cannot
+    be opened, the previous database comes back in a new window. None when
+    the window would not close (unsaved hours) or nobody signed in (the app
+    ends, as at start-up)."""
+    app = QApplication.instance()
+    old_url, user, business = window.db_url, window.session.user, window.session.business
+    if not window.close():
+        return None
+    app.setQuitOnLastWindowClosed(False)  # no window for a moment: not the end of the app
+    try:
+        try:
+            kept = use_database(url, connect)
+        except Exception as exc:
+            QMessageBox.warning(None, "Booking Desktop", ui_errors.describe(exc))
+            connect(old_url)
+            new = open_main_window(old_url, user, business, settings)
+            message = ""
+        else:
+            entered = enter(url, connect, settings)
+            if entered is None:
+                app.quit()
+                return None
+            url, user, business = entered
+            new = open_main_window(url, user, business, settings)
+            message = new.tr("Connected to {where}.").format(
+                where=config.without_password(url)) + _keyring_message(url, kept)
+        new.show()
+        if message:
+            new.show_message(message)
+        return new
+    finally:
+        window.deleteLater()
+        app.setQuitOnLastWindowClosed(True)
+
+
+def _open_remembered(db_url: str, problem: BookingError, connect) -> str | None:
+    """This computer's remembered server could not be opened (the password
+    was not kept, or has changed): ask for it again. The address opened, or None."""
+    if config.remembered_database() != config.without_password(db_url):
+        return None
+    while True:
+        url = ConnectDialog.ask(None, initial=db_url, problem=str(problem))
+        if url is None:
+            return None
+        try:
+            use_database(url, connect)
+            return url
+        except BookingError as exc:
+            problem = exc
+
+
 def run_gui(db_url: str, connect: Callable[[str], object], quit_after_ms: int | None = None,
             user=None) -> int:
     """Open the app on `db_url`; returns the exit status. The entry point
@@ -120,23 +210,34 @@ def run_gui(db_url: str, connect: Callable[[str], object], quit_after_ms: int | 
     try:
         connect(db_url)
     except BookingError as exc:
-        QMessageBox.critical(None, "Booking Desktop", str(exc))
-        return 2
+        db_url = _open_remembered(db_url, exc, connect)
+        if db_url is None:
+            QMessageBox.critical(None, "Booking Desktop", str(exc))
+            return 2
     except Exception as exc:
         log.exception("cannot open the database")
         QMessageBox.critical(None, "Booking Desktop",
-                             f"Cannot open the database {db_url}: {exc}")
+                             f"Cannot open the database {config.without_password(db_url)}: {exc}")
         return 2
     settings = Settings()
     if user is None:
-        signed_in = sign_in(settings)
+        signed_in = enter(db_url, connect, settings)
         if signed_in is None:
             return 0
-        user, business = signed_in
+        db_url, user, business = signed_in
     else:
         business = choose_business(settings)
     window = open_main_window(db_url, user, business, settings)
+    shown = {"window": window}  # the window of the moment, kept alive
+
+    def reopen(url: str) -> None:
+        new = switch_database(shown["window"], url, connect, settings)
+        if new is not None:
+            shown["window"] = new
+            new.database_chosen.connect(reopen)
+
+    window.database_chosen.connect(reopen)
     window.show()
     if quit_after_ms is not None:
-        QTimer.singleShot(quit_after_ms, window.close)
+        QTimer.singleShot(quit_after_ms, lambda: shown["window"].close())
     return app.exec()

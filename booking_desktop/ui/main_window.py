@@ -5,7 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import config
 from ..clock import utcnow
 from . import commands
 from .accessible import name_from_labels
@@ -72,9 +73,14 @@ class ElidedLabel(QLabel):
 
 
 class MainWindow(QMainWindow):
+    # File → Connect to a shared database… / Use this computer's database:
+    # the address to reopen the app on (the app does it: ui.app.switch_database).
+    database_chosen = Signal(str)
+
     def __init__(self, session, db_url: str, settings: Settings | None = None, parent=None):
         super().__init__(parent)
         self.session = session
+        self.db_url = db_url
         self.settings = settings or Settings()
         self.setWindowTitle(self.tr("Booking Desktop"))
         self.undo_stack = QUndoStack(self)
@@ -182,6 +188,13 @@ class MainWindow(QMainWindow):
                   lambda: print_day_sheet(self, self.session, self.front_desk.day))
         self._add(file_menu, "Export day sheet as P&DF…", "Ctrl+Shift+P",
                   lambda: export_day_sheet_pdf(self, self.session, self.front_desk.day))
+        file_menu.addSeparator()
+        self.connect_action = self._add(file_menu, "&Connect to a shared database…", None,
+                                        self.connect_to_shared)
+        self.local_action = self._add(file_menu, "Use this &computer's database", None,
+                                      lambda: self.database_chosen.emit(
+                                          config.default_database_url()))
+        self.local_action.setEnabled(not config.is_local(self.db_url))
         file_menu.addSeparator()
         quit_action = self._add(file_menu, "&Quit", None, self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -347,6 +360,13 @@ class MainWindow(QMainWindow):
     def _search(self) -> None:
         self.show_view(self.views.index((self.tr("Bookings"), self.bookings)))
         self.bookings.set_search_text(self.search.text())
+
+    def connect_to_shared(self) -> None:
+        from .dialogs.connect_dialog import ConnectDialog
+        current = self.db_url if self.db_url.startswith("postgres") else None
+        url = ConnectDialog.ask(self, initial=current and config.without_password(current))
+        if url is not None:
+            self.database_chosen.emit(url)
 
     def _users(self) -> None:
         from .dialogs.users_dialog import UsersDialog

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QHBoxLayout,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
@@ -50,16 +52,28 @@ def local_timezone_name() -> str:
 
 
 class FirstRunDialog(QDialog):
-    """`with_owner=False` when accounts exist but no business does yet."""
+    """`with_owner=False` when accounts exist but no business does yet. On a
+    new database it also offers to join a business whose database is on a
+    server (`joined`: that database's address)."""
 
     def __init__(self, with_owner: bool = True, owner=None, parent=None):
         super().__init__(parent)
         self.with_owner = with_owner
         self.owner = owner
         self.business = None
+        self.joined: str | None = None
         self.setWindowTitle(self.tr("Welcome to Booking Desktop"))
-        intro = QLabel(self.tr("Set up your business. Everything can be changed later."))
+        intro = QLabel(self.tr("<b>Set up a new business</b> below. Everything can be changed "
+                               "later."))
         intro.setWordWrap(True)
+        self.join_button = QPushButton(self.tr("&Join a business on a server…"))
+        self.join_button.setToolTip(self.tr("Another desk already works on a shared database: "
+                                            "connect this computer to it."))
+        self.join_button.clicked.connect(self.join)
+        choice = QHBoxLayout()
+        choice.addWidget(intro, 1)
+        choice.addWidget(self.join_button)
+        self.join_button.setVisible(with_owner)
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("e.g. Salon Anna"))
         self.timezone = QComboBox()
@@ -102,7 +116,7 @@ class FirstRunDialog(QDialog):
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addLayout(choice)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
@@ -128,10 +142,18 @@ class FirstRunDialog(QDialog):
         self.business = business
         self.accept()
 
+    def join(self) -> None:
+        from .connect_dialog import ConnectDialog
+        url = ConnectDialog.ask(self)
+        if url is not None:
+            self.joined = url
+            self.accept()
+
     @classmethod
     def ask(cls, with_owner: bool = True, owner=None, parent=None):
-        """(owner, business) once set up, else None."""
+        """(owner, business) once set up; the address of a server's database
+        (a str) when the person chose to join it; else None."""
         dialog = cls(with_owner, owner, parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.owner, dialog.business
+            return dialog.joined or (dialog.owner, dialog.business)
         return None
