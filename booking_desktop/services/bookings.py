@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 from peewee import JOIN, IntegrityError
 
+from .. import models
+from ..audit_chain import CHAINED_BY_DATABASE
+from ..clock import UTC
 from ..db import is_postgres
 from ..errors import (
     DuplicateBooking,
@@ -36,7 +39,7 @@ from ..models import (
     User,
 )
 from . import validation as v
-from ._tx import audit, current_time, require_active, run_read, run_write
+from ._tx import audit, audit_details, current_time, require_active, run_read, run_write
 
 # No 0/O, 1/I/L, U: easy to read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -148,6 +151,55 @@ def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     return exc
 
 
+_BOOKING_COLUMNS = [f.column_name for f in Booking._meta.sorted_fields]
+_SLOT_COLUMNS = [f.column_name for f in TimeSlot._meta.sorted_fields]
+
+
+def _walk_in_statement(by: User | None) -> str:
+    """PostgreSQL: the whole booking in one statement. It takes the place (the
+    conditional counter update: capacity, not blocked, not closed, not begun,
+    and the acting account still active), inserts the booking with the slot's
+    business and the statement's time, and writes the audit event (chained by
+    the database, migration 0014); it returns the booking and the slot, or no
+    row when the place could not be taken."""
+    q = lambda name: '"' + name + '"'  # noqa: E731 ("end", "user")
+    account = (f'account AS (SELECT 1 FROM {q("user")} WHERE id = %(by)s AND active), '
+               if by is not None else "")
+    return (
+        f"WITH {account}"
+        "moment AS (SELECT COALESCE(%(now)s::timestamp, CURRENT_TIMESTAMP AT TIME ZONE 'UTC') "
+        "AS at), "
+        "taken AS (UPDATE time_slot SET current_bookings = current_bookings + 1 "
+        "WHERE id = %(slot)s AND current_bookings < max_capacity AND NOT is_blocked "
+        "AND closed_reason = '' AND start > (SELECT at FROM moment)"
+        + (" AND EXISTS (SELECT 1 FROM account)" if by is not None else "")
+        + f" RETURNING {', '.join(q(c) for c in _SLOT_COLUMNS)}), "
+        "booked AS (INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
+        "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, status, "
+        "source, notes, created_at, updated_at, cancel_reason, created_by_id) "
+        "SELECT %(reference)s, taken.id, taken.business_id, %(name)s, %(email)s, %(phone)s, "
+        "%(name_key)s, %(surname_key)s, %(email_key)s, %(phone_key)s, %(status)s, %(source)s, "
+        "%(notes)s, moment.at, moment.at, '', %(by)s FROM taken, moment "
+        f"RETURNING {', '.join(q(c) for c in _BOOKING_COLUMNS)}), "
+        "event AS (INSERT INTO audit_event (id, at, user_id, action, entity, entity_id, "
+        "details, hash) SELECT 0, booked.created_at, %(by)s, 'booking.create', 'booking', "
+        "booked.id, %(details)s, %(chain)s FROM booked) "
+        f"SELECT {', '.join('booked.' + q(c) for c in _BOOKING_COLUMNS)}, "
+        f"{', '.join('taken.' + q(c) for c in _SLOT_COLUMNS)} FROM booked, taken")
+
+
+def _from_row(model, values):
+    """A model instance from a row's values in the order of its fields."""
+    return model(**{f.name: f.python_value(value)
+                    for f, value in zip(model._meta.sorted_fields, values)})
+
+
+def _with_slot(booking: Booking, slot: TimeSlot | None = None) -> Booking:
+    """`booking` with its `time_slot` loaded (one query unless given)."""
+    booking.time_slot = slot if slot is not None else TimeSlot.get_by_id(booking.time_slot_id)
+    return booking
+
+
 def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None,
                    customer_phone=None, source: str = "walk_in", status: str = "confirmed",
                    notes: str = "", reference: str | None = None, by: User | None = None,
@@ -160,9 +212,13 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     ReferenceInUse (a desk that drew it draws another). Raises SlotFull,
     SlotInPast, SlotBlocked, SlotClosed (outside the opening hours),
     DuplicateBooking (same email, case-insensitive, or same phone digits
-    already active in the slot), InvalidInput, NotFound.
+    already active in the slot), InvalidInput, NotFound, PermissionDenied.
+
+    The booking comes back with its `time_slot` (and `created_by`, when `by`
+    is given) loaded. On PostgreSQL a booking that can be made is one
+    statement (see _walk_in_statement): with BEGIN and COMMIT three round
+    trips; only a refusal asks further why.
     """
-    require_active(by)
     slot_id = v.record_id(time_slot.id if isinstance(time_slot, TimeSlot) else time_slot,
                           "time slot")
     name = v.customer_name(customer_name)
@@ -175,6 +231,11 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     name_key, surname_key = v.name_keys(name)
     email_key = email.lower() if email else None
     phone_key = v.phone_digits(phone)
+    postgres = is_postgres()
+    if postgres:
+        given_now = current_time(now) if now is not None else None  # validated; no query
+    else:
+        require_active(by)
 
     def earlier_attempt(existing: Booking) -> Booking:
         """The booking an earlier attempt with this reference saved; never
@@ -183,25 +244,50 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
                 name_key, email_key, phone_key):
             raise ReferenceInUse(f"The reference {existing.reference} belongs to another "
                                  "booking; nothing was booked.", reference=existing.reference)
-        return existing
+        return _with_slot(existing)
 
-    def work(ref: str) -> Booking:
-        if given_reference is not None:
-            # An earlier attempt with this reference may still be running: wait
-            # for it (PostgreSQL) before looking, or we would see neither its
-            # booking nor the place it took.
-            _lock_slots(slot_id)
-            existing = Booking.get_or_none(Booking.reference == ref)
-            if existing is not None:
-                return earlier_attempt(existing)
+    def saved_before(ref: str) -> Booking | None:
+        # An earlier attempt with this reference may still be running: wait
+        # for it (PostgreSQL) before looking, or we would see neither its
+        # booking nor the place it took.
+        _lock_slots(slot_id)
+        existing = Booking.get_or_none(Booking.reference == ref)
+        return None if existing is None else earlier_attempt(existing)
+
+    def work_postgres(ref: str) -> Booking:
+        details = audit_details(reference=ref, time_slot=slot_id, customer_name=name,
+                                source=source, status=status)
+        row = models.database.execute_sql(_walk_in_statement(by), {
+            "by": by.id if by is not None else None,
+            "now": given_now.astimezone(UTC).replace(tzinfo=None) if given_now else None,
+            "slot": slot_id, "reference": ref, "name": name, "email": email, "phone": phone,
+            "name_key": name_key, "surname_key": surname_key, "email_key": email_key,
+            "phone_key": phone_key, "status": status, "source": source, "notes": notes,
+            "details": details, "chain": CHAINED_BY_DATABASE}).fetchone()
+        if row is None:
+            # Nothing was written. Say why, in the order the checks always ran.
+            require_active(by)
+            if given_reference is not None and (existing := saved_before(ref)) is not None:
+                return existing
+            _refuse_place(slot_id, current_time(now))
+            raise AssertionError("the place was refused for no reason")  # pragma: no cover
+        booking = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
+        _with_slot(booking, _from_row(TimeSlot, row[len(_BOOKING_COLUMNS):]))
+        if by is not None:
+            booking.created_by = by
+        return booking
+
+    def work_sqlite(ref: str) -> Booking:
+        if given_reference is not None and (existing := saved_before(ref)) is not None:
+            return existing
         moment = current_time(now)
         take_place(slot_id, moment)
-        business_id = TimeSlot.select(TimeSlot.business).where(TimeSlot.id == slot_id).scalar()
+        slot = TimeSlot.get_by_id(slot_id)
         # A second active booking of this customer in the slot is refused by the
         # partial unique indexes (IntegrityError -> DuplicateBooking below), so no
         # SELECT first: the database is the one place that decides.
         booking = Booking.create(
-            reference=ref, time_slot=slot_id, business=business_id, customer_name=name,
+            reference=ref, time_slot=slot_id, business=slot.business_id, customer_name=name,
             customer_email=email,
             customer_phone=phone, name_key=name_key, surname_key=surname_key,
             email_key=email_key, phone_key=phone_key, status=status, source=source,
@@ -209,21 +295,30 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
             created_by=by.id if by is not None else None)
         audit(by, "booking.create", "booking", booking.id, at=moment, reference=ref,
               time_slot=slot_id, customer_name=name, source=source, status=status)
+        _with_slot(booking, slot)
+        if by is not None:
+            booking.created_by = by
         return booking
 
+    work = work_postgres if postgres else work_sqlite
     for _ in range(_REFERENCE_TRIES):
         ref = given_reference or new_reference()
         try:
             return run_write(lambda ref=ref: work(ref))
         except IntegrityError as exc:
+            if given_reference is not None:
+                # A retry whose first attempt was saved meanwhile (by another
+                # process, or before the answer was lost): that booking, whichever
+                # of its unique keys the database named first.
+                existing = run_read(lambda ref=ref: Booking.get_or_none(Booking.reference == ref))
+                if existing is not None:
+                    return run_read(lambda found=existing: earlier_attempt(found))
             # Only the first line names the violated constraint; PostgreSQL's
             # DETAIL line quotes the customer's values, which may contain any word.
             if "reference" not in str(exc).partition("\n")[0].lower():
                 raise booking_error_from_integrity(exc) from None
             if given_reference is not None:
-                # Another process stored this reference a moment ago: a retry.
-                return earlier_attempt(
-                    run_read(lambda ref=ref: Booking.get(Booking.reference == ref)))
+                raise
     raise RuntimeError("could not draw an unused booking reference")
 
 
