@@ -117,12 +117,24 @@ def _free_place(slot_id: int) -> None:
      .where((TimeSlot.id == slot_id) & (TimeSlot.current_bookings > 0)).execute())
 
 
+def _freed(slot: TimeSlot) -> None:
+    """The loaded slot as _free_place left it in the database."""
+    slot.current_bookings = max(0, slot.current_bookings - 1)
+
+
 def _lock_slots(*slot_ids: int) -> None:
     """PostgreSQL: lock slot rows in id order so two reschedules cannot deadlock.
     (SQLite's BEGIN IMMEDIATE already serialises writers.)"""
     if is_postgres():
         list(TimeSlot.select(TimeSlot.id).where(TimeSlot.id.in_(sorted(set(slot_ids))))
              .order_by(TimeSlot.id).for_update())
+
+
+def _locked_slots(*slot_ids: int) -> dict[int, TimeSlot]:
+    """The slots that exist among `slot_ids`, locked as _lock_slots does: one query."""
+    query = (TimeSlot.select().where(TimeSlot.id.in_(sorted(set(slot_ids))))
+             .order_by(TimeSlot.id))
+    return {slot.id: slot for slot in (query.for_update() if is_postgres() else query)}
 
 
 def refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> None:
@@ -192,6 +204,15 @@ def _from_row(model, values):
     """A model instance from a row's values in the order of its fields."""
     return model(**{f.name: f.python_value(value)
                     for f, value in zip(model._meta.sorted_fields, values)})
+
+
+def _made_by(booking: Booking, by, username: str | None = None) -> Booking:
+    """`booking` with `created_by` loaded as far as a row needs it (id and
+    username; the acting account's, for a booking it just made)."""
+    if booking.created_by_id is not None:
+        booking.created_by = User(id=booking.created_by_id,
+                                  username=username if username is not None else by.username)
+    return booking
 
 
 def _with_slot(booking: Booking, slot: TimeSlot | None = None) -> Booking:
@@ -273,9 +294,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
             raise AssertionError("the place was refused for no reason")  # pragma: no cover
         booking = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
         _with_slot(booking, _from_row(TimeSlot, row[len(_BOOKING_COLUMNS):]))
-        if by is not None:
-            booking.created_by = by
-        return booking
+        return _made_by(booking, by)
 
     def work_sqlite(ref: str) -> Booking:
         if given_reference is not None and (existing := saved_before(ref)) is not None:
@@ -296,9 +315,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
         audit(by, "booking.create", "booking", booking.id, at=moment, reference=ref,
               time_slot=slot_id, customer_name=name, source=source, status=status)
         _with_slot(booking, slot)
-        if by is not None:
-            booking.created_by = by
-        return booking
+        return _made_by(booking, by)
 
     work = work_postgres if postgres else work_sqlite
     for _ in range(_REFERENCE_TRIES):
@@ -331,15 +348,35 @@ def refuse_if_changed(current: Booking, expected_status: str | None) -> None:
             f"{status_words(current.status)}); nothing was changed.")
 
 
+def _locked_statement() -> str:
+    q = lambda name: '"' + name + '"'  # noqa: E731 ("end", "user")
+    return (
+        f"WITH locked AS MATERIALIZED (SELECT {', '.join(q(c) for c in _BOOKING_COLUMNS)} "
+        "FROM booking WHERE id = %s FOR UPDATE) "
+        f"SELECT {', '.join('locked.' + q(c) for c in _BOOKING_COLUMNS)}, "
+        f"{', '.join('s.' + q(c) for c in _SLOT_COLUMNS)}, u.username FROM locked "
+        "JOIN time_slot s ON s.id = locked.time_slot_id "
+        f"LEFT JOIN {q('user')} u ON u.id = locked.created_by_id")
+
+
 def locked_booking(booking: Booking | int) -> Booking:
+    """The booking, locked until the transaction ends (PostgreSQL), with its
+    `time_slot` and `created_by` (id and username) loaded: one query. The
+    lock is taken on the booking alone, in a CTE, so the slot joined to it is
+    the one the booking is in once any concurrent change has committed."""
     booking_id = v.record_id(booking.id if isinstance(booking, Booking) else booking, "booking")
-    query = Booking.select().where(Booking.id == booking_id)
     if is_postgres():
-        query = query.for_update()
-    found = query.first()
-    if found is None:
+        row = models.database.execute_sql(_locked_statement(), (booking_id,)).fetchone()
+    else:
+        row = (Booking.select(Booking, TimeSlot, User.username)
+               .join(TimeSlot, on=(Booking.time_slot == TimeSlot.id)).switch(Booking)
+               .join(User, JOIN.LEFT_OUTER, on=(Booking.created_by == User.id))
+               .where(Booking.id == booking_id).tuples().first())
+    if row is None:
         raise NotFound("That booking no longer exists.")
-    return found
+    found = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
+    _with_slot(found, _from_row(TimeSlot, row[len(_BOOKING_COLUMNS):-1]))
+    return _made_by(found, None, row[-1])
 
 
 def get_booking(booking_id: int) -> Booking:
@@ -377,6 +414,7 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
                         updated_at=moment)
          .where(Booking.id == current.id).execute())
         _free_place(current.time_slot_id)
+        _freed(current.time_slot)
         audit(by, "booking.cancel", "booking", current.id, at=moment,
               reference=current.reference, reason=reason, previous_status=current.status)
         current.status, current.cancelled_at, current.cancel_reason = "cancelled", moment, reason
@@ -409,8 +447,7 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
     def work():
         current = locked_booking(booking)
         if expected_slot_id is not None and current.time_slot_id != expected_slot_id:
-            start = TimeSlot.select(TimeSlot.start).where(
-                TimeSlot.id == current.time_slot_id).scalar()
+            start = current.time_slot.start
             raise InvalidTransition(
                 f"Booking {current.reference} was moved at another desk meanwhile (it is now at "
                 f"{local_time_words(current.business_id, start)}); nothing was changed.")
@@ -422,22 +459,22 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
         if old_slot_id == new_slot_id:
             raise InvalidInput("The booking is already in that time slot.", field="time_slot")
         moment = current_time(now)
-        _lock_slots(old_slot_id, new_slot_id)
-        owners = dict(TimeSlot.select(TimeSlot.id, TimeSlot.business)
-                      .where(TimeSlot.id.in_([old_slot_id, new_slot_id])).tuples())
-        if new_slot_id not in owners:
+        new = _locked_slots(old_slot_id, new_slot_id).get(new_slot_id)
+        if new is None:
             raise NotFound("That time slot no longer exists.")
-        if owners[new_slot_id] != owners[old_slot_id]:
+        if new.business_id != current.time_slot.business_id:
             raise InvalidInput("That time slot belongs to another business; book the customer "
                                "there instead.", field="time_slot")
         take_place(new_slot_id, moment)
+        new.current_bookings += 1  # what take_place did
         refuse_duplicate(new_slot_id, current.email_key, current.phone_key, current.id)
         (Booking.update(time_slot=new_slot_id, updated_at=moment)
          .where(Booking.id == current.id).execute())
         _free_place(old_slot_id)
         audit(by, "booking.reschedule", "booking", current.id, at=moment,
               reference=current.reference, from_slot=old_slot_id, to_slot=new_slot_id)
-        return Booking.get_by_id(current.id)
+        current.time_slot, current.updated_at = new, moment  # what the UPDATE wrote
+        return current
 
     try:
         return run_write(work)
@@ -485,7 +522,7 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
                 f"Booking {current.reference} is {status_words(current.status)}; it cannot "
                 f"become {status_words(status)}.")
         moment = current_time(now)
-        slot = TimeSlot.get_by_id(current.time_slot_id)
+        slot = current.time_slot
         if status in ("completed", "no_show") and slot.start > moment:
             raise InvalidTransition(
                 f"The appointment has not begun yet; it cannot be marked "
@@ -493,9 +530,11 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
         Booking.update(status=status, updated_at=moment).where(Booking.id == current.id).execute()
         if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
             _free_place(current.time_slot_id)
+            _freed(current.time_slot)
         audit(by, "booking.status", "booking", current.id, at=moment,
               reference=current.reference, previous_status=current.status, status=status)
-        return Booking.get_by_id(current.id)
+        current.status, current.updated_at = status, moment  # what the UPDATE wrote
+        return current
 
     return run_write(work)
 
@@ -517,7 +556,7 @@ def check_in_booking(booking: Booking | int, by: User | None = None,
         if current.checked_in_at is not None:
             raise InvalidTransition(f"{current.customer_name} is already checked in.")
         moment = current_time(now)
-        start = TimeSlot.select(TimeSlot.start).where(TimeSlot.id == current.time_slot_id).scalar()
+        start = current.time_slot.start
         if _local(current.business_id, start).date() != _local(current.business_id,
                                                                moment).date():
             raise InvalidTransition(
@@ -528,7 +567,8 @@ def check_in_booking(booking: Booking | int, by: User | None = None,
          .where(Booking.id == current.id).execute())
         audit(by, "booking.check_in", "booking", current.id, at=moment,
               reference=current.reference)
-        return Booking.get_by_id(current.id)
+        current.checked_in_at, current.status, current.updated_at = moment, "confirmed", moment
+        return current
 
     return run_write(work)
 
@@ -557,7 +597,8 @@ def clear_check_in(booking: Booking | int, checked_in_at: datetime, status: str 
          .where(Booking.id == current.id).execute())
         audit(by, "booking.check_in_undo", "booking", current.id, at=moment,
               reference=current.reference, status=status)
-        return Booking.get_by_id(current.id)
+        current.checked_in_at, current.status, current.updated_at = None, status, moment
+        return current
 
     return run_write(work)
 
