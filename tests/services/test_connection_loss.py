@@ -96,17 +96,18 @@ def test_every_ended_connection_is_replaced(shop, side):
 
 def test_connection_ended_inside_a_service_transaction(shop, side, monkeypatch):
     """The server goes away after the place was taken and the booking row
-    written, before the audit event: nothing of the booking may remain."""
+    and its audit event written (the walk-in's one statement), before
+    COMMIT: nothing of the booking may remain."""
     slot = first_slot(shop)
     services.create_booking(slot, "Before", now=NOW)
     before = snapshot()
-    real_audit = booking_service.audit
+    real_with_slot = booking_service._with_slot
 
-    def audit_after_losing_the_server(*args, **kwargs):
+    def written_then_losing_the_server(*args, **kwargs):
         terminate(side)
-        return real_audit(*args, **kwargs)
+        return real_with_slot(*args, **kwargs)
 
-    monkeypatch.setattr(booking_service, "audit", audit_after_losing_the_server)
+    monkeypatch.setattr(booking_service, "_with_slot", written_then_losing_the_server)
     with pytest.raises(DatabaseUnavailable, match="Nothing from this step was saved"):
         services.create_booking(slot, "Interrupted", now=NOW)
     monkeypatch.undo()
