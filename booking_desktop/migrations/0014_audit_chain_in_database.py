@@ -19,35 +19,42 @@ SQLite has no SHA-256 in SQL; it keeps chaining in Python (nothing to do).
 """
 from peewee import PostgresqlDatabase
 
+# PL/pgSQL, not SQL functions: their plans are kept for the session, where
+# an SQL function called from a trigger is planned again at every call.
 _JSON_STRING = r"""
 CREATE FUNCTION audit_json_string(value text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-SELECT CASE WHEN j ~ '[^ -~]' THEN (
-    SELECT string_agg(CASE WHEN code < 127 THEN c
-                           WHEN code < 65536 THEN '\u' || lpad(to_hex(code), 4, '0')
-                           ELSE '\u' || to_hex(55296 + ((code - 65536) >> 10))
-                                || '\u' || to_hex(56320 + ((code - 65536) & 1023)) END,
-                      '' ORDER BY n)
-    FROM unnest(string_to_array(j, NULL)) WITH ORDINALITY AS t(c, n),
-         LATERAL (SELECT ascii(c) AS code) AS x)
-  ELSE j END
-FROM (SELECT to_json(value)::text AS j) AS escaped
-$$"""
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    j text := to_json(value)::text;
+BEGIN
+    IF j !~ '[^ -~]' THEN
+        RETURN j;  -- printable ASCII: PostgreSQL's escaping is Python's
+    END IF;
+    RETURN (SELECT string_agg(
+                CASE WHEN code < 127 THEN c
+                     WHEN code < 65536 THEN '\u' || lpad(to_hex(code), 4, '0')
+                     ELSE '\u' || to_hex(55296 + ((code - 65536) >> 10))
+                          || '\u' || to_hex(56320 + ((code - 65536) & 1023)) END,
+                '' ORDER BY n)
+            FROM unnest(string_to_array(j, NULL)) WITH ORDINALITY AS t(c, n),
+                 LATERAL (SELECT ascii(c) AS code) AS x);
+END $$"""
 
 _EVENT_HASH = """
 CREATE FUNCTION audit_event_hash(event_id bigint, at timestamp, user_id bigint, action text,
                                  entity text, entity_id bigint, details text, prev_hash text)
-RETURNS varchar LANGUAGE sql STABLE PARALLEL SAFE AS $$
-SELECT encode(sha256(convert_to(
-    '[' || event_id::text
-    || ',' || audit_json_string(to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'))
-    || ',' || COALESCE(user_id::text, 'null')
-    || ',' || COALESCE(audit_json_string(action), 'null')
-    || ',' || COALESCE(audit_json_string(entity), 'null')
-    || ',' || COALESCE(entity_id::text, 'null')
-    || ',' || COALESCE(audit_json_string(details), 'null')
-    || ',' || COALESCE(audit_json_string(prev_hash), 'null') || ']', 'UTF8')), 'hex')
-$$"""
+RETURNS varchar LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN encode(sha256(convert_to(
+        '[' || event_id::text
+        || ',' || audit_json_string(to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'))
+        || ',' || COALESCE(user_id::text, 'null')
+        || ',' || COALESCE(audit_json_string(action), 'null')
+        || ',' || COALESCE(audit_json_string(entity), 'null')
+        || ',' || COALESCE(entity_id::text, 'null')
+        || ',' || COALESCE(audit_json_string(details), 'null')
+        || ',' || COALESCE(audit_json_string(prev_hash), 'null') || ']', 'UTF8')), 'hex');
+END $$"""
 
 _CHAIN = """
 CREATE FUNCTION audit_event_chain() RETURNS trigger LANGUAGE plpgsql AS $$

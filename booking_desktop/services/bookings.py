@@ -7,6 +7,7 @@ opening hours, not begun; the row count says whether we got it), the CHECK const
 partial unique indexes allow one active booking per customer (email or phone)
 per slot.
 """
+import functools
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -167,7 +168,8 @@ _BOOKING_COLUMNS = [f.column_name for f in Booking._meta.sorted_fields]
 _SLOT_COLUMNS = [f.column_name for f in TimeSlot._meta.sorted_fields]
 
 
-def _walk_in_statement(by: User | None) -> str:
+@functools.cache
+def _walk_in_statement(by_someone: bool) -> str:
     """PostgreSQL: the whole booking in one statement. It takes the place (the
     conditional counter update: capacity, not blocked, not closed, not begun,
     and the acting account still active), inserts the booking with the slot's
@@ -176,7 +178,7 @@ def _walk_in_statement(by: User | None) -> str:
     row when the place could not be taken."""
     q = lambda name: '"' + name + '"'  # noqa: E731 ("end", "user")
     account = (f'account AS (SELECT 1 FROM {q("user")} WHERE id = %(by)s AND active), '
-               if by is not None else "")
+               if by_someone else "")
     return (
         f"WITH {account}"
         "moment AS (SELECT COALESCE(%(now)s::timestamp, CURRENT_TIMESTAMP AT TIME ZONE 'UTC') "
@@ -184,7 +186,7 @@ def _walk_in_statement(by: User | None) -> str:
         "taken AS (UPDATE time_slot SET current_bookings = current_bookings + 1 "
         "WHERE id = %(slot)s AND current_bookings < max_capacity AND NOT is_blocked "
         "AND closed_reason = '' AND start > (SELECT at FROM moment)"
-        + (" AND EXISTS (SELECT 1 FROM account)" if by is not None else "")
+        + (" AND EXISTS (SELECT 1 FROM account)" if by_someone else "")
         + f" RETURNING {', '.join(q(c) for c in _SLOT_COLUMNS)}), "
         "booked AS (INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
         "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, status, "
@@ -202,22 +204,36 @@ def _walk_in_statement(by: User | None) -> str:
 
 def _from_row(model, values):
     """A model instance from a row's values in the order of its fields."""
-    return model(**{f.name: f.python_value(value)
-                    for f, value in zip(model._meta.sorted_fields, values)})
+    instance = model(__no_default__=True)
+    instance.__data__ = {f.name: f.python_value(value)
+                         for f, value in zip(model._meta.sorted_fields, values)}
+    return instance
 
 
 def _made_by(booking: Booking, by, username: str | None = None) -> Booking:
     """`booking` with `created_by` loaded as far as a row needs it (id and
     username; the acting account's, for a booking it just made)."""
     if booking.created_by_id is not None:
-        booking.created_by = User(id=booking.created_by_id,
-                                  username=username if username is not None else by.username)
+        creator = User(__no_default__=True)
+        creator.__data__ = {"id": booking.created_by_id,
+                            "username": username if username is not None else by.username}
+        booking.created_by = creator
     return booking
+
+
+def _slot(slot_id: int) -> TimeSlot:
+    """The slot, read with SQL written once (this is on every booking's path)."""
+    statement = _SLOT_STATEMENT.replace("?", models.database.param)
+    return _from_row(TimeSlot, models.database.execute_sql(statement, (slot_id,)).fetchone())
+
+
+_SLOT_STATEMENT = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in _SLOT_COLUMNS)} "
+                   "FROM time_slot WHERE id = ?")
 
 
 def _with_slot(booking: Booking, slot: TimeSlot | None = None) -> Booking:
     """`booking` with its `time_slot` loaded (one query unless given)."""
-    booking.time_slot = slot if slot is not None else TimeSlot.get_by_id(booking.time_slot_id)
+    booking.time_slot = slot if slot is not None else _slot(booking.time_slot_id)
     return booking
 
 
@@ -278,7 +294,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     def work_postgres(ref: str) -> Booking:
         details = audit_details(reference=ref, time_slot=slot_id, customer_name=name,
                                 source=source, status=status)
-        row = models.database.execute_sql(_walk_in_statement(by), {
+        row = models.database.execute_sql(_walk_in_statement(by is not None), {
             "by": by.id if by is not None else None,
             "now": given_now.astimezone(UTC).replace(tzinfo=None) if given_now else None,
             "slot": slot_id, "reference": ref, "name": name, "email": email, "phone": phone,
@@ -301,7 +317,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
             return existing
         moment = current_time(now)
         take_place(slot_id, moment)
-        slot = TimeSlot.get_by_id(slot_id)
+        slot = _slot(slot_id)
         # A second active booking of this customer in the slot is refused by the
         # partial unique indexes (IntegrityError -> DuplicateBooking below), so no
         # SELECT first: the database is the one place that decides.
@@ -348,15 +364,21 @@ def refuse_if_changed(current: Booking, expected_status: str | None) -> None:
             f"{status_words(current.status)}); nothing was changed.")
 
 
-def _locked_statement() -> str:
+@functools.cache
+def _locked_statement(postgres: bool) -> str:
+    """The booking, its slot and its creator's name in one query; on
+    PostgreSQL the booking row is locked (FOR UPDATE in a CTE of its own)."""
     q = lambda name: '"' + name + '"'  # noqa: E731 ("end", "user")
+    columns = ", ".join(q(c) for c in _BOOKING_COLUMNS)
+    locked = (f"WITH locked AS MATERIALIZED (SELECT {columns} FROM booking WHERE id = %s "
+              "FOR UPDATE) " if postgres else "")
     return (
-        f"WITH locked AS MATERIALIZED (SELECT {', '.join(q(c) for c in _BOOKING_COLUMNS)} "
-        "FROM booking WHERE id = %s FOR UPDATE) "
-        f"SELECT {', '.join('locked.' + q(c) for c in _BOOKING_COLUMNS)}, "
-        f"{', '.join('s.' + q(c) for c in _SLOT_COLUMNS)}, u.username FROM locked "
-        "JOIN time_slot s ON s.id = locked.time_slot_id "
-        f"LEFT JOIN {q('user')} u ON u.id = locked.created_by_id")
+        f"{locked}SELECT {', '.join('b.' + q(c) for c in _BOOKING_COLUMNS)}, "
+        f"{', '.join('s.' + q(c) for c in _SLOT_COLUMNS)}, u.username "
+        f"FROM {'locked' if postgres else 'booking'} b "
+        "JOIN time_slot s ON s.id = b.time_slot_id "
+        f"LEFT JOIN {q('user')} u ON u.id = b.created_by_id"
+        + ("" if postgres else " WHERE b.id = ?"))
 
 
 def locked_booking(booking: Booking | int) -> Booking:
@@ -365,13 +387,8 @@ def locked_booking(booking: Booking | int) -> Booking:
     lock is taken on the booking alone, in a CTE, so the slot joined to it is
     the one the booking is in once any concurrent change has committed."""
     booking_id = v.record_id(booking.id if isinstance(booking, Booking) else booking, "booking")
-    if is_postgres():
-        row = models.database.execute_sql(_locked_statement(), (booking_id,)).fetchone()
-    else:
-        row = (Booking.select(Booking, TimeSlot, User.username)
-               .join(TimeSlot, on=(Booking.time_slot == TimeSlot.id)).switch(Booking)
-               .join(User, JOIN.LEFT_OUTER, on=(Booking.created_by == User.id))
-               .where(Booking.id == booking_id).tuples().first())
+    row = models.database.execute_sql(_locked_statement(is_postgres()),
+                                      (booking_id,)).fetchone()
     if row is None:
         raise NotFound("That booking no longer exists.")
     found = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
