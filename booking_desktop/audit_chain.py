@@ -19,6 +19,10 @@ from peewee import Database, PostgresqlDatabase
 from .clock import UTC
 
 COLUMNS = "id, at, user_id, action, entity, entity_id, details, prev_hash, hash"
+# Inserted as the hash on PostgreSQL, it asks the database to chain the event
+# (migration 0014: a trigger sets id, prev_hash and hash as next_link and
+# event_hash below would). Never a stored hash: the trigger replaces it.
+CHAINED_BY_DATABASE = ""
 _PAGE = 5000
 
 
@@ -34,6 +38,7 @@ def _instant(value: datetime | str) -> str:
 
 def event_hash(event_id: int, at, user_id: int | None, action: str, entity: str,
                entity_id: int | None, details: str, prev_hash: str | None) -> str:
+    """PostgreSQL's audit_event_hash() (migration 0014) computes the same."""
     content = json.dumps([event_id, _instant(at), user_id, action, entity, entity_id, details,
                           prev_hash], separators=(",", ":"))
     return hashlib.sha256(content.encode("ascii")).hexdigest()

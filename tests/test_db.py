@@ -22,7 +22,8 @@ MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search",
               "0004_slot_block_reason", "0005_report_indexes", "0006_booking_business",
               "0007_booking_business_matches_slot", "0008_slot_closed_reason",
               "0009_sign_in_throttle", "0010_audit_no_replace_or_truncate",
-              "0011_audit_chain", "0012_user_can_export", "0013_notify_changes"]
+              "0011_audit_chain", "0012_user_can_export", "0013_notify_changes",
+              "0014_audit_chain_in_database"]
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 
@@ -55,10 +56,11 @@ def applied() -> list[str]:
 def expected_triggers(newest: bool = True) -> set[str]:
     """Triggers of the newest schema (or of one at 0002): the append-only audit
     log (0002, with REPLACE and TRUNCATE refused by 0010), on PostgreSQL the
-    NOTIFY of every change (0013) and, on SQLite, a booking's business kept
-    equal to its slot's (0007)."""
+    NOTIFY of every change (0013) and the audit chain kept by the database
+    (0014) and, on SQLite, a booking's business kept equal to its slot's (0007)."""
     if db.is_postgres():
-        newer = {"audit_event_no_truncate", "audit_event_notify"} if newest else set()
+        newer = {"audit_event_no_truncate", "audit_event_notify",
+                 "audit_event_chain"} if newest else set()
         return {"audit_event_append_only"} | newer
     audit = {"audit_event_no_update", "audit_event_no_delete"}
     if not newest:
@@ -202,6 +204,7 @@ def test_migration_0008_backfills_closed_reason_from_the_stored_hours(database):
     assert len(reasons[tuesday]["Closed: Public holiday"]) == 16
     assert reasons[wednesday][""] == ["10:00", "10:30", "11:00", "11:30"]
     assert len(reasons[wednesday]["Outside the special hours"]) == 12
+    db.migrate_to()  # the services work on the newest schema (db.connect migrates)
     with pytest.raises(SlotClosed, match="^Closed: Public holiday"):
         services.create_booking(services.slots_between(shop, tuesday)[1], "Ben", now=NOW)
 

@@ -5,6 +5,7 @@ with booking_desktop.db.connect(url), as a second desk would.
   barrier, then books one place in each given slot (optionally all as one
   customer, or all with one reference) and reports every outcome through a
   queue.
+* `audit_worker` writes audit events three ways at once (tests of the chain).
 * `change_worker` does one reschedule, undo-of-cancel or booking at the
   barrier, for races between different kinds of change.
 * `python -m tests.workers storm URL NOW SLOT_ID...` books in a loop forever,
@@ -97,6 +98,55 @@ def change_worker(url: str, worker_no: int, action: str, args: tuple, now_iso: s
         db.close()
     except Exception:
         outcome = (action, "crash", traceback.format_exc())
+    results.put((worker_no, [outcome]))
+
+
+def audit_worker(url: str, worker_no: int, slot_ids: list[int], texts: list[str], now_iso: str,
+                 barrier, results) -> None:
+    """Audit events from one desk at the barrier, three ways in turn: a booking
+    (its event written by the walk-in statement), an event chained by the
+    database (what _tx.audit does on PostgreSQL) and one chained in Python
+    (audit_chain.next_link + event_hash, as before migration 0014). Reports
+    how many events it wrote."""
+    written = []
+    try:
+        from booking_desktop import db, models, services
+        from booking_desktop.audit_chain import event_hash, next_link
+        from booking_desktop.errors import BookingError
+        from booking_desktop.models import AuditEvent
+        from booking_desktop.services import _tx
+
+        db.connect(url)
+        now = datetime.fromisoformat(now_iso)
+
+        def by_python(n: int, text: str) -> None:
+            event_id, prev_hash = next_link(models.database.obj)
+            values = (event_id, now, None, "test.python", "test", n, text, prev_hash)
+            AuditEvent.insert(id=event_id, at=now, user=None, action="test.python",
+                              entity="test", entity_id=n, details=text, prev_hash=prev_hash,
+                              hash=event_hash(*values)).execute()
+
+        barrier.wait(timeout=120)
+        for n, text in enumerate(texts):
+            kind = n % 3
+            if kind == 0:
+                try:
+                    services.create_booking(slot_ids[n % len(slot_ids)], f"Desk {worker_no}",
+                                            now=now)
+                    written.append("booking")
+                except BookingError:
+                    pass
+            elif kind == 1:
+                _tx.run_write(lambda n=n, text=text: _tx.audit(
+                    None, "test.database", "test", n, at=now, text=text))
+                written.append("database")
+            else:
+                _tx.run_write(lambda n=n, text=text: by_python(n, text))
+                written.append("python")
+        db.close()
+        outcome = ("audit", "ok", len(written))
+    except Exception:
+        outcome = ("audit", "crash", traceback.format_exc())
     results.put((worker_no, [outcome]))
 
 

@@ -24,7 +24,7 @@ from typing import TypeVar
 from peewee import DatabaseError, InterfaceError, OperationalError
 
 from .. import models
-from ..audit_chain import event_hash, next_link
+from ..audit_chain import CHAINED_BY_DATABASE, event_hash, next_link
 from ..clock import ensure_aware, utcnow
 from ..db import is_postgres
 from ..errors import AnswerLost, DatabaseUnavailable, DiskFull, PermissionDenied
@@ -204,15 +204,27 @@ def require_export(by: User | None) -> None:
                                "export customers' details.")
 
 
+def audit_details(**details) -> str:
+    """An audit event's details as stored: JSON, keys sorted, text as typed."""
+    return json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
+
+
 def audit(by: User | None, action: str, entity: str, entity_id: int | None,
           at: datetime | None = None, **details) -> None:
     """Record a mutation; call inside the mutation's transaction. The event is
     chained onto the newest one (on PostgreSQL under a lock held until commit,
-    so concurrent mutations write their events one after the other)."""
-    event_id, prev_hash = next_link(models.database.obj)
+    so concurrent mutations write their events one after the other). On
+    PostgreSQL the INSERT's trigger chains it (migration 0014), so recording
+    is one statement; SQLite chains it here, in the transaction's write lock."""
     at = at or utcnow()
     user_id = by.id if by is not None else None
-    text = json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
+    text = audit_details(**details)
+    if is_postgres():
+        # id 0: no id drawn outside the chain's lock; the trigger draws it.
+        AuditEvent.insert(id=0, at=at, user=user_id, action=action, entity=entity,
+                          entity_id=entity_id, details=text, hash=CHAINED_BY_DATABASE).execute()
+        return
+    event_id, prev_hash = next_link(models.database.obj)
     AuditEvent.insert(
         id=event_id, at=at, user=user_id, action=action, entity=entity, entity_id=entity_id,
         details=text, prev_hash=prev_hash,

@@ -7,12 +7,16 @@ opening hours, not begun; the row count says whether we got it), the CHECK const
 partial unique indexes allow one active booking per customer (email or phone)
 per slot.
 """
+import functools
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from peewee import JOIN, IntegrityError
 
+from .. import models
+from ..audit_chain import CHAINED_BY_DATABASE
+from ..clock import UTC
 from ..db import is_postgres
 from ..errors import (
     DuplicateBooking,
@@ -36,7 +40,7 @@ from ..models import (
     User,
 )
 from . import validation as v
-from ._tx import audit, current_time, require_active, run_read, run_write
+from ._tx import audit, audit_details, current_time, require_active, run_read, run_write
 
 # No 0/O, 1/I/L, U: easy to read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -114,12 +118,24 @@ def _free_place(slot_id: int) -> None:
      .where((TimeSlot.id == slot_id) & (TimeSlot.current_bookings > 0)).execute())
 
 
+def _freed(slot: TimeSlot) -> None:
+    """The loaded slot as _free_place left it in the database."""
+    slot.current_bookings = max(0, slot.current_bookings - 1)
+
+
 def _lock_slots(*slot_ids: int) -> None:
     """PostgreSQL: lock slot rows in id order so two reschedules cannot deadlock.
     (SQLite's BEGIN IMMEDIATE already serialises writers.)"""
     if is_postgres():
         list(TimeSlot.select(TimeSlot.id).where(TimeSlot.id.in_(sorted(set(slot_ids))))
              .order_by(TimeSlot.id).for_update())
+
+
+def _locked_slots(*slot_ids: int) -> dict[int, TimeSlot]:
+    """The slots that exist among `slot_ids`, locked as _lock_slots does: one query."""
+    query = (TimeSlot.select().where(TimeSlot.id.in_(sorted(set(slot_ids))))
+             .order_by(TimeSlot.id))
+    return {slot.id: slot for slot in (query.for_update() if is_postgres() else query)}
 
 
 def refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> None:
@@ -148,6 +164,79 @@ def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     return exc
 
 
+_BOOKING_COLUMNS = [f.column_name for f in Booking._meta.sorted_fields]
+_SLOT_COLUMNS = [f.column_name for f in TimeSlot._meta.sorted_fields]
+
+
+@functools.cache
+def _walk_in_statement(by_someone: bool) -> str:
+    """PostgreSQL: the whole booking in one statement. It takes the place (the
+    conditional counter update: capacity, not blocked, not closed, not begun,
+    and the acting account still active), inserts the booking with the slot's
+    business and the statement's time, and writes the audit event (chained by
+    the database, migration 0014); it returns the booking and the slot, or no
+    row when the place could not be taken."""
+    q = lambda name: '"' + name + '"'  # noqa: E731 ("end", "user")
+    account = (f'account AS (SELECT 1 FROM {q("user")} WHERE id = %(by)s AND active), '
+               if by_someone else "")
+    return (
+        f"WITH {account}"
+        "moment AS (SELECT COALESCE(%(now)s::timestamp, CURRENT_TIMESTAMP AT TIME ZONE 'UTC') "
+        "AS at), "
+        "taken AS (UPDATE time_slot SET current_bookings = current_bookings + 1 "
+        "WHERE id = %(slot)s AND current_bookings < max_capacity AND NOT is_blocked "
+        "AND closed_reason = '' AND start > (SELECT at FROM moment)"
+        + (" AND EXISTS (SELECT 1 FROM account)" if by_someone else "")
+        + f" RETURNING {', '.join(q(c) for c in _SLOT_COLUMNS)}), "
+        "booked AS (INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
+        "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, status, "
+        "source, notes, created_at, updated_at, cancel_reason, created_by_id) "
+        "SELECT %(reference)s, taken.id, taken.business_id, %(name)s, %(email)s, %(phone)s, "
+        "%(name_key)s, %(surname_key)s, %(email_key)s, %(phone_key)s, %(status)s, %(source)s, "
+        "%(notes)s, moment.at, moment.at, '', %(by)s FROM taken, moment "
+        f"RETURNING {', '.join(q(c) for c in _BOOKING_COLUMNS)}), "
+        "event AS (INSERT INTO audit_event (id, at, user_id, action, entity, entity_id, "
+        "details, hash) SELECT 0, booked.created_at, %(by)s, 'booking.create', 'booking', "
+        "booked.id, %(details)s, %(chain)s FROM booked) "
+        f"SELECT {', '.join('booked.' + q(c) for c in _BOOKING_COLUMNS)}, "
+        f"{', '.join('taken.' + q(c) for c in _SLOT_COLUMNS)} FROM booked, taken")
+
+
+def _from_row(model, values):
+    """A model instance from a row's values in the order of its fields."""
+    instance = model(__no_default__=True)
+    instance.__data__ = {f.name: f.python_value(value)
+                         for f, value in zip(model._meta.sorted_fields, values)}
+    return instance
+
+
+def _made_by(booking: Booking, by, username: str | None = None) -> Booking:
+    """`booking` with `created_by` loaded as far as a row needs it (id and
+    username; the acting account's, for a booking it just made)."""
+    if booking.created_by_id is not None:
+        creator = User(__no_default__=True)
+        creator.__data__ = {"id": booking.created_by_id,
+                            "username": username if username is not None else by.username}
+        booking.created_by = creator
+    return booking
+
+
+def _slot(slot_id: int) -> TimeSlot:
+    """The slot, read with SQL written once (this is on every booking's path)."""
+    statement = _SLOT_STATEMENT.replace("?", models.database.param)
+    return _from_row(TimeSlot, models.database.execute_sql(statement, (slot_id,)).fetchone())
+
+
+_SLOT_STATEMENT = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in _SLOT_COLUMNS)} "
+                   "FROM time_slot WHERE id = ?")
+
+
+def _with_slot(booking: Booking, slot: TimeSlot | None = None) -> Booking:
+    """`booking` with its `time_slot` loaded (one query unless given)."""
+    booking.time_slot = slot if slot is not None else _slot(booking.time_slot_id)
+    return booking
+
+
 def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None,
                    customer_phone=None, source: str = "walk_in", status: str = "confirmed",
                    notes: str = "", reference: str | None = None, by: User | None = None,
@@ -160,9 +249,13 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     ReferenceInUse (a desk that drew it draws another). Raises SlotFull,
     SlotInPast, SlotBlocked, SlotClosed (outside the opening hours),
     DuplicateBooking (same email, case-insensitive, or same phone digits
-    already active in the slot), InvalidInput, NotFound.
+    already active in the slot), InvalidInput, NotFound, PermissionDenied.
+
+    The booking comes back with its `time_slot` (and `created_by`, when `by`
+    is given) loaded. On PostgreSQL a booking that can be made is one
+    statement (see _walk_in_statement): with BEGIN and COMMIT three round
+    trips; only a refusal asks further why.
     """
-    require_active(by)
     slot_id = v.record_id(time_slot.id if isinstance(time_slot, TimeSlot) else time_slot,
                           "time slot")
     name = v.customer_name(customer_name)
@@ -175,6 +268,11 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     name_key, surname_key = v.name_keys(name)
     email_key = email.lower() if email else None
     phone_key = v.phone_digits(phone)
+    postgres = is_postgres()
+    if postgres:
+        given_now = current_time(now) if now is not None else None  # validated; no query
+    else:
+        require_active(by)
 
     def earlier_attempt(existing: Booking) -> Booking:
         """The booking an earlier attempt with this reference saved; never
@@ -183,25 +281,48 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
                 name_key, email_key, phone_key):
             raise ReferenceInUse(f"The reference {existing.reference} belongs to another "
                                  "booking; nothing was booked.", reference=existing.reference)
-        return existing
+        return _with_slot(existing)
 
-    def work(ref: str) -> Booking:
-        if given_reference is not None:
-            # An earlier attempt with this reference may still be running: wait
-            # for it (PostgreSQL) before looking, or we would see neither its
-            # booking nor the place it took.
-            _lock_slots(slot_id)
-            existing = Booking.get_or_none(Booking.reference == ref)
-            if existing is not None:
-                return earlier_attempt(existing)
+    def saved_before(ref: str) -> Booking | None:
+        # An earlier attempt with this reference may still be running: wait
+        # for it (PostgreSQL) before looking, or we would see neither its
+        # booking nor the place it took.
+        _lock_slots(slot_id)
+        existing = Booking.get_or_none(Booking.reference == ref)
+        return None if existing is None else earlier_attempt(existing)
+
+    def work_postgres(ref: str) -> Booking:
+        details = audit_details(reference=ref, time_slot=slot_id, customer_name=name,
+                                source=source, status=status)
+        row = models.database.execute_sql(_walk_in_statement(by is not None), {
+            "by": by.id if by is not None else None,
+            "now": given_now.astimezone(UTC).replace(tzinfo=None) if given_now else None,
+            "slot": slot_id, "reference": ref, "name": name, "email": email, "phone": phone,
+            "name_key": name_key, "surname_key": surname_key, "email_key": email_key,
+            "phone_key": phone_key, "status": status, "source": source, "notes": notes,
+            "details": details, "chain": CHAINED_BY_DATABASE}).fetchone()
+        if row is None:
+            # Nothing was written. Say why, in the order the checks always ran.
+            require_active(by)
+            if given_reference is not None and (existing := saved_before(ref)) is not None:
+                return existing
+            _refuse_place(slot_id, current_time(now))
+            raise AssertionError("the place was refused for no reason")  # pragma: no cover
+        booking = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
+        _with_slot(booking, _from_row(TimeSlot, row[len(_BOOKING_COLUMNS):]))
+        return _made_by(booking, by)
+
+    def work_sqlite(ref: str) -> Booking:
+        if given_reference is not None and (existing := saved_before(ref)) is not None:
+            return existing
         moment = current_time(now)
         take_place(slot_id, moment)
-        business_id = TimeSlot.select(TimeSlot.business).where(TimeSlot.id == slot_id).scalar()
+        slot = _slot(slot_id)
         # A second active booking of this customer in the slot is refused by the
         # partial unique indexes (IntegrityError -> DuplicateBooking below), so no
         # SELECT first: the database is the one place that decides.
         booking = Booking.create(
-            reference=ref, time_slot=slot_id, business=business_id, customer_name=name,
+            reference=ref, time_slot=slot_id, business=slot.business_id, customer_name=name,
             customer_email=email,
             customer_phone=phone, name_key=name_key, surname_key=surname_key,
             email_key=email_key, phone_key=phone_key, status=status, source=source,
@@ -209,21 +330,28 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
             created_by=by.id if by is not None else None)
         audit(by, "booking.create", "booking", booking.id, at=moment, reference=ref,
               time_slot=slot_id, customer_name=name, source=source, status=status)
-        return booking
+        _with_slot(booking, slot)
+        return _made_by(booking, by)
 
+    work = work_postgres if postgres else work_sqlite
     for _ in range(_REFERENCE_TRIES):
         ref = given_reference or new_reference()
         try:
             return run_write(lambda ref=ref: work(ref))
         except IntegrityError as exc:
+            if given_reference is not None:
+                # A retry whose first attempt was saved meanwhile (by another
+                # process, or before the answer was lost): that booking, whichever
+                # of its unique keys the database named first.
+                existing = run_read(lambda ref=ref: Booking.get_or_none(Booking.reference == ref))
+                if existing is not None:
+                    return run_read(lambda found=existing: earlier_attempt(found))
             # Only the first line names the violated constraint; PostgreSQL's
             # DETAIL line quotes the customer's values, which may contain any word.
             if "reference" not in str(exc).partition("\n")[0].lower():
                 raise booking_error_from_integrity(exc) from None
             if given_reference is not None:
-                # Another process stored this reference a moment ago: a retry.
-                return earlier_attempt(
-                    run_read(lambda ref=ref: Booking.get(Booking.reference == ref)))
+                raise
     raise RuntimeError("could not draw an unused booking reference")
 
 
@@ -236,15 +364,36 @@ def refuse_if_changed(current: Booking, expected_status: str | None) -> None:
             f"{status_words(current.status)}); nothing was changed.")
 
 
+@functools.cache
+def _locked_statement(postgres: bool) -> str:
+    """The booking, its slot and its creator's name in one query; on
+    PostgreSQL the booking row is locked (FOR UPDATE in a CTE of its own)."""
+    q = lambda name: '"' + name + '"'  # noqa: E731 ("end", "user")
+    columns = ", ".join(q(c) for c in _BOOKING_COLUMNS)
+    locked = (f"WITH locked AS MATERIALIZED (SELECT {columns} FROM booking WHERE id = %s "
+              "FOR UPDATE) " if postgres else "")
+    return (
+        f"{locked}SELECT {', '.join('b.' + q(c) for c in _BOOKING_COLUMNS)}, "
+        f"{', '.join('s.' + q(c) for c in _SLOT_COLUMNS)}, u.username "
+        f"FROM {'locked' if postgres else 'booking'} b "
+        "JOIN time_slot s ON s.id = b.time_slot_id "
+        f"LEFT JOIN {q('user')} u ON u.id = b.created_by_id"
+        + ("" if postgres else " WHERE b.id = ?"))
+
+
 def locked_booking(booking: Booking | int) -> Booking:
+    """The booking, locked until the transaction ends (PostgreSQL), with its
+    `time_slot` and `created_by` (id and username) loaded: one query. The
+    lock is taken on the booking alone, in a CTE, so the slot joined to it is
+    the one the booking is in once any concurrent change has committed."""
     booking_id = v.record_id(booking.id if isinstance(booking, Booking) else booking, "booking")
-    query = Booking.select().where(Booking.id == booking_id)
-    if is_postgres():
-        query = query.for_update()
-    found = query.first()
-    if found is None:
+    row = models.database.execute_sql(_locked_statement(is_postgres()),
+                                      (booking_id,)).fetchone()
+    if row is None:
         raise NotFound("That booking no longer exists.")
-    return found
+    found = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
+    _with_slot(found, _from_row(TimeSlot, row[len(_BOOKING_COLUMNS):-1]))
+    return _made_by(found, None, row[-1])
 
 
 def get_booking(booking_id: int) -> Booking:
@@ -282,6 +431,7 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
                         updated_at=moment)
          .where(Booking.id == current.id).execute())
         _free_place(current.time_slot_id)
+        _freed(current.time_slot)
         audit(by, "booking.cancel", "booking", current.id, at=moment,
               reference=current.reference, reason=reason, previous_status=current.status)
         current.status, current.cancelled_at, current.cancel_reason = "cancelled", moment, reason
@@ -314,8 +464,7 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
     def work():
         current = locked_booking(booking)
         if expected_slot_id is not None and current.time_slot_id != expected_slot_id:
-            start = TimeSlot.select(TimeSlot.start).where(
-                TimeSlot.id == current.time_slot_id).scalar()
+            start = current.time_slot.start
             raise InvalidTransition(
                 f"Booking {current.reference} was moved at another desk meanwhile (it is now at "
                 f"{local_time_words(current.business_id, start)}); nothing was changed.")
@@ -327,22 +476,22 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
         if old_slot_id == new_slot_id:
             raise InvalidInput("The booking is already in that time slot.", field="time_slot")
         moment = current_time(now)
-        _lock_slots(old_slot_id, new_slot_id)
-        owners = dict(TimeSlot.select(TimeSlot.id, TimeSlot.business)
-                      .where(TimeSlot.id.in_([old_slot_id, new_slot_id])).tuples())
-        if new_slot_id not in owners:
+        new = _locked_slots(old_slot_id, new_slot_id).get(new_slot_id)
+        if new is None:
             raise NotFound("That time slot no longer exists.")
-        if owners[new_slot_id] != owners[old_slot_id]:
+        if new.business_id != current.time_slot.business_id:
             raise InvalidInput("That time slot belongs to another business; book the customer "
                                "there instead.", field="time_slot")
         take_place(new_slot_id, moment)
+        new.current_bookings += 1  # what take_place did
         refuse_duplicate(new_slot_id, current.email_key, current.phone_key, current.id)
         (Booking.update(time_slot=new_slot_id, updated_at=moment)
          .where(Booking.id == current.id).execute())
         _free_place(old_slot_id)
         audit(by, "booking.reschedule", "booking", current.id, at=moment,
               reference=current.reference, from_slot=old_slot_id, to_slot=new_slot_id)
-        return Booking.get_by_id(current.id)
+        current.time_slot, current.updated_at = new, moment  # what the UPDATE wrote
+        return current
 
     try:
         return run_write(work)
@@ -390,7 +539,7 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
                 f"Booking {current.reference} is {status_words(current.status)}; it cannot "
                 f"become {status_words(status)}.")
         moment = current_time(now)
-        slot = TimeSlot.get_by_id(current.time_slot_id)
+        slot = current.time_slot
         if status in ("completed", "no_show") and slot.start > moment:
             raise InvalidTransition(
                 f"The appointment has not begun yet; it cannot be marked "
@@ -398,9 +547,11 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
         Booking.update(status=status, updated_at=moment).where(Booking.id == current.id).execute()
         if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
             _free_place(current.time_slot_id)
+            _freed(current.time_slot)
         audit(by, "booking.status", "booking", current.id, at=moment,
               reference=current.reference, previous_status=current.status, status=status)
-        return Booking.get_by_id(current.id)
+        current.status, current.updated_at = status, moment  # what the UPDATE wrote
+        return current
 
     return run_write(work)
 
@@ -422,7 +573,7 @@ def check_in_booking(booking: Booking | int, by: User | None = None,
         if current.checked_in_at is not None:
             raise InvalidTransition(f"{current.customer_name} is already checked in.")
         moment = current_time(now)
-        start = TimeSlot.select(TimeSlot.start).where(TimeSlot.id == current.time_slot_id).scalar()
+        start = current.time_slot.start
         if _local(current.business_id, start).date() != _local(current.business_id,
                                                                moment).date():
             raise InvalidTransition(
@@ -433,7 +584,8 @@ def check_in_booking(booking: Booking | int, by: User | None = None,
          .where(Booking.id == current.id).execute())
         audit(by, "booking.check_in", "booking", current.id, at=moment,
               reference=current.reference)
-        return Booking.get_by_id(current.id)
+        current.checked_in_at, current.status, current.updated_at = moment, "confirmed", moment
+        return current
 
     return run_write(work)
 
@@ -462,7 +614,8 @@ def clear_check_in(booking: Booking | int, checked_in_at: datetime, status: str 
          .where(Booking.id == current.id).execute())
         audit(by, "booking.check_in_undo", "booking", current.id, at=moment,
               reference=current.reference, status=status)
-        return Booking.get_by_id(current.id)
+        current.checked_in_at, current.status, current.updated_at = None, status, moment
+        return current
 
     return run_write(work)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import reduce
 from datetime import date, datetime
 
-from peewee import IntegrityError, fn
+from peewee import JOIN, IntegrityError, fn
 
 from .. import models
 from ..db import is_postgres
@@ -117,6 +117,15 @@ def _row(booking: Booking, username: str | None = None) -> BookingRow:
         business_id=booking.business_id)
 
 
+def row_of(booking: Booking) -> BookingRow:
+    """The desk's row of a booking as an operation returned it. No query when
+    its `time_slot` and `created_by` are loaded, as the services' mutations
+    return them (create_booking, locked_booking and what follows from it);
+    otherwise they are read."""
+    creator = booking.created_by if booking.created_by_id is not None else None
+    return _row(booking, creator.username if creator is not None else None)
+
+
 def _rows(query) -> list[BookingRow]:
     bookings = list(query)
     creators = {b.created_by_id for b in bookings} - {None}
@@ -125,27 +134,52 @@ def _rows(query) -> list[BookingRow]:
     return [_row(b, names.get(b.created_by_id)) for b in bookings]
 
 
+_DAY_SLOT_FIELDS = (TimeSlot.id, TimeSlot.start, TimeSlot.end, TimeSlot.max_capacity,
+                    TimeSlot.current_bookings, TimeSlot.is_blocked, TimeSlot.closed_reason,
+                    TimeSlot.block_reason)
+_DAY_BOOKING_FIELDS = (Booking.id, Booking.reference, Booking.customer_name,
+                       Booking.customer_email, Booking.customer_phone, Booking.status,
+                       Booking.source, Booking.notes, Booking.checked_in_at, Booking.created_at,
+                       User.username, Booking.cancel_reason)
+
+
 def day_schedule(business: Business, day, include_cancelled: bool = False) -> list[SlotRow]:
     """Every slot of the business on the local date, in time order, with its
-    bookings (active ones, plus the cancelled when asked)."""
+    bookings (active ones, plus the cancelled when asked), in the order they
+    were made. One query: the slots LEFT JOIN their bookings LEFT JOIN who
+    made each."""
     day = v.a_date(day, "The day", "day")
     lo, hi = day_bounds(business, day)
+    joined = Booking.time_slot == TimeSlot.id
+    if not include_cancelled:
+        joined &= Booking.status != "cancelled"
 
     def run():
-        slots = list(TimeSlot.select().where((TimeSlot.business == business.id)
-                                             & (TimeSlot.start >= lo) & (TimeSlot.start < hi))
-                     .order_by(TimeSlot.start))
-        by_slot: dict[int, list[BookingRow]] = {s.id: [] for s in slots}
-        if slots:
-            query = (bookings_with_slots(business).where((TimeSlot.start >= lo) & (TimeSlot.start < hi))
-                     .order_by(TimeSlot.start, Booking.created_at, Booking.id))
-            if not include_cancelled:
-                query = query.where(Booking.status != "cancelled")
-            for row in _rows(query):
-                by_slot[row.slot_id].append(row)
-        return [SlotRow(s.id, s.start, s.end, s.max_capacity, s.current_bookings, s.is_blocked,
-                        tuple(by_slot[s.id]), s.closed_reason, block_reason=s.block_reason)
-                for s in slots]
+        query = (TimeSlot.select(*_DAY_SLOT_FIELDS, *_DAY_BOOKING_FIELDS)
+                 .join(Booking, JOIN.LEFT_OUTER, on=joined)
+                 .join(User, JOIN.LEFT_OUTER, on=(Booking.created_by == User.id))
+                 .where((TimeSlot.business == business.id)
+                        & (TimeSlot.start >= lo) & (TimeSlot.start < hi))
+                 .order_by(TimeSlot.start, TimeSlot.id, Booking.created_at, Booking.id)
+                 .tuples())
+        slots: dict[int, tuple] = {}
+        bookings: dict[int, list[BookingRow]] = {}
+        width = len(_DAY_SLOT_FIELDS)
+        for values in query:
+            slot, booking = values[:width], values[width:]
+            if slot[0] not in slots:
+                slots[slot[0]], bookings[slot[0]] = slot, []
+            if booking[0] is not None:
+                (booking_id, reference, name, email, phone, status, source, notes,
+                 checked_in_at, created_at, username, cancel_reason) = booking
+                bookings[slot[0]].append(BookingRow(
+                    booking_id, reference, slot[0], slot[1], slot[2], name, email, phone,
+                    status, source, notes, checked_in_at, created_at, username,
+                    cancel_reason or "", business_id=business.id))
+        return [SlotRow(slot_id, start, end, capacity, taken, blocked,
+                        tuple(bookings[slot_id]), closed, block_reason=block_reason)
+                for slot_id, (_, start, end, capacity, taken, blocked, closed, block_reason)
+                in slots.items()]
 
     return run_read(run)
 
@@ -355,7 +389,10 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
         Booking.update(updated_at=moment, **changes).where(Booking.id == current.id).execute()
         audit(by, "booking.edit", "booking", current.id, at=moment, reference=current.reference,
               fields=sorted(k for k in changes if not k.endswith("_key")))
-        return Booking.get_by_id(current.id)
+        for field, value in changes.items():  # what the UPDATE wrote
+            setattr(current, field, value)
+        current.updated_at = moment
+        return current
 
     try:
         return run_write(work)
@@ -421,7 +458,10 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
          .where(Booking.id == current.id).execute())
         audit(by, "booking.reinstate", "booking", current.id, at=moment,
               reference=current.reference, previous_status=current.status, status=status)
-        return Booking.get_by_id(current.id)
+        current.time_slot.current_bookings += 1  # what take_place did
+        current.status, current.cancelled_at, current.cancel_reason = status, None, ""
+        current.updated_at = moment  # what the UPDATE wrote
+        return current
 
     try:
         return run_write(work)
@@ -430,7 +470,7 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
 
 
 __all__ = [
-    "BookingRow", "SlotRow", "day_schedule", "free_slots", "free_slot_to_offer", "BookingFilter",
+    "BookingRow", "SlotRow", "row_of", "day_schedule", "free_slots", "free_slot_to_offer", "BookingFilter",
     "SORT_COLUMNS", "filtered_bookings", "list_bookings", "count_bookings", "Customer",
     "customer_suggestions", "booking_row", "booking_row_by_reference",
     "DETAIL_FIELDS", "update_booking_details", "change_token", "reinstate_booking",

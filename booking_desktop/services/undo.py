@@ -39,7 +39,7 @@ from .bookings import (
     set_booking_status,
 )
 from .calendar import set_slot_capacity
-from .desk import DETAIL_FIELDS, reinstate_booking, update_booking_details
+from .desk import DETAIL_FIELDS, BookingRow, reinstate_booking, row_of, update_booking_details
 from .slots import set_slot_blocked
 
 UNDONE_REASON = "Undone at the desk"
@@ -87,12 +87,19 @@ def action(operation: Callable[..., "Outcome"], **arguments) -> Action:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What an operation did, and what changed: the bookings and slots it
+    touched, the business they belong to, and (for bookings) the rows the
+    desk shows for them after the change, so the view that acted can update
+    itself without reading the day again."""
     description: str            # "check-in of Maria Lopez"
     result: object              # what the service returned (a list for bulk)
     reverse: Action             # performs the reversal, checking what it expects
     booking_ids: tuple[int, ...] = ()
     slot_ids: tuple[int, ...] = ()
     refusals: tuple[Refusal, ...] = ()  # bulk: the parts left out, and why
+    rows: tuple[BookingRow, ...] = ()   # the changed bookings as the desk shows them now
+    business_id: int | None = None
+    kind: str = ""              # "booking" or "slot"; "" when a bulk mixed both
 
 
 def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
@@ -116,8 +123,11 @@ def _id(thing, what: str) -> int:
 
 def _booking_outcome(description: str, booking: Booking, reverse_action: Action,
                      *slot_ids: int) -> Outcome:
+    """`booking` as the service returned it, its slot and creator loaded (so
+    its row costs no query)."""
     return Outcome(description, booking, reverse_action, (booking.id,),
-                   tuple(dict.fromkeys((booking.time_slot_id, *slot_ids))))
+                   tuple(dict.fromkeys((booking.time_slot_id, *slot_ids))),
+                   rows=(row_of(booking),), business_id=booking.business_id, kind="booking")
 
 
 def book(slot: TimeSlot | int, customer_name, customer_email=None, customer_phone=None,
@@ -228,8 +238,7 @@ def reschedule(booking: Booking | int, slot: TimeSlot | int,
         current = locked_booking(booking)
         result = reschedule_booking(current.id, slot, by=by, now=now,
                                     expected_slot=expected_slot or current.time_slot_id)
-        start = TimeSlot.select(TimeSlot.start).where(TimeSlot.id == result.time_slot_id).scalar()
-        where = local_time_words(result.business_id, start)
+        where = local_time_words(result.business_id, result.time_slot.start)
         return _booking_outcome(f"move of {current.customer_name} to {where}", result, action(
             reschedule, booking=current.id, slot=current.time_slot_id,
             expected_slot=result.time_slot_id), current.time_slot_id)
@@ -272,7 +281,8 @@ def _locked_slot(slot: TimeSlot | int) -> TimeSlot:
 
 
 def _slot_outcome(description: str, slot: TimeSlot, reverse_action: Action) -> Outcome:
-    return Outcome(description, slot, reverse_action, (), (slot.id,))
+    return Outcome(description, slot, reverse_action, (), (slot.id,),
+                   business_id=slot.business_id, kind="slot")
 
 
 def set_blocked(slot: TimeSlot | int, blocked: bool, reason: str = "",
@@ -356,10 +366,16 @@ def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | 
         description = f"{noun} of {len(outcomes)} bookings"
     back = action(bulk, actions=tuple(o.reverse for o in reversed(outcomes)), noun=noun,
                   partial=False)
+    # A booking changed twice shows as the later change left it.
+    rows = {row.id: row for o in outcomes for row in o.rows}
+    businesses = {o.business_id for o in outcomes}
+    kinds = {o.kind for o in outcomes}
     return Outcome(description, [o.result for o in outcomes], back,
                    tuple(i for o in outcomes for i in o.booking_ids),
                    tuple(dict.fromkeys(i for o in outcomes for i in o.slot_ids)),
-                   tuple(refusals))
+                   tuple(refusals), rows=tuple(rows.values()),
+                   business_id=businesses.pop() if len(businesses) == 1 else None,
+                   kind=kinds.pop() if len(kinds) == 1 else "")
 
 
 # --- an answer lost with the connection --------------------------------------------------

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from booking_desktop import db, models, services
-from booking_desktop.errors import DatabaseUnavailable
+from booking_desktop.errors import AnswerLost, DatabaseUnavailable
 from booking_desktop.models import AuditEvent, Booking, TimeSlot
 from booking_desktop.services import bookings as booking_service
 from tests.conftest import PG_URL, NOW
@@ -96,18 +96,21 @@ def test_every_ended_connection_is_replaced(shop, side):
 
 def test_connection_ended_inside_a_service_transaction(shop, side, monkeypatch):
     """The server goes away after the place was taken and the booking row
-    written, before the audit event: nothing of the booking may remain."""
+    and its audit event written (the walk-in's one statement), before
+    COMMIT: nothing of the booking may remain. The desk only finds out at
+    COMMIT, where a lost connection cannot tell saved from not saved: it
+    says so (AnswerLost), and the walk-in then asks by its reference."""
     slot = first_slot(shop)
     services.create_booking(slot, "Before", now=NOW)
     before = snapshot()
-    real_audit = booking_service.audit
+    real_with_slot = booking_service._with_slot
 
-    def audit_after_losing_the_server(*args, **kwargs):
+    def written_then_losing_the_server(*args, **kwargs):
         terminate(side)
-        return real_audit(*args, **kwargs)
+        return real_with_slot(*args, **kwargs)
 
-    monkeypatch.setattr(booking_service, "audit", audit_after_losing_the_server)
-    with pytest.raises(DatabaseUnavailable, match="Nothing from this step was saved"):
+    monkeypatch.setattr(booking_service, "_with_slot", written_then_losing_the_server)
+    with pytest.raises(AnswerLost):
         services.create_booking(slot, "Interrupted", now=NOW)
     monkeypatch.undo()
 

@@ -1,0 +1,69 @@
+"""Distance costs round trips, so the hot paths count them on PostgreSQL
+through the benchmark's TCP proxy (booking_desktop.tools.latency_proxy),
+which counts what the network sees: one round trip per exchange, however
+many protocol messages it holds. A walk-in is one transaction of at most
+three (BEGIN, the statement, COMMIT); showing a day is one query."""
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from booking_desktop import db, services
+from booking_desktop.services import desk, undo
+from booking_desktop.services.integrity import check_audit_chain
+from booking_desktop.tools.latency_proxy import LatencyProxy
+from tests.helpers import day_slots
+
+
+def _through(url: str, port: int) -> str:
+    parts = urlsplit(url)
+    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
+
+
+@pytest.fixture
+def proxied(pg_schema_url):
+    """The models bound to a fresh PostgreSQL schema through a counting proxy."""
+    upstream = urlsplit(pg_schema_url)
+    with LatencyProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432, 0) as proxy:
+        handle = db.connect(_through(pg_schema_url, proxy.port))
+        yield proxy
+        db.close(handle)
+
+
+@pytest.fixture
+def desk_day(proxied, now):
+    shop = services.create_business("Salon Berlin", "Europe/Berlin")
+    services.create_recurring_business_hours(shop, "weekday_9to5")
+    owner = services.create_user("olga", "owner-password", role="owner")
+    slots = day_slots(shop, now=now, capacity=3)
+    return shop, owner, slots
+
+
+@pytest.mark.parametrize("given_now", [False, True])
+def test_a_walk_in_is_three_round_trips(proxied, desk_day, now, given_now):
+    shop, owner, slots = desk_day
+    services.create_booking(slots[1], "Warm Up", by=owner, now=now)  # a used connection
+    proxied.reset()
+    outcome = undo.book(slots[0].id, "Maria Lopez", "maria@example.com", "+49 30 1111",
+                        by=owner, now=now if given_now else None)
+    assert proxied.round_trips <= 3, proxied.round_trips
+    row = outcome.rows[0]
+    assert (row.customer_name, row.slot_id, row.created_by) == (
+        "Maria Lopez", slots[0].id, "olga")
+    assert check_audit_chain().intact
+
+
+def test_a_walk_in_with_a_reference_is_three_round_trips(proxied, desk_day, now):
+    shop, owner, slots = desk_day
+    proxied.reset()
+    undo.book(slots[0].id, "Maria Lopez", reference="K7M-4QX", by=owner, now=now)
+    assert proxied.round_trips <= 3, proxied.round_trips
+
+
+def test_showing_a_day_is_one_round_trip(proxied, desk_day, now):
+    shop, owner, slots = desk_day
+    services.create_booking(slots[0], "Maria Lopez", by=owner, now=now)
+    proxied.reset()
+    day = desk.day_schedule(shop, slots[0].start.date())
+    assert proxied.round_trips == 1
+    assert [b.customer_name for s in day for b in s.bookings] == ["Maria Lopez"]
