@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -61,10 +62,11 @@ class Change:
 
 
 class Job:
-    __slots__ = ("work", "done", "failed", "key", "number", "result", "error")
+    __slots__ = ("work", "done", "failed", "key", "owner", "number", "result", "error")
 
-    def __init__(self, work, done, failed, key=None):
+    def __init__(self, work, done, failed, key=None, owner=None):
         self.work, self.done, self.failed, self.key = work, done, failed, key
+        self.owner = owner  # the widget the answer is for: dropped when it is gone
         self.number = 0
         self.result = self.error = None
 
@@ -85,8 +87,9 @@ class Worker(QObject):
         self._numbers = itertools.count(1)
         self._answered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def submit(self, work: Callable, done: Callable, failed: Callable, key=None) -> Job:
-        job = Job(work, done, failed, key)
+    def submit(self, work: Callable, done: Callable, failed: Callable, key=None,
+               owner: QObject | None = None) -> Job:
+        job = Job(work, done, failed, key, owner)
         job.number = next(self._numbers)
         if key is not None:
             self._newest[key] = job.number
@@ -132,8 +135,8 @@ class Worker(QObject):
 
     def _deliver(self, job: Job) -> None:
         self._pending.discard(job)
-        if self._superseded(job):
-            return
+        if self._superseded(job) or (job.owner is not None and not shiboken6.isValid(job.owner)):
+            return  # overtaken by a newer request, or its widget was closed meanwhile
         try:
             if job.error is not None:
                 job.failed(job.error)
@@ -159,9 +162,13 @@ class Pipeline:
         self._running: "Op | None" = None
 
     def read(self, key, work: Callable, done: Callable,
-             failed: Callable[[BaseException], None] | None = None) -> None:
+             failed: Callable[[BaseException], None] | None = None,
+             owner: QObject | None = None) -> None:
         """Run `work()` on the worker; `done(result)` on the GUI thread unless
-        a newer read of `key` was asked for meanwhile."""
+        a newer read of `key` was asked for meanwhile, or `owner` (by default
+        the object `done` is a method of) was deleted."""
+        if owner is None and isinstance(getattr(done, "__self__", None), QObject):
+            owner = done.__self__
         def on_failure(exc: BaseException) -> None:
             if isinstance(exc, DatabaseUnavailable):
                 self.session.connection_lost()
@@ -171,7 +178,7 @@ class Pipeline:
                 log.info("a read was refused: %s", exc)
             else:
                 log.error("a read failed", exc_info=(type(exc), exc, exc.__traceback__))
-        self.worker.submit(work, done, on_failure, key=key)
+        self.worker.submit(work, done, on_failure, key=key, owner=owner)
 
     def change(self, op: "Op") -> None:
         self._changes.append(op)
@@ -263,7 +270,7 @@ class Op:
             result = self._work(user)
             return result, session.own_mark()  # read on the connection that committed
 
-        self.session.pipeline.worker.submit(work, self._done, self._failed)
+        self.session.pipeline.worker.submit(work, self._done, self._failed)  # always answered
         return True
 
     def _settle(self) -> None:

@@ -170,3 +170,21 @@ def test_a_failing_view_callback_is_logged_and_the_pipeline_goes_on(qtbot, windo
     qtbot.waitUntil(pipeline.idle, timeout=5000)
     assert shown == [2]
     assert "applying a database answer failed" in caplog.text
+
+
+def test_an_answer_for_a_view_closed_meanwhile_is_dropped(qtbot, window, caplog):
+    """A table opened and closed while the database was busy: its answers
+    (count, pages, may-export) arrive after it is gone and are dropped."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtGui import QUndoStack
+
+    from booking_desktop.ui.views.bookings_view import BookingsView
+    pipeline = window.session.pipeline
+    release = threading.Event()
+    pipeline.read("busy", lambda: release.wait(5), lambda _answer: None)
+    view = BookingsView(window.session, QUndoStack())  # its reads wait behind "busy"
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    qtbot.waitUntil(pipeline.idle, timeout=5000)
+    assert "applying a database answer failed" not in caplog.text

@@ -7,7 +7,7 @@ the last page, not the 2,500 before it. Filtering and sorting are done by the
 database: `set_filter()` and `sort()` re-run the count and drop the cache.
 Rows are frozen `BookingRow`s; the model never holds live ORM objects.
 
-Every read goes through `reader(key, work, done, failed)` — the window's
+Every read goes through `reader(key, work, done, failed, owner=)` — the window's
 pipeline (`Pipeline.read`), so counting and pages run on its database thread
 and a page not yet here shows empty until it arrives (Anki's browser table
 does the same). Without a reader the model reads at once (tools, tests).
@@ -73,7 +73,7 @@ COLUMNS = (
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
-def _read_now(_key, work, done, failed) -> None:
+def _read_now(_key, work, done, failed, owner=None) -> None:
     """Read at once, on this thread (no pipeline)."""
     try:
         result = work()
@@ -206,7 +206,7 @@ class BookingsTableModel(QAbstractTableModel):
             self.load_failed.emit(exc)
             self.loaded.emit()
 
-        self._reader(("bookings", id(self)), work, done, failed)
+        self._reader(("bookings", id(self)), work, done, failed, owner=self)
 
     def _order(self) -> tuple[str, bool]:
         return self._sort_key, self._descending
@@ -279,7 +279,8 @@ class BookingsTableModel(QAbstractTableModel):
             arrived([])
             return
         self._reader(("bookings-page", id(self), page_no),
-                     lambda: _fetch(flt, order, total, offset, limit), arrived, refused)
+                     lambda: _fetch(flt, order, total, offset, limit), arrived, refused,
+                     owner=self)
         inside[0] = False
 
     # -- Qt model interface ------------------------------------------------

@@ -435,7 +435,7 @@ class BookingsView(RefreshesWhenShown, QWidget):
         others anyway. While the server is out of reach: no export."""
         user = self.session.user
         self.session.pipeline.read(("may-export", id(self)), lambda: services.may_export(user),
-                                   self._show_export, lambda _exc: self._show_export(False))
+                                   self._show_export, lambda _exc: self._show_export(False), owner=self)
 
     def _show_export(self, allowed: bool) -> None:
         self.may_export = allowed

@@ -451,7 +451,7 @@ class CalendarView(RefreshesWhenShown, QWidget):
         self.session.pipeline.read(
             ("month", id(self)), read,
             lambda answer: self._show_month(business.id, year, month, day, *answer),
-            self._report)
+            self._report, owner=self)
 
     def _show_month(self, business_id: int, year: int, month: int, day: date, loads,
                     day_answer) -> None:
@@ -515,7 +515,7 @@ class CalendarView(RefreshesWhenShown, QWidget):
             return
         self.session.pipeline.read(("calendar-day", id(self)),
                                    lambda: self._read_day(business, day),
-                                   lambda answer: self._show_day(day, *answer), self._report)
+                                   lambda answer: self._show_day(day, *answer), self._report, owner=self)
 
     def _show_day(self, day: date, slots, reasons, status) -> None:
         if day != self.day:
@@ -602,7 +602,7 @@ class CalendarView(RefreshesWhenShown, QWidget):
             return
         self._run(slot.id, undo.book, slot.id, **fields, done=lambda outcome: self.message.emit(
             self.tr("Booked {ref} for {name}, {when}.").format(
-                ref=outcome.result.reference, name=outcome.result.customer_name,
+                ref=outcome.rows[0].reference, name=outcome.rows[0].customer_name,
                 when=when_text(slot.start, self.session.zone))))
 
     def block(self) -> None:

@@ -241,7 +241,7 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
 
         self.session.pipeline.read(
             ("day", id(self)), read,
-            lambda answer: self._show(business.id, day, cancelled, *answer), self._report)
+            lambda answer: self._show(business.id, day, cancelled, *answer), self._report, owner=self)
 
     def _show_cancelled_toggled(self, shown: bool) -> None:
         self.settings.show_cancelled = shown
@@ -332,7 +332,7 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         self.walk_in.clear()
         self.walk_in.focus_name()  # typing starts at once; the slot follows
         self.session.pipeline.read(("walk-in", id(self)), find,
-                                   lambda nxt: self._walk_in_at(nxt, today), self._report)
+                                   lambda nxt: self._walk_in_at(nxt, today), self._report, owner=self)
 
     def _walk_in_at(self, nxt, today: date) -> None:
         tz = self.session.zone

@@ -184,7 +184,7 @@ class ReportsView(QWidget):
         self.session.pipeline.read(
             ("report", id(self)),
             lambda: booking_report(flt.business_id, flt.date_from, flt.date_to, by=user),
-            self._reported, self._refused)
+            self._reported, self._refused, owner=self)
 
     def _refused(self, exc: BaseException) -> None:
         self.error = exc

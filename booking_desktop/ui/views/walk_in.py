@@ -228,7 +228,7 @@ class WalkInForm(QGroupBox):
         self.session.pipeline.read(("suggest", id(self)),
                                    lambda: desk.customer_suggestions(text, business),
                                    self._show_suggestions,
-                                   lambda exc: log.info("no suggestions: %s", exc))
+                                   lambda exc: log.info("no suggestions: %s", exc), owner=self)
 
     def _show_suggestions(self, customers) -> None:
         self._suggestions = {c.label(): c for c in customers}
@@ -309,7 +309,7 @@ class WalkInForm(QGroupBox):
         if row is None:  # an outcome without rows: read it (one query)
             self.session.pipeline.read(
                 ("booked", id(self)), lambda: desk.booking_row(outcome.result.id),
-                lambda booked: self._say_booked(booked, slot_id, saved_before), self.show_refusal)
+                lambda booked: self._say_booked(booked, slot_id, saved_before), self.show_refusal, owner=self)
         else:
             self._say_booked(row, slot_id, saved_before)
 
@@ -402,7 +402,7 @@ class WalkInForm(QGroupBox):
 
         self.session.pipeline.read(("offer", id(self)), find,
                                    lambda found: self._show_offer(why, day, refused, found),
-                                   lambda exc: log.info("no offer: %s", exc))
+                                   lambda exc: log.info("no offer: %s", exc), owner=self)
 
     def _show_offer(self, why: str, day: date, refused: int | None, alternative) -> None:
         if alternative is None or alternative.id == refused or day != self.day \
