@@ -2,6 +2,7 @@
 offscreen to PNG, on the demo data unless a database is given, so every
 change can be looked at and the README shows real pictures."""
 import os
+import time
 import tempfile
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -23,9 +24,22 @@ from ..ui.dialogs.signin import SignInDialog
 SIZE = (1280, 800)
 
 
-def _save(widget: QWidget, folder: Path, name: str) -> Path:
+def _settle(session) -> None:
+    """Until the window's database thread has answered everything asked."""
+    QApplication.processEvents()
+    while not session.pipeline.idle():
+        QApplication.processEvents()
+        time.sleep(0.001)
+    QApplication.processEvents()
+
+
+def _save(widget: QWidget, folder: Path, name: str, session=None) -> Path:
+    """The widget as it stands once the window's database thread has
+    answered everything asked of it."""
     widget.show()
     QApplication.processEvents()
+    if session is not None:
+        _settle(session)
     path = folder / f"{name}.png"
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
@@ -66,7 +80,7 @@ def _reports(session, folder: Path, size: tuple[int, int]) -> Path:
     view.setWindowTitle("Reports")
     view.refresh()
     try:
-        return _save(view, folder, "reports")
+        return _save(view, folder, "reports", session)
     finally:
         view.close()
 
@@ -115,37 +129,38 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
         if business is not None:
             window.front_desk.start_walk_in()
             window.front_desk.walk_in.name.setText("Maria Gonzalez")
-        written.append(_save(window, folder, "front-desk"))
+        written.append(_save(window, folder, "front-desk", window.session))
         window.show_view(window.views.index((window.tr("Bookings"), window.bookings)))
-        written.append(_save(window, folder, "bookings"))
+        written.append(_save(window, folder, "bookings", window.session))
         if business is not None:
             window.show_view(window.views.index((window.tr("Calendar"), window.calendar)))
             window.calendar.go_today()
-            written.append(_save(window, folder, "calendar"))
+            written.append(_save(window, folder, "calendar", window.session))
             day = _next_busy_day(business)
             if day is not None:
                 window.calendar.select_day(day)
+                _settle(window.session)
                 tree = window.calendar.tree
                 tree.setCurrentIndex(tree.model().index(0, 0))
-                written.append(_save(window, folder, "calendar-day"))
+                written.append(_save(window, folder, "calendar-day", window.session))
             window.show_view(window.views.index((window.tr("Hours"), window.hours)))
             hours = window.hours
             hours.grid.select((0, 0) if hours.grid.intervals(0) else None)
-            written.append(_save(window, folder, "hours-editor"))
+            written.append(_save(window, folder, "hours-editor", window.session))
         window.show_view(0)
         if business is not None:
             day = _next_busy_day(business)
             if day is not None:
                 window.front_desk.set_day(day)
-                written.append(_save(window, folder, "front-desk-day"))
+                written.append(_save(window, folder, "front-desk-day", window.session))
             holiday, kept = _special_days_ahead(business)
             if kept is not None:
                 window.front_desk.set_day(kept)
-                written.append(_save(window, folder, "front-desk-closed-hours"))
+                written.append(_save(window, folder, "front-desk-closed-hours", window.session))
             if holiday is not None:
                 window.show_view(window.views.index((window.tr("Calendar"), window.calendar)))
                 window.calendar.select_day(holiday)
-                written.append(_save(window, folder, "calendar-holiday"))
+                written.append(_save(window, folder, "calendar-holiday", window.session))
         written.append(_reports(window.session, folder, size))
         window.close()
         (folder / ".screens.ini").unlink(missing_ok=True)
