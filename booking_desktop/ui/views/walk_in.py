@@ -274,6 +274,7 @@ class WalkInForm(QGroupBox):
     def _create(self, slot_id: int, reference: str | None = None) -> None:
         if self._booking:
             return
+        self._suggest_timer.stop()  # the name is typed: no suggestions to fetch any more
         fields = {"customer_name": self.name.text(), "customer_email": self.email.text() or None,
                   "customer_phone": self.phone.text() or None,
                   "source": self.source.currentData(), "notes": self.notes.text()}
