@@ -1,8 +1,8 @@
 """`python main.py bench-ui`: the front desk's own numbers.
 
 - start: from launching the process to a usable front desk (main window
-  shown, today's slots loaded) on the demo database; sign-in is skipped, as
-  it waits for a person.
+  shown, today's slots loaded) on the demo database, or on `--db` (filled
+  with the demo when empty); sign-in is skipped, as it waits for a person.
 - walk-in: Enter in the walk-in form to the new row selected in the day view.
 - table first page / filter change: the bookings table over the 500,000
   booking synthetic database of `python main.py bench` (built on first use,
@@ -409,8 +409,16 @@ def run(args) -> int:
         return 0
     rows = []
     with tempfile.TemporaryDirectory(prefix="booking-bench-ui-") as folder:
-        say("Building the demo database ...")
-        url = _demo_url(folder)
+        if args.db:  # start-up and walk-in on the database given (the demo added if empty)
+            url = args.db
+            db.connect(url)
+            if not services.list_businesses():
+                say("Filling the database with the demo ...")
+                demo.build_demo()
+            db.close()
+        else:
+            say("Building the demo database ...")
+            url = _demo_url(folder)
         say("Start-up ...")
         rows.append(("start", measure_start(url, min(repeat, 10))))
         say("Walk-in ...")

@@ -132,3 +132,38 @@ def test_server_out_of_reach_is_said_writes_wait_and_the_desk_comes_back(qtbot, 
     assert not window.offline_bar.isVisible()
     form.book()
     assert Booking.select().where(Booking.customer_name == "Olive Offline").count() == 1
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs BOOKING_TEST_POSTGRES_URL")
+def test_two_windows_see_each_others_walk_ins(qtbot, threaded_desk, pg_schema_url, tmp_path):
+    """Two desks' windows, each with its database thread and its listening
+    connection: what one books, the other shows, both ways."""
+    db.connect(pg_schema_url)
+    owner = user_service.create_user("olga", "owner-password", role="owner")
+    shop = services.create_business("Corner Salon", "UTC")
+    services.set_weekly_hours(shop, {d: [(time(0), time(23, 30))] for d in range(7)}, by=owner)
+    windows = []
+    for number in range(2):
+        settings = Settings(QSettings(str(tmp_path / f"desk{number}.ini"),
+                                      QSettings.Format.IniFormat))
+        window = open_main_window(pg_schema_url, owner, shop, settings)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+    day = windows[0].session.today() + timedelta(days=1)
+    services.generate_time_slots(shop, day, day, max_capacity=3, by=owner)
+    for window in windows:
+        window.front_desk.set_day(day)
+        qtbot.waitUntil(window.session.pipeline.idle, timeout=5000)
+        assert window.session.listening
+    try:
+        for booking_desk, other_desk, name in ((windows[0], windows[1], "Booked At A"),
+                                              (windows[1], windows[0], "Booked At B")):
+            form = booking_desk.front_desk.walk_in
+            form.name.setText(name)
+            form.book()
+            qtbot.waitUntil(lambda d=booking_desk, n=name: n in listed_names(d), timeout=5000)
+            qtbot.waitUntil(lambda d=other_desk, n=name: n in listed_names(d), timeout=5000)
+    finally:
+        for window in windows:
+            window.close()
