@@ -167,3 +167,93 @@ def test_staff_window_has_no_hours_view(make_window, desk_staff, shop):
     assert titles == ["Front desk", "Calendar", "Bookings"]
     assert window.hours is None
     assert not window.calendar.block_button.isVisible()
+
+
+# --- on the real worker thread ---------------------------------------------------------------
+
+@pytest.fixture
+def threaded_hours(threaded_desk, make_window, desk_owner, shop, qtbot):
+    """The owner's window with its database work on the worker thread, the
+    hours view shown and its saved hours read."""
+    window = make_window(desk_owner, shop)
+    window.show_view([v for _t, v in window.views].index(window.hours))
+    qtbot.waitUntil(lambda: window.session.pipeline.idle() and window.hours._ready,
+                    timeout=5000)
+    return window
+
+
+def test_saving_hours_on_a_slow_database_keeps_the_window_ticking(
+        qtbot, threaded_hours, shop, monkeypatch):
+    """Saving takes 0.5 s: the window keeps ticking, the editor says it is
+    saving, the week is in the database at the end, and the front desk
+    (hidden meanwhile) shows today closed when it is opened."""
+    from .test_pipeline import Ticks, slow
+    window, view = threaded_hours, threaded_hours.hours
+    assert window.front_desk.day_note.text() == ""  # today is open
+    slow(monkeypatch, services, "save_weekly_hours", 0.5)
+    view.clear_week()
+    with Ticks() as ticks:
+        qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+        assert view.state.text() == "Saving the hours…"
+        assert not view.save_button.isEnabled() and view.grid.read_only
+        qtbot.waitUntil(lambda: not view.dirty and window.session.pipeline.idle(),
+                        timeout=10_000)
+    assert ticks.largest < 200, f"the window froze for {ticks.largest} ms"
+    assert services.weekly_hours(shop) == {d: [] for d in range(7)}
+    assert view.state.text() == "Open 0 days a week" and not view.grid.read_only
+    window.show_view(0)
+    qtbot.waitUntil(lambda: window.front_desk.day_note.text() == "Closed", timeout=5000)
+    assert "Nothing can be booked on this day." in window.front_desk.empty_label.text()
+
+
+def test_a_booking_made_while_the_owner_decides_is_asked_about_not_cancelled(
+        qtbot, threaded_hours, shop, monkeypatch):
+    """A holiday strands two bookings; while the owner reads the list another
+    desk books a third that day. "Cancel them" cancels nothing yet: the
+    question comes again listing all three, and only then are they cancelled.
+    A booking on another day stays."""
+    view = threaded_hours.hours
+    day = date.today() + timedelta(days=1)
+    slots = services.available_slots(shop, day)
+    anna = services.create_booking(slots[20], "Anna Schmidt")
+    ben = services.create_booking(slots[30], "Ben Ode")
+    other_day = services.create_booking(
+        services.available_slots(shop, day + timedelta(days=1))[20], "Dora Later")
+    asked, made = [], []
+
+    def answer(bookings, tz, parent=None):
+        asked.append(sorted(b.reference for b in bookings))
+        if len(asked) == 1:  # another desk books meanwhile
+            made.append(services.create_booking(slots[40], "Carl Meanwhile"))
+        else:  # nothing was cancelled or saved on the first answer
+            assert {Booking.get_by_id(b.id).status for b in (anna, ben)} == {"confirmed"}
+            assert services.special_days(shop, day, day) == []
+        return "cancel", "Closed: flood"
+
+    monkeypatch.setattr(hours_view.OutsideHoursDialog, "ask", answer)
+    assert view.save_special_day(day, True, None, "Flood") is None  # answered later
+    qtbot.waitUntil(lambda: view.days.topLevelItemCount() == 1
+                    and threaded_hours.session.pipeline.idle(), timeout=10_000)
+    carl = made[0]
+    assert asked == [sorted([anna.reference, ben.reference]),
+                     sorted([anna.reference, ben.reference, carl.reference])]
+    assert {Booking.get_by_id(b.id).status for b in (anna, ben, carl)} == {"cancelled"}
+    assert Booking.get_by_id(other_day.id).status == "confirmed"
+    assert [s.note for s in services.special_days(shop, day, day)] == ["Flood"]
+
+
+def test_leaving_with_save_waits_for_the_save_then_leaves(
+        qtbot, threaded_hours, shop, monkeypatch):
+    """"Save" when leaving unsaved hours: the window goes on painting while
+    the save runs on the worker, and leaves only once it went through."""
+    from .test_pipeline import Ticks, slow
+    window, view = threaded_hours, threaded_hours.hours
+    slow(monkeypatch, services, "save_weekly_hours", 0.3)
+    monkeypatch.setattr(hours_view, "ask_unsaved", lambda parent: "save")
+    view.clear_week()
+    with Ticks() as ticks:
+        window.show_view(0)
+    assert ticks.largest < 150, f"the window froze for {ticks.largest} ms"
+    assert window.stack.currentWidget() is window.front_desk
+    assert services.weekly_hours(shop) == {d: [] for d in range(7)}
+    assert not view.dirty

@@ -6,10 +6,11 @@ Save stays off until they are fixed. Saving goes through the services; when
 new hours or a holiday would leave bookings outside the opening hours, the
 owner sees them first and says whether to keep or to cancel them.
 """
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QEventLoop, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,11 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
-from ...errors import BookingError, InvalidInput
+from ...errors import InvalidInput
 from ...services import validation
 from ...services.calendar import BookingsOutsideHours, SpecialDay
 from ...services.hours import WEEKDAYS
 from ..errors import describe
+from ..operations import Change, Op
 from .hours_grid import HoursGrid
 
 TEMPLATE_LABELS = {
@@ -203,6 +205,8 @@ class HoursView(QWidget):
         self.undo_stack = undo_stack
         self.saved_week: dict[int, list[tuple[time, time]]] = {}
         self.dirty = False
+        self._busy = False   # loading or saving: the editor waits for the answer
+        self._ready = False  # the saved hours have been read
 
         title = QLabel(self.tr("Business hours"))
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
@@ -218,10 +222,10 @@ class HoursView(QWidget):
         self.clear_button = QPushButton(self.tr("Clear week"))
         self.clear_button.clicked.connect(self.clear_week)
         self.revert_button = QPushButton(self.tr("Revert"))
-        self.revert_button.clicked.connect(self.load)
+        self.revert_button.clicked.connect(self.revert)
         self.save_button = QPushButton(self.tr("Save hours"))
         self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         head = QHBoxLayout()
         head.addWidget(title)
         head.addSpacing(16)
@@ -313,48 +317,97 @@ class HoursView(QWidget):
         self.owner_widgets = [self.template, self.template_button, self.clear_button,
                               self.revert_button, self.save_button, self.add_day_button,
                               self.edit_day_button, self.remove_day_button]
-        if not session.is_owner:  # look only; the services refuse changes anyway
-            self.grid.read_only = True
-            for widget in self.owner_widgets:
-                widget.setEnabled(False)
+        # Staff look only (the services refuse changes anyway); nobody edits
+        # before the saved hours are read.
+        self._set_busy(True)
         session.did_execute.connect(self._outside_change)
-        session.business_changed.connect(lambda _b: self.load())
+        session.business_changed.connect(lambda _b: self._business_changed())
         self.load()
 
     # --- loading -----------------------------------------------------------
 
     def load(self) -> None:
+        """Read the saved week and the special days on the worker and show
+        them. Edits in progress are kept (only the special days are shown
+        again); Revert and Discard drop them first."""
         business = self.session.business
         if business is None:
             return
-        self.saved_week = services.weekly_hours(business)
+        today = self.session.today()
+        first, last = today - timedelta(days=30), today + timedelta(days=730)
+
+        def read():
+            return (services.weekly_hours(business),
+                    services.special_days(business, first, last))
+
+        self.session.pipeline.read(("hours", id(self)), read,
+                                   lambda answer: self._loaded(business.id, *answer),
+                                   self._load_failed)
+
+    def _loaded(self, business_id: int, week, special_days) -> None:
+        business = self.session.business
+        if business is None or business.id != business_id:
+            return  # another business was chosen meanwhile; its own read is coming
+        if not self.dirty:  # never overwrite edits in progress
+            self.saved_week = week
+            self.grid.set_week(week)
+            self._validate()
+        self._show_special_days(special_days)
+        if not self._ready:
+            self._ready = True
+            self._set_busy(False)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.problems.setText(describe(exc))
+        self.problems.setVisible(True)
+
+    def _business_changed(self) -> None:
+        """Edits of another business's hours mean nothing here: drop them and
+        wait for this business's hours before editing."""
+        self.dirty = False
+        self._ready = False
+        self._set_busy(True)
+        self.load()
+
+    def revert(self) -> None:
+        """Back to the hours as last saved (at once), then read again."""
         self.grid.set_week(self.saved_week)
         self.dirty = False
         self._validate()
-        self.load_special_days()
+        self.load()
 
     def _outside_change(self, change) -> None:
-        """Hours, special days or anything unknown changed (a booking alone
-        does not change what this view shows)."""
+        """Hours, special days or anything unknown changed (bookings and
+        slots do not change what this view shows; what this view saved is
+        shown already)."""
         business = self.session.business
-        if change.kind in ("booking", "slot") or not change.concerns(
-                business.id if business is not None else None):
+        if change.kind in ("booking", "slot", "slots") or change.initiator is self \
+                or not change.concerns(business.id if business is not None else None):
             return
-        if not self.dirty:  # never overwrite edits in progress
-            self.load()
-        else:
-            self.load_special_days()
+        self.load()
 
-    def load_special_days(self) -> None:
-        business = self.session.business
-        today = self.session.today()
+    def _show_special_days(self, special_days) -> None:
         self.days.clear()
-        for special in services.special_days(business, today - timedelta(days=30),
-                                             today + timedelta(days=730)):
+        for special in special_days:
             item = QTreeWidgetItem(self.days, [f"{special.day:%a %d %b %Y}",
                                                self.tr(special.hours_text()), special.note])
             item.setData(0, Qt.ItemDataRole.UserRole, special)
             item.setToolTip(2, special.note)
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        """While loading or saving: the owner's controls and the grid wait
+        (the window does not); the state line says what is going on."""
+        self._busy = busy
+        owner = self.session.is_owner
+        self.grid.read_only = busy or not owner
+        for widget in self.owner_widgets:
+            widget.setEnabled(owner and not busy)
+        if busy:
+            self.save_button.setEnabled(False)
+            self.revert_button.setEnabled(False)
+            self.state.setText(text or self.tr("Loading the hours…"))
+        else:
+            self._validate()
 
     # --- editing -----------------------------------------------------------
     def week(self) -> dict[int, list[tuple[time, time]]]:
@@ -373,8 +426,11 @@ class HoursView(QWidget):
                 messages.append(str(exc))
         self.problems.setText("\n".join(messages))
         self.problems.setVisible(bool(messages))
-        self.save_button.setEnabled(self.session.is_owner and self.dirty and not messages)
-        self.revert_button.setEnabled(self.session.is_owner and self.dirty)
+        may = self.session.is_owner and self.dirty and not self._busy
+        self.save_button.setEnabled(may and not messages)
+        self.revert_button.setEnabled(may)
+        if self._busy:
+            return not messages  # the state line says what the editor waits for
         open_days = sum(1 for d in range(7) if self.grid.intervals(d))
         self.state.setText((self.tr("Unsaved changes · ") if self.dirty else "")
                            + self.tr("Open {n} days a week").format(n=open_days))
@@ -422,59 +478,108 @@ class HoursView(QWidget):
         self._edited()
 
     # --- saving ------------------------------------------------------------
-    def _answering_strays(self, call):
-        """Run a save; when it would strand bookings, list them, ask keep or
-        cancel, and run it again with the answer and the ids shown (a booking
-        made meanwhile is asked about too, never cancelled unseen). Returns the
-        number cancelled, or None when the owner backed out."""
-        answer, reason, seen = None, "", None
-        while True:
-            try:
-                return call(outside=answer, reason=reason, seen=seen)
-            except BookingsOutsideHours as exc:
-                chosen = OutsideHoursDialog.ask(exc.bookings, self.session.zone, self)
-                if chosen is None:
-                    self.message.emit(self.tr("Not saved."))
-                    return None
-                (answer, reason), seen = chosen, [b.id for b in exc.bookings]
+    def _answering_strays(self, call, announce, succeeded, refused, busy) -> None:
+        """Run a save as an op: `call(user, outside=, reason=, seen=)` on the
+        worker. When it would strand bookings, list them, ask keep or cancel,
+        and run it again with the answer and the ids shown (a booking made
+        meanwhile is asked about too, never cancelled unseen).
+        `succeeded(result)` after it went through; `refused(exc)` when it was
+        refused, `refused(None)` when the owner backed out."""
+        def attempt(outside=None, reason="", seen=None) -> None:
+            (Op(self.session, self,
+                lambda user: call(user, outside=outside, reason=reason, seen=seen))
+             .busy(busy).success(succeeded).failure(failed).announce(announce).run())
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, BookingsOutsideHours):
+                refused(exc)
+                return
+            chosen = OutsideHoursDialog.ask(exc.bookings, self.session.zone, self)
+            if chosen is None:
+                self.message.emit(self.tr("Not saved."))
+                refused(None)
+                return
+            (outside, reason), seen = chosen, [b.id for b in exc.bookings]
+            attempt(outside, reason, seen)
+
+        attempt()
+
+    def _hours_change(self, business_id: int) -> Callable:
+        return lambda _result: Change("hours", business_id, initiator=self)
 
     def _saved(self, text: str, cancelled: int) -> None:
-        self.session.notify_changed()
         if cancelled:
             text += " " + self.tr("{n} booking(s) cancelled.").format(n=cancelled)
         self.message.emit(text)
 
-    def save(self) -> bool:
-        if not self._validate():
+    def save(self, then: Callable[[bool], None] | None = None) -> bool | None:
+        """Save the week through the pipeline; `then(saved)` once it is
+        answered. Returns the answer when it is known at once (refused before
+        anything was tried, or a worker that runs inline), else None."""
+        answer: list[bool] = []
+
+        def finish(saved: bool) -> None:
+            answer.append(saved)
+            if then is not None:
+                then(saved)
+
+        if self._busy or not self._validate():
+            finish(False)
             return False
         business = self.session.business
         week = {d: pairs for d, pairs in self.week().items() if pairs}
-        try:
-            cancelled = self._answering_strays(lambda **answer: services.save_weekly_hours(
-                business, week, by=self.session.user, **answer))
-        except BookingError as exc:
-            self.problems.setText(describe(exc))
-            self.problems.setVisible(True)
-            return False
-        if cancelled is None:
-            return False
-        self.saved_week = services.weekly_hours(business)
-        self.dirty = False
-        self._validate()
-        self._saved(self.tr("Business hours saved."), cancelled)
-        return True
+
+        def call(user, **answered):
+            cancelled = services.save_weekly_hours(business, week, by=user, **answered)
+            return cancelled, services.weekly_hours(business)
+
+        def succeeded(result) -> None:
+            cancelled, saved_week = result
+            self.saved_week = saved_week
+            self.dirty = self.week() != saved_week
+            self._validate()
+            self._saved(self.tr("Business hours saved."), cancelled)
+            finish(True)
+
+        def refused(exc: BaseException | None) -> None:
+            if exc is not None:
+                self.problems.setText(describe(exc))
+                self.problems.setVisible(True)
+            finish(False)
+
+        self._answering_strays(
+            call, self._hours_change(business.id), succeeded, refused,
+            lambda busy: self._set_busy(busy, self.tr("Saving the hours…")))
+        return answer[0] if answer else None
 
     def confirm_leave(self) -> bool:
-        """Whether the editor may be left: asks when there are unsaved changes."""
+        """Whether the editor may be left: asks when there are unsaved
+        changes; "Save" leaves once the save went through (the window keeps
+        painting while it waits for the answer)."""
+        if self._busy:
+            return False  # a save or a load is on its way: stay until it is answered
         if not self.dirty:
             return True
         answer = ask_unsaved(self)
         if answer == "save":
-            return self.save()
+            return self._save_and_wait()
         if answer == "discard":
-            self.load()
+            self.revert()
             return True
         return False
+
+    def _save_and_wait(self) -> bool:
+        loop = QEventLoop(self)
+        answer: list[bool] = []
+
+        def answered(saved: bool) -> None:
+            answer.append(saved)
+            loop.quit()
+
+        self.save(answered)
+        if not answer:
+            loop.exec()
+        return answer[0]
 
     # --- special days ------------------------------------------------------
     def selected_special_day(self) -> SpecialDay | None:
@@ -495,32 +600,55 @@ class HoursView(QWidget):
             self.save_special_day(previous_day=current.day, **value)
 
     def save_special_day(self, day: date, closed: bool, intervals, note: str,
-                         previous_day: date | None = None) -> bool:
-        self.days_error.setVisible(False)
+                         previous_day: date | None = None) -> bool | None:
+        """Through the pipeline; the answer when known at once (see `save`)."""
+        business = self.session.business
         return self._special_day_change(
-            lambda **answer: services.save_hours_exception(
-                self.session.business, day, closed=closed, intervals=intervals, note=note,
-                previous_day=previous_day, by=self.session.user, **answer),
+            lambda user, **answer: services.save_hours_exception(
+                business, day, closed=closed, intervals=intervals, note=note,
+                previous_day=previous_day, by=user, **answer),
             self.tr("Saved {day}.").format(day=f"{day:%a %d %b %Y}"))
 
-    def remove_special_day(self) -> None:
+    def remove_special_day(self) -> bool | None:
         current = self.selected_special_day()
         if current is None:
-            return
-        self._special_day_change(
-            lambda **answer: services.remove_special_day(
-                self.session.business, current.day, by=self.session.user, **answer),
+            return None
+        business = self.session.business
+        return self._special_day_change(
+            lambda user, **answer: services.remove_special_day(
+                business, current.day, by=user, **answer),
             self.tr("Removed {day}.").format(day=f"{current.day:%a %d %b %Y}"))
 
-    def _special_day_change(self, call, done_text: str) -> bool:
-        try:
-            cancelled = self._answering_strays(call)
-        except BookingError as exc:
-            self.days_error.setText(describe(exc))
-            self.days_error.setVisible(True)
+    def _special_day_change(self, call, done_text: str) -> bool | None:
+        business = self.session.business
+        if business is None:
             return False
-        if cancelled is None:
-            return False
-        self.load_special_days()
-        self._saved(done_text, cancelled)
-        return True
+        self.days_error.setVisible(False)
+        answer: list[bool] = []
+        today = self.session.today()
+        first, last = today - timedelta(days=30), today + timedelta(days=730)
+
+        def work(user, **answered):
+            cancelled = call(user, **answered)
+            return cancelled, services.special_days(business, first, last)
+
+        def succeeded(result) -> None:
+            cancelled, special_days = result
+            self._show_special_days(special_days)
+            self._saved(done_text, cancelled)
+            answer.append(True)
+
+        def refused(exc: BaseException | None) -> None:
+            if exc is not None:
+                self.days_error.setText(describe(exc))
+                self.days_error.setVisible(True)
+            answer.append(False)
+
+        self._answering_strays(work, self._hours_change(business.id), succeeded, refused,
+                               self._days_busy)
+        return answer[0] if answer else None
+
+    def _days_busy(self, busy: bool) -> None:
+        owner = self.session.is_owner
+        for button in (self.add_day_button, self.edit_day_button, self.remove_day_button):
+            button.setEnabled(owner and not busy)
