@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import config
+from .. import config, services
 from ..clock import utcnow
 from . import commands
 from .accessible import name_from_labels
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.setWindowTitle(self.tr("Booking Desktop"))
         self.undo_stack = QUndoStack(self)
+        self._businesses: dict = {}  # id -> BusinessRow, as the box was last filled
 
         self.front_desk = FrontDeskView(session, self.undo_stack, settings=self.settings)
         self.calendar = CalendarView(session, self.undo_stack)
@@ -264,7 +265,12 @@ class MainWindow(QMainWindow):
 
     # --- behaviour ---------------------------------------------------------
     def _fill_businesses(self) -> None:
-        businesses = self.session.businesses()
+        """Read the businesses on the worker and fill the top bar's box."""
+        self.session.pipeline.read(("businesses", id(self)), services.list_businesses,
+                                   self._show_businesses, self._businesses_failed)
+
+    def _show_businesses(self, businesses) -> None:
+        self._businesses = {business.id: business for business in businesses}
         self.business_box.blockSignals(True)
         self.business_box.clear()
         for business in businesses:
@@ -277,12 +283,15 @@ class MainWindow(QMainWindow):
         title = self.tr("Booking Desktop")
         self.setWindowTitle(f"{current.name} — {title}" if current else title)
 
+    def _businesses_failed(self, exc: BaseException) -> None:
+        self.show_message(describe(exc))
+
     def _business_chosen(self, index: int) -> None:
-        business_id = self.business_box.itemData(index)
-        for business in self.session.businesses():
-            if business.id == business_id:
-                self.session.set_business(business)
-                self.settings.last_business_id = business.id
+        """The business picked in the box, as the box's last read found it."""
+        business = self._businesses.get(self.business_box.itemData(index))
+        if business is not None:
+            self.session.set_business(business)
+            self.settings.last_business_id = business.id
 
     def show_view(self, index: int) -> None:
         if not 0 <= index < len(self.views):

@@ -215,6 +215,3 @@ class Session(QObject):
         """The window closes: stop listening and end the worker thread."""
         self.stop_watching()
         self.pipeline.stop()
-
-    def businesses(self) -> list:
-        return services.list_businesses()

@@ -207,6 +207,7 @@ class HoursView(QWidget):
         self.dirty = False
         self._busy = False   # loading or saving: the editor waits for the answer
         self._ready = False  # the saved hours have been read
+        self._saving = False
 
         title = QLabel(self.tr("Business hours"))
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
@@ -549,17 +550,21 @@ class HoursView(QWidget):
 
         self._answering_strays(
             call, self._hours_change(business.id), succeeded, refused,
-            lambda busy: self._set_busy(busy, self.tr("Saving the hours…")))
+            self._saving_busy)
         return answer[0] if answer else None
+
+    def _saving_busy(self, busy: bool) -> None:
+        self._saving = busy
+        self._set_busy(busy, self.tr("Saving the hours…"))
 
     def confirm_leave(self) -> bool:
         """Whether the editor may be left: asks when there are unsaved
         changes; "Save" leaves once the save went through (the window keeps
         painting while it waits for the answer)."""
-        if self._busy:
-            return False  # a save or a load is on its way: stay until it is answered
         if not self.dirty:
             return True
+        if self._saving:
+            return False  # the save is on its way: stay until it is answered
         answer = ask_unsaved(self)
         if answer == "save":
             return self._save_and_wait()

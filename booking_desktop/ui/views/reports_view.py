@@ -233,23 +233,25 @@ class ReportsView(QWidget):
             if old is not None:
                 old.deleteLater()
 
-    def _fill_businesses(self) -> None:
-        current = self.business_combo.currentData()
+    def _fill_businesses(self, select: int | None = None) -> None:
+        """Read the businesses on the worker and fill the filter's box; the
+        business `select` (else the one chosen before) is chosen in it."""
+        self.session.pipeline.read(("report-businesses", id(self)), services.list_businesses,
+                                   lambda businesses: self._show_businesses(businesses, select),
+                                   self._refused)
+
+    def _show_businesses(self, businesses, select: int | None = None) -> None:
+        current = select if select is not None else self.business_combo.currentData()
         if current is None and self.session.business is not None:
             current = self.session.business.id
         self.business_combo.blockSignals(True)
         self.business_combo.clear()
         self.business_combo.addItem(self.tr("All businesses"), None)
-        try:
-            for business in services.list_businesses():
-                self.business_combo.addItem(business.name, business.id)
-        except Exception as exc:
-            self.problem.setText(describe(exc))
-            self.problem.show()
+        for business in businesses:
+            self.business_combo.addItem(business.name, business.id)
         index = self.business_combo.findData(current)
         self.business_combo.setCurrentIndex(max(0, index))
         self.business_combo.blockSignals(False)
-
 
     # -- reacting --------------------------------------------------------
     def _schedule(self, *_):
@@ -286,10 +288,7 @@ class ReportsView(QWidget):
         self._schedule()  # any business's change may be in the figures shown
 
     def _on_business_changed(self, business) -> None:
-        self._fill_businesses()
-        index = self.business_combo.findData(business.id if business is not None else None)
-        if index >= 0:
-            self.business_combo.setCurrentIndex(index)
+        self._fill_businesses(select=business.id if business is not None else None)
         self._schedule()
 
     def showEvent(self, event) -> None:
