@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 
 from booking_desktop import services
 from booking_desktop.ui.session import Session
-from booking_desktop.ui.tasks import InlineRunner, ThreadRunner
 from booking_desktop.ui.dialogs.slots_dialog import (
     GenerateSlotsDialog,
     next_month,
@@ -22,9 +21,8 @@ def salon(gui_db):
     return business
 
 
-def make_dialog(qtbot, user, business, runner=None):
-    dialog = GenerateSlotsDialog(Session(user, business), parent=None,
-                                 runner=runner or InlineRunner())
+def make_dialog(qtbot, user, business):
+    dialog = GenerateSlotsDialog(Session(user, business), parent=None)
     qtbot.addWidget(dialog)
     return dialog
 
@@ -73,26 +71,60 @@ def test_preview_counts_equal_what_generation_creates(qtbot, desk_owner, salon):
     assert dialog.preview.created == 0 and not dialog.generate_button.isEnabled()
 
 
-def test_generation_runs_on_a_worker_thread_with_progress(qtbot, desk_owner, salon):
-    runner = ThreadRunner()
-    dialog = make_dialog(qtbot, desk_owner, salon, runner)
+def test_generation_runs_on_a_worker_thread_with_progress(qtbot, threaded_desk, desk_owner,
+                                                          salon, monkeypatch):
+    """On the window's database thread now (the pipeline), no longer a
+    thread of its own (ui.tasks); progress arrives on the GUI thread."""
+    import threading
+    dialog = make_dialog(qtbot, desk_owner, salon)
     today = dialog.session.today()
     dialog.first.setDate(dialog.first.date())
     dialog.last.setDate(dialog.first.date().addDays(120))
     dialog.refresh_preview()
+    qtbot.waitUntil(dialog.session.pipeline.idle, timeout=10_000)
     expected = dialog.preview.created
-    seen = []
+    seen, threads = [], []
     original = dialog._progressed
-    dialog._progressed = lambda done, total: seen.append((done, total)) or original(done, total)
+
+    def progressed(done, total):
+        threads.append(threading.current_thread())
+        seen.append((done, total))
+        original(done, total)
+
+    dialog._progressed = progressed
+    real = services.generate_time_slots
+    monkeypatch.setattr(services, "generate_time_slots", lambda *a, **k: threads.append(
+        threading.current_thread().name) or real(*a, **k))
     dialog.generate()
     qtbot.waitUntil(lambda: dialog.result_counts is not None or not dialog.error.isHidden(),
                     timeout=20_000)
     dialog.wait()
     assert dialog.error.isHidden(), dialog.error.text()
     assert seen and seen[-1][0] == seen[-1][1] == expected
+    assert threads[0] == "booking-db"  # generated on the database thread
+    assert all(t is threading.main_thread() for t in threads[1:])  # progress shown on the GUI's
     assert dialog.result_counts["created"] == expected
     assert len(services.slots_between(salon, today, today + timedelta(days=120))) == expected
     assert dialog.progress.isHidden()
+    dialog.session.close()
+
+
+def test_closing_while_generating_stops_and_rolls_back(qtbot, threaded_desk, desk_owner,
+                                                       salon):
+    """Close while the worker generates: the dialog stops it, waits for the
+    answer (the window painting meanwhile) and nothing is written."""
+    dialog = make_dialog(qtbot, desk_owner, salon)
+    today = dialog.session.today()
+    dialog.last.setDate(dialog.first.date().addDays(120))
+    dialog.refresh_preview()
+    qtbot.waitUntil(dialog.session.pipeline.idle, timeout=10_000)
+    dialog.generate()
+    assert dialog.running and dialog.stop_button.isVisibleTo(dialog)
+    dialog.reject()
+    assert not dialog.running and dialog.result_counts is None
+    assert dialog.session.pipeline.idle()
+    assert services.slots_between(salon, today, today + timedelta(days=120)) == []
+    dialog.session.close()
 
 
 def test_block_a_range_and_clean_up_from_the_same_place(qtbot, desk_owner, salon):

@@ -2,13 +2,16 @@
 per-day preview before anything is written, a progress bar and a summary),
 block a range of slots with a reason, and clean up past unbooked slots.
 
-Generation runs off the GUI thread through `ui.tasks` (the one helper for
-slow work; its worker opens and closes its own database connection); tests
-pass `InlineRunner` to run it at once.
+Everything runs on the window's database thread (`ui.operations`): the
+defaults and the preview are reads (the newest wins), generating, blocking
+and cleaning up are ops, each announcing a `Change` of kind "slots". The
+generation reports its progress from the worker through a signal and stops
+(rolling back) when asked.
 """
+import threading
 from datetime import date, time, timedelta
 
-from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -29,11 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
-from ...errors import BookingError
 from .reasons import from_qdate, to_qdate
 from ..errors import describe, error_label
-from ..tasks import Task, ThreadRunner
+from ..operations import Change, Op
 
+
+class _Progress(QObject):
+    """Carries the generation's progress from the worker to the GUI thread."""
+    reported = Signal(int, int)
 
 
 # --- the dialog -----------------------------------------------------------------------------
@@ -48,12 +54,11 @@ class GenerateSlotsDialog(QDialog):
     """Owner tool: generate, block a range, clean up. `result_counts` holds
     the generation summary once it is done."""
 
-    def __init__(self, session, first: date | None = None, parent=None, runner=None):
+    def __init__(self, session, first: date | None = None, parent=None):
         super().__init__(parent)
         self.session = session
-        self.runner = runner if runner is not None else ThreadRunner()
-        self.task: Task | None = None
-        self.thread = None
+        self._cancel = threading.Event()
+        self._progress: _Progress | None = None
         self.result_counts: dict | None = None
         self.preview = None
         self.running = False
@@ -84,21 +89,27 @@ class GenerateSlotsDialog(QDialog):
         for widget in (self.duration, self.capacity, self.buffer):
             widget.valueChanged.connect(lambda *_: self._preview_timer.start())
         self._use_business_defaults()
-        self.refresh_preview()
 
     def _use_business_defaults(self) -> None:
-        """Start from the slot length and places the business already uses."""
+        """Start from the slot length and places the business already uses
+        (read on the worker), then preview."""
         business = self.session.business
         if business is None:
             return
-        try:
-            minutes, places = services.slot_defaults(business)
-        except BookingError:
-            return  # the preview below reports the database trouble
+        self.generate_button.setEnabled(False)
+        self.preview_label.setText(self.tr("Counting…"))
+        self.session.pipeline.read(("slot-defaults", id(self)),
+                                   lambda: services.slot_defaults(business),
+                                   self._defaults_read,
+                                   lambda _exc: self.refresh_preview())  # it says the trouble
+
+    def _defaults_read(self, defaults) -> None:
+        minutes, places = defaults
         for widget, value in ((self.duration, minutes), (self.capacity, places)):
             widget.blockSignals(True)
             widget.setValue(value)
             widget.blockSignals(False)
+        self.refresh_preview()
 
 
     # --- generate ----------------------------------------------------------
@@ -195,16 +206,23 @@ class GenerateSlotsDialog(QDialog):
         if business is None:
             return
         self.error.setVisible(False)
-        try:
-            self.preview = services.preview_generation(business, **self._arguments())
-        except BookingError as exc:
-            self.preview = None
-            self.preview_table.setRowCount(0)
-            self.preview_label.clear()
-            self.error.setText(describe(exc))
-            self.error.setVisible(True)
-            self.generate_button.setEnabled(False)
-            return
+        arguments = self._arguments()
+        self.generate_button.setEnabled(False)  # until the preview of these values is shown
+        self.session.pipeline.read(
+            ("slot-preview", id(self)),
+            lambda: services.preview_generation(business, **arguments),
+            self._show_preview, self._preview_failed)
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        self.preview = None
+        self.preview_table.setRowCount(0)
+        self.preview_label.clear()
+        self.error.setText(describe(exc))
+        self.error.setVisible(True)
+        self.generate_button.setEnabled(False)
+
+    def _show_preview(self, preview) -> None:
+        self.preview = preview
         rows = self.preview.per_day
         self.preview_table.setRowCount(len(rows))
         for r, (day, count) in enumerate(rows):
@@ -244,7 +262,8 @@ class GenerateSlotsDialog(QDialog):
         return dict(self.preview.per_day) if self.preview is not None else {}
 
     def generate(self) -> None:
-        business, user, arguments = self.session.business, self.session.user, self._arguments()
+        """Generate on the worker as an op; progress and Stop while it runs."""
+        business, arguments = self.session.business, self._arguments()
         self.running = True
         self.result_counts = None
         self.summary.clear()
@@ -254,30 +273,42 @@ class GenerateSlotsDialog(QDialog):
         self.progress.setVisible(True)
         self.stop_button.setVisible(True)
 
-        def work(progress, cancelled):
+        cancel = self._cancel = threading.Event()
+        progress = self._progress = _Progress(self)
+        progress.reported.connect(self._on_progress)  # queued: the dialog lives on the GUI thread
+
+        def work(user):
             def report(done, total):  # False stops generation, which then rolls back
-                progress(done, total)
-                return not cancelled()
+                progress.reported.emit(done, total)
+                return not cancel.is_set()
             return services.generate_time_slots(business, by=user, progress=report, **arguments)
 
-        self.task = Task(work, self)
-        self.task.progress.connect(self._progressed)
-        self.task.finished.connect(self._generated)
-        self.task.failed.connect(self._failed)
-        self.thread = self.runner.start(self.task)
+        (Op(self.session, self, work)
+         .success(self._generated).failure(self._failed)
+         .announce(lambda _counts: Change("slots", business.id if business else None))
+         .run())
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self._progressed(done, total)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
     def _stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
+        self._cancel.set()
 
     def wait(self) -> None:
-        """Until the generation has ended (a stop is seen within 500 slots)."""
-        if self.thread is not None:
-            self.thread.join()
+        """Until the generation has been answered (a stop is seen within 500
+        slots); the window keeps painting meanwhile."""
+        if not self.running:
+            return
+        loop = QEventLoop(self)
+        timer = QTimer(self)
+        timer.timeout.connect(lambda: None if self.running else loop.quit())
+        timer.start(20)
+        loop.exec()
+        timer.stop()
 
     def _finish(self) -> None:
         self.running = False
@@ -291,7 +322,6 @@ class GenerateSlotsDialog(QDialog):
                                      "{past} in the past not made.").format(
             created=self._count(counts["created"], "1 slot created", "{n} slots created"),
             skipped=counts["skipped"], past=counts["past"]))
-        self.session.notify_changed()
         self.refresh_preview()
 
     def _failed(self, exc: BaseException) -> None:
@@ -335,19 +365,35 @@ class GenerateSlotsDialog(QDialog):
 
     def block_range(self, blocked: bool) -> None:
         qf, qt = self.block_from.time(), self.block_to.time()
-        try:
-            n = services.set_slots_blocked(
-                self.session.business, from_qdate(self.block_day.date()),
-                time(qf.hour(), qf.minute()), time(qt.hour(), qt.minute()), blocked=blocked,
-                reason=self.block_reason.text(), by=self.session.user)
-        except BookingError as exc:
+        business, day, reason = (self.session.business, from_qdate(self.block_day.date()),
+                                 self.block_reason.text())
+        opens, closes = time(qf.hour(), qf.minute()), time(qt.hour(), qt.minute())
+
+        def done(n: int) -> None:
+            self.block_result.setStyleSheet("")
+            self.block_result.setText((self.tr("{n} slots blocked.") if blocked else
+                                       self.tr("{n} slots unblocked.")).format(n=n))
+
+        def refused(exc: BaseException) -> None:
             self.block_result.setStyleSheet("color: #c62828;")
             self.block_result.setText(describe(exc))
-            return
-        self.block_result.setStyleSheet("")
-        self.block_result.setText((self.tr("{n} slots blocked.") if blocked else
-                                   self.tr("{n} slots unblocked.")).format(n=n))
-        self.session.notify_changed()
+
+        (Op(self.session, self, lambda user: services.set_slots_blocked(
+            business, day, opens, closes, blocked=blocked, reason=reason, by=user))
+         .busy(self._block_busy).success(done).failure(refused)
+         .announce(self._slots_change(business))
+         .run())
+
+    def _block_busy(self, busy: bool) -> None:
+        for button in (self.block_button, self.unblock_button):
+            button.setEnabled(not busy)
+        if busy:
+            self.block_result.setStyleSheet("")
+            self.block_result.setText(self.tr("Working…"))
+
+    @staticmethod
+    def _slots_change(business):
+        return lambda _n: Change("slots", business.id if business is not None else None)
 
     # --- clean up ----------------------------------------------------------
     def _cleanup_tab(self) -> QWidget:
@@ -367,13 +413,21 @@ class GenerateSlotsDialog(QDialog):
         return page
 
     def clean_up(self) -> None:
-        try:
-            n = services.delete_past_unbooked_slots(self.session.business, by=self.session.user)
-        except BookingError as exc:
-            self.cleanup_result.setText(describe(exc))
-            return
-        self.cleanup_result.setText(self.tr("{n} past slots removed.").format(n=n))
-        self.session.notify_changed()
+        business = self.session.business
+
+        def busy(on: bool) -> None:
+            self.cleanup_button.setEnabled(not on)
+            if on:
+                self.cleanup_result.setText(self.tr("Removing…"))
+
+        (Op(self.session, self, lambda user: services.delete_past_unbooked_slots(business,
+                                                                                 by=user))
+         .busy(busy)
+         .success(lambda n: self.cleanup_result.setText(
+             self.tr("{n} past slots removed.").format(n=n)))
+         .failure(lambda exc: self.cleanup_result.setText(describe(exc)))
+         .announce(self._slots_change(business))
+         .run())
 
     # --- closing -----------------------------------------------------------
     def _close(self) -> None:
