@@ -186,9 +186,11 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("&File"))
         from .export.day_sheet import export_day_sheet_pdf, print_day_sheet
         self._add(file_menu, "&Print day sheet…", "Ctrl+P",
-                  lambda: print_day_sheet(self, self.session, self.front_desk.day))
+                  lambda: print_day_sheet(self, self.session, self.front_desk.day,
+                                          failed=self._refused_in_view))
         self._add(file_menu, "Export day sheet as P&DF…", "Ctrl+Shift+P",
-                  lambda: export_day_sheet_pdf(self, self.session, self.front_desk.day))
+                  lambda: export_day_sheet_pdf(self, self.session, self.front_desk.day,
+                                               failed=self._refused_in_view))
         file_menu.addSeparator()
         self.connect_action = self._add(file_menu, "&Connect to a shared database…", None,
                                         self.connect_to_shared)
@@ -357,6 +359,15 @@ class MainWindow(QMainWindow):
             self.show_message(text)
 
         commands.step(self.front_desk, stack, redo).success(done).failure(refused).run()
+
+    def _refused_in_view(self, exc: BaseException) -> None:
+        """A refusal of a window-wide action (the day sheet): in the shown
+        view's message bar, if it has one, and in the status bar."""
+        text = describe(exc)
+        bar = getattr(self.stack.currentWidget(), "bar", None)
+        if bar is not None:
+            bar.show_message(text)
+        self.show_message(text)
 
     def walk_in(self) -> None:
         self.show_view(0)

@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from booking_desktop import services
+from booking_desktop.services import desk
 from booking_desktop.models import AuditEvent, Business, BusinessHours, TimeSlot, User
 from booking_desktop.ui.export.day_sheet import write_day_sheet_pdf
 from booking_desktop.ui.dialogs.first_run import FirstRunDialog
@@ -90,8 +91,27 @@ def test_day_sheet_pdf(tmp_path, make_window, desk_staff, shop):
     assert data.startswith(b"%PDF")
     assert len(data) > 1000
     from booking_desktop.ui.export.day_sheet import day_sheet_html
-    html = day_sheet_html(window.session, slot.start.date())
+    html = day_sheet_html(shop, slot.start.date(), desk.day_schedule(shop, slot.start.date()))
     assert "Printed Paula" in html and "030 1234" in html
+
+
+def test_the_day_sheet_reads_the_day_on_the_worker(qtbot, tmp_path, threaded_desk,
+                                                   make_window, desk_staff, shop, monkeypatch):
+    import threading
+    slot = services.next_free_slot(shop)
+    services.create_booking(slot, "Printed Paula")
+    window = make_window(desk_staff, shop)
+    qtbot.waitUntil(window.session.pipeline.idle, timeout=5000)
+    readers, written = [], []
+    real = desk.day_schedule
+    monkeypatch.setattr(desk, "day_schedule", lambda *a, **k: readers.append(
+        threading.current_thread().name) or real(*a, **k))
+    path = tmp_path / "sheet.pdf"
+    write_day_sheet_pdf(window.session, slot.start.date(), str(path), done=written.append)
+    assert written == []  # not before the worker has read the day
+    qtbot.waitUntil(lambda: written == [str(path)], timeout=5000)
+    assert readers == ["booking-db"]
+    assert path.read_bytes().startswith(b"%PDF")
 
 
 def test_first_run_refused_detail_leaves_nothing_and_a_retry_works(qtbot, gui_db):

@@ -79,16 +79,24 @@ class RescheduleDialog(QDialog):
         return item.data(SLOT_ROLE) if item is not None else None
 
     def _load(self) -> None:
-        try:
+        """The free slots, read on the worker; Move here waits for them."""
+        business_id, now = self.booking.business_id, self.now
+        self.intro.setText(self.tr("Looking for free times…"))
+        self.ok_button.setEnabled(False)
+
+        def read():
             # The booking's own business (the view may show another one).
-            business = services.get_business(self.booking.business_id)
+            business = services.get_business(business_id)
             tz = zone(business)
-            today = (self.now or utcnow()).astimezone(tz).date()
-            slots = desk.free_slots(business, today, today + timedelta(days=DAYS_AHEAD - 1),
-                                    now=self.now)
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog; describe() logs bugs
-            self._show_empty(describe(exc))
-            return
+            today = (now or utcnow()).astimezone(tz).date()
+            return tz, desk.free_slots(business, today, today + timedelta(days=DAYS_AHEAD - 1),
+                                       now=now)
+
+        self.session.pipeline.read(("reschedule", id(self)), read, self._show,
+                                   lambda exc: self._show_empty(describe(exc)))
+
+    def _show(self, answer) -> None:
+        tz, slots = answer
         self.intro.setText(self.tr("{name} — now: {day} {time}. Choose a free time in the next "
                                    "{n} days.")
                            .format(name=self.booking.customer_name,

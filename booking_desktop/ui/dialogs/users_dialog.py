@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
+from ...errors import BookingError
 from ..errors import describe, error_label
+from ..operations import Op
 
 
 class UsersDialog(QDialog):
@@ -56,24 +58,38 @@ class UsersDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(row)
         layout.addWidget(buttons)
+        self.buttons = [add, self.toggle, self.export_toggle]
         self.reload()
 
     def reload(self) -> None:
+        """The accounts and the failed sign-ins, read on the worker."""
+        by = self.session.user
+
+        def read():
+            accounts = services.list_users()
+            try:
+                troubles = services.sign_in_troubles(by=by)
+            except BookingError as exc:  # shown, never fatal
+                troubles = exc
+            return accounts, troubles
+
+        self.session.pipeline.read(("users", id(self)), read, self._show, self._refused)
+
+    def _show(self, answer) -> None:
+        accounts, troubles = answer
         self.list.clear()
-        for user in services.list_users():
+        for user in accounts:
             state = "" if user.active else self.tr(" — disabled")
             if user.role != "owner" and user.can_export:
                 state += self.tr(" — may export customers' details")
             self.list.addItem(f"{user.username} ({user.role}){state}")
             self.list.item(self.list.count() - 1).setData(256, user.username)
-        self._show_troubles()
+        self._show_troubles(troubles)
 
-    def _show_troubles(self) -> None:
+    def _show_troubles(self, troubles) -> None:
         """Wrong passwords in a row, so the owner sees someone trying."""
-        try:
-            troubles = services.sign_in_troubles(by=self.session.user)
-        except Exception as exc:  # shown, never fatal
-            self.troubles.setText(describe(exc))
+        if isinstance(troubles, BaseException):
+            self.troubles.setText(describe(troubles))
             return
         lines = []
         for t in troubles:
@@ -86,39 +102,50 @@ class UsersDialog(QDialog):
         self.troubles.setText(self.tr("Failed sign-ins — ") + "; ".join(lines) if lines else "")
         self.troubles.setVisible(bool(lines))
 
-    def add_user(self) -> None:
-        try:
-            services.create_user(self.username.text(), self.password.text(),
-                                 self.role.currentData(), by=self.session.user)
-        except Exception as exc:
-            self.error.setText(describe(exc))
-            self.error.setVisible(True)
-            return
+    def _refused(self, exc: BaseException) -> None:
+        self.error.setText(describe(exc))
+        self.error.setVisible(True)
+
+    def _changed(self) -> None:
         self.error.setVisible(False)
-        self.username.clear()
-        self.password.clear()
         self.reload()
+
+    def _busy(self, busy: bool) -> None:
+        for button in self.buttons:
+            button.setEnabled(not busy)
+
+    def _op(self, work) -> Op:
+        """An op changing accounts: buttons wait meanwhile, a refusal shows
+        under the form, the list is read again after it."""
+        return (Op(self.session, self, work).busy(self._busy)
+                .success(lambda _result: self._changed()).failure(self._refused))
+
+    def add_user(self) -> None:
+        username, password, role = (self.username.text(), self.password.text(),
+                                    self.role.currentData())
+
+        def added(_account) -> None:
+            self.username.clear()
+            self.password.clear()
+
+        self._op(lambda user: services.create_user(username, password, role, by=user)) \
+            .success(added).run()
 
     def toggle_export_selected(self) -> None:
         """Allow the selected staff account to export customers' details, or stop it."""
-        self._toggle(lambda user: services.set_user_can_export(
-            user.username, not user.can_export, by=self.session.user))
+        self._toggle(lambda account, user: services.set_user_can_export(
+            account.username, not account.can_export, by=user))
 
     def toggle_selected(self) -> None:
-        self._toggle(lambda user: services.set_user_active(
-            user.username, not user.active, by=self.session.user))
+        self._toggle(lambda account, user: services.set_user_active(
+            account.username, not account.active, by=user))
 
     def _toggle(self, change) -> None:
-        """`change(account)` for the selected account, then the list again;
-        a refusal shows under the form."""
+        """`change(account, by)` for the selected account as it stands (read
+        on the worker, in the same job), then the list again; a refusal shows
+        under the form."""
         item = self.list.currentItem()
         if item is None:
             return
-        try:
-            change(services.get_user(item.data(256)))
-        except Exception as exc:
-            self.error.setText(describe(exc))
-            self.error.setVisible(True)
-            return
-        self.error.setVisible(False)
-        self.reload()
+        username = item.data(256)
+        self._op(lambda user: change(services.get_user(username), user)).run()

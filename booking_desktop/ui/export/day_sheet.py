@@ -1,5 +1,11 @@
-"""The printable day sheet for the counter: the day's slots and bookings."""
+"""The printable day sheet for the counter: the day's slots and bookings.
+
+The day is read on the window's database thread (`session.pipeline`); the
+sheet is laid out and printed or written on the GUI thread once it is in.
+`failed(exc)` hears a refusal (the database out of reach, say); without it
+a dialog says it."""
 import html
+from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -10,12 +16,24 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ...services import desk
 from ..models.day_model import booking_status_text
+from ..operations import show_failure
 
 
-def day_sheet_html(session, day: date) -> str:
+def read_day(session, day: date, then: Callable, failed: Callable | None = None) -> None:
+    """`then(business, slots)` with the day's slots, read on the worker."""
     business = session.business
+    if business is None:
+        return
+    session.pipeline.read(("day-sheet", id(session)),
+                          lambda: desk.day_schedule(business, day),
+                          lambda slots: then(business, slots),
+                          failed or (lambda exc: show_failure(None, exc)))
+
+
+def day_sheet_html(business, day: date, slots) -> str:
+    """The sheet of `day` from its slots (`desk.day_schedule`'s rows)."""
     tz = ZoneInfo(business.timezone)
-    slots = [slot for slot in desk.day_schedule(business, day) if slot.listed]
+    slots = [slot for slot in slots if slot.listed]
     rows = []
     for slot in slots:
         start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
@@ -39,13 +57,13 @@ def day_sheet_html(session, day: date) -> str:
         f"{body}</table></body></html>")
 
 
-def _document(session, day: date) -> QTextDocument:
+def _document(business, day: date, slots) -> QTextDocument:
     document = QTextDocument()
-    document.setHtml(day_sheet_html(session, day))
+    document.setHtml(day_sheet_html(business, day, slots))
     return document
 
 
-def write_day_sheet_pdf(session, day: date, path: str) -> None:
+def _pdf(business, day: date, slots, path: str) -> None:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(path)
@@ -53,26 +71,53 @@ def write_day_sheet_pdf(session, day: date, path: str) -> None:
                                       QPageLayout.Orientation.Portrait,
                                       QMarginsF(12, 12, 12, 12),
                                       QPageLayout.Unit.Millimeter))
-    _document(session, day).print_(printer)
+    _document(business, day, slots).print_(printer)
 
 
-def print_day_sheet(parent, session, day: date) -> None:
+def write_day_sheet_pdf(session, day: date, path: str,
+                        done: Callable[[str], None] | None = None,
+                        failed: Callable | None = None) -> None:
+    """Read the day on the worker, then write its sheet to `path`; `done(path)`
+    after (an OSError goes to `failed` too)."""
+    def write(business, slots) -> None:
+        try:
+            _pdf(business, day, slots, path)
+        except OSError as exc:
+            if failed is None:
+                raise
+            failed(exc)
+            return
+        if done is not None:
+            done(path)
+
+    read_day(session, day, write, failed)
+
+
+def print_day_sheet(parent, session, day: date, failed: Callable | None = None) -> None:
+    """Choose the printer, then read the day on the worker and print it."""
     if session.business is None:
         return
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-        _document(session, day).print_(printer)
+        read_day(session, day,
+                 lambda business, slots: _document(business, day, slots).print_(printer), failed)
 
 
-def export_day_sheet_pdf(parent, session, day: date) -> None:
+def export_day_sheet_pdf(parent, session, day: date, failed: Callable | None = None) -> None:
     if session.business is None:
         return
     path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Save day sheet"),
                                           f"day-sheet-{day.isoformat()}.pdf", "PDF (*.pdf)")
     if not path:
         return
-    try:
-        write_day_sheet_pdf(session, day, path)
-    except OSError as exc:
-        QMessageBox.warning(parent, parent.tr("Day sheet"), str(exc))
+
+    def refused(exc: BaseException) -> None:
+        if isinstance(exc, OSError):
+            QMessageBox.warning(parent, parent.tr("Day sheet"), str(exc))
+        elif failed is not None:
+            failed(exc)
+        else:
+            show_failure(parent, exc)
+
+    write_day_sheet_pdf(session, day, path, failed=refused)
