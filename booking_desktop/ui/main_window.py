@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
     def _fill_businesses(self) -> None:
         """Read the businesses on the worker and fill the top bar's box."""
         self.session.pipeline.read(("businesses", id(self)), services.list_businesses,
-                                   self._show_businesses, self._businesses_failed)
+                                   self._show_businesses, self._businesses_failed, owner=self)
 
     def _show_businesses(self, businesses) -> None:
         self._businesses = {business.id: business for business in businesses}

@@ -93,7 +93,7 @@ class RescheduleDialog(QDialog):
                                        now=now)
 
         self.session.pipeline.read(("reschedule", id(self)), read, self._show,
-                                   lambda exc: self._show_empty(describe(exc)))
+                                   lambda exc: self._show_empty(describe(exc)), owner=self)
 
     def _show(self, answer) -> None:
         tz, slots = answer

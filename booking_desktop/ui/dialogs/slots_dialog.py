@@ -101,7 +101,8 @@ class GenerateSlotsDialog(QDialog):
         self.session.pipeline.read(("slot-defaults", id(self)),
                                    lambda: services.slot_defaults(business),
                                    self._defaults_read,
-                                   lambda _exc: self.refresh_preview())  # it says the trouble
+                                   lambda _exc: self.refresh_preview(),  # it says the trouble
+                                   owner=self)
 
     def _defaults_read(self, defaults) -> None:
         minutes, places = defaults
@@ -211,7 +212,7 @@ class GenerateSlotsDialog(QDialog):
         self.session.pipeline.read(
             ("slot-preview", id(self)),
             lambda: services.preview_generation(business, **arguments),
-            self._show_preview, self._preview_failed)
+            self._show_preview, self._preview_failed, owner=self)
 
     def _preview_failed(self, exc: BaseException) -> None:
         self.preview = None

@@ -73,7 +73,8 @@ class UsersDialog(QDialog):
                 troubles = exc
             return accounts, troubles
 
-        self.session.pipeline.read(("users", id(self)), read, self._show, self._refused)
+        self.session.pipeline.read(("users", id(self)), read, self._show, self._refused,
+                                   owner=self)
 
     def _show(self, answer) -> None:
         accounts, troubles = answer

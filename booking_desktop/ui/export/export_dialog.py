@@ -134,35 +134,43 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr("Choose where to save the file."))
             return
         fmt, flt, by = self.fmt(), self.flt, self.by
-        if fmt == "pdf":
-            from . import pdf_report
-            try:  # the charts are drawn here, on the GUI thread
-                report = pdf_report.report_for(flt, by)
-                images = pdf_report.chart_images(report)
-            except Exception as exc:
-                self._failed(exc)
-                return
-
-            def work(progress, cancelled):
-                return pdf_report.write_pdf(path, flt, progress, cancelled, report, images, by=by)
-        else:
-            options = {"csv": {"bom": self.bom_check.isChecked()},
-                       "ics": {"utc": self.utc_check.isChecked()}}.get(fmt, {})
-
-            def work(progress, cancelled):
-                return exports.export_bookings(fmt, path, flt, progress, cancelled, by=by,
-                                               **options)
-
-        self.task = Task(work, self)
-        self.task.progress.connect(self._progress)
-        self.task.finished.connect(self._finished)
-        self.task.failed.connect(self._failed)
         self.export_button.setEnabled(False)
         self.format_combo.setEnabled(False)
         self.progress.setRange(0, 0)  # busy until the first count arrives
         self.status.setText(self.tr("Exporting…"))
         self.path = path
+        if fmt == "pdf":  # the report first, off the GUI thread; its charts are drawn here
+            from . import pdf_report
+            self._run(lambda progress, cancelled: pdf_report.report_for(flt, by),
+                      lambda report: self._report_read(report, path))
+            return
+        options = {"csv": {"bom": self.bom_check.isChecked()},
+                   "ics": {"utc": self.utc_check.isChecked()}}.get(fmt, {})
+        self._run(lambda progress, cancelled: exports.export_bookings(
+            fmt, path, flt, progress, cancelled, by=by, **options), self._finished)
+
+    def _run(self, work, finished) -> None:
+        self.task = Task(work, self)
+        self.task.progress.connect(self._progress)
+        self.task.finished.connect(finished)
+        self.task.failed.connect(self._failed)
         self.runner.start(self.task)
+
+    def _report_read(self, report, path: str) -> None:
+        """The PDF's figures are in: draw its charts here, on the GUI thread,
+        and write the file on the worker."""
+        from . import pdf_report
+        if self.task is not None and self.task.is_cancelled():
+            self._failed(ExportCancelled())
+            return
+        try:
+            images = pdf_report.chart_images(report)
+        except Exception as exc:  # noqa: BLE001 - said in the dialog; describe() logs bugs
+            self._failed(exc)
+            return
+        flt, by = self.flt, self.by
+        self._run(lambda progress, cancelled: pdf_report.write_pdf(
+            path, flt, progress, cancelled, report, images, by=by), self._finished)
 
     def cancel(self) -> None:
         if self.task is not None and self.task.running:

@@ -2,9 +2,13 @@
 for the selected interval, templates, holidays and special days.
 
 Mistakes are shown as they are made (red in the grid, a line under it) and
-Save stays off until they are fixed. Saving goes through the services; when
-new hours or a holiday would leave bookings outside the opening hours, the
-owner sees them first and says whether to keep or to cancel them.
+Save stays off until they are fixed. The saved hours load as one read on the
+window's database thread; saving the week and saving or removing a special
+day are ops on it (`ui.operations`), the editor waiting meanwhile, not the
+window. When new hours or a holiday would leave bookings outside the opening
+hours, the owner sees them first and says whether to keep or to cancel
+them; the save then runs again with the answer and the bookings shown.
+A save announces `Change("hours")`, so the other views reload.
 """
 from collections.abc import Callable
 from datetime import date, time, timedelta
@@ -343,7 +347,7 @@ class HoursView(QWidget):
 
         self.session.pipeline.read(("hours", id(self)), read,
                                    lambda answer: self._loaded(business.id, *answer),
-                                   self._load_failed)
+                                   self._load_failed, owner=self)
 
     def _loaded(self, business_id: int, week, special_days) -> None:
         business = self.session.business

@@ -238,7 +238,7 @@ class ReportsView(QWidget):
         business `select` (else the one chosen before) is chosen in it."""
         self.session.pipeline.read(("report-businesses", id(self)), services.list_businesses,
                                    lambda businesses: self._show_businesses(businesses, select),
-                                   self._refused)
+                                   self._refused, owner=self)
 
     def _show_businesses(self, businesses, select: int | None = None) -> None:
         current = select if select is not None else self.business_combo.currentData()
