@@ -122,7 +122,7 @@ def test_closing_while_generating_stops_and_rolls_back(qtbot, threaded_desk, des
     assert dialog.running and dialog.stop_button.isVisibleTo(dialog)
     dialog.reject()
     assert not dialog.running and dialog.result_counts is None
-    assert dialog.session.pipeline.idle()
+    qtbot.waitUntil(dialog.session.pipeline.idle, timeout=5000)  # the preview read after it
     assert services.slots_between(salon, today, today + timedelta(days=120)) == []
     dialog.session.close()
 
