@@ -172,23 +172,47 @@ def test_staff_window_has_no_hours_view(make_window, desk_staff, shop):
 # --- on the real worker thread ---------------------------------------------------------------
 
 @pytest.fixture
-def threaded_hours(threaded_desk, make_window, desk_owner, shop, qtbot):
-    """The owner's window with its database work on the worker thread, the
-    hours view shown and its saved hours read."""
-    window = make_window(desk_owner, shop)
+def threaded_hours(qtbot, threaded_desk, db_url, tmp_path):
+    """On SQLite and PostgreSQL: the owner's window with its database work on
+    the worker thread, open all day (UTC) with slots for three days, the
+    hours view shown and its saved hours read. Yields (window, business)."""
+    from datetime import datetime, timezone
+
+    from PySide6.QtCore import QSettings
+
+    from booking_desktop import db
+    from booking_desktop.services import users as user_service
+    from booking_desktop.ui.app import open_main_window
+    from booking_desktop.ui.settings import Settings
+    db.connect(db_url)
+    owner = user_service.create_user("olga", "owner-password", role="owner")
+    business = services.create_business("Corner Salon", "UTC")
+    services.set_weekly_hours(business, {d: [(time(0), time(23, 30))] for d in range(7)},
+                              by=owner)
+    today = datetime.now(timezone.utc).date()
+    services.generate_time_slots(business, today, today + timedelta(days=2), max_capacity=2,
+                                 by=owner)
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = open_main_window(db_url, owner, business, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     window.show_view([v for _t, v in window.views].index(window.hours))
     qtbot.waitUntil(lambda: window.session.pipeline.idle() and window.hours._ready,
                     timeout=5000)
-    return window
+    yield window, business
+    window.close()
+    db.close()
 
 
 def test_saving_hours_on_a_slow_database_keeps_the_window_ticking(
-        qtbot, threaded_hours, shop, monkeypatch):
+        qtbot, threaded_hours, monkeypatch):
     """Saving takes 0.5 s: the window keeps ticking, the editor says it is
     saving, the week is in the database at the end, and the front desk
     (hidden meanwhile) shows today closed when it is opened."""
     from .test_pipeline import Ticks, slow
-    window, view = threaded_hours, threaded_hours.hours
+    window, shop = threaded_hours
+    view = window.hours
     assert window.front_desk.day_note.text() == ""  # today is open
     slow(monkeypatch, services, "save_weekly_hours", 0.5)
     view.clear_week()
@@ -207,13 +231,14 @@ def test_saving_hours_on_a_slow_database_keeps_the_window_ticking(
 
 
 def test_a_booking_made_while_the_owner_decides_is_asked_about_not_cancelled(
-        qtbot, threaded_hours, shop, monkeypatch):
+        qtbot, threaded_hours, monkeypatch):
     """A holiday strands two bookings; while the owner reads the list another
     desk books a third that day. "Cancel them" cancels nothing yet: the
     question comes again listing all three, and only then are they cancelled.
     A booking on another day stays."""
-    view = threaded_hours.hours
-    day = date.today() + timedelta(days=1)
+    window, shop = threaded_hours
+    view = window.hours
+    day = window.session.today() + timedelta(days=1)
     slots = services.available_slots(shop, day)
     anna = services.create_booking(slots[20], "Anna Schmidt")
     ben = services.create_booking(slots[30], "Ben Ode")
@@ -233,7 +258,7 @@ def test_a_booking_made_while_the_owner_decides_is_asked_about_not_cancelled(
     monkeypatch.setattr(hours_view.OutsideHoursDialog, "ask", answer)
     assert view.save_special_day(day, True, None, "Flood") is None  # answered later
     qtbot.waitUntil(lambda: view.days.topLevelItemCount() == 1
-                    and threaded_hours.session.pipeline.idle(), timeout=10_000)
+                    and window.session.pipeline.idle(), timeout=10_000)
     carl = made[0]
     assert asked == [sorted([anna.reference, ben.reference]),
                      sorted([anna.reference, ben.reference, carl.reference])]
@@ -243,11 +268,12 @@ def test_a_booking_made_while_the_owner_decides_is_asked_about_not_cancelled(
 
 
 def test_leaving_with_save_waits_for_the_save_then_leaves(
-        qtbot, threaded_hours, shop, monkeypatch):
+        qtbot, threaded_hours, monkeypatch):
     """"Save" when leaving unsaved hours: the window goes on painting while
     the save runs on the worker, and leaves only once it went through."""
     from .test_pipeline import Ticks, slow
-    window, view = threaded_hours, threaded_hours.hours
+    window, shop = threaded_hours
+    view = window.hours
     slow(monkeypatch, services, "save_weekly_hours", 0.3)
     monkeypatch.setattr(hours_view, "ask_unsaved", lambda parent: "save")
     view.clear_week()
