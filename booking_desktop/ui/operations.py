@@ -286,7 +286,10 @@ class Op:
         try:
             self.session.remember_own(mark)
             for callback in self._success:
-                callback(result)
+                # Each on its own: a view's callback that fails (its widget
+                # closed meanwhile, a bug) must not keep the undo step from
+                # being pushed or the other views from hearing of the change.
+                _call(callback, result)
             if self._announce is not None:
                 self.session.did_execute.emit(self._announce(result))
         finally:
@@ -306,6 +309,15 @@ class Op:
         finally:
             if finish:
                 self.session.pipeline.finished(self)
+
+
+def _call(callback: Callable, value) -> None:
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
+        log.debug("an answer came for a widget closed meanwhile: %s", exc)
 
 
 def _offline_refusal(exc: BaseException) -> bool:

@@ -48,6 +48,7 @@ class Session(QObject):
         self._notifier = None
         self._own_connection = None
         self._server = False  # PostgreSQL: reconnect by listening again
+        self._watching = False
         self.online = True
         self._relisten = QTimer(self)
         self._relisten.setSingleShot(True)
@@ -82,19 +83,25 @@ class Session(QObject):
         only then say the desk is back (an answer to a query alone would
         leave it deaf to other desks until that try)."""
         if self._server and not self.online and self._listener is None:
-            if not self._listen():
-                return  # still out of reach: the next planned try stays as it was
-            self._relisten.stop()
-            self._set_online(True)
+            self._listen(self._back_on_request)
+            return
         self.pipeline.read("own-mark", self.own_mark, self.remember_own)
         self.did_execute.emit(Change("refresh"))
+
+    def _back_on_request(self, listening: bool) -> None:
+        if not listening:
+            return  # still out of reach: the next planned try stays as it was
+        self._relisten.stop()
+        self._set_online(True)
+        self.notify_changed()
 
     def own_mark(self):
         """On the worker, right after a change: what tells this window's own
         changes from other desks' (the connection's server process on
         PostgreSQL, the change token on SQLite)."""
-        if self._server:
-            return "pid", services.own_connection_id()
+        pid = services.own_connection_id()  # None on SQLite; no query on PostgreSQL
+        if pid is not None:
+            return "pid", pid
         try:
             return "token", desk.change_token()
         except BookingError:
@@ -117,11 +124,16 @@ class Session(QObject):
         watched by a QSocketNotifier; no polling), on SQLite, or while the
         listening connection is lost, by polling the change token."""
         self.stop_watching()  # at most one listener a window
-        if not self._listen():
+        self._watching = True
+        self._listen(self._first_listen)
+
+    def _first_listen(self, listening: bool) -> None:
+        if not listening:
             self.pipeline.read("change-token", desk.change_token, self._first_token)
             self._watcher.start()
 
     def stop_watching(self) -> None:
+        self._watching = False
         self._watcher.stop()
         self._relisten.stop()
         self._drop_listener()
@@ -130,20 +142,31 @@ class Session(QObject):
     def listening(self) -> bool:
         return self._listener is not None
 
-    def _listen(self) -> bool:
-        try:
-            listener = services.listen_for_changes()
-        except BookingError as exc:
+    def _listen(self, then) -> None:
+        """Open the listening connection on the window's database thread (it
+        may take the whole connect timeout while the server is out of reach;
+        the window must not wait for it), then `then(listening)` here."""
+        def opened(listener) -> None:
+            if listener is not None and not self._watching:
+                listener.close()  # the window stopped watching meanwhile
+                listener = None
+            if listener is None:  # SQLite, or no longer wanted
+                then(False)
+                return
+            self._drop_listener()
+            self._listener = listener
+            self._server = True
+            self._notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self._heard)
+            self._watcher.stop()
+            then(True)
+
+        def refused(exc: BaseException) -> None:
             log.warning("cannot listen for changes: %s", exc)
-            return False
-        if listener is None:  # SQLite
-            return False
-        self._listener = listener
-        self._server = True
-        self._notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._heard)
-        self._watcher.stop()
-        return True
+            then(False)
+
+        # Every answer is taken (no newest-wins): a connection opened must be kept or closed.
+        self.pipeline.read(None, services.listen_for_changes, opened, refused, owner=self)
 
     def _heard(self, *_args) -> None:
         try:
@@ -161,7 +184,10 @@ class Session(QObject):
         self._relisten.start()
 
     def _listen_again(self) -> None:
-        if self._listen():
+        self._listen(self._listened_again)
+
+    def _listened_again(self, listening: bool) -> None:
+        if listening:
             self._set_online(True)
             self._external()  # what was said while we were away is lost: refresh all
         else:

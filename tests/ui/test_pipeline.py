@@ -188,3 +188,19 @@ def test_an_answer_for_a_view_closed_meanwhile_is_dropped(qtbot, window, caplog)
     release.set()
     qtbot.waitUntil(pipeline.idle, timeout=5000)
     assert "applying a database answer failed" not in caplog.text
+
+
+def test_a_server_slow_to_answer_the_listener_does_not_freeze_the_window(qtbot, window,
+                                                                          monkeypatch):
+    """Opening the connection that listens for other desks (at start, on a
+    retry, on F5 while offline) can take the whole connect timeout while the
+    server is out of reach: it is opened on the database thread."""
+    def slow_listener():
+        time.sleep(0.6)
+        return None  # as on SQLite: nothing to listen to
+    monkeypatch.setattr(services, "listen_for_changes", slow_listener)
+    with Ticks() as ticks:
+        window.session.start_watching()
+        qtbot.waitUntil(window.session.pipeline.idle, timeout=5000)
+    assert ticks.largest < 200, f"the window froze for {ticks.largest} ms"
+    assert window.session._watcher.isActive()  # no listener: it polls instead
