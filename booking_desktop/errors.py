@@ -85,7 +85,8 @@ class AnswerLost(DatabaseUnavailable):
         super().__init__(message, **details)
         # What the transaction did before its COMMIT, as the services knew it
         # (services.undo.find_lost_answer asks the database about it): the
-        # audit events it wrote, as (id, hash), and what it would have answered.
+        # audit events it wrote, as (id, hash), and (services.undo's
+        # operations) the Outcome it would have answered.
         self.written = tuple(written)
         self.result = result
 

@@ -10,10 +10,10 @@ replaced and the work run once more). A connection lost in COMMIT, when the
 server may have saved the work, is `AnswerLost` (a DatabaseUnavailable): the
 caller must look the change up once the database answers: the exception
 carries the audit events the transaction wrote (`AnswerLost.written`, their
-ids and hashes, known before COMMIT) and what `work()` returned, so whether it
-was saved is a question of whether those events are there
-(services.undo.find_lost_answer). Reads go through `run_read`, which retries
-once after a dropped connection since a read has nothing to undo.
+ids and hashes, known before COMMIT), so whether it was saved is a question
+of whether those events are there (services.undo.find_lost_answer). Reads
+go through `run_read`, which retries once after a dropped connection since a
+read has nothing to undo.
 """
 import json
 import logging
@@ -121,7 +121,6 @@ def run_write(work: Callable[[], T]) -> T:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         began = done = False
         events: list[tuple[int, str]] = []
-        result = None
         try:
             _attempt.written = events
             with db.atomic():
@@ -138,7 +137,7 @@ def run_write(work: Callable[[], T]) -> T:
                     reconnected = True
                     continue
                 if done:  # lost in COMMIT: the server may have saved it
-                    raise AnswerLost(written=events, result=result) from exc
+                    raise AnswerLost(written=events) from exc
                 raise DatabaseUnavailable() from exc
             written = disk_error(exc)
             if written is not None:

@@ -124,6 +124,23 @@ def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
         raise Refused([Refusal(_what(outcome.reverse), _why(exc))], lead) from exc
 
 
+def _write(work: Callable[[], "Outcome"]) -> "Outcome":
+    """run_write(work); an AnswerLost also carries the outcome `work` had
+    made, the answer that was lost (see find_lost_answer)."""
+    made: list[Outcome] = []
+
+    def noted() -> Outcome:
+        made.append(work())
+        return made[-1]
+
+    try:
+        return run_write(noted)
+    except AnswerLost as lost:
+        if made:
+            lost.result = made[-1]
+        raise
+
+
 # --- bookings --------------------------------------------------------------------------
 
 def _id(thing, what: str) -> int:
@@ -162,7 +179,7 @@ def cancel(booking: Booking | int, reason: str = "", expected_status: str | None
         return _booking_outcome(f"cancellation of {current.customer_name}", result, action(
             reinstate, booking=current.id, status=current.status, expected_status="cancelled"))
 
-    return run_write(work)
+    return _write(work)
 
 
 def reinstate(booking: Booking | int, status: str, expected_status: str,
@@ -182,7 +199,7 @@ def reinstate(booking: Booking | int, status: str, expected_status: str,
                           expected_status=result.status)
         return _booking_outcome(f"reinstatement of {current.customer_name}", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 _STATUS_NOUNS = {"pending": "marking as pending", "confirmed": "confirmation",
@@ -213,7 +230,7 @@ def set_status(booking: Booking | int, status: str, expected_status: str | None 
         noun = _STATUS_NOUNS.get(status, status)
         return _booking_outcome(f"{noun} of {current.customer_name}", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 def check_in(booking: Booking | int, by: User | None = None,
@@ -227,7 +244,7 @@ def check_in(booking: Booking | int, by: User | None = None,
             undo_check_in, booking=current.id, checked_in_at=result.checked_in_at,
             status=current.status))
 
-    return run_write(work)
+    return _write(work)
 
 
 def undo_check_in(booking: Booking | int, checked_in_at: datetime, status: str,
@@ -235,10 +252,10 @@ def undo_check_in(booking: Booking | int, checked_in_at: datetime, status: str,
     """Clear a check-in (see clear_check_in); undone by checking in again."""
     def work():
         result = clear_check_in(booking, checked_in_at, status, by=by, now=now)
-        return _booking_outcome(f"undoing the check-in of {result.customer_name}", result,
+        return _booking_outcome(f"undo of the check-in of {result.customer_name}", result,
                                 action(check_in, booking=result.id))
 
-    return run_write(work)
+    return _write(work)
 
 
 def reschedule(booking: Booking | int, slot: TimeSlot | int,
@@ -255,7 +272,7 @@ def reschedule(booking: Booking | int, slot: TimeSlot | int,
             reschedule, booking=current.id, slot=current.time_slot_id,
             expected_slot=result.time_slot_id), current.time_slot_id)
 
-    return run_write(work)
+    return _write(work)
 
 
 def edit_details(booking: Booking | int, changes: dict, expected: dict | None = None,
@@ -279,7 +296,7 @@ def edit_details(booking: Booking | int, changes: dict, expected: dict | None = 
                       expected=after)
         return _booking_outcome(f"edit of {current.customer_name}'s details", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 # --- slots -----------------------------------------------------------------------------
@@ -317,7 +334,7 @@ def set_blocked(slot: TimeSlot | int, blocked: bool, reason: str = "",
                       expected_reason=result.block_reason)
         return _slot_outcome(f"{'block' if blocked else 'unblock'} of {when}", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 def set_capacity(slot: TimeSlot | int, capacity: int, expected_capacity: int | None = None,
@@ -337,7 +354,7 @@ def set_capacity(slot: TimeSlot | int, capacity: int, expected_capacity: int | N
                       expected_capacity=result.max_capacity)
         return _slot_outcome(f"capacity change of {when}", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 # --- several at once ---------------------------------------------------------------------
@@ -371,7 +388,7 @@ def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | 
             raise NothingChanged("The selected bookings are already so; nothing was changed.")
         return _bulk_outcome(outcomes, refusals, noun)
 
-    return run_write(work)
+    return _write(work)
 
 
 def _bulk_outcome(outcomes: list[Outcome], refusals: list[Refusal], noun: str) -> Outcome:

@@ -132,7 +132,7 @@ def undo_check_in(shop):
     services.check_in_booking(b.id, now=shop.now)
     return (lambda: undo.undo_check_in(b.id, shop.now, "confirmed", by=shop.staff,
                                        now=shop.now),
-            lambda: booking(b).checked_in_at is None, "undoing the check-in of Uwe Uncheck")
+            lambda: booking(b).checked_in_at is None, "undo of the check-in of Uwe Uncheck")
 
 
 def reschedule(shop):
@@ -184,7 +184,7 @@ def an_undo(shop):
     b = shop.book("Zoe Undo")
     done = undo.check_in(b.id, by=shop.staff, now=shop.now)
     return (lambda: undo.reverse(done, by=shop.staff, now=shop.now),
-            lambda: booking(b).checked_in_at is None, "undoing the check-in of Zoe Undo")
+            lambda: booking(b).checked_in_at is None, "undo of the check-in of Zoe Undo")
 
 
 def a_redo(shop):
