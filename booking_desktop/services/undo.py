@@ -14,6 +14,10 @@ What may be undone is decided here, not in the windows: `reverse(outcome)`
 is all an undo stack needs. Several bookings changed at once (`bulk`) are
 one transaction; their reversal is all or nothing and says which bookings
 stood in the way and why.
+
+When the connection is lost in an operation's COMMIT (AnswerLost), whether
+it was saved is found out once the database answers (`find_lost_answer`),
+and a saved one's outcome is the one the answer would have given.
 """
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
