@@ -80,6 +80,16 @@ class AnswerLost(DatabaseUnavailable):
         "known whether it was saved. Look at it again once the database answers."
     )
 
+    def __init__(self, message: str | None = None, written: tuple = (), result=None,
+                 **details):
+        super().__init__(message, **details)
+        # What the transaction did before its COMMIT, as the services knew it
+        # (services.undo.find_lost_answer asks the database about it): the
+        # audit events it wrote, as (id, hash), and (services.undo's
+        # operations) the Outcome it would have answered.
+        self.written = tuple(written)
+        self.result = result
+
 
 class DatabaseNotUsable(BookingError):
     """The file or server given as the database is not one this app can open:

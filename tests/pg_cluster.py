@@ -189,9 +189,9 @@ class PrivateCluster:
 
 
 class AnswerTrap:
-    """Makes the next commit of a change to a booking lose its answer, as a
-    connection dropped at commit does; the trap is a trigger in the test's
-    database, so the application runs unchanged.
+    """Makes the next commit of a change to a booking or a time slot lose its
+    answer, as a connection dropped at commit does; the trap is a trigger in
+    the test's database, so the application runs unchanged.
 
     `arm("after")`: the commit is saved, then waits for the standby that
     never comes; `arm("before")`: the commit waits (in a deferred trigger)
@@ -222,6 +222,10 @@ class AnswerTrap:
                 END $$;
                 DROP TRIGGER IF EXISTS answer_trap ON public.booking;
                 CREATE CONSTRAINT TRIGGER answer_trap AFTER INSERT OR UPDATE ON public.booking
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                    EXECUTE FUNCTION public.answer_trap();
+                DROP TRIGGER IF EXISTS answer_trap ON public.time_slot;
+                CREATE CONSTRAINT TRIGGER answer_trap AFTER UPDATE ON public.time_slot
                     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
                     EXECUTE FUNCTION public.answer_trap();
             """)

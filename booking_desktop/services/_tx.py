@@ -8,16 +8,21 @@ serialisation failure, and turns a dropped server connection into
 reconnects (a connection found dead at BEGIN, before any of the work ran, is
 replaced and the work run once more). A connection lost in COMMIT, when the
 server may have saved the work, is `AnswerLost` (a DatabaseUnavailable): the
-caller must look the change up once the database answers. Reads go through
-`run_read`, which retries once after a dropped connection since a read has
-nothing to undo.
+caller must look the change up once the database answers: the exception
+carries the audit events the transaction wrote (`AnswerLost.written`, their
+ids and hashes, known before COMMIT), so whether it was saved is a question
+of whether those events are there (services.undo.find_lost_answer). Reads
+go through `run_read`, which retries once after a dropped connection since a
+read has nothing to undo.
 """
 import json
 import logging
 import random
 import sqlite3
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TypeVar
 
@@ -33,6 +38,10 @@ from . import validation
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# The audit events the transaction `run_write` runs on this thread has written
+# so far, as (id, hash); None outside one.
+_attempt = threading.local()
 
 MAX_ATTEMPTS = 5
 # SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
@@ -111,7 +120,9 @@ def run_write(work: Callable[[], T]) -> T:
     reconnected = False
     for attempt in range(1, MAX_ATTEMPTS + 1):
         began = done = False
+        events: list[tuple[int, str]] = []
         try:
+            _attempt.written = events
             with db.atomic():
                 began = True
                 result = work()
@@ -126,7 +137,7 @@ def run_write(work: Callable[[], T]) -> T:
                     reconnected = True
                     continue
                 if done:  # lost in COMMIT: the server may have saved it
-                    raise AnswerLost() from exc
+                    raise AnswerLost(written=events) from exc
                 raise DatabaseUnavailable() from exc
             written = disk_error(exc)
             if written is not None:
@@ -135,6 +146,24 @@ def run_write(work: Callable[[], T]) -> T:
                 time.sleep(min(0.5, 0.01 * 2 ** attempt) * (0.5 + random.random()))
                 continue
             raise
+        finally:
+            _attempt.written = None
+
+
+@contextmanager
+def savepoint() -> Iterator[None]:
+    """A savepoint inside the caller's transaction (`bulk`'s parts): when it
+    is rolled back, the audit events written in it are no longer among those
+    the transaction wrote."""
+    written = getattr(_attempt, "written", None)
+    mark = len(written) if written is not None else 0
+    try:
+        with models.database.atomic():
+            yield
+    except BaseException:
+        if written is not None:
+            del written[mark:]
+        raise
 
 
 def run_read(work: Callable[[], T]) -> T:
@@ -215,21 +244,29 @@ def audit(by: User | None, action: str, entity: str, entity_id: int | None,
     chained onto the newest one (on PostgreSQL under a lock held until commit,
     so concurrent mutations write their events one after the other). On
     PostgreSQL the INSERT's trigger chains it (migration 0014), so recording
-    is one statement; SQLite chains it here, in the transaction's write lock."""
+    is one statement; SQLite chains it here, in the transaction's write lock.
+    Its id and hash are noted for `run_write` (AnswerLost.written)."""
     at = at or utcnow()
     user_id = by.id if by is not None else None
     text = audit_details(**details)
     if is_postgres():
-        # id 0: no id drawn outside the chain's lock; the trigger draws it.
-        AuditEvent.insert(id=0, at=at, user=user_id, action=action, entity=entity,
-                          entity_id=entity_id, details=text, hash=CHAINED_BY_DATABASE).execute()
-        return
-    event_id, prev_hash = next_link(models.database.obj)
-    AuditEvent.insert(
-        id=event_id, at=at, user=user_id, action=action, entity=entity, entity_id=entity_id,
-        details=text, prev_hash=prev_hash,
-        hash=event_hash(event_id, at, user_id, action, entity, entity_id, text, prev_hash),
-    ).execute()
+        # id 0: no id drawn outside the chain's lock; the trigger draws it
+        # (and the hash), and the same statement returns them.
+        [event] = (AuditEvent.insert(id=0, at=at, user=user_id, action=action, entity=entity,
+                                     entity_id=entity_id, details=text,
+                                     hash=CHAINED_BY_DATABASE)
+                   .returning(AuditEvent.id, AuditEvent.hash).tuples().execute())
+    else:
+        event_id, prev_hash = next_link(models.database.obj)
+        event = (event_id, event_hash(event_id, at, user_id, action, entity, entity_id, text,
+                                      prev_hash))
+        AuditEvent.insert(
+            id=event_id, at=at, user=user_id, action=action, entity=entity, entity_id=entity_id,
+            details=text, prev_hash=prev_hash, hash=event[1],
+        ).execute()
+    written = getattr(_attempt, "written", None)
+    if written is not None:  # the id and hash identify it: found after a lost answer
+        written.append(tuple(event))
 
 
 def release_connection() -> None:

@@ -14,19 +14,28 @@ What may be undone is decided here, not in the windows: `reverse(outcome)`
 is all an undo stack needs. Several bookings changed at once (`bulk`) are
 one transaction; their reversal is all or nothing and says which bookings
 stood in the way and why.
+
+When the connection is lost in an operation's COMMIT (AnswerLost), whether
+it was saved is found out once the database answers (`find_lost_answer`),
+and a saved one's outcome is the one the answer would have given.
 """
-import inspect
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .. import models
 from ..db import is_postgres
-from ..errors import BookingError, InvalidTransition, NotFound, SlotFull, SlotInPast
+from ..errors import (
+    AnswerLost,
+    BookingError,
+    DatabaseUnavailable,
+    InvalidTransition,
+    NotFound,
+    SlotFull,
+    SlotInPast,
+)
 from ..models import ACTIVE_STATUSES, AuditEvent, Booking, TimeSlot, User
 from . import validation as v
-from ._tx import run_read, run_write
+from ._tx import run_read, run_write, savepoint
 from .bookings import (
     locked_booking,
     status_words,
@@ -105,14 +114,35 @@ class Outcome:
 def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
             now: datetime | None = None) -> Outcome:
     """Undo (or, for an outcome of an undo, redo) `outcome`. Refused, with
-    nothing changed, as `Refused` naming the booking or slot and why."""
+    nothing changed, as `Refused` naming the booking or slot and why. The
+    database out of reach stays DatabaseUnavailable (AnswerLost when lost in
+    COMMIT: `find_lost_answer` tells whether the reversal was saved)."""
     lead = "Nothing was redone" if redo else "Nothing was undone"
     try:
         return outcome.reverse.perform(by=by, now=now)
+    except DatabaseUnavailable:
+        raise
     except Refused as exc:
         raise Refused(exc.refusals, lead) from exc
     except BookingError as exc:
         raise Refused([Refusal(_what(outcome.reverse), _why(exc))], lead) from exc
+
+
+def _write(work: Callable[[], "Outcome"]) -> "Outcome":
+    """run_write(work); an AnswerLost also carries the outcome `work` had
+    made, the answer that was lost (see find_lost_answer)."""
+    made: list[Outcome] = []
+
+    def noted() -> Outcome:
+        made.append(work())
+        return made[-1]
+
+    try:
+        return run_write(noted)
+    except AnswerLost as lost:
+        if made:
+            lost.result = made[-1]
+        raise
 
 
 # --- bookings --------------------------------------------------------------------------
@@ -153,7 +183,7 @@ def cancel(booking: Booking | int, reason: str = "", expected_status: str | None
         return _booking_outcome(f"cancellation of {current.customer_name}", result, action(
             reinstate, booking=current.id, status=current.status, expected_status="cancelled"))
 
-    return run_write(work)
+    return _write(work)
 
 
 def reinstate(booking: Booking | int, status: str, expected_status: str,
@@ -173,7 +203,7 @@ def reinstate(booking: Booking | int, status: str, expected_status: str,
                           expected_status=result.status)
         return _booking_outcome(f"reinstatement of {current.customer_name}", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 _STATUS_NOUNS = {"pending": "marking as pending", "confirmed": "confirmation",
@@ -204,7 +234,7 @@ def set_status(booking: Booking | int, status: str, expected_status: str | None 
         noun = _STATUS_NOUNS.get(status, status)
         return _booking_outcome(f"{noun} of {current.customer_name}", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 def check_in(booking: Booking | int, by: User | None = None,
@@ -218,15 +248,18 @@ def check_in(booking: Booking | int, by: User | None = None,
             undo_check_in, booking=current.id, checked_in_at=result.checked_in_at,
             status=current.status))
 
-    return run_write(work)
+    return _write(work)
 
 
 def undo_check_in(booking: Booking | int, checked_in_at: datetime, status: str,
                   by: User | None = None, now: datetime | None = None) -> Outcome:
     """Clear a check-in (see clear_check_in); undone by checking in again."""
-    result = clear_check_in(booking, checked_in_at, status, by=by, now=now)
-    return _booking_outcome(f"undoing the check-in of {result.customer_name}", result,
-                            action(check_in, booking=result.id))
+    def work():
+        result = clear_check_in(booking, checked_in_at, status, by=by, now=now)
+        return _booking_outcome(f"undo of the check-in of {result.customer_name}", result,
+                                action(check_in, booking=result.id))
+
+    return _write(work)
 
 
 def reschedule(booking: Booking | int, slot: TimeSlot | int,
@@ -243,7 +276,7 @@ def reschedule(booking: Booking | int, slot: TimeSlot | int,
             reschedule, booking=current.id, slot=current.time_slot_id,
             expected_slot=result.time_slot_id), current.time_slot_id)
 
-    return run_write(work)
+    return _write(work)
 
 
 def edit_details(booking: Booking | int, changes: dict, expected: dict | None = None,
@@ -267,7 +300,7 @@ def edit_details(booking: Booking | int, changes: dict, expected: dict | None = 
                       expected=after)
         return _booking_outcome(f"edit of {current.customer_name}'s details", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 # --- slots -----------------------------------------------------------------------------
@@ -305,7 +338,7 @@ def set_blocked(slot: TimeSlot | int, blocked: bool, reason: str = "",
                       expected_reason=result.block_reason)
         return _slot_outcome(f"{'block' if blocked else 'unblock'} of {when}", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 def set_capacity(slot: TimeSlot | int, capacity: int, expected_capacity: int | None = None,
@@ -325,7 +358,7 @@ def set_capacity(slot: TimeSlot | int, capacity: int, expected_capacity: int | N
                       expected_capacity=result.max_capacity)
         return _slot_outcome(f"capacity change of {when}", result, back)
 
-    return run_write(work)
+    return _write(work)
 
 
 # --- several at once ---------------------------------------------------------------------
@@ -347,7 +380,7 @@ def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | 
         outcomes, refusals = [], []
         for part in actions:
             try:
-                with models.database.atomic():
+                with savepoint():
                     outcomes.append(part.perform(by=by, now=now))
             except NothingChanged:
                 continue
@@ -357,9 +390,12 @@ def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | 
             raise Refused(refusals)
         if not outcomes:
             raise NothingChanged("The selected bookings are already so; nothing was changed.")
-        return outcomes, refusals
+        return _bulk_outcome(outcomes, refusals, noun)
 
-    outcomes, refusals = run_write(work)
+    return _write(work)
+
+
+def _bulk_outcome(outcomes: list[Outcome], refusals: list[Refusal], noun: str) -> Outcome:
     if len(outcomes) == 1 and not refusals:
         description = outcomes[0].description
     else:
@@ -384,63 +420,51 @@ def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | 
 class LostAnswer:
     """What the database shows of an operation whose answer was lost in its
     COMMIT (AnswerLost): `outcome` as if the answer had come (its reversal
-    included), or None when it was not saved."""
+    and rows included), or None when it was not saved."""
     what: str                 # "cancellation of Anna Schmidt (K7M-4QX)"
     outcome: Outcome | None
 
 
-def _cancel_arguments(operation: Callable[..., Outcome], args, kwargs) -> dict | None:
-    """The arguments of a cancel (also set_status to "cancelled"), else None."""
-    operation = inspect.unwrap(operation)  # the operation itself, under any decorator
-    if operation not in (cancel, set_status):
-        return None
-    try:
-        bound = inspect.signature(operation).bind_partial(*args, **kwargs).arguments
-    except TypeError:
-        return None
-    if operation is set_status and bound.get("status") != "cancelled":
-        return None
-    return bound if "booking" in bound else None
+def can_find_lost_answer(lost: BaseException) -> bool:
+    """Whether `find_lost_answer` can tell if the operation that met `lost`
+    was saved: any operation of this module performed on its own, as an undo
+    or redo (`reverse`) or as a `bulk`. Not `book`: a booking is looked up by
+    the reference the desk drew for it (its AnswerLost carries no Outcome).
+    Asks nothing of the database."""
+    return (isinstance(lost, AnswerLost) and isinstance(lost.result, Outcome)
+            and bool(lost.written))
 
 
-def can_find_lost_answer(operation: Callable[..., Outcome], *args, **kwargs) -> bool:
-    """Whether `find_lost_answer` can tell if this operation was saved (a
-    cancel can; others are not looked up yet). Asks nothing of the database."""
-    return _cancel_arguments(operation, args, kwargs) is not None
-
-
-def find_lost_answer(operation: Callable[..., Outcome], *args, by: User | None = None,
-                     **kwargs) -> LostAnswer:
-    """After `operation(*args, by=by, **kwargs)` met AnswerLost, once the
-    database answers again: whether it was saved. A cancel was saved when the
-    booking is cancelled and its newest audit event is that cancel by `by`
-    (the event is written in the cancel's transaction). LookupError for an
-    operation `can_find_lost_answer` refuses; DatabaseUnavailable while the
-    database is still out of reach."""
-    arguments = _cancel_arguments(operation, args, kwargs)
-    if arguments is None:
-        raise LookupError(f"cannot tell whether {operation.__name__} was saved")
-    booking_id = _id(arguments["booking"], "booking")
+def find_lost_answer(lost: AnswerLost) -> LostAnswer:
+    """Once the database answers again after an operation met AnswerLost:
+    whether it was saved. The operation's transaction wrote its audit events
+    (one per booking or slot changed, in the same transaction as the change,
+    the parts of a bulk included), and `lost` holds the id and hash of each,
+    known before COMMIT. It was saved exactly when every one of them is there
+    with that hash: the hash covers the id, the time, the account, the
+    action, the booking or slot and the details, so an event written later
+    by another desk (or by this account elsewhere), even one taking the same
+    id on SQLite, is never taken for it, and a later change by another desk
+    does not hide it. When saved, the outcome is the one the lost answer
+    carried. LookupError for an AnswerLost `can_find_lost_answer` refuses;
+    DatabaseUnavailable while the database is still out of reach."""
+    if not can_find_lost_answer(lost):
+        raise LookupError("whether this was saved cannot be found out")
+    outcome, written = lost.result, dict(lost.written)
 
     def look():
-        booking = Booking.get_or_none(Booking.id == booking_id)
-        event = (AuditEvent.select()
-                 .where((AuditEvent.entity == "booking") & (AuditEvent.entity_id == booking_id))
-                 .order_by(AuditEvent.id.desc()).first())
-        return booking, event
+        return dict(AuditEvent.select(AuditEvent.id, AuditEvent.hash)
+                    .where(AuditEvent.id.in_(list(written))).tuples())
 
-    booking, event = run_read(look)
-    if booking is None:
-        raise NotFound("That booking no longer exists.")
-    what = f"cancellation of {booking.customer_name} ({booking.reference})"
-    ours = (event is not None and event.action == "booking.cancel"
-            and event.user_id == (by.id if by is not None else None))
-    if booking.status != "cancelled" or not ours:
-        return LostAnswer(what, None)
-    previous = json.loads(event.details).get("previous_status", "confirmed")
-    return LostAnswer(what, _booking_outcome(
-        f"cancellation of {booking.customer_name}", booking,
-        action(reinstate, booking=booking.id, status=previous, expected_status="cancelled")))
+    saved = run_read(look) == written  # one transaction: all of them or none
+    return LostAnswer(_lost_what(outcome), outcome if saved else None)
+
+
+def _lost_what(outcome: Outcome) -> str:
+    """"cancellation of Anna Schmidt (K7M-4QX)"; a bulk or slot: its description."""
+    if len(outcome.rows) == 1 and len(outcome.booking_ids) <= 1:
+        return f"{outcome.description} ({outcome.rows[0].reference})"
+    return outcome.description
 
 
 # --- saying what stood in the way ---------------------------------------------------------

@@ -63,15 +63,14 @@ def perform(view, operation: Callable[..., Outcome], *args, **kwargs) -> Op:
     Chain `.success()` / `.failure()` and `.run()` it.
 
     When the connection is lost in the action's COMMIT (AnswerLost) nobody
-    knows yet whether it was saved: a cancel is looked up once the database
-    answers (`_find_when_back`) and the failure says AnswerBeingChecked;
-    other actions say AnswerLost (the walk-in asks by its reference)."""
+    knows yet whether it was saved: it is looked up once the database
+    answers (`_find_when_back`) and the failure says AnswerBeingChecked. The
+    walk-in's booking (`undo.book`) stays AnswerLost: it asks by its reference."""
     stack = view.undo_stack
 
     def answer_lost(exc: BaseException) -> BaseException:
-        if isinstance(exc, AnswerLost) and reversible.can_find_lost_answer(
-                operation, *args, **kwargs):
-            _find_when_back(view, operation, args, kwargs)
+        if reversible.can_find_lost_answer(exc):
+            _find_when_back(view, exc, lambda outcome: stack.push(OutcomeCommand(outcome)))
             return AnswerBeingChecked()
         return exc
 
@@ -81,17 +80,17 @@ def perform(view, operation: Callable[..., Outcome], *args, **kwargs) -> Op:
             .translate(answer_lost))
 
 
-def _find_when_back(view, operation, args, kwargs) -> None:
+def _find_when_back(view, lost: AnswerLost, saved: Callable[[Outcome], None]) -> None:
     """Once the database answers again, ask (on the worker) whether the
     action whose answer was lost was saved, and tell the window
-    (`session.lost_answer_found`); when it was, its undo step is pushed and
-    the change announced as if the answer had come."""
-    session, stack = view.session, view.undo_stack
+    (`session.lost_answer_found`); when it was, `saved(outcome)` does what
+    the answer would have done to the undo stack, and the change is
+    announced."""
+    session = view.session
 
     def look(online: bool) -> None:
         if online:
-            (Op(session, view, lambda user: reversible.find_lost_answer(
-                operation, *args, by=user, **kwargs))
+            (Op(session, view, lambda _user: reversible.find_lost_answer(lost))
              .success(found).failure(not_found).run())
 
     def found(answer) -> None:
@@ -100,7 +99,7 @@ def _find_when_back(view, operation, args, kwargs) -> None:
             text = (f"The {answer.what} was not saved; nothing was changed. Do it again if it "
                     "is still wanted.")
         else:
-            stack.push(OutcomeCommand(answer.outcome))
+            saved(answer.outcome)
             session.did_execute.emit(_change_of(view, answer.outcome, None))
             text = f"The {answer.what} had been saved when the connection was lost."
         session.lost_answer_found.emit(text)
@@ -117,7 +116,9 @@ def _find_when_back(view, operation, args, kwargs) -> None:
 
 def step(view, stack: QUndoStack, redo: bool) -> Op:
     """An op undoing (redoing) the step at the stack's index when its turn
-    comes; its result is the step's text, or None when there was none."""
+    comes; its result is the step's text, or None when there was none. An
+    answer lost in COMMIT is looked up as `perform` does; when the reversal
+    had been saved the stack moves then."""
     taken: dict[str, OutcomeCommand] = {}
 
     def prepare() -> bool:
@@ -133,5 +134,18 @@ def step(view, stack: QUndoStack, redo: bool) -> Op:
         taken["step"].outcome = outcome
         stack.redo() if redo else stack.undo()
 
+    def found_saved(outcome: Outcome) -> None:
+        if stack.command(stack.index() if redo else stack.index() - 1) is taken["step"]:
+            moved(outcome)
+        else:  # the stack moved meanwhile: the change made is a step of its own
+            stack.push(OutcomeCommand(outcome))
+
+    def answer_lost(exc: BaseException) -> BaseException:
+        if reversible.can_find_lost_answer(exc):
+            _find_when_back(view, exc, found_saved)
+            return AnswerBeingChecked()
+        return exc
+
     return (Op(view.session, view, work).prepare(prepare).success(moved)
-            .announce(lambda outcome: _change_of(view, outcome, None)))
+            .announce(lambda outcome: _change_of(view, outcome, None))
+            .translate(answer_lost))

@@ -316,3 +316,93 @@ def test_a_cancel_ended_in_its_commit_before_saving_is_said_not_saved(qtbot, des
     qtbot.waitUntil(lambda: window.offline_bar.label.text() == truth, timeout=3000)
     assert window.undo_stack.count() == 0
     assert desk.stored("Nils Notsaved") == [(booking.reference, "confirmed")]
+
+
+# --- any other action, an undo or a redo whose answer was lost: the same truth, found by
+# the audit events its transaction wrote (services.undo.find_lost_answer) ----------------
+
+CHECKING = ("The connection was lost just as this was being saved, so it is not known yet "
+            "whether it was. The desk checks as soon as the database answers and says so.")
+
+
+def _booked_today(desk, name):
+    """A booking of today's first slot (check-in is possible on its day only), on the
+    front desk, selected."""
+    from datetime import datetime, timezone
+    today = desk.session.today()
+    midnight = datetime.combine(today, time(0), tzinfo=timezone.utc)
+    services.generate_time_slots(desk.shop, today, today, max_capacity=2, now=midnight)
+    first = services.slots_between(desk.shop, today)[0]
+    booking = services.create_booking(first.id, name, now=midnight)
+    front_desk = desk.window.front_desk
+    front_desk.set_day(today)
+    front_desk.select_booking(booking.id)
+    front_desk.tree.setFocus()
+    return booking, front_desk
+
+
+def _checked_in(desk, booking) -> bool:
+    with desk.cluster.admin(desk.dbname) as conn:
+        return conn.execute("SELECT checked_in_at IS NOT NULL FROM booking WHERE id = %s",
+                            (booking.id,)).fetchone()[0]
+
+
+def test_a_check_in_whose_commit_answer_was_lost_is_said_saved_with_its_undo_step(qtbot, desk):
+    window, session = desk.window, desk.session
+    booking, front_desk = _booked_today(desk, "Ines Checkin")
+    said = desk.said()
+    trap = AnswerTrap(desk.cluster, desk.dbname)
+    trap.arm("after")
+    qtbot.keyClick(front_desk.tree, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    trap.join()
+    assert trap.terminated.is_set()
+    assert _checked_in(desk, booking)  # saved, though the desk was not told
+    assert front_desk.bar.label.text() == CHECKING
+    assert window.undo_stack.count() == 0
+
+    qtbot.waitUntil(lambda: session.online and session.listening, timeout=BACK_WITHIN_MS)
+    truth = (f"The check-in of Ines Checkin ({booking.reference}) had been saved when the "
+             "connection was lost.")
+    qtbot.waitUntil(lambda: truth in said, timeout=3000)
+    assert window.offline_bar.label.text() == truth
+    assert window.undo_stack.undoText() == "check-in of Ines Checkin"  # as if answered
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not _checked_in(desk, booking)
+
+
+@pytest.mark.parametrize("saved", [True, False], ids=["saved", "not-saved"])
+def test_an_undo_whose_commit_answer_was_lost_moves_the_stack_only_if_saved(qtbot, desk, saved):
+    """Ctrl+Z of a check-in loses its answer. Saved: the step is undone as if
+    the answer had come (Ctrl+Shift+Z redoes it). Not saved: the step stays
+    where it was, nothing changed, and Ctrl+Z does it then."""
+    window, session = desk.window, desk.session
+    booking, front_desk = _booked_today(desk, "Zoe Undo")
+    qtbot.keyClick(front_desk.tree, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert _checked_in(desk, booking)
+    said = desk.said()
+    trap = AnswerTrap(desk.cluster, desk.dbname)
+    trap.arm("after" if saved else "before")
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    trap.join()
+    assert trap.terminated.is_set()
+    assert _checked_in(desk, booking) is not saved
+    assert front_desk.bar.label.text() == CHECKING
+    assert window.undo_stack.undoText() == "check-in of Zoe Undo"  # not moved yet
+
+    qtbot.waitUntil(lambda: session.online and session.listening, timeout=BACK_WITHIN_MS)
+    what = f"The undo of the check-in of Zoe Undo ({booking.reference})"
+    truth = (f"{what} had been saved when the connection was lost." if saved else
+             f"{what} was not saved; nothing was changed. Do it again if it is still wanted.")
+    qtbot.waitUntil(lambda: truth in said, timeout=3000)
+    assert window.offline_bar.label.text() == truth
+    if saved:
+        assert (window.undo_stack.index(), window.undo_stack.redoText()) == \
+            (0, "check-in of Zoe Undo")
+        qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)
+        assert _checked_in(desk, booking)
+    else:
+        assert (window.undo_stack.index(), window.undo_stack.undoText()) == \
+            (1, "check-in of Zoe Undo")
+        qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert not _checked_in(desk, booking)
