@@ -338,10 +338,13 @@ def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress |
                cancelled: Callable[[], bool] | None = None, by=None) -> int:
     """Write the filtered bookings as an iCalendar file: one VEVENT a booking,
     UID from its reference (stable, so importing again updates the events),
-    times in the business's zone with its VTIMEZONE (or in UTC with `utc`),
-    cancelled bookings as STATUS:CANCELLED."""
+    SEQUENCE the number of changes made to the booking since it was created
+    (its audit events other than `booking.create`: 0 for a new booking, one
+    more for every edit, reschedule, status change, check-in, cancel), so a
+    calendar replaces the event it has; times in the business's zone with its
+    VTIMEZONE (or in UTC with `utc`), cancelled bookings as STATUS:CANCELLED."""
     require_export(by)
-    from icalendar import Event, Timezone
+    from icalendar import Timezone
 
     zones: dict[str, ZoneInfo] = {}
 
@@ -361,27 +364,57 @@ def export_ics(path, flt: BookingFilter, utc: bool = False, progress: Progress |
                 if name != "UTC":
                     handle.write(Timezone.from_tzinfo(zone(name), tzid=name, first_date=lo,
                                                       last_date=hi).to_ical())
+
+        def write(rows):
+            sequences = run_read(lambda: _sequences([row[ID] for row in rows]))
+            for row in rows:
+                handle.write(_event(row, zone, utc, sequences.get(row[ID], 0)))
+
+        pending = []
         for row in iter_rows(flt, progress, cancelled, by=by):
-            tz = UTC if utc or row[ZONE] == "UTC" else zone(row[ZONE])
-            event = Event()
-            event.add("uid", f"{row[REF]}@{ICS_DOMAIN}")
-            event.add("dtstamp", as_utc(row[UPDATED]))
-            event.add("last-modified", as_utc(row[UPDATED]))
-            event.add("dtstart", as_utc(row[START_UTC]).astimezone(tz))
-            event.add("dtend", as_utc(row[END_UTC]).astimezone(tz))
-            event.add("summary", f"{row[NAME]} ({row[REF]})")
-            event.add("status", ICS_STATUS[row[STATUS]])
-            event.add("location", row[BUSINESS])
-            details = [f"Reference: {row[REF]}", f"Status: {row[STATUS]}",
-                       f"Source: {row[SOURCE]}"]
-            details += [f"{label}: {row[i]}" for label, i in
-                        (("Phone", PHONE), ("Email", EMAIL), ("Notes", NOTES),
-                         ("Cancel reason", CANCEL_REASON)) if row[i]]
-            event.add("description", "\n".join(details))
-            handle.write(event.to_ical())
+            pending.append(row)
             count += 1
+            if len(pending) >= BATCH:
+                write(pending)
+                pending = []
+        if pending:
+            write(pending)
         handle.write(b"END:VCALENDAR\r\n")
     return count
+
+
+def _sequences(booking_ids) -> dict[int, int]:
+    """{booking id: changes since it was made} for a batch of bookings, in one
+    query (audit events are append-only, so the count only grows)."""
+    if not booking_ids:
+        return {}
+    ids = ",".join(str(int(i)) for i in booking_ids)
+    return {int(i): int(n) for i, n in models.database.execute_sql(
+        "SELECT entity_id, COUNT(*) FROM audit_event WHERE entity = 'booking' "
+        f"AND action <> 'booking.create' AND entity_id IN ({ids}) GROUP BY entity_id"
+    ).fetchall()}
+
+
+def _event(row, zone, utc: bool, sequence: int) -> bytes:
+    from icalendar import Event
+
+    tz = UTC if utc or row[ZONE] == "UTC" else zone(row[ZONE])
+    event = Event()
+    event.add("uid", f"{row[REF]}@{ICS_DOMAIN}")
+    event.add("sequence", sequence)
+    event.add("dtstamp", as_utc(row[UPDATED]))
+    event.add("last-modified", as_utc(row[UPDATED]))
+    event.add("dtstart", as_utc(row[START_UTC]).astimezone(tz))
+    event.add("dtend", as_utc(row[END_UTC]).astimezone(tz))
+    event.add("summary", f"{row[NAME]} ({row[REF]})")
+    event.add("status", ICS_STATUS[row[STATUS]])
+    event.add("location", row[BUSINESS])
+    details = [f"Reference: {row[REF]}", f"Status: {row[STATUS]}", f"Source: {row[SOURCE]}"]
+    details += [f"{label}: {row[i]}" for label, i in
+                (("Phone", PHONE), ("Email", EMAIL), ("Notes", NOTES),
+                 ("Cancel reason", CANCEL_REASON)) if row[i]]
+    event.add("description", "\n".join(details))
+    return event.to_ical()
 
 
 def _zones_and_span(flt: BookingFilter) -> tuple[list[str], date, date]:

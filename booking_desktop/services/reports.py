@@ -24,7 +24,15 @@ Definitions (also in the README):
   checked in (`booking.check_in`, which confirms a pending booking). Bookings
   with no audit trail (bulk-loaded data) are not counted either way.
 - **lead time** = slot start − the moment the booking was made, over every
-  booking of the period: the median in hours and a distribution in buckets.
+  booking of the period: the median in hours (rounded to 0.1 h, worked out
+  in whole microseconds so both backends give the same figure) and a
+  distribution in buckets.
+- **basis**: by default a booking belongs to the period by its appointment
+  (`basis="appointment"`); with `basis="booked"` by the local date it was
+  made (`created_at`): "how many bookings did we take this week". The basis
+  changes which bookings are counted (by status, by source, per day, lead
+  time, confirmation rate); utilisation, the weekday × hour table and the
+  popular times are about the period's slots and stay by appointment.
 - **most popular times**: the weekday × hour cells with the most booked places.
 """
 import re
@@ -53,6 +61,7 @@ LEAD_BUCKETS = (  # (label, upper bound in seconds or None)
 )
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_REPORT_DAYS = 3 * 366 + 1
+BASES = ("appointment", "booked")  # a booking's date: its slot's start, or when it was made
 _ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-/]+$")
 
 
@@ -170,9 +179,11 @@ def _db_instant(value: datetime):
     return value.astimezone(UTC).replace(tzinfo=None) if is_postgres() else _ts(value)
 
 
-def scope_for(business: Business | None, first: date | None, last: date | None) -> Scope:
+def scope_for(business: Business | None, first: date | None, last: date | None,
+              column: str = "ts.start") -> Scope:
     """The slots of `business` (None: every business) whose start falls on the
-    local dates first..last (both None: any time)."""
+    local dates first..last (both None: any time). `column` is the instant
+    that must fall in the period ("b.created_at": bookings made then)."""
     postgres = is_postgres()
     p = _param()
     if business is not None:
@@ -200,12 +211,12 @@ def scope_for(business: Business | None, first: date | None, last: date | None) 
         params.append(business.id)
         if first is not None:
             lo, hi = day_bounds(business, first, last)
-            conditions.append(f"ts.start >= {p} AND ts.start < {p}")
+            conditions.append(f"{column} >= {p} AND {column} < {p}")
             params += [_db_instant(lo), _db_instant(hi)]
     elif first is not None:
         per_zone = []
         for zone, (lo, hi) in zones.items():
-            per_zone.append(f"(bz.timezone = {p} AND ts.start >= {p} AND ts.start < {p})")
+            per_zone.append(f"(bz.timezone = {p} AND {column} >= {p} AND {column} < {p})")
             params += [zone, _db_instant(lo), _db_instant(hi)]
         conditions.append("(" + (" OR ".join(per_zone) or "1=0") + ")")
     local = LocalTime(postgres, tuple((z, lo, hi) for z, (lo, hi) in sorted(zones.items())))
@@ -263,6 +274,7 @@ class Report:
     lead_buckets: tuple = ()              # ((label, count), ...)
     ever_pending: int = 0
     confirmed_from_pending: int = 0
+    basis: str = "appointment"            # see BASES
 
     @property
     def total(self) -> int:
@@ -296,7 +308,8 @@ class Report:
             return "–" if x is None else f"{x * 100:.1f}%"
 
         lines = [("Business", self.business_name),
-                 ("Period", f"{self.date_from.isoformat()} to {self.date_to.isoformat()}"),
+                 ("Period", f"{self.date_from.isoformat()} to {self.date_to.isoformat()}"
+                  + (" (bookings made)" if self.basis == "booked" else "")),
                  ("Bookings", f"{self.total:,}")]
         lines += [(f"  {s.replace('_', '-')}", f"{self.by_status.get(s, 0):,}")
                   for s in BOOKING_STATUSES]
@@ -324,14 +337,28 @@ def _rows(sql: str, params) -> list[tuple]:
     return list(models.database.execute_sql(sql, params).fetchall())
 
 
-def _lead_seconds() -> str:
+def _lead_micro() -> str:
+    """Slot start − booking made, in whole microseconds, exact on both
+    backends (SQLite's julianday() is a float and rounds)."""
     if is_postgres():
-        return "EXTRACT(EPOCH FROM (ts.start - b.created_at))"
-    return "((julianday(ts.start) - julianday(b.created_at)) * 86400.0)"
+        return "CAST(EXTRACT(EPOCH FROM (ts.start - b.created_at)) * 1000000 AS bigint)"
+
+    def micro(column):
+        return (f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000 "
+                f"+ CAST(substr({column}, 21, 6) AS INTEGER))")
+    return f"({micro('ts.start')} - {micro('b.created_at')})"
+
+
+def median_lead_hours(middle) -> float | None:
+    """The median lead time from the one or two middle leads (microseconds),
+    in hours rounded to 0.1: the one place it is worked out."""
+    if not middle:
+        return None
+    return round(sum(int(m) for m in middle) / len(middle) / 3_600_000_000, 1)
 
 
 def _bucket_case(lead: str) -> str:
-    whens = " ".join(f"WHEN {lead} < {bound} THEN {i}"
+    whens = " ".join(f"WHEN {lead} < {bound * 1_000_000} THEN {i}"
                      for i, (_, bound) in enumerate(LEAD_BUCKETS) if bound is not None)
     return f"(CASE {whens} ELSE {len(LEAD_BUCKETS) - 1} END)"
 
@@ -347,26 +374,35 @@ def _as_date(value) -> date:
 
 
 def booking_report(business: BusinessRow | Business | int | None, date_from, date_to,
-                   by=None) -> Report:
+                   by=None, basis: str = "appointment") -> Report:
     """The figures for `business` (a business row or model, its id, or None for every
-    business) over the local dates date_from..date_to, both included.
+    business) over the local dates date_from..date_to, both included; `basis`
+    "appointment" counts the bookings whose slot starts then, "booked" those
+    made then (see the module).
 
     Raises PermissionDenied (`by` is staff an owner has not allowed to
-    export), InvalidInput (not a date, end before start, over three years)
-    and NotFound (no such business)."""
+    export), InvalidInput (not a date, end before start, over three years,
+    an unknown basis) and NotFound (no such business)."""
     require_export(by)
+    if basis not in BASES:
+        raise InvalidInput(f"Count bookings by appointment date or by the date they were "
+                           f"made, not {basis!r}.")
     first, last = v.date_range(date_from, date_to, MAX_REPORT_DAYS)
     if business is not None and not isinstance(business, (BusinessRow, Business)):
         business = get_business(business)
 
     def run():
-        return _compute(business, first, last)
+        return _compute(business, first, last, basis)
 
     return run_read(run)
 
 
-def _compute(business, first, last) -> Report:
+def _compute(business, first, last, basis: str = "appointment") -> Report:
     scope = scope_for(business, first, last)
+    by_made = basis == "booked"
+    # the bookings counted: by appointment (the slots' scope) or by when made
+    bscope = scope_for(business, first, last, column="b.created_at") if by_made else scope
+    bw, bparams = bscope.where, bscope.params
     local, held = scope.local, "('pending', 'confirmed', 'completed', 'no_show')"
     joined = ("FROM booking b JOIN time_slot ts ON ts.id = b.time_slot_id "
               "JOIN business bz ON bz.id = ts.business_id")
@@ -379,14 +415,19 @@ def _compute(business, first, last) -> Report:
     per_day_held: dict[date, int] = {}
     by_status = dict.fromkeys(BOOKING_STATUSES, 0)
     day_sql = local.day("ts.start")
+    booking_day = bscope.local.day("b.created_at") if by_made else day_sql
     for day, status, blocked, n in _rows(
-            f"SELECT {day_sql}, b.status, ts.is_blocked, COUNT(*) {joined} WHERE {w} "
-            f"GROUP BY 1, 2, 3", params):
+            f"SELECT {booking_day}, b.status, ts.is_blocked, COUNT(*) {joined} WHERE {bw} "
+            f"GROUP BY 1, 2, 3", bparams):
         day = _as_date(day)
         per_day.setdefault(day, dict.fromkeys(BOOKING_STATUSES, 0))[status] += n
         by_status[status] += n
-        if status in HELD_STATUSES and not blocked:
+        if status in HELD_STATUSES and not blocked and not by_made:
             per_day_held[day] = per_day_held.get(day, 0) + n
+    if by_made:  # places are held in the slots of the period, whenever booked
+        per_day_held = {_as_date(d): n for d, n in _rows(
+            f"SELECT {day_sql}, COUNT(*) {joined} WHERE {w} AND ts.is_blocked = {false} "
+            f"AND b.status IN {held} GROUP BY 1", params)}
 
     capacity_day = {_as_date(d): c for d, c in _rows(
         f"SELECT {day_sql}, SUM(ts.max_capacity) {slots_from} "
@@ -400,26 +441,21 @@ def _compute(business, first, last) -> Report:
         f"SELECT {wd}, {hr}, COUNT(*) {joined} WHERE {w} AND ts.is_blocked = {false} "
         f"AND b.status IN {held} GROUP BY 1, 2", params)}
 
-    lead = _lead_seconds()
+    lead = _lead_micro()
     by_source = dict.fromkeys(BOOKING_SOURCES, 0)
     buckets = [0] * len(LEAD_BUCKETS)
     for source, bucket, n in _rows(
-            f"SELECT b.source, {_bucket_case(lead)}, COUNT(*) {joined} WHERE {w} "
-            f"GROUP BY 1, 2", params):
+            f"SELECT b.source, {_bucket_case(lead)}, COUNT(*) {joined} WHERE {bw} "
+            f"GROUP BY 1, 2", bparams):
         by_source[source] += n
         buckets[int(bucket)] += n
     total = sum(buckets)
     median = None
     if total:
-        if is_postgres():
-            median = _rows(f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY {lead}) "
-                           f"{joined} WHERE {w}", params)[0][0]
-        else:
-            p = _param()
-            middle = _rows(f"SELECT {lead} AS lead {joined} WHERE {w} ORDER BY lead "
-                           f"LIMIT {p} OFFSET {p}", (*params, 2 - total % 2, (total - 1) // 2))
-            median = sum(r[0] for r in middle) / len(middle)
-        median = float(median) / 3600.0
+        p = _param()
+        middle = _rows(f"SELECT {lead} AS lead {joined} WHERE {bw} ORDER BY lead "
+                       f"LIMIT {p} OFFSET {p}", (*bparams, 2 - total % 2, (total - 1) // 2))
+        median = median_lead_hours([r[0] for r in middle])
 
     ever_pending = converted = 0
     if total:
@@ -432,8 +468,8 @@ def _compute(business, first, last) -> Report:
                      f"(a.action = 'booking.status' AND {previous} = 'pending' "
                      f"AND {status} IN ('confirmed', 'completed')))")
         row = _rows(f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS ({confirmed}) THEN 1 "
-                    f"ELSE 0 END), 0) {joined} WHERE {w} AND EXISTS ({became_pending})",
-                    params)[0]
+                    f"ELSE 0 END), 0) {joined} WHERE {bw} AND EXISTS ({became_pending})",
+                    bparams)[0]
         ever_pending, converted = int(row[0]), int(row[1])
 
     days = []
@@ -461,10 +497,11 @@ def _compute(business, first, last) -> Report:
         days=tuple(days), by_weekday=by_weekday, by_hour=by_hour, heatmap=heatmap,
         popular_times=popular, lead_median_hours=median,
         lead_buckets=tuple((label, buckets[i]) for i, (label, _) in enumerate(LEAD_BUCKETS)),
-        ever_pending=ever_pending, confirmed_from_pending=converted)
+        ever_pending=ever_pending, confirmed_from_pending=converted, basis=basis)
 
 
 __all__ = [
-    "HELD_STATUSES", "LEAD_BUCKETS", "WEEKDAYS", "MAX_REPORT_DAYS", "LocalTime", "check_zone",
+    "HELD_STATUSES", "LEAD_BUCKETS", "WEEKDAYS", "MAX_REPORT_DAYS", "BASES", "LocalTime",
+    "check_zone", "median_lead_hours",
     "Scope", "scope_for", "as_utc", "Usage", "DayFigures", "Report", "booking_report",
 ]
