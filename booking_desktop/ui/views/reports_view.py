@@ -89,6 +89,14 @@ class ReportsView(QWidget):
         self.date_from.setAccessibleName(self.tr("From date"))
         self.date_to.setAccessibleName(self.tr("To date"))
         self.preset_combo.setCurrentIndex(1)
+        # Count a booking on its appointment's date or on the date it was made.
+        self.basis_combo = QComboBox()
+        self.basis_combo.setAccessibleName(self.tr("Count bookings by"))
+        self.basis_combo.addItem(self.tr("By appointment date"), "appointment")
+        self.basis_combo.addItem(self.tr("By date booked"), "booked")
+        self.basis_combo.setToolTip(self.tr(
+            "Appointment date: the bookings for this period. Date booked: the bookings "
+            "taken in this period, whenever their appointment is."))
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("B&usiness:"), buddy=self.business_combo))
@@ -98,6 +106,7 @@ class ReportsView(QWidget):
         top.addWidget(self.date_from)
         top.addWidget(QLabel("–"))
         top.addWidget(self.date_to)
+        top.addWidget(self.basis_combo)
         top.addStretch(1)
         # The exports on a line of their own: the filters stay whole at 1024 px.
         exports = QHBoxLayout()
@@ -155,6 +164,7 @@ class ReportsView(QWidget):
         self._fill_businesses()
         self.business_combo.currentIndexChanged.connect(self._schedule)
         self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
+        self.basis_combo.currentIndexChanged.connect(self._schedule)
         self.date_from.dateChanged.connect(self._dates_edited)
         self.date_to.dateChanged.connect(self._dates_edited)
         session.did_execute.connect(self._on_changed)
@@ -181,9 +191,11 @@ class ReportsView(QWidget):
         self._reload_timer.stop()
         self._stale = False
         flt, user = self.current_filter(), self.session.user
+        basis = self.basis_combo.currentData()
         self.session.pipeline.read(
             ("report", id(self)),
-            lambda: booking_report(flt.business_id, flt.date_from, flt.date_to, by=user),
+            lambda: booking_report(flt.business_id, flt.date_from, flt.date_to, by=user,
+                                   basis=basis),
             self._reported, self._refused, owner=self)
 
     def _refused(self, exc: BaseException) -> None:
