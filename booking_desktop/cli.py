@@ -383,7 +383,7 @@ def cmd_report(args) -> int:
     from .services.reports import booking_report
     _connect(args)
     business = services.find_business(args.business) if args.business else None
-    report = booking_report(business, args.date_from, args.date_to)
+    report = booking_report(business, args.date_from, args.date_to, basis=args.basis)
     lines = report.figures()
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
@@ -481,6 +481,9 @@ def _add_export_commands(command) -> None:
     report = command("report", cmd_report, "print a period's figures: bookings by status, "
                      "utilisation, cancellation, no-show and confirmation rates, lead times")
     period(report)
+    report.add_argument("--basis", choices=("appointment", "booked"), default="appointment",
+                        help="count a booking on its appointment's date (default) or on the "
+                        "date it was booked (made)")
 
     bench = command("bench-exports", cmd_bench_exports, "time the exports and reports on "
                     "500,000 synthetic bookings")

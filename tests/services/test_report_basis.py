@@ -124,3 +124,24 @@ def test_sqlite_and_postgresql_give_identical_reports(sqlite_url, pg_schema_url)
     # (10.5, 27 − 1 µs, 33.5, 56.5): 30.25 h − 0.5 µs, to 0.1 h
     assert [r["lead_median_hours"] for r in on_sqlite] == [27.0, 27.0, 33.5, 30.2] * 2
     assert [sum(r["by_status"].values()) for r in on_sqlite] == [5, 3, 7, 4] * 2
+
+
+def test_the_command_line_counts_by_either_basis(run, db_url):
+    handle = db.connect(db_url)
+    try:
+        make_week()
+    finally:
+        db.close(handle)
+
+    def bookings(*extra):
+        code, out, err = run("--db", db_url, "report", "--from", MON, "--to", TUE,
+                             "--business", "Salon Berlin", *extra)
+        assert code == 0, err
+        return dict(line.strip().split("  ", 1) for line in out.splitlines())
+
+    assert bookings()["Bookings"].strip() == "5"
+    made = bookings("--basis", "booked")
+    assert made["Bookings"].strip() == "3"
+    assert made["Period"].strip() == "2030-03-04 to 2030-03-05 (bookings made)"
+    code, _, err = run("--db", db_url, "report", "--from", MON, "--to", TUE, "--basis", "paid")
+    assert code != 0 and "invalid choice" in err
