@@ -5,6 +5,7 @@ import csv
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCharts import QPieSeries, QScatterSeries, QStackedBarSeries
 
 from booking_desktop import services
@@ -226,3 +227,24 @@ def test_one_booked_place_is_singular(view, shop):
     view.set_range(today, today)
     assert view.cards["utilisation"].toolTip().startswith("1 booked place of ")
     assert view.cards["confirmation"].toolTip() == "0 of 1 booking that was pending"
+
+
+def test_a_pdf_of_many_pages_is_announced_first(qtbot, view, booked, tmp_path, monkeypatch):
+    from booking_desktop.ui.export import pdf_report
+    monkeypatch.setattr(pdf_report, "MANY_PAGES", 0)  # 4 bookings make one page of table
+    day1, day2 = booked
+    view.set_range(day1, day2)
+    dialog = view.export("pdf")
+    qtbot.addWidget(dialog)
+    target = tmp_path / "r.pdf"
+    dialog.path_edit.setText(str(target))
+    seen = []
+    dialog.progress.valueChanged.connect(lambda _: seen.append(dialog.status.text()))
+    dialog.start()
+    assert "would have about 1 pages" not in dialog.status.text()
+    assert "about 1 page" in dialog.status.text() and "CSV" in dialog.status.text()
+    assert not target.exists() and dialog.count is None
+    assert dialog.export_button.isEnabled() and "anyway" in dialog.export_button.text()
+    dialog.start()
+    assert dialog.count == 4 and len(PdfReader(target).pages) == 3  # title, figures, table
+    assert "Drawing page 1 of 3…" in seen

@@ -178,9 +178,10 @@ class ExportDialog(QDialog):
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
             self.status.setText(self.tr(
-                "This PDF would have about {pages:,} pages of bookings. A CSV or Excel file "
+                "This PDF would have about {pages} of bookings. A CSV or Excel file "
                 "suits that many better: choose it under Format, or press Export PDF anyway."
-            ).format(pages=pages))
+            ).format(pages=self.tr("1 page") if pages == 1 else
+                     self.tr("{n:,} pages").format(n=pages)))
             return
         try:
             images = pdf_report.chart_images(report)
