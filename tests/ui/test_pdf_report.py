@@ -111,7 +111,7 @@ def test_progress_is_per_page_and_reaches_the_page_count(rows_of, tmp_path, qapp
     rows_of(3000)
     calls = []
     target = tmp_path / "many.pdf"
-    assert pdf_report.write_pdf(target, BookingFilter(), 
+    assert pdf_report.write_pdf(target, BookingFilter(),
                                 lambda done, total: calls.append((done, total)),
                                 images=[]) == 3000
     pages = len(PdfReader(target).pages)
