@@ -366,9 +366,13 @@ def cmd_export(args) -> int:
     started = time.perf_counter()
     if args.format == "pdf":
         try:
-            from .ui.export.pdf_report import write_pdf
+            from .ui.export.pdf_report import MANY_PAGES, estimate_pages, write_pdf
         except ImportError as exc:
             raise InvalidInput(f"PDF reports need Qt, which cannot load here ({exc}).") from None
+        pages = estimate_pages(flt)
+        if pages > MANY_PAGES:
+            print(f"Note: this PDF will have about {pages:,} pages of bookings; "
+                  "--format csv or xlsx suits that many better.", file=sys.stderr)
         count = write_pdf(args.output, flt)
     else:
         options = {"csv": {"bom": args.bom}, "ics": {"utc": args.utc}}.get(args.format, {})

@@ -5,6 +5,7 @@ import csv
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCharts import QPieSeries, QScatterSeries, QStackedBarSeries
 
 from booking_desktop import services
@@ -77,7 +78,8 @@ def test_the_business_filter_and_all_businesses(view, booked, shop):
     view.set_range(day1, day1)
     view.business_combo.setCurrentIndex(view.business_combo.findData(other.id))
     view.refresh()
-    assert sum(stacked_totals(view.chart(0)).values()) == 0
+    assert view.chart(0).series() == [] and view.chart(0).axes() == []  # said in words instead
+    assert view.chart(0).empty_text.text() == "No bookings in this period"
     assert view.cards["utilisation"].value.text() == "–"
     view.business_combo.setCurrentIndex(view.business_combo.findData(None))
     view.refresh()
@@ -192,3 +194,57 @@ def test_bookings_table_export_uses_its_current_filter(qtbot, booked, shop, desk
         dialog.export_button.click()
     with open(target, encoding="utf-8-sig", newline="") as handle:
         assert [r[6] for r in list(csv.reader(handle))[1:]] == ["Dan"]
+
+
+def test_an_empty_period_says_so_instead_of_empty_axes(qtbot, view, booked):
+    day1, _ = booked
+    view.set_range(day1 + timedelta(days=30), day1 + timedelta(days=31))
+    view.show()
+    qtbot.waitExposed(view)
+    for index in (0, 2, 3):  # per day, by status (pie), lead times
+        chart = view.chart(index)
+        assert chart.series() == [] and chart.axes() == [], chart.title()
+        words = chart.empty_text
+        assert words.text() == "No bookings in this period" and words.isVisible()
+        centre = chart.rect().center()
+        box = words.mapRectToParent(words.boundingRect())
+        assert box.contains(centre), (box, centre)  # in the middle of the chart
+
+
+def test_a_month_long_chart_labels_its_days(view, booked):
+    day1, _ = booked
+    view.set_range(day1, day1 + timedelta(days=30))
+    axis = view.chart(0).axes()[0]
+    labels = [label.replace("\u200b", "") for label in axis.categories()]
+    assert axis.labelsVisible() and len(labels) == 31
+    assert labels[0] == str(day1.day) and labels[1] == str((day1 + timedelta(days=1)).day)
+    assert all(labels)  # every day numbered
+
+
+def test_one_booked_place_is_singular(view, shop):
+    today = datetime.now(timezone.utc).date() + timedelta(days=1)
+    services.create_booking(services.slots_between(shop, today)[12], "Eve", status="pending")
+    view.set_range(today, today)
+    assert view.cards["utilisation"].toolTip().startswith("1 booked place of ")
+    assert view.cards["confirmation"].toolTip() == "0 of 1 booking that was pending"
+
+
+def test_a_pdf_of_many_pages_is_announced_first(qtbot, view, booked, tmp_path, monkeypatch):
+    from booking_desktop.ui.export import pdf_report
+    monkeypatch.setattr(pdf_report, "MANY_PAGES", 0)  # 4 bookings make one page of table
+    day1, day2 = booked
+    view.set_range(day1, day2)
+    dialog = view.export("pdf")
+    qtbot.addWidget(dialog)
+    target = tmp_path / "r.pdf"
+    dialog.path_edit.setText(str(target))
+    seen = []
+    dialog.progress.valueChanged.connect(lambda _: seen.append(dialog.status.text()))
+    dialog.start()
+    assert "would have about 1 pages" not in dialog.status.text()
+    assert "about 1 page" in dialog.status.text() and "CSV" in dialog.status.text()
+    assert not target.exists() and dialog.count is None
+    assert dialog.export_button.isEnabled() and "anyway" in dialog.export_button.text()
+    dialog.start()
+    assert dialog.count == 4 and len(PdfReader(target).pages) == 3  # title, figures, table
+    assert "Drawing page 1 of 3…" in seen

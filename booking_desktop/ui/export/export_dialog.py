@@ -58,6 +58,8 @@ class ExportDialog(QDialog):
         self.task: Task | None = None
         self.count: int | None = None
         self._closing = False
+        self._unit = "bookings"  # what the progress counts: bookings, or a PDF's pages
+        self._many_pages_ok = False  # the user has been told how long the PDF is
 
         self.format_combo = QComboBox()
         for key, label, _ in FORMATS:
@@ -115,6 +117,7 @@ class ExportDialog(QDialog):
 
     def _format_changed(self, *_):
         fmt = self.fmt()
+        self.export_button.setText(self.tr("&Export"))
         self.bom_check.setVisible(fmt == "csv")
         self.utc_check.setVisible(fmt == "ics")
         path = self.path_edit.text()
@@ -139,10 +142,12 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)  # busy until the first count arrives
         self.status.setText(self.tr("Exporting…"))
         self.path = path
+        self._unit = "pages" if fmt == "pdf" else "bookings"
         if fmt == "pdf":  # the report first, off the GUI thread; its charts are drawn here
             from . import pdf_report
-            self._run(lambda progress, cancelled: pdf_report.report_for(flt, by),
-                      lambda report: self._report_read(report, path))
+            self._run(lambda progress, cancelled: (pdf_report.report_for(flt, by),
+                                                   pdf_report.estimate_pages(flt)),
+                      lambda read: self._report_read(*read, path))
             return
         options = {"csv": {"bom": self.bom_check.isChecked()},
                    "ics": {"utc": self.utc_check.isChecked()}}.get(fmt, {})
@@ -156,12 +161,27 @@ class ExportDialog(QDialog):
         self.task.failed.connect(self._failed)
         self.runner.start(self.task)
 
-    def _report_read(self, report, path: str) -> None:
+    def _report_read(self, report, pages: int, path: str) -> None:
         """The PDF's figures are in: draw its charts here, on the GUI thread,
-        and write the file on the worker."""
+        and write the file on the worker. A PDF of thousands of pages is
+        drawn only when asked a second time: a CSV suits so many bookings."""
         from . import pdf_report
         if self.task is not None and self.task.is_cancelled():
             self._failed(ExportCancelled())
+            return
+        if pages > pdf_report.MANY_PAGES and not self._many_pages_ok:
+            self._many_pages_ok = True
+            self.task = None
+            self.export_button.setEnabled(True)
+            self.format_combo.setEnabled(True)
+            self.export_button.setText(self.tr("&Export PDF anyway"))
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
+            self.status.setText(self.tr(
+                "This PDF would have about {pages} of bookings. A CSV or Excel file "
+                "suits that many better: choose it under Format, or press Export PDF anyway."
+            ).format(pages=self.tr("1 page") if pages == 1 else
+                     self.tr("{n:,} pages").format(n=pages)))
             return
         try:
             images = pdf_report.chart_images(report)
@@ -182,8 +202,11 @@ class ExportDialog(QDialog):
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
-        self.status.setText(self.tr("Exporting… {done:,} of {total:,} bookings").format(
-            done=done, total=total))
+        if self._unit == "pages":
+            text = self.tr("Drawing page {done:,} of {total:,}…")
+        else:
+            text = self.tr("Exporting… {done:,} of {total:,} bookings")
+        self.status.setText(text.format(done=done, total=total))
 
     def _finished(self, count: int) -> None:
         self.count = count

@@ -3,6 +3,8 @@ shared by the reports view (in QChartViews) and the PDF (rendered to images).
 
 Each builder returns a QChart whose series tests can read back."""
 
+import math
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -45,14 +47,22 @@ def _chart(title: str) -> QChart:
 
 def _day_axis(days, weekly: bool) -> QBarCategoryAxis:
     """Category labels that fit under bars (Qt elides a label to its bar's
-    width): "04 Mar" for up to ten bars, none beyond (the axis title says the
-    period). Categories must differ, so repeats get zero-width spaces."""
+    width): "04 Mar" for up to ten bars; beyond, the day of the month under
+    each day (every other one past a month), or "04 Mar" under every few
+    weeks, with the period in the axis title. Categories must differ, so
+    repeats get zero-width spaces."""
     axis = QBarCategoryAxis()
     if len(days) <= 10:
         labels = [d.strftime("%d %b") for d in days]
+    elif not weekly:
+        step = math.ceil(len(days) / 31)
+        labels = [str(d.day) if i % step == 0 else "" for i, d in enumerate(days)]
+        small = axis.labelsFont()
+        small.setPointSizeF(small.pointSizeF() * 0.8)
+        axis.setLabelsFont(small)
     else:
-        labels = [""] * len(days)
-        axis.setLabelsVisible(False)
+        step = math.ceil(len(days) / 8)
+        labels = [d.strftime("%d %b") if i % step == 0 else "" for i, d in enumerate(days)]
     seen: dict[str, int] = {}
     unique = []
     for label in labels:
@@ -67,9 +77,31 @@ def _day_axis(days, weekly: bool) -> QBarCategoryAxis:
     return axis
 
 
+def _nothing_booked(chart: QChart) -> QChart:
+    """The chart of a period without bookings: no axes or series, the words
+    "No bookings in this period" in the middle (`chart.empty_text`)."""
+    text = QGraphicsSimpleTextItem(tr("No bookings in this period"), chart)
+    font = text.font()
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    text.setFont(font)
+    text.setBrush(QColor("#555555"))
+
+    def centre(*_) -> None:
+        box, size = chart.rect(), text.boundingRect()
+        text.setPos(box.center().x() - size.width() / 2, box.center().y() - size.height() / 2)
+
+    chart.geometryChanged.connect(centre)
+    centre()
+    chart.legend().hide()
+    chart.empty_text = text
+    return chart
+
+
 def bookings_per_day(report) -> QChart:
     """One stacked bar a day, a segment a status (long periods by week)."""
     chart = _chart(tr("Bookings per day, by status"))
+    if not report.total:
+        return _nothing_booked(chart)
     days = list(report.days)
     step = 7 if len(days) > 62 else 1
     groups = [days[i:i + step] for i in range(0, len(days), step)]
@@ -166,6 +198,8 @@ def utilisation_heatmap(report) -> QChart:
 
 def status_breakdown(report) -> QChart:
     chart = _chart(tr("Bookings by status"))
+    if not report.total:
+        return _nothing_booked(chart)
     series = QPieSeries()
     for status in services.BOOKING_STATUSES:
         n = report.by_status.get(status, 0)
@@ -183,6 +217,8 @@ def lead_times(report) -> QChart:
     if median is not None:
         title += tr(", median {hours:.1f} h").format(hours=median)
     chart = _chart(title)
+    if not report.total:
+        return _nothing_booked(chart)
     bar = QBarSet(tr("Bookings"))
     bar.setColor(QColor("#5c6bc0"))
     for _, n in report.lead_buckets:

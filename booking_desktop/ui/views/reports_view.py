@@ -228,13 +228,16 @@ class ReportsView(QWidget):
         total = report.total
         self.cards["total"].set(f"{total:,}", ", ".join(
             f"{s.replace('_', '-')} {n:,}" for s, n in report.by_status.items()))
-        self.cards["utilisation"].set(_pct(report.utilisation), self.tr(
-            "{b:,} booked places of {c:,} (slots not blocked)").format(
+        booked = (self.tr("{b:,} booked place of {c:,} (slots not blocked)")
+                  if report.usage.booked == 1 else
+                  self.tr("{b:,} booked places of {c:,} (slots not blocked)"))
+        self.cards["utilisation"].set(_pct(report.utilisation), booked.format(
             b=report.usage.booked, c=report.usage.capacity))
         self.cards["cancellation"].set(_pct(report.cancellation_rate))
         self.cards["no_show"].set(_pct(report.no_show_rate))
-        self.cards["confirmation"].set(_pct(report.confirmation_rate), self.tr(
-            "{n:,} of {d:,} bookings that were pending").format(
+        pending = (self.tr("{n:,} of {d:,} booking that was pending") if report.ever_pending == 1
+                   else self.tr("{n:,} of {d:,} bookings that were pending"))
+        self.cards["confirmation"].set(_pct(report.confirmation_rate), pending.format(
             n=report.confirmed_from_pending, d=report.ever_pending))
         lead = report.lead_median_hours
         self.cards["lead"].set("–" if lead is None else
