@@ -103,6 +103,11 @@ def _ts(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def _places(n: int) -> str:
+    """"1 place", "1,234 places"."""
+    return "1 place" if n == 1 else f"{n:,} places"
+
+
 @dataclass(frozen=True)
 class LocalTime:
     """SQL for a column's local wall-clock time, per backend.
@@ -314,7 +319,7 @@ class Report:
         lines += [(f"  {s.replace('_', '-')}", f"{self.by_status.get(s, 0):,}")
                   for s in BOOKING_STATUSES]
         lines += [("Utilisation", f"{pct(self.utilisation)} ({self.usage.booked:,} of "
-                                  f"{self.usage.capacity:,} places)"),
+                                  f"{_places(self.usage.capacity)})"),
                   ("Cancellation rate", pct(self.cancellation_rate)),
                   ("No-show rate", pct(self.no_show_rate)),
                   ("Confirmation rate", f"{pct(self.confirmation_rate)} "
@@ -328,7 +333,7 @@ class Report:
                   for s in BOOKING_SOURCES]
         lines += [(f"Utilisation {WEEKDAYS[d]}", pct(u.rate)) for d, u in enumerate(self.by_weekday)]
         lines += [(f"Utilisation {h:02d}:00", pct(u.rate)) for h, u in sorted(self.by_hour.items())]
-        lines += [(f"Popular #{i + 1}", f"{WEEKDAYS[d]} {h:02d}:00 ({n:,} places)")
+        lines += [(f"Popular #{i + 1}", f"{WEEKDAYS[d]} {h:02d}:00 ({_places(n)})")
                   for i, (d, h, n) in enumerate(self.popular_times)]
         return lines
 

@@ -162,3 +162,18 @@ def test_bad_ranges_and_businesses_are_refused(fixture):
         booking_report(999_999, MON, TUE)
     with pytest.raises(InvalidInput):
         booking_report(fixture, MON, MON + timedelta(days=5000))
+
+
+def test_one_place_is_said_in_the_singular(database, business):
+    """A period with one slot of one place, booked once: "(1 of 1 place)",
+    and the popular time "(1 place)"."""
+    day = date(2030, 3, 4)  # a Monday, open 09:00-10:00 only
+    services.set_weekly_hours(business, {0: [(datetime(2030, 3, 4, 9).time(),
+                                              datetime(2030, 3, 4, 10).time())]})
+    services.generate_time_slots(business, day, day, slot_duration_minutes=60, max_capacity=1,
+                                 now=utc(2030, 3, 1))
+    slot = services.slots_between(business, day)[0]
+    services.create_booking(slot, "Only One", now=utc(2030, 3, 1))
+    figures = dict(booking_report(business, day, day).figures())
+    assert figures["Utilisation"].endswith("(1 of 1 place)")
+    assert figures["Popular #1"].endswith("(1 place)")
