@@ -204,18 +204,37 @@ def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress |
 
 # ---------------------------------------------------------------- XLSX
 
-# Control characters a worksheet cannot hold (tab, LF and CR are kept).
-_XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 _XLSX_WIDTHS = (11, 22, 11, 7, 7, 16, 26, 28, 18, 11, 9, 30, 19, 19, 24)
 
 
-def _local_parts(text: str) -> tuple[date, time]:
-    moment = datetime.fromisoformat(str(text)[:19])
-    return moment.date(), moment.time()
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 
 
-def _utc_naive(text) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+class _Serials:
+    """Excel's date serials (days since 1899-12-30, the time of day as the
+    fraction) straight from the rows' "YYYY-MM-DD HH:MM[:SS]" text: what
+    XlsxWriter's write_datetime stores, without a datetime per cell. Days and
+    times repeat from row to row, so each is worked out once."""
+
+    def __init__(self):
+        self._days: dict[str, int] = {}
+        self._times: dict[str, float] = {}
+
+    def day(self, text: str) -> int:
+        key = text[:10]
+        serial = self._days.get(key)
+        if serial is None:
+            serial = self._days[key] = date.fromisoformat(key).toordinal() - _EXCEL_EPOCH
+        return serial
+
+    def time(self, text: str) -> float:
+        key = text[11:19]
+        fraction = self._times.get(key)
+        if fraction is None:
+            moment = time.fromisoformat(key)
+            fraction = self._times[key] = (moment.hour * 3600 + moment.minute * 60
+                                           + moment.second) / 86400
+        return fraction
 
 
 def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
@@ -252,27 +271,30 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
             sheet.repeat_rows(0)
             sheet.set_footer("&CPage &P of &N")
             sheet.write_row(0, 0, HEADERS, bold)
-            write, stamp, clean = sheet.write_string, sheet.write_datetime, _XLSX_ILLEGAL.sub
+            # XlsxWriter stores control characters as _xHHHH_ (as Excel does),
+            # so every text is written as it is, nothing stripped.
+            write, number = sheet.write_string, sheet.write_number
+            serials = _Serials()
+            day, clock = serials.day, serials.time
             for row in iter_rows(flt, progress, cancelled, by=by):
                 count += 1
-                day, start = _local_parts(row[LOCAL_START])
-                _, end = _local_parts(row[LOCAL_END])
+                start, end = str(row[LOCAL_START]), str(row[LOCAL_END])
                 write(count, 0, row[REF])
-                write(count, 1, clean("", row[BUSINESS]))
-                stamp(count, 2, day, day_format)
-                stamp(count, 3, start, time_format)
-                stamp(count, 4, end, time_format)
+                write(count, 1, row[BUSINESS])
+                number(count, 2, day(start), day_format)
+                number(count, 3, clock(start), time_format)
+                number(count, 4, clock(end), time_format)
                 write(count, 5, row[ZONE])
-                write(count, 6, clean("", row[NAME]))
+                write(count, 6, row[NAME])
                 for column, value in ((7, row[EMAIL]), (8, row[PHONE]), (11, row[NOTES]),
                                       (14, row[CANCEL_REASON])):
                     if value:
-                        write(count, column, clean("", value))
+                        write(count, column, value)
                 write(count, 9, row[STATUS])
                 write(count, 10, row[SOURCE])
                 for column, value in ((12, row[CREATED]), (13, row[CHECKED_IN])):
                     if value:
-                        stamp(count, column, _utc_naive(value), stamp_format)
+                        number(count, column, day(value) + clock(value), stamp_format)
             sheet.autofilter(0, 0, count, len(HEADERS) - 1)
             _summary_sheet(workbook, summary, flt, bold, count, by)
             if cancelled is not None and cancelled():
