@@ -16,10 +16,10 @@ a cancelled or failed export leaves no file behind.
 """
 import csv
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from peewee import JOIN
@@ -204,132 +204,208 @@ def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress |
 
 # ---------------------------------------------------------------- XLSX
 
-def _local_parts(text: str) -> tuple[date, time]:
-    moment = datetime.fromisoformat(str(text)[:19])
-    return moment.date(), moment.time()
+_XLSX_WIDTHS = (11, 22, 11, 7, 7, 16, 26, 28, 18, 11, 9, 30, 19, 19, 24)
 
 
-def _utc_naive(text) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+class _Serials:
+    """Excel's date serials (days since 1899-12-30, the time of day as the
+    fraction) straight from the rows' "YYYY-MM-DD HH:MM[:SS]" text: what
+    XlsxWriter's write_datetime stores, without a datetime per cell. Days and
+    times repeat from row to row, so each is worked out once."""
+
+    def __init__(self):
+        self._days: dict[str, int] = {}
+        self._times: dict[str, float] = {}
+
+    def day(self, text: str) -> int:
+        key = text[:10]
+        serial = self._days.get(key)
+        if serial is None:
+            serial = self._days[key] = date.fromisoformat(key).toordinal() - _EXCEL_EPOCH
+        return serial
+
+    def time(self, text: str) -> float:
+        key = text[11:19]
+        fraction = self._times.get(key)
+        if fraction is None:
+            moment = time.fromisoformat(key)
+            fraction = self._times[key] = (moment.hour * 3600 + moment.minute * 60
+                                           + moment.second) / 86400
+        return fraction
 
 
 def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
                 cancelled: Callable[[], bool] | None = None, by=None) -> int:
-    """Write the filtered bookings to an .xlsx workbook in openpyxl's
-    write-only mode (rows go to disk as they come: memory does not grow with
-    the number of bookings): a "Bookings" sheet with real dates and times,
-    and a "Summary" sheet with the report's figures for the period."""
+    """Write the filtered bookings to an .xlsx workbook with XlsxWriter in
+    constant-memory mode (each row goes to disk as it is written: memory does
+    not grow with the number of bookings): a "Bookings" sheet with real dates
+    and times, a frozen and filterable header and print set-up (landscape, one
+    page wide, the header on every page), and a "Summary" sheet with the
+    filters used and the report's figures for the period.
+
+    Text is always written as text (never a formula, number or link); a
+    carriage return in a note is kept (stored as `_x000D_`, as Excel does)."""
     require_export(by)
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Bookings")
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKLMNO", (11, 22, 11, 7, 7, 16, 26, 28, 18, 11, 9, 30,
-                                                  19, 19, 24)):
-        sheet.column_dimensions[letter].width = width
-    bold = Font(bold=True)
-
-    def header_cell(text):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        return cell
-
-    def typed(value, fmt):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = fmt
-        return cell
-
-    def text(value):
-        if not value:
-            return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):  # a string, never a formula
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-    sheet.append([header_cell(h) for h in HEADERS])
     count = 0
-    with atomic_file(path, None) as temp, _discarded_on_failure(workbook):
-        for row in iter_rows(flt, progress, cancelled, by=by):
-            day, start = _local_parts(row[LOCAL_START])
-            _, end = _local_parts(row[LOCAL_END])
-            sheet.append([
-                row[REF], text(row[BUSINESS]), typed(day, "yyyy-mm-dd"), typed(start, "hh:mm"),
-                typed(end, "hh:mm"), row[ZONE], text(row[NAME]), text(row[EMAIL]),
-                text(row[PHONE]), row[STATUS], row[SOURCE], text(row[NOTES]),
-                typed(_utc_naive(row[CREATED]), "yyyy-mm-dd hh:mm:ss"),
-                typed(_utc_naive(row[CHECKED_IN]), "yyyy-mm-dd hh:mm:ss"),
-                text(row[CANCEL_REASON])])
-            count += 1
-        _summary_sheet(workbook, flt, bold, count, by)
-        if cancelled is not None and cancelled():
-            raise ExportCancelled()
-        workbook.save(temp)
+    with atomic_file(path, None) as temp, _discarded_on_failure() as scratch:
+        workbook = xlsxwriter.Workbook(temp, {
+            "constant_memory": True, "tmpdir": scratch, "strings_to_numbers": False,
+            "strings_to_formulas": False, "strings_to_urls": False})
+        try:
+            bold = workbook.add_format({"bold": True})
+            day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+            time_format = workbook.add_format({"num_format": "hh:mm"})
+            stamp_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+            sheet = workbook.add_worksheet("Bookings")
+            summary = workbook.add_worksheet("Summary")  # filled once the rows are written
+            sheet.freeze_panes(1, 0)
+            for column, width in enumerate(_XLSX_WIDTHS):
+                sheet.set_column(column, column, width)
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+            sheet.repeat_rows(0)
+            sheet.set_footer("&CPage &P of &N")
+            sheet.write_row(0, 0, HEADERS, bold)
+            # XlsxWriter stores control characters as _xHHHH_ (as Excel does),
+            # so every text is written as it is, nothing stripped.
+            write, number = sheet.write_string, sheet.write_number
+            serials = _Serials()
+            day, clock = serials.day, serials.time
+            for row in iter_rows(flt, progress, cancelled, by=by):
+                count += 1
+                start, end = str(row[LOCAL_START]), str(row[LOCAL_END])
+                write(count, 0, row[REF])
+                write(count, 1, row[BUSINESS])
+                number(count, 2, day(start), day_format)
+                number(count, 3, clock(start), time_format)
+                number(count, 4, clock(end), time_format)
+                write(count, 5, row[ZONE])
+                write(count, 6, row[NAME])
+                for column, value in ((7, row[EMAIL]), (8, row[PHONE]), (11, row[NOTES]),
+                                      (14, row[CANCEL_REASON])):
+                    if value:
+                        write(count, column, value)
+                write(count, 9, row[STATUS])
+                write(count, 10, row[SOURCE])
+                for column, value in ((12, row[CREATED]), (13, row[CHECKED_IN])):
+                    if value:
+                        number(count, column, day(value) + clock(value), stamp_format)
+            sheet.autofilter(0, 0, count, len(HEADERS) - 1)
+            _summary_sheet(workbook, summary, flt, bold, count, by)
+            if cancelled is not None and cancelled():
+                raise ExportCancelled()
+        except BaseException:
+            for worksheet in workbook.worksheets():
+                handle = getattr(worksheet, "row_data_fh", None)
+                if handle is not None:
+                    handle.close()
+            raise
+        workbook.close()
     return count
 
 
 @contextmanager
-def _discarded_on_failure(workbook):
-    """openpyxl streams each write-only sheet to a temporary file of its own;
-    on a cancel or a failure close those and delete them."""
-    try:
-        yield
-    except BaseException:
-        for sheet in workbook.worksheets:
-            try:
-                sheet.close()
-            except Exception:  # half-written: nothing to keep
-                pass
-            name = getattr(sheet, "filename", None)
-            if name:
-                Path(name).unlink(missing_ok=True)
-        raise
+def _discarded_on_failure():
+    """A scratch folder for XlsxWriter's temporary files (a row file for each
+    constant-memory sheet, the parts of the zip), removed afterwards: after a
+    cancel or a failure nothing of the export is left behind."""
+    with tempfile.TemporaryDirectory(prefix="booking-xlsx-", ignore_cleanup_errors=True) as scratch:
+        yield scratch
 
 
-def _summary_sheet(workbook, flt: BookingFilter, bold, exported: int, by) -> None:
-    from openpyxl.cell import WriteOnlyCell
+def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by) -> None:
+    """Figure | Value | Share: the filters the export used, then the report's
+    figures (counts with their shares), the weekday x hour utilisation table
+    and the popular times. The figures come from `booking_report`, the same
+    numbers as the report window, the command line and the PDF."""
+    from .reports import WEEKDAYS
 
-    sheet = workbook.create_sheet("Summary")
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 16
+    pct = workbook.add_format({"num_format": "0.0%"})
+    day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    hours_format = workbook.add_format({"num_format": "0.0"})
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 22)
+    sheet.set_column(2, 25, 9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    line = 0
 
-    def cell(value, fmt=None, font=None):
-        c = WriteOnlyCell(sheet, value=value)
-        if fmt:
-            c.number_format = fmt
-        if font:
-            c.font = font
-        return c
+    def put(label, value=None, fmt=None, share=None, header=False):
+        nonlocal line
+        sheet.write_string(line, 0, label, bold if header else None)
+        if isinstance(value, str):
+            sheet.write_string(line, 1, value, bold if header else None)
+        elif isinstance(value, date):
+            sheet.write_datetime(line, 1, value, day_format)
+        elif value is not None:
+            sheet.write_number(line, 1, value, fmt)
+        if isinstance(share, str):
+            sheet.write_string(line, 2, share, bold if header else None)
+        elif share is not None:
+            sheet.write_number(line, 2, share, pct)
+        line += 1
 
-    sheet.append([cell("Figure", font=bold), cell("Value", font=bold)])
-    sheet.append(["Bookings exported", exported])
+    business = get_business(flt.business_id).name if flt.business_id is not None else None
     first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
+    put("Filter", "Value", header=True)
+    put("Business", business or "All businesses")
+    put("From", first or "any date")
+    put("To", last or "any date")
+    put("Status", ", ".join(flt.statuses) or "any")
+    put("Source", ", ".join(flt.sources) or "any")
+    put("Text", flt.text or "none")
+    put("Bookings exported", exported)
+    line += 1
     if first is None:
-        sheet.append(["Report figures", "choose a date range to include them"])
+        put("Report figures", "choose a date range to include them")
         return
     report = booking_report(flt.business_id, first, last, by=by)
-    pct = "0.0%"
-    rows = [("Business", report.business_name, None), ("From", report.date_from, "yyyy-mm-dd"),
-            ("To", report.date_to, "yyyy-mm-dd"), ("Bookings in the period", report.total, None)]
-    rows += [(f"Status: {s}", n, None) for s, n in report.by_status.items()]
-    rows += [("Capacity (places)", report.usage.capacity, None),
-             ("Booked places", report.usage.booked, None),
-             ("Utilisation", report.utilisation, pct),
-             ("Cancellation rate", report.cancellation_rate, pct),
-             ("No-show rate", report.no_show_rate, pct),
-             ("Confirmation rate", report.confirmation_rate, pct),
-             ("Lead time, median (hours)", report.lead_median_hours, "0.0")]
-    rows += [(f"Lead time {label}", n, None) for label, n in report.lead_buckets]
-    rows += [(f"Source: {s}", report.source_share[s], pct) for s in report.by_source]
-    rows += [(f"Utilisation {d.day.isoformat()}", d.usage.rate, pct) for d in report.days]
-    for label, value, fmt in rows:
-        sheet.append([label, cell(value, fmt)])
+    put("Figure", "Value", share="Share", header=True)
+    put("Business", report.business_name)
+    put("From", report.date_from)
+    put("To", report.date_to)
+    put("Bookings in the period", report.total)
+    for status, n in report.by_status.items():
+        put(f"Status: {status}", n, share=report.status_share[status])
+    for source, n in report.by_source.items():
+        put(f"Source: {source}", n, share=report.source_share[source])
+    put("Capacity (places)", report.usage.capacity)
+    put("Booked places", report.usage.booked)
+    for label, rate in (("Utilisation", report.utilisation),
+                        ("Cancellation rate", report.cancellation_rate),
+                        ("No-show rate", report.no_show_rate),
+                        ("Confirmation rate", report.confirmation_rate)):
+        put(label, rate, pct)
+    put("Lead time, median (hours)", report.lead_median_hours, hours_format)
+    for label, n in report.lead_buckets:
+        put(f"Lead time {label}", n)
+    for d in report.days:
+        put(f"Utilisation {d.day.isoformat()}", d.usage.rate, pct)
+
+    line += 1
+    hours = sorted({h for (_, h) in report.heatmap})
+    sheet.write_string(line, 0, "Utilisation by weekday and hour", bold)
+    for i, hour in enumerate(hours):
+        sheet.write_string(line, 1 + i, f"{hour:02d}:00", bold)
+    line += 1
+    for weekday, name in enumerate(WEEKDAYS):
+        sheet.write_string(line, 0, name, bold)
+        for i, hour in enumerate(hours):
+            usage = report.heatmap.get((weekday, hour))
+            if usage is not None and usage.rate is not None:
+                sheet.write_number(line, 1 + i, usage.rate, pct)
+        line += 1
+
+    line += 1
+    put("Popular times", "When", share="Places", header=True)
+    for rank, (weekday, hour, places) in enumerate(report.popular_times, 1):
+        put(f"#{rank}", f"{WEEKDAYS[weekday]} {hour:02d}:00", share=None)
+        sheet.write_number(line - 1, 2, places)
 
 
 # ---------------------------------------------------------------- iCalendar

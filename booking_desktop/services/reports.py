@@ -306,6 +306,10 @@ class Report:
     def source_share(self) -> dict:
         return {s: _rate(n, self.total) for s, n in self.by_source.items()}
 
+    @property
+    def status_share(self) -> dict:
+        return {s: _rate(n, self.total) for s, n in self.by_status.items()}
+
     def figures(self) -> list[tuple[str, str]]:
         """(label, value) lines: the command line's table, the spreadsheet's
         summary sheet and the PDF use the same ones."""

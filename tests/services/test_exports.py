@@ -14,6 +14,7 @@ from booking_desktop.models import Booking, TimeSlot
 from booking_desktop.services import exports
 from booking_desktop.services.desk import BookingFilter
 from booking_desktop.services.exports import HEADERS, ExportCancelled, neutralise
+from openpyxl.utils.escape import unescape
 
 MON, TUE = date(2030, 3, 4), date(2030, 3, 5)
 EARLY = datetime(2030, 1, 1, tzinfo=timezone.utc)
@@ -166,18 +167,116 @@ def test_xlsx_has_typed_columns_and_a_summary(filled, out):
         assert isinstance(created, datetime)
         assert abs(created - want[12]) < timedelta(seconds=1)
         assert checked == want[13] or abs(checked - want[13]) < timedelta(seconds=1)
+        # A carriage return is stored as _x000D_ (what Excel writes; Excel and
+        # LibreOffice read it back as CR); openpyxl leaves the decoding to us.
         assert (ref, business, zone, name, email or "", phone or "", status, source,
-                notes or "", reason or "") == (want[0], want[1], want[5], want[6], want[7],
-                                               want[8], want[9], want[10],
-                                               # XML reads CR LF back as LF
-                                               want[11].replace("\r\n", "\n"), want[14])
+                unescape(notes or ""), reason or "") == (want[0], want[1], want[5], want[6],
+                                                         want[7], want[8], want[9], want[10],
+                                                         want[11], want[14])
     formula = load_workbook(path, data_only=False)["Bookings"]
     assert all(c.data_type != "f" for row in formula.iter_rows() for c in row)
-    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    summary = summary_figures(book)
     assert summary["Bookings exported"] == 6
     assert summary["Bookings in the period"] == 6
     assert summary["Status: cancelled"] == 1
     assert summary["Cancellation rate"] == pytest.approx(1 / 6)
+
+
+def summary_figures(book) -> dict:
+    """Summary sheet: label -> value (column B), first occurrence."""
+    figures = {}
+    for row in book["Summary"].iter_rows(values_only=True):
+        if row and row[0] is not None and row[0] not in figures:
+            figures[row[0]] = row[1] if len(row) > 1 else None
+    return figures
+
+
+def test_xlsx_keeps_carriage_returns_in_notes(filled, out):
+    from openpyxl import load_workbook
+
+    path = out / "cr.xlsx"
+    exports.export_xlsx(path, BookingFilter(business_id=filled.id))
+    notes = [unescape(r[11]) for r in load_workbook(path)["Bookings"].iter_rows(
+        min_row=2, values_only=True) if r[11]]
+    assert 'commas, "quotes"\nnew\r\nlines' in notes
+    assert "ملاحظة, مع فاصلة\nand a second line" in notes
+
+
+def test_xlsx_header_filters_and_prints_like_an_accountant_expects(filled, out):
+    from openpyxl import load_workbook
+
+    path = out / "print.xlsx"
+    flt = BookingFilter(business_id=filled.id, date_from=MON, date_to=TUE)
+    assert exports.export_xlsx(path, flt) == 6
+    sheet = load_workbook(path)["Bookings"]
+    assert sheet.auto_filter.ref == "A1:O7"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # One page wide (absent means 1, OOXML's default), any number of pages tall.
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows.replace("$", "") == "1:1"
+    assert sheet.column_dimensions["G"].width > 20  # the customer's name
+    cell = sheet["C2"]
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+    assert sheet["D2"].is_date and sheet["M2"].is_date
+
+
+def test_xlsx_summary_matches_the_report_and_names_the_filters(filled, out):
+    from openpyxl import load_workbook
+
+    from booking_desktop.services.reports import WEEKDAYS, booking_report
+
+    path = out / "summary.xlsx"
+    flt = BookingFilter(business_id=filled.id, date_from=MON, date_to=TUE,
+                        statuses=("confirmed", "cancelled"), sources=("walk_in",), text="a")
+    exported = exports.export_xlsx(path, flt)
+    report = booking_report(filled.id, MON, TUE)
+    rows = list(load_workbook(path)["Summary"].iter_rows(values_only=True))
+    by_label = {}
+    for row in rows:
+        by_label.setdefault(row[0], row[1:])
+    assert by_label["Business"][0] == "Salon Berlin"
+    assert by_label["From"][0].date() == MON and by_label["To"][0].date() == TUE
+    assert by_label["Status"][0] == "confirmed, cancelled"
+    assert by_label["Source"][0] == "walk_in"
+    assert by_label["Text"][0] == "a"
+    assert by_label["Bookings exported"][0] == exported
+    # The figures are the report's for the period (not only the filtered rows).
+    assert by_label["Bookings in the period"][0] == report.total == 6
+    for status, n in report.by_status.items():
+        count, share = by_label[f"Status: {status}"][:2]
+        assert count == n and share == pytest.approx(n / report.total)
+    for source, n in report.by_source.items():
+        count, share = by_label[f"Source: {source}"][:2]
+        assert count == n and share == pytest.approx(report.source_share[source])
+    assert by_label["Utilisation"][0] == pytest.approx(report.utilisation)
+    assert by_label["Lead time, median (hours)"][0] == pytest.approx(report.lead_median_hours)
+    # Weekday x hour: Monday..Sunday down, the hours with slots across.
+    top = next(i for i, r in enumerate(rows) if r[0] == "Utilisation by weekday and hour")
+    hours = sorted({h for (_, h) in report.heatmap})
+    assert list(rows[top][1:1 + len(hours)]) == [f"{h:02d}:00" for h in hours]
+    table = rows[top + 1:top + 8]
+    assert [r[0] for r in table] == list(WEEKDAYS)
+    for (weekday, hour), usage in report.heatmap.items():
+        got = table[weekday][1 + hours.index(hour)]
+        assert got == (None if usage.rate is None else pytest.approx(usage.rate))
+    assert any(report.heatmap[k].booked for k in report.heatmap)
+    popular = rows[next(i for i, r in enumerate(rows) if r[0] == "Popular times") + 1:]
+    want = [(f"#{i}", f"{WEEKDAYS[d]} {h:02d}:00", n)
+            for i, (d, h, n) in enumerate(report.popular_times, 1)]
+    assert [tuple(r[:3]) for r in popular[:len(want)]] == want and want
+
+
+def test_xlsx_summary_without_dates_says_so(filled, out):
+    from openpyxl import load_workbook
+
+    path = out / "all.xlsx"
+    assert exports.export_xlsx(path, BookingFilter()) == 7
+    figures = summary_figures(load_workbook(path))
+    assert figures["Business"] == "All businesses"
+    assert figures["From"] == "any date" and figures["Status"] == "any"
+    assert figures["Report figures"] == "choose a date range to include them"
 
 
 def test_ics_round_trips_with_zones_statuses_and_stable_uids(filled, out):
