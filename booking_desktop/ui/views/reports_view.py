@@ -106,10 +106,11 @@ class ReportsView(QWidget):
         top.addWidget(self.date_from)
         top.addWidget(QLabel("–"))
         top.addWidget(self.date_to)
-        top.addWidget(self.basis_combo)
         top.addStretch(1)
-        # The exports on a line of their own: the filters stay whole at 1024 px.
+        # The basis and the exports on a line of their own: the filters stay
+        # whole at 1024 px.
         exports = QHBoxLayout()
+        exports.addWidget(self.basis_combo)
         exports.addStretch(1)
         exports.addWidget(QLabel(self.tr("Export this period's bookings:")))
         self.export_buttons = {}

@@ -99,6 +99,11 @@ class WalkInForm(QGroupBox):
         self.day_label.setWordWrap(True)
         self.day_label.setStyleSheet("font-weight: 600;")
         self.slot = QComboBox()
+        # Its width never follows its items (a long closing reason would widen
+        # the form past a small screen); the list shows them whole.
+        self.slot.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.slot.setMinimumContentsLength(14)
         self.slot.setToolTip(self.tr("Ctrl+↑ / Ctrl+↓ pick another slot while typing"))
         self.slot.currentIndexChanged.connect(self._remember_choice)
         self.name = QLineEdit()
