@@ -173,6 +173,6 @@ def test_bad_format_is_a_usage_error(run, shop_db, tmp_path):
 def test_bench_exports_runs_on_a_tiny_synthetic_database(run, tmp_path):
     url = f"sqlite:///{tmp_path / 'bench.db'}"
     code, out, err = run("--db", url, "bench-exports", "--scale", "0.01", "--runs", "2")
-    assert "CSV export, all bookings" in out and "All report figures" in out, err
+    assert "all businesses (CLI)" in out and "raw sqlite3" in out and "All report figures" in out, err
     assert "XLSX peak memory growth" in out
     assert code in (0, 1)  # 1 only when a goal is missed; the figures are printed either way

@@ -115,6 +115,14 @@ def iter_rows(flt: BookingFilter, progress: Progress | None = None,
     (business_id, start): each batch continues after the last row's
     (start, id) (keyset, never OFFSET), so no batch sorts more than the
     bookings of equal start and reading is linear in the rows."""
+    for rows in _row_batches(flt, progress, cancelled, batch, by):
+        yield from rows
+
+
+def _row_batches(flt: BookingFilter, progress: Progress | None,
+                 cancelled: Callable[[], bool] | None, batch: int | None,
+                 by) -> Iterator[list]:
+    """iter_rows's rows, a batch (list) at a time."""
     require_export(by)
     batch = batch or BATCH
     businesses = run_read(lambda: _businesses(flt))
@@ -127,7 +135,7 @@ def iter_rows(flt: BookingFilter, progress: Progress | None = None,
         if cancelled is not None and cancelled():
             raise ExportCancelled()
         for rows in _business_batches(one, batch, cancelled):
-            yield from rows
+            yield rows
             done += len(rows)
             if progress:
                 progress(done, max(total, done))
@@ -204,12 +212,14 @@ def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress |
     so Excel reads the accents right). Returns the number of rows."""
     require_export(by)
     count = 0
-    with atomic_file(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+    with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
+        if bom:  # by hand: the utf-8-sig codec encodes in Python, row by row
+            handle.write("\ufeff")
         writer = csv.writer(handle)
         writer.writerow(HEADERS)
-        for row in iter_rows(flt, progress, cancelled, by=by):
-            writer.writerow(csv_values(row))
-            count += 1
+        for rows in _row_batches(flt, progress, cancelled, None, by):
+            writer.writerows(map(csv_values, rows))
+            count += len(rows)
     return count
 
 
