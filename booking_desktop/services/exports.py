@@ -8,8 +8,10 @@ PermissionDenied for staff an owner has not allowed to export, before any
 file is made.
 
 Every export takes the bookings table's filter (`desk.BookingFilter`), reads
-the bookings in batches of `BATCH` in time order (keyset paging on slot
-start and booking id, so memory stays flat on either backend), reports
+the bookings in batches of `BATCH` grouped by business, then in local time
+order (keyset paging on slot start and booking id along the index on
+time_slot (business_id, start), so memory stays flat on either backend and
+no batch sorts the period again; see `iter_rows`), reports
 `progress(done, total)` and stops when `cancelled()` turns true. It writes to
 a temporary file in the target's folder and renames it only when complete:
 a cancelled or failed export leaves no file behind.
