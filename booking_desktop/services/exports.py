@@ -69,7 +69,7 @@ def _businesses(flt: BookingFilter) -> list[Business]:
     if flt.business_id is not None:
         return [get_business(flt.business_id)]
     found = Business.select(Business.id, Business.name, Business.timezone)
-    return sorted(found, key=lambda b: (b.name.casefold(), b.name, b.id))
+    return sorted(found, key=lambda b: (b.name.casefold(), b.id))
 
 
 def _inner(flt: BookingFilter):

@@ -36,7 +36,7 @@ def expected(first=FIRST, last=LAST):
         business = b.time_slot.business
         local = b.time_slot.start.astimezone(ZoneInfo(business.timezone))
         if first <= local.date() <= last:
-            rows.append(((business.name.casefold(), business.name, business.id, local, b.id),
+            rows.append(((business.name.casefold(), business.id, local, b.id),
                          (business.name, local.date().isoformat(), local.strftime("%H:%M"),
                           business.timezone, b.reference)))
     return [shown for _key, shown in sorted(rows)]
