@@ -476,8 +476,9 @@ def _add_export_commands(command) -> None:
                         help=f"only these statuses ({', '.join(BOOKING_STATUSES)})")
     export.add_argument("--source", nargs="+", choices=BOOKING_SOURCES, metavar="S",
                         help=f"only these sources ({', '.join(BOOKING_SOURCES)})")
-    export.add_argument("--bom", action="store_true", help="CSV: start with a byte-order mark "
-                        "so Excel reads accents right")
+    export.add_argument("--bom", action=argparse.BooleanOptionalAction, default=True,
+                        help="CSV: start with a byte-order mark so Excel reads accents right "
+                        "(the default, as in the window); --no-bom for plain UTF-8")
     export.add_argument("--utc", action="store_true", help="iCalendar: times in UTC instead "
                         "of the business's time zone")
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")

@@ -115,7 +115,21 @@ def test_empty_period_still_writes_headers(run, shop_db, tmp_path):
     code, out, _ = run("--db", shop_db, "export", "--format", "csv", "--from", "2031-01-01",
                        "--to", "2031-01-31", "-o", target)
     assert code == 0 and "Wrote 0 bookings" in out
-    assert target.read_text(encoding="utf-8").splitlines()[0].startswith("Reference,Business")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfReference,Business")
+
+
+def test_csv_has_a_bom_by_default_and_not_with_no_bom(run, shop_db, tmp_path):
+    """The same default as the window: a byte-order mark, so Excel reads UTF-8."""
+    for option in (None, "--bom", "--no-bom"):
+        target = tmp_path / f"{option}.csv"
+        code, out, err = run("--db", shop_db, "export", "--format", "csv", "--from", MON,
+                             "--to", TUE, *([option] if option else []), "-o", target)
+        assert code == 0, err
+        data = target.read_bytes()
+        bom = b"\xef\xbb\xbf" if option != "--no-bom" else b""
+        assert data.startswith(bom + b"Reference,Business,")
+        assert data.count(b"\xef\xbb\xbf") == len(bom) // 3
+        assert "Björn Ås" in data[len(bom):].decode("utf-8") and b"+49 30 1234567" in data
 
 
 def test_report_prints_the_figures(run, shop_db):
@@ -159,6 +173,6 @@ def test_bad_format_is_a_usage_error(run, shop_db, tmp_path):
 def test_bench_exports_runs_on_a_tiny_synthetic_database(run, tmp_path):
     url = f"sqlite:///{tmp_path / 'bench.db'}"
     code, out, err = run("--db", url, "bench-exports", "--scale", "0.01", "--runs", "2")
-    assert "CSV export, all bookings" in out and "All report figures" in out, err
+    assert "all businesses (CLI)" in out and "raw sqlite3" in out and "All report figures" in out, err
     assert "XLSX peak memory growth" in out
     assert code in (0, 1)  # 1 only when a goal is missed; the figures are printed either way
