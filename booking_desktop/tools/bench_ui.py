@@ -219,14 +219,6 @@ def measure_calendar(folder: str, runs: int) -> tuple[list[float], list[float]]:
     return months, days
 
 
-def _through(url: str, port: int) -> str:
-    """`url` with its host and port replaced by the proxy's."""
-    from urllib.parse import urlsplit, urlunsplit
-    parts = urlsplit(url)
-    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
-
-
 class _Stalls:
     """The event loop's longest gap: a 2 ms timer notes when it runs."""
 
@@ -257,8 +249,6 @@ def measure_network(url: str, rtt_ms: float, runs: int) -> dict[str, list[float]
     shown), its round trips, the event loop's longest stall while booking, a
     month change, the bookings table's first page, and how long until a
     change made by another desk (its own direct connection) shows."""
-    from urllib.parse import urlsplit
-
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QUndoStack
 
@@ -268,12 +258,10 @@ def measure_network(url: str, rtt_ms: float, runs: int) -> dict[str, list[float]
     from .latency_proxy import LatencyProxy
 
     app = create_application()
-    upstream = urlsplit(url)
     result = {k: [] for k in ("walk-in", "round trips", "stall", "month change",
                               "table first page", "other desk")}
-    with LatencyProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432,
-                      rtt_ms) as proxy:
-        far = _through(url, proxy.port)
+    with LatencyProxy.before(url, rtt_ms) as proxy:
+        far = proxy.url_for(url)
         db.connect(far)
         owner = next(u for u in services.list_users() if u.role == "owner")
         window = open_main_window(far, owner, choose_business(Settings()))

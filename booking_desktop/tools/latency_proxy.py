@@ -11,6 +11,7 @@ the network would see them.
 import heapq
 import socket
 import threading
+from urllib.parse import urlsplit, urlunsplit
 import time
 
 _CHUNK = 65536
@@ -85,6 +86,18 @@ class LatencyProxy:
         self.port = self._listener.getsockname()[1]
         self._connections = 0
         threading.Thread(target=self._accept, daemon=True).start()
+
+    @classmethod
+    def before(cls, url: str, rtt_ms: float) -> "LatencyProxy":
+        """A proxy in front of the PostgreSQL server that `url` names."""
+        parts = urlsplit(url)
+        return cls(parts.hostname or "127.0.0.1", parts.port or 5432, rtt_ms)
+
+    def url_for(self, url: str) -> str:
+        """`url` with its host and port replaced by the proxy's."""
+        parts = urlsplit(url)
+        user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+        return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{self.port}"))
 
     def reset(self) -> None:
         with self._lock:

@@ -3,8 +3,6 @@ through the benchmark's TCP proxy (booking_desktop.tools.latency_proxy),
 which counts what the network sees: one round trip per exchange, however
 many protocol messages it holds. A walk-in is one transaction of at most
 three (BEGIN, the statement, COMMIT); showing a day is one query."""
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
 
 from booking_desktop import db, services
@@ -14,18 +12,11 @@ from booking_desktop.tools.latency_proxy import LatencyProxy
 from tests.helpers import day_slots
 
 
-def _through(url: str, port: int) -> str:
-    parts = urlsplit(url)
-    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
-
-
 @pytest.fixture
 def proxied(pg_schema_url):
     """The models bound to a fresh PostgreSQL schema through a counting proxy."""
-    upstream = urlsplit(pg_schema_url)
-    with LatencyProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432, 0) as proxy:
-        handle = db.connect(_through(pg_schema_url, proxy.port))
+    with LatencyProxy.before(pg_schema_url, 0) as proxy:
+        handle = db.connect(proxy.url_for(pg_schema_url))
         yield proxy
         db.close(handle)
 

@@ -4,7 +4,6 @@ on its own thread: the window keeps ticking while a walk-in travels, the
 walk-in costs at most three round trips from Enter to the row shown, and
 the row comes from the operation's answer (no read of the day after it)."""
 from datetime import datetime, time, timedelta, timezone
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
@@ -18,12 +17,6 @@ from booking_desktop.ui.app import open_main_window
 RTT_MS = 100
 
 
-def _through(url: str, port: int) -> str:
-    parts = urlsplit(url)
-    user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
-
-
 @pytest.fixture
 def far_window(qtbot, threaded_desk, pg_schema_url, settings):
     handle = db.connect(pg_schema_url)  # the shop is set up next to the server
@@ -34,10 +27,8 @@ def far_window(qtbot, threaded_desk, pg_schema_url, settings):
                                  max_capacity=2)
     owner = user_service.create_user("olga", "owner-password", role="owner")
     db.close(handle)
-    upstream = urlsplit(pg_schema_url)
-    with LatencyProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432,
-                      RTT_MS) as proxy:
-        url = _through(pg_schema_url, proxy.port)
+    with LatencyProxy.before(pg_schema_url, RTT_MS) as proxy:
+        url = proxy.url_for(pg_schema_url)
         handle = db.connect(url)
         window = open_main_window(url, owner, shop, settings)
         qtbot.addWidget(window)
