@@ -21,12 +21,6 @@ from .errors import describe
 from .operations import Change, Op
 
 
-class Offline(DatabaseUnavailable):
-    """Refused before anything was tried: the desk knows the database is out of reach."""
-    default_message = ("The database is out of reach, so nothing was saved. The desk "
-                       "reconnects by itself: try again when the banner at the top has gone.")
-
-
 class AnswerBeingChecked(AnswerLost):
     """The connection was lost in the action's COMMIT; the desk asks whether
     it was saved as soon as the database answers, and says so."""

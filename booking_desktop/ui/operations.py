@@ -39,6 +39,12 @@ from ..services import desk
 log = logging.getLogger(__name__)
 
 
+class Offline(DatabaseUnavailable):
+    """Refused before anything was tried: the desk knows the database is out of reach."""
+    default_message = ("The database is out of reach, so nothing was saved. The desk "
+                       "reconnects by itself: try again when the banner at the top has gone.")
+
+
 @dataclass(frozen=True)
 class Change:
     """What one operation changed, told to every view once."""
@@ -259,7 +265,6 @@ class Op:
         if self._prepare is not None and not self._prepare():
             return False
         if not self.session.online:
-            from .commands import Offline
             self._failed(Offline(), finish=False)
             return False
         if self._busy is not None:
@@ -298,7 +303,7 @@ class Op:
     def _failed(self, exc: BaseException, finish: bool = True) -> None:
         self._settle()
         try:
-            if isinstance(exc, DatabaseUnavailable) and not _offline_refusal(exc):
+            if isinstance(exc, DatabaseUnavailable) and not isinstance(exc, Offline):
                 self.session.connection_lost()
             if self._translate is not None:
                 exc = self._translate(exc)
@@ -318,11 +323,6 @@ def _call(callback: Callable, value) -> None:
         if "already deleted" not in str(exc):
             raise
         log.debug("an answer came for a widget closed meanwhile: %s", exc)
-
-
-def _offline_refusal(exc: BaseException) -> bool:
-    from .commands import Offline
-    return isinstance(exc, Offline)
 
 
 def show_failure(parent: QWidget | None, exc: BaseException) -> None:
