@@ -1,7 +1,9 @@
 """Small helpers shared by the model and service tests: snapshots of the
-whole database, raw SQL with the backend's placeholder, audit rows, slots."""
+whole database, raw SQL with the backend's placeholder, audit rows, slots,
+another desk's thread."""
 import json
-from datetime import date, datetime
+import threading
+from datetime import date, datetime, timezone
 
 from booking_desktop import models, services
 from booking_desktop.models import ALL_MODELS, AuditEvent, TimeSlot
@@ -62,3 +64,34 @@ def day_slots(business, day: date = MONDAY, now: datetime | None = None, capacit
 
 def reload(instance):
     return type(instance).get_by_id(instance.id)
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+def slot_at(business, day, hour):
+    """The business's slot of `day` that starts at `hour`, local time."""
+    tz = services.slots.zone(business)
+    for slot in services.slots_between(business, day):
+        if slot.start.astimezone(tz).hour == hour:
+            return slot
+    raise AssertionError(f"no slot at {day} {hour}:00")
+
+
+def in_a_thread(work) -> None:
+    """Run `work()` as a second desk would: a thread of its own with its own
+    pooled connection, given back after; what it raises fails the test."""
+    failures = []
+
+    def run():
+        try:
+            work()
+        except Exception as exc:  # reported to the test, not lost in the thread
+            failures.append(exc)
+        finally:
+            services.release_connection()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert failures == []

@@ -22,22 +22,13 @@ import pytest
 
 from booking_desktop import db, services
 from booking_desktop.errors import InvalidInput
+from tests.helpers import slot_at, utc
 from booking_desktop.services.reports import booking_report, median_lead_hours
 
 MON, TUE, FRI = date(2030, 3, 4), date(2030, 3, 5), date(2030, 3, 8)
 EARLY = datetime(2030, 1, 1, tzinfo=timezone.utc)
 
 
-def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
-
-
-def slot_at(business, day, hour):
-    tz = services.slots.zone(business)
-    for slot in services.slots_between(business, day):
-        if slot.start.astimezone(tz).hour == hour:
-            return slot
-    raise AssertionError(f"no slot at {day} {hour}:00")
 
 
 def make_week():

@@ -8,7 +8,6 @@ why.
 tests/services/test_connection_loss.py ends single connections on the
 shared server; here the whole server goes away, so every connection the
 pool holds dies at once."""
-import threading
 from datetime import time, timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from booking_desktop import db, services
 from booking_desktop.clock import utcnow
 from booking_desktop.errors import AnswerLost, DatabaseUnavailable, NotFound
 from booking_desktop.services import undo
+from tests.helpers import in_a_thread
 from tests.pg_cluster import AnswerTrap
 
 
@@ -37,21 +37,6 @@ def stored(cluster, url) -> list[tuple[str, str]]:
         return conn.execute("SELECT customer_name, status FROM booking ORDER BY id").fetchall()
 
 
-def in_a_thread(work):
-    """A second desk's thread: its own pooled connection, given back to the pool after."""
-    failures = []
-
-    def run():
-        try:
-            work()
-        except Exception as exc:  # reported to the test, not lost in the thread
-            failures.append(exc)
-        finally:
-            services.release_connection()
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
-    assert failures == []
 
 
 def test_a_restart_between_calls_goes_unnoticed(pg_cluster, cluster_db_url, shop):

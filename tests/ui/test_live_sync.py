@@ -3,7 +3,6 @@ change as it commits (LISTEN/NOTIFY watched by a QSocketNotifier), without
 polling. When its listening connection ends it listens again at once and
 refreshes everything; when the server stays out of reach a banner says so,
 writes are refused at once, and the desk comes back by itself."""
-import threading
 from datetime import time, timedelta
 
 import psycopg
@@ -15,6 +14,7 @@ from booking_desktop.services import users as user_service
 from booking_desktop.ui.app import open_main_window
 from booking_desktop.ui.settings import Settings
 from tests.conftest import PG_URL
+from tests.helpers import in_a_thread
 
 
 @pytest.fixture
@@ -42,13 +42,10 @@ def listed_names(window) -> set[str]:
 
 def another_desk_books(shop, day, name):
     """A second desk: its own thread and connection."""
-    def run():
+    def book():
         slot = services.nearest_free_slot(services.get_business(shop.id), day)
         services.create_booking(slot.id, name)
-        services.release_connection()
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
+    in_a_thread(book)
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs BOOKING_TEST_POSTGRES_URL")

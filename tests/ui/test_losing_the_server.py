@@ -8,7 +8,6 @@ tests/ui/test_live_sync.py plays the same story with a listener that is
 told the server is out of reach; tests/ui/test_walk_in_trust.py the lost
 answer with a service that raises. Here nothing in the application is
 replaced: the server itself goes away."""
-import threading
 from datetime import time, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from booking_desktop.ui.app import open_main_window
 from booking_desktop.ui.dialogs.reasons import CancelReasonDialog
 from booking_desktop.ui.settings import Settings
 from booking_desktop.ui.status_style import short_date
+from tests.helpers import in_a_thread
 from tests.pg_cluster import AnswerTrap
 
 BACK_WITHIN_MS = 15_000  # the desk listens again 0.2 s after a drop, then every 5 s, 10 s, …
@@ -82,20 +82,10 @@ class Desk:
 
 def another_desk_books(shop, day, name):
     """A second desk: its own thread and connection."""
-    failures = []
-
-    def run():
-        try:
-            slot = services.nearest_free_slot(services.get_business(shop.id), day)
-            services.create_booking(slot.id, name)
-        except Exception as exc:
-            failures.append(exc)
-        finally:
-            services.release_connection()
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
-    assert failures == []
+    def book():
+        slot = services.nearest_free_slot(services.get_business(shop.id), day)
+        services.create_booking(slot.id, name)
+    in_a_thread(book)
 
 
 def test_server_stopped_is_said_writes_wait_and_the_desk_comes_back_by_itself(qtbot, desk):
