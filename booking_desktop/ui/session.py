@@ -165,8 +165,11 @@ class Session(QObject):
             log.warning("cannot listen for changes: %s", exc)
             then(False)
 
-        # Every answer is taken (no newest-wins): a connection opened must be kept or closed.
-        self.pipeline.read(None, services.listen_for_changes, opened, refused, owner=self)
+        # Straight to the worker, not through `read`: a refusal here is the
+        # backoff's own answer, not a lost connection to report (that would
+        # restart the backoff at its first step); and every answer is taken
+        # (no newest-wins), since a connection opened must be kept or closed.
+        self.pipeline.worker.submit(services.listen_for_changes, opened, refused, owner=self)
 
     def _heard(self, *_args) -> None:
         try:

@@ -204,3 +204,25 @@ def test_a_server_slow_to_answer_the_listener_does_not_freeze_the_window(qtbot, 
         qtbot.waitUntil(window.session.pipeline.idle, timeout=5000)
     assert ticks.largest < 200, f"the window froze for {ticks.largest} ms"
     assert window.session._watcher.isActive()  # no listener: it polls instead
+
+
+def test_the_wait_between_tries_to_listen_again_grows(qtbot, window, monkeypatch):
+    """While the server stays out of reach, each failed try to listen again
+    doubles the wait (10 s, 20 s, 40 s, ... up to a minute), and a failed try does not
+    restart it at its first step."""
+    from booking_desktop.errors import DatabaseUnavailable
+
+    def unreachable():
+        raise DatabaseUnavailable()
+    monkeypatch.setattr(services, "listen_for_changes", unreachable)
+    session = window.session
+    session._watching = session._server = True  # a desk on a server, listening before
+    waits = []
+    for _ in range(3):
+        session._relisten.stop()  # as when its single shot has just fired
+        session._listen_again()
+        qtbot.waitUntil(session.pipeline.idle, timeout=5000)
+        waits.append(session._relisten.interval())
+    session._relisten.stop()
+    assert waits == [10_000, 20_000, 40_000]
+    assert not session.online
