@@ -37,7 +37,6 @@ from ...services import desk, undo
 from ..commands import perform
 from ..errors import describe
 from ..message_bar import MessageBar
-from ..operations import Change, Op
 from ..status_style import short_date, when_text
 
 SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
@@ -336,11 +335,11 @@ class WalkInForm(QGroupBox):
             return
         slot_id, fields, reference = self._unanswered
 
-        def look_up(user):
+        def look_up(by):
             desk.booking_row_by_reference(reference)  # NotFound: it was not saved
             # Saved: the same reference gives that booking (and its undo step),
             # never a second one.
-            return undo.book(slot_id, reference=reference, by=user, **fields)
+            return undo.book(slot_id, reference=reference, by=by, **fields)
 
         def not_saved(exc: BaseException) -> None:
             if isinstance(exc, (NotFound, ReferenceInUse)):
@@ -352,12 +351,8 @@ class WalkInForm(QGroupBox):
             else:
                 self.show_refusal(exc)
 
-        stack = self.undo_stack
-        from ..commands import OutcomeCommand
-        (Op(self.session, self, look_up)
-         .success(lambda outcome: stack.push(OutcomeCommand(outcome)))
+        (perform(self, look_up)
          .success(lambda outcome: self._booked_now(outcome, slot_id, saved_before=True))
-         .announce(lambda outcome: Change.of(outcome, self, self._business_id))
          .failure(not_saved)
          .run())
 
