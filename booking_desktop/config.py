@@ -28,7 +28,17 @@ REMEMBERED_FILE = "database.json"
 DEFAULT_PG_PORT = 5432
 
 
+def resources_dir() -> Path:
+    """resources/ (the icons): beside the package in a source tree, and in
+    the bundle too, since `make dist` copies it beside the frozen package
+    (dist/booking-desktop/_internal/resources). An installed wheel has none."""
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
 def user_data_dir() -> Path:
+    """The user's data folder: the database, database.json and logs/. What
+    each system expects (README, "Where the data lives"); --db and
+    BOOKING_DB choose another database, not another folder."""
     if sys.platform == "win32":
         base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
     elif sys.platform == "darwin":
