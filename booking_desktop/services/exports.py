@@ -21,25 +21,24 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .. import models
 from ..clock import UTC
-from ..db import is_postgres
 from ..errors import BookingError, InvalidInput
 from ..models import Booking, Business, TimeSlot
 from ._tx import require_export, run_read
 from .businesses import get_business
 from .desk import BookingFilter, filtered_bookings
 from .files import atomic_file
-from .reports import as_utc, check_zone, booking_report, scope_for
+from .reports import LocalTime, as_utc, check_zone, booking_report, scope_for
 
 FORMATS = ("csv", "xlsx", "ics", "pdf")
 BATCH = 5000
 HEADERS = ("Reference", "Business", "Date", "Start", "End", "Time zone", "Customer", "Email",
-           "Phone", "Status", "Source", "Notes", "Booked at (UTC)", "Checked in at (UTC)",
-           "Cancel reason")
+           "Phone", "Status", "Source", "Notes", "Booked at", "Checked in at", "Cancel reason")
 # Positions in an export row (`iter_rows`).
 (REF, BUSINESS, LOCAL_START, LOCAL_END, ZONE, NAME, EMAIL, PHONE, STATUS, SOURCE, NOTES, CREATED,
  CHECKED_IN, CANCEL_REASON, START_UTC, END_UTC, UPDATED, ID) = range(18)
@@ -55,12 +54,6 @@ class ExportCancelled(BookingError):
 
 
 # ---------------------------------------------------------------- reading
-
-def _utc_text(column: str) -> str:
-    if is_postgres():
-        return f"to_char({column}, 'YYYY-MM-DD HH24:MI:SS')"
-    return f"substr({column}, 1, 19)"
-
 
 def _businesses(flt: BookingFilter) -> list[Business]:
     """The businesses an export covers, in the order the file lists them: by
@@ -79,22 +72,42 @@ def _inner(flt: BookingFilter):
     return filtered_bookings(flt).select(*_PAGE_COLUMNS)
 
 
-def _scope_local(flt: BookingFilter):
-    business = get_business(flt.business_id) if flt.business_id is not None else None
+def _scope_local(flt: BookingFilter) -> tuple[LocalTime, LocalTime]:
+    """Local time for ONE business's export (`flt.business_id`): of its slots
+    in the period, and of its bookings' "booked at" and "checked in at"
+    instants, which may lie far outside the period (a booking made months
+    ahead, across a change of summer time). PostgreSQL converts any instant;
+    SQLite's CASE of offsets must span the instants that occur, so it is
+    built over the business's earliest to latest such instant."""
+    business = get_business(flt.business_id)
     first = flt.date_from or flt.date_to
     last = flt.date_to or flt.date_from
-    return scope_for(business, first, last).local
+    slots = scope_for(business, first, last).local
+    if slots.postgres:
+        return slots, slots
+    lo, hi = models.database.execute_sql(
+        "SELECT MIN(created_at), MAX(MAX(created_at), COALESCE(MAX(checked_in_at), '')) "
+        "FROM booking WHERE business_id = ?", (business.id,)).fetchone()
+    if lo is None:
+        return slots, slots
+    lo, hi = as_utc(lo), as_utc(max(hi, lo))
+    zone = slots.zones[0][0]
+    return slots, replace(slots, zones=((zone, lo, hi + timedelta(seconds=1)),))
 
 
-def export_sql(local, b: str = "b", ts: str = "ts") -> str:
+def export_sql(local: LocalTime, b: str = "b", ts: str = "ts",
+               stamps: LocalTime | None = None) -> str:
     """The columns of an export row, from `b` (booking), `ts` (time slot) and
-    `bz` (business); `b` and `ts` may name one relation that has both."""
+    `bz` (business); `b` and `ts` may name one relation that has both.
+    Local times by `local` (the slots) and `stamps` (when booked and checked
+    in; default `local`)."""
+    stamps = stamps or local
     end = local.text(f'{ts}."end"')
     return (f"{b}.reference, bz.name, {local.text(f'{ts}.start')}, {end}, "
             f"bz.timezone, {b}.customer_name, {b}.customer_email, {b}.customer_phone, "
-            f"{b}.status, {b}.source, {b}.notes, {_utc_text(f'{b}.created_at')}, "
-            f"{_utc_text(f'{b}.checked_in_at')}, {b}.cancel_reason, {ts}.start, {ts}.\"end\", "
-            f"{b}.updated_at, {b}.id")
+            f"{b}.status, {b}.source, {b}.notes, {stamps.text(f'{b}.created_at')}, "
+            f"{stamps.text(f'{b}.checked_in_at')}, {b}.cancel_reason, "
+            f"{ts}.start, {ts}.\"end\", {b}.updated_at, {b}.id")
 
 
 _PAGE_COLUMNS = (Booking.id, Booking.reference, Booking.customer_name, Booking.customer_email,
@@ -146,8 +159,8 @@ def _row_batches(flt: BookingFilter, progress: Progress | None,
 def _business_batches(flt: BookingFilter, batch: int,
                       cancelled: Callable[[], bool] | None) -> Iterator[list]:
     """The rows of one business's bookings, `batch` at a time (see iter_rows)."""
-    local, base = run_read(lambda: (_scope_local(flt), _inner(flt)))
-    columns = export_sql(local, "page", "page")
+    (local, stamps), base = run_read(lambda: (_scope_local(flt), _inner(flt)))
+    columns = export_sql(local, "page", "page", stamps)
     last = None
     while True:
         if cancelled is not None and cancelled():

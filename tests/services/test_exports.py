@@ -56,25 +56,30 @@ def filled(database, business):
 
 
 def expected_rows(business_id=None, statuses=()):
-    """Straight from the models: (reference, business, local date, start, end, zone, name,
-    email, phone, status, source, notes, created UTC, checked in UTC, cancel reason)."""
+    """Straight from the models, in the exports' order (business name, local start,
+    id): (reference, business, local date, start, end, zone, name, email, phone,
+    status, source, notes, booked at local, checked in at local, cancel reason)."""
     query = (Booking.select(Booking, TimeSlot).join(TimeSlot)
              .order_by(TimeSlot.start, Booking.id))
     if business_id is not None:
         query = query.where(TimeSlot.business == business_id)
     if statuses:
         query = query.where(Booking.status.in_(statuses))
+    query = sorted(query, key=lambda b: (b.time_slot.business.name.casefold(),
+                                         b.time_slot.business.id))  # stable: keeps the time order
     rows = []
     for b in query:
         business = b.time_slot.business
         tz = ZoneInfo(business.timezone)
+
+        def local(instant):
+            return instant.astimezone(tz).replace(tzinfo=None, microsecond=0) if instant else None
+
         start, end = b.time_slot.start.astimezone(tz), b.time_slot.end.astimezone(tz)
         rows.append((b.reference, business.name, start.date(), start.strftime("%H:%M"),
                      end.strftime("%H:%M"), business.timezone, b.customer_name,
                      b.customer_email or "", b.customer_phone or "", b.status, b.source, b.notes,
-                     b.created_at.replace(tzinfo=None, microsecond=0),
-                     b.checked_in_at.replace(tzinfo=None, microsecond=0) if b.checked_in_at
-                     else None, b.cancel_reason))
+                     local(b.created_at), local(b.checked_in_at), b.cancel_reason))
     return rows
 
 
@@ -376,3 +381,27 @@ def test_a_failure_half_way_leaves_nothing(filled, out, monkeypatch):
         exports.export_csv(out / "keep.csv", BookingFilter(business_id=filled.id))
     assert [p.name for p in out.iterdir()] == ["keep.csv"]
     assert (out / "keep.csv").read_text(encoding="utf-8") == "old"
+
+
+def test_booked_and_checked_in_are_the_business_s_local_time_across_summer_time(
+        database, business, out):
+    """Made in winter (CET, UTC+1) for a slot in summer (CEST, UTC+2), checked
+    in on the day: each instant is read in the offset in force at that
+    instant, not the one of the exported period (SQLite's offsets are written
+    into the query, so they must cover the booking's own instants)."""
+    from openpyxl import load_workbook
+
+    summer = date(2030, 7, 2)
+    made = datetime(2030, 1, 15, 10, 0, 5, tzinfo=timezone.utc)
+    services.generate_time_slots(business, summer, summer, slot_duration_minutes=60, now=made)
+    slot = services.slots_between(business, summer)[1]  # 10:00 Berlin = 08:00 UTC
+    booking = services.create_booking(slot, "Winter Booker", now=made)
+    services.check_in_booking(booking, now=slot.start - timedelta(minutes=3))
+    flt = BookingFilter(business_id=business.id, date_from=summer, date_to=summer)
+    exports.export_csv(out / "s.csv", flt)
+    _, row = read_csv(out / "s.csv")
+    assert row[2:5] == ["2030-07-02", "10:00", "11:00"]
+    assert row[12:14] == ["2030-01-15 11:00:05", "2030-07-02 09:57:00"]
+    exports.export_xlsx(out / "s.xlsx", flt)
+    got = list(load_workbook(out / "s.xlsx")["Bookings"].iter_rows(values_only=True))[1]
+    assert got[12:14] == (datetime(2030, 1, 15, 11, 0, 5), datetime(2030, 7, 2, 9, 57))
