@@ -175,4 +175,9 @@ def test_bench_exports_runs_on_a_tiny_synthetic_database(run, tmp_path):
     code, out, err = run("--db", url, "bench-exports", "--scale", "0.01", "--runs", "2")
     assert "all businesses (CLI)" in out and "raw sqlite3" in out and "All report figures" in out, err
     assert "XLSX peak memory growth" in out
+    xlsx = next(line for line in out.splitlines() if line.startswith("XLSX export, 20"))
+    assert "the raw dump" in xlsx and "[goal <= 15x the raw dump" in xlsx
+    pdf = next(line for line in out.splitlines() if line.startswith("PDF, "))
+    pages = int(pdf.split("(CLI)")[1].split("pages")[0].replace(",", ""))
+    assert pages >= 2 and "[goal <= 30 s and <= 300 MiB resident" in pdf
     assert code in (0, 1)  # 1 only when a goal is missed; the figures are printed either way
