@@ -73,31 +73,39 @@ def _inner(flt: BookingFilter):
 
 
 def _scope_local(flt: BookingFilter) -> tuple[LocalTime, LocalTime]:
-    """Local time for ONE business's export (`flt.business_id`): of its slots
-    in the period, and of its bookings' "booked at" and "checked in at"
-    instants. PostgreSQL converts any instant. SQLite's CASE of offsets must
-    span the instants that occur: a booking is made before its slot starts
-    (a rule), possibly months before, across a change of summer time, and
-    checked in on its slot's local day (a rule); so the CASE for them runs
-    from the business's earliest booking (found along the index on booking
-    (business_id, created_at)) to the end of the period, and its last offset
-    holds after that."""
+    """Local time for ONE business's export (`flt.business_id`): of its
+    slots, and of its bookings' "booked at" and "checked in at" instants.
+    PostgreSQL converts any instant. SQLite's CASE of offsets must span the
+    instants that occur:
+    - a booking is made before its slot starts (a rule), possibly months
+      before, across a change of summer time, and checked in on its slot's
+      local day (a rule); so the CASE for those runs from the business's
+      earliest booking to the end of the period, and its last offset holds
+      after that;
+    - the slots are those of the period, except by date booked, when a
+      booking made in the period may be for any later slot: up to the
+      business's last slot.
+    The ends are found along the indexes on booking (business_id,
+    created_at) and time_slot (business_id, start): two subqueries, each a
+    seek (MIN and MAX together would scan)."""
     business = get_business(flt.business_id)
     first = flt.date_from or flt.date_to
     last = flt.date_to or flt.date_from
     slots = scope_for(business, first, last).local
     if slots.postgres:
         return slots, slots
-    lo, hi = models.database.execute_sql(
-        # Two subqueries: each an index seek (one MIN and MAX together scan).
+    (zone, lo, hi), = slots.zones
+    made_lo, made_hi, last_slot = models.database.execute_sql(
         "SELECT (SELECT MIN(created_at) FROM booking WHERE business_id = ?), "
-        "(SELECT MAX(created_at) FROM booking WHERE business_id = ?)",
-        (business.id, business.id)).fetchone()
-    (zone, slots_lo, slots_hi), = slots.zones
-    if lo is None:
+        "(SELECT MAX(created_at) FROM booking WHERE business_id = ?), "
+        "(SELECT MAX(start) FROM time_slot WHERE business_id = ?)",
+        (business.id,) * 3).fetchone()
+    if made_lo is None:
         return slots, slots
-    lo, hi = min(as_utc(lo), slots_lo), max(as_utc(hi) + timedelta(seconds=1), slots_hi)
-    return slots, replace(slots, zones=((zone, lo, hi),))
+    if flt.basis == "booked" and first is not None:
+        slots = replace(slots, zones=((zone, lo, max(hi, as_utc(last_slot) + timedelta(days=1))),))
+    stamps = (zone, min(as_utc(made_lo), lo), max(as_utc(made_hi) + timedelta(seconds=1), hi))
+    return slots, replace(slots, zones=(stamps,))
 
 
 def export_sql(local: LocalTime, b: str = "b", ts: str = "ts",
@@ -358,6 +366,9 @@ class _SheetRows:
             if row[CANCEL_REASON]:
                 add(f'<c r="O{n}" t="inlineStr">{text(row[CANCEL_REASON])}</c>')
             add("</row>")
+            if len(parts) > 2000:  # a few hundred rows: memory stays flat
+                self._out("".join(parts))
+                parts.clear()
         self._out("".join(parts))
         self.count = n - 1
         return self.count
@@ -470,12 +481,13 @@ def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by)
     put("Status", ", ".join(flt.statuses) or "any")
     put("Source", ", ".join(flt.sources) or "any")
     put("Text", flt.text or "none")
+    put("Dates of", "date booked" if flt.basis == "booked" else "appointment")
     put("Bookings exported", exported)
     line += 1
     if first is None:
         put("Report figures", "choose a date range to include them")
         return
-    report = booking_report(flt.business_id, first, last, by=by)
+    report = booking_report(flt.business_id, first, last, by=by, basis=flt.basis)
     put("Figure", "Value", share="Share", header=True)
     put("Business", report.business_name)
     put("From", report.date_from)

@@ -72,7 +72,7 @@ def expected_rows(business_id=None, statuses=()):
         business = b.time_slot.business
         tz = ZoneInfo(business.timezone)
 
-        def local(instant):
+        def local(instant, tz=tz):
             return instant.astimezone(tz).replace(tzinfo=None, microsecond=0) if instant else None
 
         start, end = b.time_slot.start.astimezone(tz), b.time_slot.end.astimezone(tz)
@@ -500,3 +500,43 @@ def test_a_note_that_looks_like_rich_text_reads_back_as_typed(database, business
     exports.export_xlsx(out / "r.xlsx", BookingFilter(business_id=business.id))
     row = list(load_workbook(out / "r.xlsx")["Bookings"].iter_rows(values_only=True))[1]
     assert row[6] == "<r>Name</r>" and row[11] == "<r><t>bold?</t></r>"
+
+
+def test_by_date_booked_exports_the_bookings_made_in_the_period(database, business, out):
+    """basis="booked": the bookings made on the period's local dates, whatever
+    their appointment; an appointment after the change to summer time (made
+    in winter) still reads its local 10:00 (SQLite's offsets must then reach
+    past the period), and bookings made the day before or after are left out."""
+    from openpyxl import load_workbook
+
+    april = date(2030, 4, 2)  # CEST, UTC+2; the period is in March (CET)
+    services.generate_time_slots(business, MON, TUE, slot_duration_minutes=60, now=EARLY)
+    services.generate_time_slots(business, april, april, slot_duration_minutes=60, now=EARLY)
+    book = services.create_booking
+    book(services.slots_between(business, april)[1], "Spring", now=datetime(
+        2030, 3, 4, 22, 59, tzinfo=timezone.utc))  # Mon 23:59 in Berlin: made Monday
+    book(services.slots_between(business, TUE)[0], "Tuesday", now=datetime(
+        2030, 3, 4, 8, tzinfo=timezone.utc))
+    book(services.slots_between(business, TUE)[1], "Too late", now=datetime(
+        2030, 3, 4, 23, 0, tzinfo=timezone.utc))  # Tue 00:00 in Berlin
+    book(services.slots_between(business, MON)[0], "Too early", now=datetime(
+        2030, 3, 3, 22, 59, tzinfo=timezone.utc))  # Sun 23:59 in Berlin
+    flt = BookingFilter(business_id=business.id, date_from=MON, date_to=MON, basis="booked")
+    assert exports.export_csv(out / "b.csv", flt) == 2
+    _, *rows = read_csv(out / "b.csv")
+    assert [(r[6], r[2], r[3], r[12]) for r in rows] == [
+        ("Tuesday", "2030-03-05", "09:00", "2030-03-04 09:00:00"),
+        ("Spring", "2030-04-02", "10:00", "2030-03-04 23:59:00")]
+    assert exports.export_xlsx(out / "b.xlsx", flt) == 2
+    summary = {r[0]: r[1] for r in load_workbook(out / "b.xlsx")["Summary"]
+               .iter_rows(values_only=True) if r[0]}
+    assert summary["Dates of"] == "date booked" and summary["Bookings in the period"] == 2
+    by_appointment = flt.with_(basis="appointment")
+    assert exports.export_csv(out / "a.csv", by_appointment) == 1  # "Too early"
+
+
+def test_an_unknown_basis_is_refused(database, business, out):
+    with pytest.raises(InvalidInput, match="date basis"):
+        exports.export_csv(out / "x.csv", BookingFilter(business_id=business.id, date_from=MON,
+                                                        date_to=MON, basis="paid"))
+    assert not list(out.iterdir())
