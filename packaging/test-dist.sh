@@ -51,6 +51,12 @@ missing=$(find "$BUNDLE" -name '*.so*' -type f -exec ldd {} + 2>/dev/null \
 if step version app --version; then
     grep -q '^Booking Desktop ' "$WORK/version.out" || fail "--version: $(cat "$WORK/version.out")"
 fi
+if step help app --help; then  # the commands, under the program's own name
+    grep -q '^usage: booking-desktop ' "$WORK/help.out" || fail "--help: $(head -1 "$WORK/help.out")"
+    for command in screenshot demo check export backup restore move-to bench-ui; do
+        grep -q "^    $command " "$WORK/help.out" || fail "--help does not list $command"
+    done
+fi
 
 DB="sqlite:///$WORK/demo.db"
 if step demo app --db "$DB" demo --scale 0.2; then
