@@ -39,6 +39,8 @@ def user_data_dir() -> Path:
 
 
 LOG_NAME = "booking-desktop.log"
+# services.health reads the log back: change both together.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def log_path() -> Path:

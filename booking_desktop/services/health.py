@@ -46,7 +46,7 @@ SHOWN = 20                         # errors and slow operations listed, newest f
 
 _SLOW = "slow operation: {name} took {ms} ms"
 _SLOW_LINE = re.compile(r"^slow operation: (?P<name>.+) took (?P<ms>\d+) ms$")
-# ui.app.setup_logging's format: "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# config.LOG_FORMAT: "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _ENTRY = re.compile(r"^(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(?P<ms>\d{3}) "
                     r"(?P<level>[A-Z]+) (?P<logger>[\w.]+): (?P<message>.*)$")
 
