@@ -75,6 +75,7 @@ class GuideBrowser(QTextBrowser):
     def fit_images(self) -> None:
         document = self.document()
         room = max(120, self.viewport().width() - 2 * int(document.documentMargin()) - 8)
+        changed = False
         block = document.begin()
         while block.isValid():
             fragments = block.begin()
@@ -95,8 +96,11 @@ class GuideBrowser(QTextBrowser):
                             cursor.setPosition(fragment.position() + fragment.length(),
                                                QTextCursor.MoveMode.KeepAnchor)
                             cursor.setCharFormat(image)
+                            changed = True
                 fragments += 1
             block = block.next()
+        if changed:  # Qt does not lay out again what follows a picture that changed size
+            document.markContentsDirty(0, document.characterCount())
 
 
 class HelpWindow(QWidget):
@@ -149,7 +153,7 @@ class HelpWindow(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([260, 760])
+        splitter.setSizes([290, 730])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -191,6 +195,7 @@ class HelpWindow(QWidget):
                     self.contents.addTopLevelItem(top)
                 elif len(found[1]) == 2 and top is not None:
                     item = QTreeWidgetItem(top, [title])
+                    item.setToolTip(0, title)  # whole when the list is narrow
                     item.setData(0, _GUIDE_ROLE, guide)
                     item.setData(0, _ANCHOR_ROLE, anchor_of(title))
         self.contents.expandAll()
@@ -217,10 +222,10 @@ class HelpWindow(QWidget):
         """Open `guide` at the section `anchor` (its top without one), and
         bring the window forward."""
         self._load(guide if guide in GUIDES else GUIDES[0])
-        self.go_to(anchor)
-        self.show()
+        self.show()  # first: the pictures fit the width shown, which moves the sections
         self.raise_()
         self.activateWindow()
+        self.go_to(anchor)
 
     def go_to(self, anchor: str | None) -> None:
         """Scroll the open guide so that section's heading is at the top."""
@@ -228,8 +233,12 @@ class HelpWindow(QWidget):
         cursor = QTextCursor(self.browser.document())
         cursor.setPosition(position)
         self.browser.setTextCursor(cursor)
-        block = self.browser.document().findBlock(position)
-        top = self.browser.document().documentLayout().blockBoundingRect(block).top()
+        document = self.browser.document()
+        layout = document.documentLayout()
+        # Laid out to its end first: Qt lays a long document out bit by bit,
+        # and the scroll bar cannot reach what is not laid out yet.
+        layout.blockBoundingRect(document.lastBlock())
+        top = layout.blockBoundingRect(document.findBlock(position)).top()
         self.browser.verticalScrollBar().setValue(int(top))
         self._mark_contents(anchor or "")
 
@@ -243,6 +252,14 @@ class HelpWindow(QWidget):
             if layout.blockBoundingRect(block).top() <= top + 2:
                 shown = anchor_of(text)
         return shown
+
+    def section_at(self, position: int) -> str:
+        """The anchor of the section holding `position` of the open guide."""
+        found = ""
+        for _level, text, start in headings(self.browser.document()):
+            if start <= position:
+                found = anchor_of(text)
+        return found
 
     def _mark_contents(self, anchor: str) -> None:
         for i in range(self.contents.topLevelItemCount()):
@@ -295,6 +312,7 @@ class HelpWindow(QWidget):
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         if self.browser.find(text, flags):
             self.find_status.clear()
+            self._mark_contents(self.section_at(self.browser.textCursor().position()))
             return True
         here = GUIDES.index(self.guide) if self.guide in GUIDES else 0
         step = -1 if backward else 1
@@ -308,7 +326,7 @@ class HelpWindow(QWidget):
                                 else QTextCursor.MoveOperation.Start)
             self.browser.setTextCursor(cursor)
             if self.browser.find(text, flags):
-                self._mark_contents(self.section_at_top())
+                self._mark_contents(self.section_at(self.browser.textCursor().position()))
                 self.find_status.setText(self.tr("Found in another part of the guide")
                                          if guide != order[-1] else
                                          (self.tr("From the end again") if backward

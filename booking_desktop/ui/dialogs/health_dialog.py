@@ -339,8 +339,9 @@ class HealthDialog(QDialog):
             return
         shown = list(report.problems[:5])
         more = len(report.problems) - len(shown)
-        text = self.tr("{n} problems found (checked {when}):").format(
-            n=len(report.problems), when=at) + "\n• " + "\n• ".join(shown)
+        found = (self.tr("1 problem found (checked {when}):") if len(report.problems) == 1
+                 else self.tr("{n} problems found (checked {when}):"))
+        text = found.format(n=len(report.problems), when=at) + "\n• " + "\n• ".join(shown)
         if more:
             text += "\n" + self.tr("… and {n} more (python main.py check lists them all)").format(
                 n=more)
