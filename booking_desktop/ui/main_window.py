@@ -249,12 +249,11 @@ class MainWindow(QMainWindow):
             self.owner_menu.addAction(action)
         self.users_action = self._add(self.owner_menu, "&Users…", None, self._users)
         self.owner_menu.addSeparator()
-        self.health_action = self._add(self.owner_menu, self.tr("&Health…"), None,
-                                       self.show_health)
+        self.health_action = self._add(self.owner_menu, "&Health…", None, self.show_health)
         self.owner_menu.menuAction().setVisible(self.session.is_owner)
 
         help_menu = bar.addMenu(self.tr("&Help"))
-        self.guide_action = self._add(help_menu, self.tr("&User guide"), "F1", self.show_guide)
+        self.guide_action = self._add(help_menu, "&User guide", "F1", self.show_guide)
         self.guide_action.setToolTip(self.tr("The user guide, at the part about this view"))
 
     def _undo_text_changed(self, text: str) -> None:

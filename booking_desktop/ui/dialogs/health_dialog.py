@@ -38,8 +38,8 @@ from ..message_bar import MessageBar
 from ..status_style import colour
 from ..tasks import DEFAULT_RUNNER, Task
 
-REASON_TITLES = (("full", "Full"), ("past", "Started"), ("duplicate", "Duplicate"),
-                 ("closed", "Closed"), ("blocked", "Blocked"))
+# The refusals' columns, in services.health's order of reasons (the headings are below).
+REASONS = ("full", "past", "duplicate", "closed", "blocked")
 
 
 def when(at: datetime) -> str:
@@ -112,10 +112,10 @@ class HealthDialog(QDialog):
 
         # --- the lists ---
         self.refusals_title = QLabel(self.tr("Refused bookings, last 7 days"))
-        self.refusals = self._table([self.tr("Business")]
-                                    + [self.tr(title) for _reason, title in REASON_TITLES]
-                                    + [self.tr("Total")])
-        for column in range(1, len(REASON_TITLES) + 2):  # the counts share the room
+        self.refusals = self._table([self.tr("Business"), self.tr("Full"), self.tr("Started"),
+                                     self.tr("Duplicate"), self.tr("Closed"),
+                                     self.tr("Blocked"), self.tr("Total")])
+        for column in range(1, len(REASONS) + 2):  # the counts share the room
             self.refusals.horizontalHeader().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.Stretch)
         self.refusals.horizontalHeader().setSectionResizeMode(
@@ -284,7 +284,7 @@ class HealthDialog(QDialog):
         table.setRowCount(len(report.refusals))
         self._fit_height(table, min(6, len(report.refusals)))
         for row, counts in enumerate(report.refusals):
-            cells = [counts.business] + [str(counts.of(reason)) for reason, _t in REASON_TITLES] \
+            cells = [counts.business] + [str(counts.of(reason)) for reason in REASONS] \
                 + [str(counts.total)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
