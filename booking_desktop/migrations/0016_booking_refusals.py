@@ -10,8 +10,8 @@ duplicate, closed (outside the opening hours), blocked.
 Like the failed sign-in counters (0009) this is the desk's own state, not
 the business's data: backups and `move-to` do not copy it.
 
-(Numbered 0016: 0015 is the customers' migration being written at the same
-time; the order of the two does not matter, neither touches the other's
+(The customers' migration was written at the same time and may have
+wanted this number; whichever comes first, neither touches the other's
 tables.)
 """
 from peewee import (

@@ -32,7 +32,8 @@ def _settle(session) -> None:
     while not session.pipeline.idle():
         QApplication.processEvents()
         time.sleep(0.001)
-    QApplication.processEvents()
+    for _ in range(3):  # what the answers laid out may lay out again (charts' labels)
+        QApplication.processEvents()
 
 
 def _save(widget: QWidget, folder: Path, name: str, session=None) -> Path:
