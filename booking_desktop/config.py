@@ -28,13 +28,6 @@ REMEMBERED_FILE = "database.json"
 DEFAULT_PG_PORT = 5432
 
 
-def resources_dir() -> Path:
-    """resources/ (the icons): beside the package in a source tree, and in
-    the bundle too, since `make dist` copies it beside the frozen package
-    (dist/booking-desktop/_internal/resources). An installed wheel has none."""
-    return Path(__file__).resolve().parent.parent / "resources"
-
-
 def user_data_dir() -> Path:
     """The user's data folder: the database, database.json and logs/. What
     each system expects (README, "Where the data lives"); --db and
@@ -46,6 +39,24 @@ def user_data_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / APP_NAME
+
+
+LOG_NAME = "booking-desktop.log"
+# services.health reads the log back: change both together.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_path() -> Path:
+    """The app's rotating log file (ui.app.setup_logging writes it; the
+    Health window reads its tail through services.health)."""
+    return user_data_dir() / "logs" / LOG_NAME
+
+
+def resources_dir() -> Path:
+    """`resources/` beside the package: the user guide, its pictures, the
+    icons. The same in the built application, since `make dist` copies it
+    beside the frozen package (dist/booking-desktop/_internal/resources)."""
+    return Path(__file__).resolve().parent.parent / "resources"
 
 
 def default_database_url() -> str:
