@@ -86,11 +86,20 @@ grep -q 'BEGIN:VTIMEZONE' "$WORK/export.ics" || fail "the iCalendar export has n
 
 step screenshot app screenshot "$WORK/shots" || true
 count=0
-for shot in front-desk bookings calendar calendar-day hours-editor reports sign-in first-run; do
+wanted=(front-desk bookings calendar calendar-day hours-editor reports sign-in first-run
+        user-guide health)
+for shot in "${wanted[@]}"; do
     if is_png "$WORK/shots/$shot.png"; then count=$((count + 1)); else fail "no $shot.png"; fi
 done
 for png in "$WORK"/shots/*.png; do is_png "$png" || fail "$png is not a PNG"; done
-say "     $(ls "$WORK/shots" | wc -l) screenshots, PNG and non-empty ($count of the 8 looked for)"
+say "     $(ls "$WORK/shots" | wc -l) screenshots, PNG and non-empty ($count of the ${#wanted[@]} looked for)"
+
+# The user guide is read from the bundle's resources/help, its pictures beside it.
+guides=("$BUNDLE"/_internal/resources/help/*.md)
+[ -f "${guides[0]}" ] || fail "no user guide in the bundle"
+for picture in $(grep -ho '](\.\./[^)]*)' "${guides[@]}" | sed 's/^](\(.*\))$/\1/'); do
+    [ -s "$BUNDLE/_internal/resources/help/$picture" ] || fail "the guide's $picture is not in the bundle"
+done
 
 # 3. PostgreSQL through the bundle's psycopg, when a server is given (as .ci/run does).
 if [ -n "${BOOKING_TEST_POSTGRES_URL:-}" ]; then
