@@ -30,7 +30,9 @@ from .errors import BookingError, InvalidInput
 from .services.integrity import check_audit_chain
 
 log = logging.getLogger(__name__)
-PROG = "main.py"
+# How the person started the commands, as help and messages name it: the
+# built application (make dist) is `booking-desktop`.
+PROG = "booking-desktop" if getattr(sys, "frozen", False) else "main.py"
 DEMO_SEED = 2024
 
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import config, services
@@ -20,6 +21,9 @@ from .settings import Settings
 from .dialogs.signin import SignInDialog
 
 log = logging.getLogger(__name__)
+# The icon's name, and the .desktop file's (resources/booking-desktop.desktop):
+# on Wayland the desktop finds the window's entry, and so its icon, by it.
+DESKTOP_NAME = "booking-desktop"
 
 
 class PrivateLogFile(logging.handlers.RotatingFileHandler):
@@ -54,11 +58,23 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def app_icon() -> QIcon:
+    """The app's icon: every PNG size under resources/icons/hicolor (no SVG
+    renderer needed); an empty icon where there is no resources/ folder."""
+    icon = QIcon()
+    hicolor = config.resources_dir() / "icons" / "hicolor"
+    for path in sorted(hicolor.glob(f"*/apps/{DESKTOP_NAME}.png")):
+        icon.addFile(str(path))
+    return icon
+
+
 def create_application(argv=None) -> QApplication:
     QCoreApplication.setOrganizationName(config.ORGANISATION)
     QCoreApplication.setApplicationName(config.APP_NAME)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setStyle("Fusion")
+    app.setDesktopFileName(DESKTOP_NAME)
+    app.setWindowIcon(app_icon())
     return app
 
 
