@@ -1,0 +1,140 @@
+"""Finding customers and bookings by what the desk types: one reading of the
+text and one set of conditions, used by the top search box and the bookings
+table (through `search_bookings` and the table's filter), the walk-in's
+typeahead and `find_customers`.
+
+What is typed is read as (`read_query`):
+- a booking reference (K7M-4QX, with or without the dash, any case);
+- phone digits when it is mostly digits ("5583", "151 1256", "+49 30 123");
+- otherwise words, folded as the stored keys are (booking_desktop.keys:
+  no accents, case-folded), so "Unal" finds Ünal and "muller" Müller.
+
+Matches come in tiers, best first:
+1. the reference;
+2. prefixes: the full name, the last name, the email or the phone digits
+   start with it (index ranges on the keys, both databases);
+3. fragments anywhere (3 characters or more): the engines' own text
+   search over the customer's folded name, email and phone digits (SQLite
+   FTS5 trigram, PostgreSQL pg_trgm GIN, migration 0015), ranked in Python:
+   a fragment that starts a word before one inside a word.
+A booking is found by a fragment through its customer: the fragment index
+is the customers' (there are fewer of them, and a booking's customer has
+its name, email and phone), so a booking made under another name than its
+customer's is found by the start of that name, and by fragments of its
+customer's.
+"""
+import re
+from dataclasses import dataclass
+
+from peewee import SQL, Expression
+
+from ..db import is_postgres
+from ..keys import folded, phone_digits
+from ..models import Customer
+from . import validation as v
+
+FRAGMENT_MIN = 3  # the shortest fragment the trigram indexes can find
+_REFERENCE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_WORD_START = re.compile(r"(?:^|[^\w])")
+
+
+@dataclass(frozen=True)
+class Query:
+    """Typed search text, read once."""
+    text: str               # as typed, outer white space removed
+    words: str              # folded
+    digits: str | None      # the phone digits, when the text is mostly digits
+    reference: str | None   # K7M-4QX, when the text can be one
+
+    @property
+    def by_phone(self) -> bool:
+        return self.digits is not None
+
+    @property
+    def needle(self) -> str:
+        """What a key must contain: the digits or the folded words."""
+        return self.digits if self.digits is not None else self.words
+
+    @property
+    def fragment(self) -> bool:
+        """Long enough for the fragment tier (shorter: prefixes only)."""
+        return len(self.needle) >= FRAGMENT_MIN
+
+
+def read_query(text) -> Query:
+    """The typed text as a Query. InvalidInput when it is empty, too long or
+    holds control characters."""
+    text = v.text(text, "The search text", "text", 254)
+    digits = phone_digits(text)
+    mostly_digits = digits is not None and len(digits) >= 3 and len(digits) * 2 >= len(text)
+    candidate = text.upper().replace("-", "")
+    reference = (f"{candidate[:3]}-{candidate[3:]}" if len(candidate) == 6
+                 and set(candidate) <= _REFERENCE_CHARS else None)
+    return Query(text, folded(text), digits if mostly_digits else None, reference)
+
+
+def _prefix(field, text: str):
+    """`field` starts with `text`, and the order to list matches in. A range,
+    not LIKE: it uses the index on both databases with no wildcard escaping
+    (PostgreSQL's indexes on these keys are in the "C" collation)."""
+    key = field.collate('"C"') if is_postgres() else field
+    return (key >= text) & (key < text + "\U0010ffff"), key
+
+
+def prefix_matches(model, query: Query) -> list[tuple]:
+    """How `query` finds rows of `model` (Booking or Customer: both have the
+    keys) by prefix, as (condition, order) pairs, best first: the phone
+    digits; else the full name, the last name and (one word) the email.
+    None for text that folds to nothing (a lone accent)."""
+    if not query.needle:
+        return []
+    if query.by_phone:
+        return [_prefix(model.phone_key, query.digits)]
+    matches = [_prefix(model.name_key, query.words), _prefix(model.surname_key, query.words)]
+    if " " not in query.words:
+        matches.append(_prefix(model.email_key, query.words))
+    return matches
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def customer_fragment(query: Query):
+    """Customers whose folded name or email (or phone digits, for digits)
+    contain the needle, as a condition on Customer: the trigram index of
+    migration 0015. Only for `query.fragment`."""
+    needle = query.needle
+    if is_postgres():
+        pattern = _like_pattern(needle)
+        columns = ([Customer.phone_key] if query.by_phone
+                   else [Customer.name_key, Customer.email_key])
+        condition = None
+        for column in columns:
+            like = Expression(column, "LIKE", pattern)
+            condition = like if condition is None else (condition | like)
+        return condition
+    columns = "phone_key" if query.by_phone else "{name_key email_key}"
+    phrase = '"' + needle.replace('"', '""') + '"'
+    return Customer.id.in_(SQL("(SELECT rowid FROM customer_search WHERE customer_search MATCH ?)",
+                               [f"{columns} : {phrase}"]))
+
+
+def rank(query: Query, name_key: str, email_key: str | None, phone_key: str | None) -> int:
+    """How well a row whose keys contain the needle matches: 0 its name
+    starts with it, 1 a word of the name (or the email, or the phone)
+    starts with it, 2 it is inside a word."""
+    needle = query.needle
+    if query.by_phone:
+        return 1 if (phone_key or "").startswith(needle) else 2
+    if name_key.startswith(needle):
+        return 0
+    if (email_key or "").startswith(needle) or any(
+            name_key[m.end():].startswith(needle) for m in _WORD_START.finditer(name_key)
+            if m.end() > 0):
+        return 1
+    return 2
+
+
+__all__ = ["FRAGMENT_MIN", "Query", "read_query", "prefix_matches", "customer_fragment", "rank"]
