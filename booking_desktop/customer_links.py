@@ -19,12 +19,14 @@ from dataclasses import dataclass
 
 from peewee import Database, PostgresqlDatabase
 
+from .keys import email_term, with_terms
+
 # What `plan` reads of each booking, in this order (the keys as stored).
 BOOKING_COLUMNS = ("id", "business_id", "customer_name", "customer_email", "customer_phone",
                    "name_key", "surname_key", "email_key", "phone_key", "created_at")
 CUSTOMER_COLUMNS = ("id", "business_id", "name", "email", "phone", "name_key", "surname_key",
-                    "email_key", "phone_key", "notes", "contact_ok", "created_at", "updated_at")
-
+                    "email_key", "phone_key", "notes", "contact_ok", "created_at", "updated_at",
+                    "search_text", "search_phones")
 
 @dataclass
 class Plan:
@@ -62,28 +64,29 @@ def _roots(bookings: Sequence[tuple]) -> list[int]:
 def plan(bookings: Sequence[tuple], first_id: int) -> Plan:
     """Customers (ids from `first_id` on, in the order of their first
     booking) for `bookings`, rows of BOOKING_COLUMNS in id order, and the
-    customer of each booking."""
+    customer of each booking. A customer's search text holds its own name
+    and email first, then every other name and email of its bookings (and
+    its phones, every phone of its bookings)."""
     roots = _roots(bookings)
-    newest: dict[int, int] = {}  # root -> position of its newest booking
-    email: dict[int, int] = {}   # root -> position of its newest booking with an email
-    phone: dict[int, int] = {}
-    made: dict[int, object] = {}  # root -> its first booking's created_at
-    for i, (row, r) in enumerate(zip(bookings, roots)):
-        newest[r] = i
-        if row[3]:
-            email[r] = i
-        if row[4]:
-            phone[r] = i
-        if r == i:
-            made[r] = row[9]
-    ids = {r: first_id + n for n, r in enumerate(newest)}  # dicts keep the order of first sight
+    groups: dict[int, list[int]] = {}  # dicts keep the order of first sight
+    for i, r in enumerate(roots):
+        groups.setdefault(r, []).append(i)
+    ids = {r: first_id + n for n, r in enumerate(groups)}
     customers = []
-    for r, i in newest.items():
-        last = bookings[i]
-        e, p = bookings[email[r]] if r in email else None, bookings[phone[r]] if r in phone else None
-        customers.append((ids[r], last[1], last[2], e[3] if e else None, p[4] if p else None,
-                          last[5], last[6], e[7] if e else None, p[8] if p else None, "", False,
-                          made[r], last[9]))
+    for r, members in groups.items():
+        rows = [bookings[i] for i in members]
+        last = rows[-1]
+        e = next((row for row in reversed(rows) if row[3]), None)
+        p = next((row for row in reversed(rows) if row[4]), None)
+        email = e[3] if e else None
+        words = [last[5], email_term(email)]
+        for row in rows:
+            words += (row[5], email_term(row[3]))
+        phones = [p[8] if p else None, *(row[8] for row in rows)]
+        customers.append((ids[r], last[1], last[2], email, p[4] if p else None, last[5],
+                          last[6], e[7] if e else None, p[8] if p else None, "", False,
+                          rows[0][9], last[9], with_terms("", *words),
+                          with_terms("", *phones)))
     return Plan(customers, [(row[0], ids[r]) for row, r in zip(bookings, roots)])
 
 

@@ -8,6 +8,9 @@ migrations that fill them in, by a restore and by the benchmark's bulk load.
 - `email_key`: the email lower-cased; `phone_digits`: the phone's digits.
   A customer is one person by either of these (one active booking per
   customer per slot; a new booking's customer is found by them).
+- `with_terms`: a customer's search text, every name and email (folded)
+  and every phone (digits) they are known by: their record's and their
+  bookings'.
 
 Plain Python (no database, no services): the data layer and the services
 both use it.
@@ -50,6 +53,23 @@ def email_key(email: str | None) -> str | None:
     return email.lower() if email else None
 
 
+def email_term(email: str | None) -> str | None:
+    """An email as a line of the search text: folded (lower case, no accents)."""
+    return folded(email) if email else None
+
+
+def with_terms(text: str, *terms: str | None) -> str:
+    """A customer's search text (`search_text`, `search_phones`): one folded
+    term a line (a name, an email; or phone digits), each once, in the order
+    they were first seen; `terms` not yet there added at the end. A fragment
+    typed at the desk has no line break, so it never matches across two."""
+    lines = text.split("\n") if text else []
+    for term in terms:
+        if term and term not in lines:
+            lines.append(term)
+    return "\n".join(lines)
+
+
 _NOT_DIGITS = re.compile("[^0-9]+")
 
 
@@ -60,4 +80,5 @@ def phone_digits(value: str | None) -> str | None:
     return _NOT_DIGITS.sub("", value) or None
 
 
-__all__ = ["KEY_MAX", "folded", "name_keys", "email_key", "phone_digits"]
+__all__ = ["KEY_MAX", "folded", "name_keys", "email_key", "phone_digits", "email_term",
+           "with_terms"]

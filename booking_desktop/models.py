@@ -138,8 +138,8 @@ class Customer(BaseModel):
     their own copy of the contact details as they were when booked.
 
     The keys are those of a booking (booking_desktop.keys): a new booking's
-    customer is found by the email key or the phone digits; search reads
-    the folded name, the email and the digits."""
+    customer is found by the email key or the phone digits; prefix search
+    reads the keys, fragment search `search_text` and `search_phones`."""
 
     business = ForeignKeyField(Business, backref="customers", column_name="business_id")
     name = CharField(max_length=200)
@@ -154,6 +154,11 @@ class Customer(BaseModel):
     contact_ok = BooleanField(default=False)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
+    # What search by fragment reads (keys.with_terms): every name and email
+    # (folded) and every phone (digits) of the record and of its bookings,
+    # one a line; the trigram index covers these two columns.
+    search_text = TextField(default="")
+    search_phones = TextField(default="")
 
 
 class Booking(BaseModel):

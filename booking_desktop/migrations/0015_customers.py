@@ -12,11 +12,13 @@ customer's name, email or phone.
   customer; a name alone never is.
 - A booking's name keys become accent-free (booking_desktop.keys.folded:
   "Ünal" is found by "unal"); only names beyond ASCII change.
-- Search by fragment: SQLite FTS5 with the trigram tokenizer (an external-
-  content index over the customer's folded name, email and phone digits,
-  kept by triggers); PostgreSQL pg_trgm GIN over the same columns. The
-  extension is created in `public` (a schema's own copy would go with the
-  schema) and its operator class named with its schema.
+- Search by fragment: a customer's `search_text` (every name and email of
+  the record and of its bookings, folded, one a line) and `search_phones`
+  (every phone's digits), indexed by SQLite FTS5 with the trigram
+  tokenizer (an external-content table kept by triggers) or a pg_trgm GIN
+  index on PostgreSQL. The extension is created in `public` (a schema's
+  own copy would go with the schema) and its operator class named with its
+  schema.
 
 On PostgreSQL, filling `booking.customer_id` rewrites every booking. Kept
 up to date one row at a time, its fifteen indexes would make that minutes
@@ -42,7 +44,7 @@ from booking_desktop.keys import name_keys
 # Rewriting fewer bookings than this keeps the indexes (small databases, tests).
 _REBUILD_INDEXES_FROM = 20_000
 _KEYS = ("name_key", "surname_key", "email_key", "phone_key")
-_SEARCHED = ("name_key", "email_key", "phone_key")
+_SEARCHED = ("search_text", "search_phones")
 _MESSAGE_BUSINESS = "a booking and its customer belong to the same business"
 _MESSAGE_IN_USE = "a customer who has bookings cannot be removed"
 
@@ -66,6 +68,8 @@ def _model(db):
         contact_ok = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
         created_at = DateTimeField()
         updated_at = DateTimeField()
+        search_text = TextField(default="", constraints=[SQL("DEFAULT ''")])
+        search_phones = TextField(default="", constraints=[SQL("DEFAULT ''")])
 
         class Meta:
             database = db
@@ -253,9 +257,13 @@ def up(migrator, db):
     db.execute_sql("CREATE INDEX booking_customer ON booking (customer_id)")
     _create_rules(db)
     _create_search(db)
-    db.execute_sql("ANALYZE customer")
+    # Fresh statistics for the new table and column, where the planner keeps
+    # them (an SQLite file has none until someone runs ANALYZE).
     if postgres:
+        db.execute_sql("ANALYZE customer")
         db.execute_sql("ANALYZE booking")
+    elif "sqlite_stat1" in db.get_tables():
+        db.execute_sql("ANALYZE customer")
 
 
 def down(migrator, db):

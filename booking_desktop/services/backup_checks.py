@@ -10,8 +10,11 @@ hours without overlaps; statuses, sources and roles from their lists;
 capacities; a slot ending after it starts, and no longer than the services
 make one; instants in the years the services work in). Derived columns are
 worked out from the values, never taken from the file: a booking's name,
-surname, email and phone keys and its business (the slot's), a special day's
-stored intervals. What the hours decide for slots (`closed_reason`) and
+surname, email and phone keys and its business (the slot's), a customer's
+keys, a special day's stored intervals. A customer's search text (the names
+and phones they are known by) is taken as the file has it, as plain text:
+it guards no rule, and is not always what the record and bookings give
+(earlier names stay in it). What the hours decide for slots (`closed_reason`) and
 whether the counters equal the bookings are settled by `restore_database`
 once the rows are in.
 
@@ -389,14 +392,14 @@ def _check_bookings(name: str, slots: list[dict], bookings: list[dict],
     names one) to the same business; one active booking per customer (email
     or phone) per slot, as the partial unique indexes say."""
     business_of = {slot["id"]: slot["business_id"] for slot in slots}
-    customer_business = {row["id"]: row["business_id"] for row in customers}
+    customer_of = {row["id"]: row for row in customers}
     seen = set()
     for number, row in enumerate(bookings, 1):
         row["business_id"] = business_of[row["time_slot_id"]]
-        customer = row.get("customer_id")
-        if customer is not None and customer_business[customer] != row["business_id"]:
-            raise refusal(name, f"table booking, row {number}: its customer {customer} is a "
-                                "customer of another business")
+        customer = customer_of.get(row.get("customer_id"))
+        if customer is not None and customer["business_id"] != row["business_id"]:
+            raise refusal(name, f"table booking, row {number}: its customer "
+                                f"{customer['id']} is a customer of another business")
         if row.get("status", "confirmed") not in ACTIVE_STATUSES:
             continue
         for kind in ("email_key", "phone_key"):

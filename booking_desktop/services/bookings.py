@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 from peewee import JOIN, Case, IntegrityError
 
-from .. import models
+from .. import keys, models
 from ..audit_chain import CHAINED_BY_DATABASE
 from ..clock import UTC
 from ..db import is_postgres
+from ..keys import with_terms
 from ..errors import (
     DuplicateBooking,
     InvalidInput,
@@ -43,7 +44,7 @@ from ..models import (
 )
 from . import validation as v
 from ._tx import audit, audit_details, current_time, require_active, run_read, run_write
-from .customers import business_of_customer, customer_id, matching_customer_ids
+from .customers import add_search_terms, business_of_customer, customer_id, matching_customer_ids
 from .search import Query, customer_fragment, prefix_matches, read_query
 
 # No 0/O, 1/I/L, U: easy to read out over the phone.
@@ -203,12 +204,31 @@ def _walk_in_statement(by_someone: bool, given_customer: bool) -> str:
             f'AND ({same}) ORDER BY (c.email_key COLLATE "C" = %(email_key)s) IS TRUE DESC, c.id '
             "LIMIT 1), "
             "made AS (INSERT INTO customer (business_id, name, email, phone, name_key, "
-            "surname_key, email_key, phone_key, notes, contact_ok, created_at, updated_at) "
+            "surname_key, email_key, phone_key, notes, contact_ok, created_at, updated_at, "
+            "search_text, search_phones) "
             "SELECT taken.business_id, %(name)s, %(email)s, %(phone)s, %(name_key)s, "
-            "%(surname_key)s, %(email_key)s, %(phone_key)s, '', false, moment.at, moment.at "
+            "%(surname_key)s, %(email_key)s, %(phone_key)s, '', false, moment.at, moment.at, "
+            "%(search_text)s, %(search_phones)s "
             "FROM taken, moment WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id), "
             "who AS (SELECT id, false AS created FROM found UNION ALL "
             "SELECT id, true FROM made), ")
+    # The customer found (or given) is findable by this booking's name, email
+    # and phone too (keys.with_terms: a term a line, each once, added at the end).
+    missing = ("(strpos(E'\\n' || c.{column} || E'\\n', E'\\n' || {term} || E'\\n') = 0) "
+               "IS TRUE")
+    name_missing = missing.format(column="search_text", term="%(name_key)s")
+    email_missing = (missing.format(column="search_text", term="%(email_term)s")
+                     + " AND %(email_term)s <> %(name_key)s")
+    phone_missing = missing.format(column="search_phones", term="%(phone_key)s")
+    customer += (
+        "grown AS (UPDATE customer c SET "
+        f"search_text = concat_ws(E'\\n', NULLIF(c.search_text, ''), "
+        f"CASE WHEN {name_missing} THEN %(name_key)s END, "
+        f"CASE WHEN {email_missing} THEN %(email_term)s END), "
+        f"search_phones = concat_ws(E'\\n', NULLIF(c.search_phones, ''), "
+        f"CASE WHEN {phone_missing} THEN %(phone_key)s END) "
+        f"FROM who WHERE c.id = who.id AND ({name_missing} OR ({email_missing}) "
+        f"OR {phone_missing})), ")
     return (
         f"WITH {account}"
         "moment AS (SELECT COALESCE(%(now)s::timestamp, CURRENT_TIMESTAMP AT TIME ZONE 'UTC') "
@@ -284,12 +304,12 @@ def _refuse_customer(wanted: int, slot_id: int) -> None:
 
 
 def _customer_for(business_id: int, name: str, email: str | None, phone: str | None,
-                  keys: tuple, moment: datetime) -> tuple[int, bool]:
+                  booking_keys: tuple, moment: datetime) -> tuple[int, bool]:
     """SQLite: the customer of a new booking in `business_id`, as the walk-in
     statement finds or makes one on PostgreSQL: the same email key or phone
     digits (the email's match first, then the oldest record), else a new
     record. Returns (id, made now)."""
-    name_key, surname_key, email_key, phone_key = keys
+    name_key, surname_key, email_key, phone_key = booking_keys
     if email_key is not None or phone_key is not None:
         same = None
         if email_key is not None:
@@ -307,7 +327,9 @@ def _customer_for(business_id: int, name: str, email: str | None, phone: str | N
     made = Customer.insert(business=business_id, name=name, email=email, phone=phone,
                            name_key=name_key, surname_key=surname_key, email_key=email_key,
                            phone_key=phone_key, notes="", contact_ok=False, created_at=moment,
-                           updated_at=moment).execute()
+                           updated_at=moment,
+                           search_text=with_terms("", name_key, keys.email_term(email)),
+                           search_phones=phone_key or "").execute()
     return made, True
 
 
@@ -355,6 +377,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     name_key, surname_key = v.name_keys(name)
     email_key = v.email_key(email)
     phone_key = v.phone_digits(phone)
+    email_term = keys.email_term(email)
     postgres = is_postgres()
     if postgres:
         given_now = current_time(now) if now is not None else None  # validated; no query
@@ -388,6 +411,8 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
                 "phone": phone, "name_key": name_key, "surname_key": surname_key,
                 "email_key": email_key, "phone_key": phone_key, "status": status,
                 "source": source, "notes": notes, "customer": given_customer,
+                "email_term": email_term, "search_text": with_terms("", name_key, email_term),
+                "search_phones": phone_key or "",
                 "details": details, "chain": CHAINED_BY_DATABASE}).fetchone()
         if row is None:
             # Nothing was written. Say why, in the order the checks always ran.
@@ -415,6 +440,8 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
         else:
             who, made = _customer_for(slot.business_id, name, email, phone,
                                       (name_key, surname_key, email_key, phone_key), moment)
+        if not made:
+            add_search_terms(who, name, email, phone)
         # A second active booking of this customer in the slot is refused by the
         # partial unique indexes (IntegrityError -> DuplicateBooking below), so no
         # SELECT first: the database is the one place that decides.

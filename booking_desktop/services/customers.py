@@ -19,15 +19,16 @@ from .. import models
 from ..clock import utcnow
 from ..db import is_postgres
 from ..errors import InvalidInput, InvalidTransition, NotFound
+from ..keys import email_term, with_terms
 from ..models import ACTIVE_STATUSES, Booking, Customer, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_active, require_owner, run_read, run_write
-from .search import Query, customer_fragment, prefix_matches, rank, read_query
+from .search import Query, customer_fragment, fragment_match, prefix_matches, rank, read_query
 
 # Fragment matches read to rank, beyond the rows asked for: ranking happens
 # among these (a fragment found in thousands of names is ranked among a
 # few hundred of them; prefix matches, found by index, always come first).
-_CANDIDATES = 200
+FRAGMENT_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -137,24 +138,39 @@ def customer_rows(ids: list[int], moment: datetime) -> list[CustomerRow]:
 
 
 def _fragment_candidates(query: Query, business_id: int | None, wanted: int) -> list[tuple]:
-    """(id, name_key, email_key, phone_key) of up to `wanted` customers the
-    fragment index finds, in no particular order. On SQLite the FTS table
-    drives a join, so the index is read only as far as needed."""
+    """(id, name_key, search_text, search_phones) of up to `wanted` customers
+    the fragment index finds, in no particular order. On SQLite the FTS
+    table drives a join, so the index is read only as far as needed."""
     if is_postgres():
-        found = Customer.select(Customer.id, Customer.name_key, Customer.email_key,
-                                Customer.phone_key).where(customer_fragment(query))
+        found = Customer.select(Customer.id, Customer.name_key, Customer.search_text,
+                                Customer.search_phones).where(customer_fragment(query))
         if business_id is not None:
             found = found.where(Customer.business == business_id)
         return list(found.limit(wanted).tuples())
-    columns = "phone_key" if query.by_phone else "{name_key email_key}"
-    phrase = '"' + query.needle.replace('"', '""') + '"'
-    sql = ("SELECT c.id, c.name_key, c.email_key, c.phone_key FROM customer_search s "
+    sql = ("SELECT c.id, c.name_key, c.search_text, c.search_phones FROM customer_search s "
            "JOIN customer c ON c.id = s.rowid WHERE customer_search MATCH ?")
-    params: list = [f"{columns} : {phrase}"]
+    params: list = [fragment_match(query)]
     if business_id is not None:
         sql += " AND c.business_id = ?"
         params.append(business_id)
     return models.database.execute_sql(sql + " LIMIT ?", (*params, wanted)).fetchall()
+
+
+def add_search_terms(wanted: int, name: str | None = None, email: str | None = None,
+                     phone: str | None = None) -> None:
+    """Make the customer findable by a name, email or phone they are now
+    known by (a booking's, a corrected record's): added to their search
+    text, never taken out (a fragment of an earlier name still finds them).
+    Call inside the caller's transaction."""
+    current = (Customer.select(Customer.search_text, Customer.search_phones)
+               .where(Customer.id == wanted).tuples().first())
+    if current is None:
+        return
+    text = with_terms(current[0], v.name_keys(name)[0] if name else None, email_term(email))
+    phones = with_terms(current[1], v.phone_digits(phone))
+    if (text, phones) != current:
+        (Customer.update(search_text=text, search_phones=phones)
+         .where(Customer.id == wanted).execute())
 
 
 def matching_customer_ids(query: Query, business_id: int | None, limit: int) -> list[int]:
@@ -185,10 +201,9 @@ def matching_customer_ids(query: Query, business_id: int | None, limit: int) -> 
         take(cid for (cid,) in prefixed.order_by(key, Customer.id).limit(limit + len(found))
              .tuples())
     if len(found) < limit and query.fragment:
-        candidates = _fragment_candidates(query, business_id, _CANDIDATES + len(found))
-        ranked = sorted((rank(query, name_key, email_key, phone_key), name_key, cid)
-                        for cid, name_key, email_key, phone_key in candidates
-                        if cid not in seen)
+        candidates = _fragment_candidates(query, business_id, FRAGMENT_CANDIDATES + len(found))
+        ranked = sorted((rank(query, name_key, text, phones), name_key, cid)
+                        for cid, name_key, text, phones in candidates if cid not in seen)
         take(cid for _, _, cid in ranked)
     return found[:limit]
 
@@ -285,6 +300,11 @@ def update_customer(customer, name=None, email=None, phone=None, notes=None, con
         fields = sorted(k for k in differ if k in CUSTOMER_FIELDS)
         if fields:
             moment = current_time(now)
+            # The new name, email or phone finds them; so do the earlier ones.
+            differ.update(
+                search_text=with_terms(current.search_text, differ.get("name_key"),
+                                       email_term(differ.get("email"))),
+                search_phones=with_terms(current.search_phones, differ.get("phone_key")))
             Customer.update(updated_at=moment, **differ).where(Customer.id == wanted).execute()
             extra = {"contact_ok": differ["contact_ok"]} if "contact_ok" in differ else {}
             audit(by, "customer.edit", "customer", wanted, at=moment, fields=fields, **extra)
@@ -334,6 +354,9 @@ def merge_customers(keep, other, by: User | None = None,
             changes.update(notes=joined[:v.NOTES_MAX])
         if merged.created_at < kept.created_at:
             changes.update(created_at=merged.created_at)
+        changes.update(search_text=with_terms(kept.search_text, *merged.search_text.split("\n")),
+                       search_phones=with_terms(kept.search_phones,
+                                                *merged.search_phones.split("\n")))
         Customer.delete().where(Customer.id == other_id).execute()
         Customer.update(**changes).where(Customer.id == keep_id).execute()
         audit(by, "customer.merge", "customer", keep_id, at=moment, merged=other_id,
@@ -408,4 +431,5 @@ def business_of_customer(wanted: int) -> int:
 
 __all__ = ["CustomerRow", "DuplicateGroup", "CUSTOMER_FIELDS", "customer_id", "customer_rows",
            "matching_customer_ids", "find_customers", "get_customer", "update_customer",
-           "merge_customers", "likely_duplicates", "business_of_customer"]
+           "merge_customers", "likely_duplicates", "business_of_customer", "add_search_terms",
+           "FRAGMENT_CANDIDATES"]

@@ -35,7 +35,7 @@ from .bookings import (
     refuse_if_changed,
     take_place,
 )
-from .customers import business_of_customer, customer_id, find_customers
+from .customers import add_search_terms, business_of_customer, customer_id, find_customers
 from .search import read_query
 from .slots import available_slots, day_bounds, nearest_free_slot, next_free_slot
 
@@ -397,6 +397,9 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
                               changes.get("phone_key", current.phone_key), exclude_id=current.id)
         moment = current_time(now)
         Booking.update(updated_at=moment, **changes).where(Booking.id == current.id).execute()
+        if current.customer_id is not None:  # its customer is found by the new details too
+            add_search_terms(current.customer_id, changes.get("customer_name"),
+                             changes.get("customer_email"), changes.get("customer_phone"))
         audit(by, "booking.edit", "booking", current.id, at=moment, reference=current.reference,
               fields=sorted(k for k in changes if not k.endswith("_key")))
         for field, value in changes.items():  # what the UPDATE wrote

@@ -14,14 +14,13 @@ Matches come in tiers, best first:
 2. prefixes: the full name, the last name, the email or the phone digits
    start with it (index ranges on the keys, both databases);
 3. fragments anywhere (3 characters or more): the engines' own text
-   search over the customer's folded name, email and phone digits (SQLite
-   FTS5 trigram, PostgreSQL pg_trgm GIN, migration 0015), ranked in Python:
-   a fragment that starts a word before one inside a word.
-A booking is found by a fragment through its customer: the fragment index
-is the customers' (there are fewer of them, and a booking's customer has
-its name, email and phone), so a booking made under another name than its
-customer's is found by the start of that name, and by fragments of its
-customer's.
+   search over the customer's search text, every name, email and phone
+   they are known by, their record's and their bookings' (SQLite FTS5
+   trigram, PostgreSQL pg_trgm GIN, migration 0015), ranked in Python: a
+   fragment that starts a word before one inside a word.
+A booking is found by a fragment through its customer: one trigram index,
+the customers' (fewer rows than the bookings, and every booking's name,
+email and phone is in its customer's search text).
 """
 import re
 from dataclasses import dataclass
@@ -101,40 +100,40 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def fragment_match(query: Query) -> str:
+    """SQLite: the FTS5 MATCH expression for the needle, a phrase (the
+    trigram tokenizer makes it "contains") in the customer's names and
+    emails, or in their phones for digits."""
+    column = "search_phones" if query.by_phone else "search_text"
+    return f'{column} : "' + query.needle.replace('"', '""') + '"'
+
+
 def customer_fragment(query: Query):
-    """Customers whose folded name or email (or phone digits, for digits)
-    contain the needle, as a condition on Customer: the trigram index of
-    migration 0015. Only for `query.fragment`."""
-    needle = query.needle
+    """Customers whose names or emails (or phone digits, for digits) contain
+    the needle, as a condition on Customer: the trigram index of migration
+    0015. Only for `query.fragment`."""
     if is_postgres():
-        pattern = _like_pattern(needle)
-        columns = ([Customer.phone_key] if query.by_phone
-                   else [Customer.name_key, Customer.email_key])
-        condition = None
-        for column in columns:
-            like = Expression(column, "LIKE", pattern)
-            condition = like if condition is None else (condition | like)
-        return condition
-    columns = "phone_key" if query.by_phone else "{name_key email_key}"
-    phrase = '"' + needle.replace('"', '""') + '"'
-    return Customer.id.in_(SQL("(SELECT rowid FROM customer_search WHERE customer_search MATCH ?)",
-                               [f"{columns} : {phrase}"]))
+        column = Customer.search_phones if query.by_phone else Customer.search_text
+        return Expression(column, "LIKE", _like_pattern(query.needle))
+    return Customer.id.in_(SQL("(SELECT rowid FROM customer_search WHERE customer_search "
+                               "MATCH ?)", [fragment_match(query)]))
 
 
-def rank(query: Query, name_key: str, email_key: str | None, phone_key: str | None) -> int:
-    """How well a row whose keys contain the needle matches: 0 its name
-    starts with it, 1 a word of the name (or the email, or the phone)
-    starts with it, 2 it is inside a word."""
+def rank(query: Query, name_key: str, search_text: str, search_phones: str) -> int:
+    """How well a customer whose search text contains the needle matches: 0
+    their name starts with it, 1 one of their names or emails (or a word of
+    one), or one of their phones, starts with it, 2 it is inside a word."""
     needle = query.needle
     if query.by_phone:
-        return 1 if (phone_key or "").startswith(needle) else 2
+        return 1 if any(p.startswith(needle) for p in search_phones.split("\n")) else 2
     if name_key.startswith(needle):
         return 0
-    if (email_key or "").startswith(needle) or any(
-            name_key[m.end():].startswith(needle) for m in _WORD_START.finditer(name_key)
-            if m.end() > 0):
-        return 1
+    for line in search_text.split("\n"):
+        if line.startswith(needle) or any(line[m.end():].startswith(needle)
+                                          for m in _WORD_START.finditer(line) if m.end() > 0):
+            return 1
     return 2
 
 
-__all__ = ["FRAGMENT_MIN", "Query", "read_query", "prefix_matches", "customer_fragment", "rank"]
+__all__ = ["FRAGMENT_MIN", "Query", "read_query", "prefix_matches", "fragment_match",
+           "customer_fragment", "rank"]
