@@ -621,3 +621,27 @@ def test_the_database_refuses_a_customer_of_another_business(database, business,
     assert customer_of(booked).business_id == business.id
     assert TimeSlot.get_by_id(slots[0].id).current_bookings == 1
     assert audit_events("customer.merge") == []
+
+
+def test_a_customer_is_found_by_every_name_email_and_phone_of_their_bookings(
+        database, business, slots, now, staff):
+    first = services.create_booking(slots[0], "Anna Weber", "anna@example.com", now=now)
+    anna = customer_of(first)
+    assert (anna.search_text, anna.search_phones) == ("anna weber\nanna@example.com", "")
+    services.create_booking(slots[1], "Anna W.", "ANNA@example.com", "0151 1256", now=now)
+    services.create_booking(slots[2], "Ánna Weber", "anna@example.com", now=now)  # nothing new
+    stored = Customer.get_by_id(anna.id)
+    assert (stored.search_text, stored.search_phones) == (
+        "anna weber\nanna@example.com\nanna w.", "01511256")
+    # An edit of a booking's details makes its customer findable by them too.
+    desk.update_booking_details(first.id, customer_name="Anna Schulz-Weber", by=staff, now=now)
+    assert Customer.get_by_id(anna.id).search_text.endswith("\nanna schulz-weber")
+    assert names(services.find_customers("schulz")) == ["Anna Weber"]
+    assert [b.id for b in services.search_bookings("schulz")][0] == first.id
+    # A booking for a picked customer under another name, email and phone.
+    services.create_booking(slots[3], "Tom Weber", "tom@example.com", "030 999", customer=anna,
+                            now=now)
+    stored = Customer.get_by_id(anna.id)
+    assert stored.search_text.endswith("\ntom weber\ntom@example.com")
+    assert stored.search_phones == "01511256\n030999"
+    assert names(services.find_customers("0309")) == ["Anna Weber"]
