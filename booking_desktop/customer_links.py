@@ -61,6 +61,13 @@ def _roots(bookings: Sequence[tuple]) -> list[int]:
     return [root(i) for i in range(len(bookings))]
 
 
+def _email_term(row: tuple) -> str | None:
+    email = row[3]
+    if not email:
+        return None
+    return row[7] if email.isascii() else email_term(email)  # the key is the folded email
+
+
 def plan(bookings: Sequence[tuple], first_id: int) -> Plan:
     """Customers (ids from `first_id` on, in the order of their first
     booking) for `bookings`, rows of BOOKING_COLUMNS in id order, and the
@@ -74,19 +81,26 @@ def plan(bookings: Sequence[tuple], first_id: int) -> Plan:
     ids = {r: first_id + n for n, r in enumerate(groups)}
     customers = []
     for r, members in groups.items():
+        if len(members) == 1:  # most customers: one booking
+            row = bookings[r]
+            term = _email_term(row)
+            customers.append((ids[r], row[1], row[2], row[3], row[4], row[5], row[6],
+                              row[7] if row[3] else None, row[8] if row[4] else None, "", False,
+                              row[9], row[9],
+                              row[5] if term in (None, row[5]) else f"{row[5]}\n{term}",
+                              row[8] or ""))
+            continue
         rows = [bookings[i] for i in members]
         last = rows[-1]
         e = next((row for row in reversed(rows) if row[3]), None)
         p = next((row for row in reversed(rows) if row[4]), None)
-        email = e[3] if e else None
-        words = [last[5], email_term(email)]
+        words = [last[5], _email_term(e) if e else None]
         for row in rows:
-            words += (row[5], email_term(row[3]))
+            words += (row[5], _email_term(row))
         phones = [p[8] if p else None, *(row[8] for row in rows)]
-        customers.append((ids[r], last[1], last[2], email, p[4] if p else None, last[5],
-                          last[6], e[7] if e else None, p[8] if p else None, "", False,
-                          rows[0][9], last[9], with_terms("", *words),
-                          with_terms("", *phones)))
+        customers.append((ids[r], last[1], last[2], e[3] if e else None, p[4] if p else None,
+                          last[5], last[6], e[7] if e else None, p[8] if p else None, "", False,
+                          rows[0][9], last[9], with_terms("", *words), with_terms("", *phones)))
     return Plan(customers, [(row[0], ids[r]) for row, r in zip(bookings, roots)])
 
 
