@@ -15,9 +15,10 @@ customer's name, email or phone.
 - Search by fragment: a customer's `search_text` (every name and email of
   the record and of its bookings, folded, one a line) and `search_phones`
   (every phone's digits), indexed by SQLite FTS5 with the trigram
-  tokenizer (an external-content table kept by triggers) or a pg_trgm GIN
-  index on PostgreSQL. The extension is created in `public` (a schema's
-  own copy would go with the schema) and its operator class named with its
+  tokenizer (an external-content table kept by triggers) or, on
+  PostgreSQL, one GIN index over the business (btree_gin) and the text
+  (pg_trgm). The extensions are created in `public` (a schema's own copy
+  would go with the schema) and their operator classes named with their
   schema.
 
 On PostgreSQL, filling `booking.customer_id` rewrites every booking. Kept
@@ -84,12 +85,13 @@ def _postgres(db) -> bool:
 
 # --- the search index --------------------------------------------------------
 
-def _trigram_schema(db) -> str:
-    """The schema holding pg_trgm, creating the extension in `public` if it
-    is not there yet. DatabaseNotUsable when that cannot be done."""
+def _extension_schema(db, name: str) -> str:
+    """The schema holding the extension `name` (pg_trgm, btree_gin),
+    creating it in `public` if it is not there yet. DatabaseNotUsable when
+    that cannot be done."""
     def installed():
         row = db.execute_sql("SELECT extnamespace::regnamespace::text FROM pg_extension "
-                             "WHERE extname = 'pg_trgm'").fetchone()
+                             "WHERE extname = %s", (name,)).fetchone()
         return row[0] if row else None
 
     schema = installed()
@@ -97,26 +99,36 @@ def _trigram_schema(db) -> str:
         return schema
     try:
         with db.atomic():  # a savepoint: another desk may create it at the same moment
-            db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+            db.execute_sql(f"CREATE EXTENSION IF NOT EXISTS {name} SCHEMA public")
     except Exception as exc:
         schema = installed()
         if schema is not None:
             return schema
         raise DatabaseNotUsable(
-            "Searching customers by any part of their name needs PostgreSQL's pg_trgm "
+            f"Searching customers by any part of their name needs PostgreSQL's {name} "
             "extension, which this server could not give "
             f"({str(exc).splitlines()[0]}). Install it (Debian/Ubuntu: the postgresql-contrib "
             "package) or ask the server's administrator to run "
-            f"CREATE EXTENSION pg_trgm SCHEMA public; in the database {db.database!r}, then "
+            f"CREATE EXTENSION {name} SCHEMA public; in the database {db.database!r}, then "
             "open this database again.", reason="extension_missing") from exc
     return installed()
 
 
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
 def _create_search(db) -> None:
     if _postgres(db):
-        schema = '"' + _trigram_schema(db).replace('"', '""') + '"'
-        columns = ", ".join(f"{c} {schema}.gin_trgm_ops" for c in _SEARCHED)
-        db.execute_sql(f"CREATE INDEX customer_search ON customer USING gin ({columns})")
+        # One GIN index over the business (btree_gin) and the text (pg_trgm):
+        # one business's customers containing a fragment are the intersection
+        # of their lists inside the index, not a scan of every business's
+        # matches (or of every customer of the business).
+        trigram, btree = (_quoted(_extension_schema(db, name)) for name in ("pg_trgm",
+                                                                            "btree_gin"))
+        columns = ", ".join(f"{c} {trigram}.gin_trgm_ops" for c in _SEARCHED)
+        db.execute_sql("CREATE INDEX customer_search ON customer USING gin "
+                       f"(business_id {btree}.int4_ops, {columns})")
         return
     columns = ", ".join(_SEARCHED)
     try:
@@ -254,6 +266,10 @@ def up(migrator, db):
         db.execute_sql(f"CREATE INDEX customer_{key} ON customer ({key}{collate}, business_id)")
     if postgres:
         db.execute_sql("CREATE UNIQUE INDEX customer_id_business ON customer (id, business_id)")
+    else:
+        # The fragment search of one business looks the text index's matches
+        # up here (PostgreSQL has the business in its text index).
+        db.execute_sql("CREATE INDEX customer_business ON customer (business_id, id)")
     db.execute_sql("CREATE INDEX booking_customer ON booking (customer_id)")
     _create_rules(db)
     _create_search(db)

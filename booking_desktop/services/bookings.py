@@ -837,7 +837,9 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
                         .order_by(order, TimeSlot.start.desc(), Booking.id).limit(wanted)):
                 found.setdefault(row.id, row)
         if len(found) < wanted and query.fragment:
-            customers = matching_customer_ids(query, business_id, max(wanted, 20))
+            # The prefixes of their own keys were looked up above (the booking's).
+            customers = matching_customer_ids(query, business_id, max(wanted, 20),
+                                              prefixes=False)
             place = {cid: n for n, cid in enumerate(customers)}
             theirs = list(scoped(bookings_with_slots(None)
                                  .where(Booking.customer.in_(customers))))

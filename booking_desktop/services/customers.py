@@ -10,25 +10,31 @@ that changed, never the person's name or contact details: the audit log is
 append-only and hash-chained, so what is written there can never be
 removed, and a customer may ask to be erased.
 """
+import functools
 from dataclasses import dataclass
 from datetime import datetime
-
-from peewee import Case, fn
 
 from .. import models
 from ..clock import utcnow
 from ..db import is_postgres
 from ..errors import InvalidInput, InvalidTransition, NotFound
 from ..keys import email_term, with_terms
-from ..models import ACTIVE_STATUSES, Booking, Customer, TimeSlot, User
+from ..models import Booking, Customer, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_active, require_owner, run_read, run_write
-from .search import Query, customer_fragment, fragment_match, prefix_matches, rank, read_query
+from .search import (
+    Query,
+    fragment_match,
+    like_pattern,
+    prefix_columns,
+    rank,
+    read_query,
+)
 
 # Fragment matches read to rank, beyond the rows asked for: ranking happens
 # among these (a fragment found in thousands of names is ranked among a
 # few hundred of them; prefix matches, found by index, always come first).
-FRAGMENT_CANDIDATES = 200
+FRAGMENT_CANDIDATES = 50
 
 
 @dataclass(frozen=True)
@@ -93,67 +99,101 @@ def _instant(value) -> datetime | None:
     return TimeSlot.start.python_value(value)
 
 
-def _figures(ids: list[int], moment: datetime) -> dict[int, tuple]:
-    """customer id -> (bookings, visits, no-shows, cancellations, first
-    visit, last visit, next visit): one grouped query over their bookings."""
-    if not ids:
-        return {}
-    begun = TimeSlot.start <= moment
-    visit = (Booking.status == "completed") | (Booking.status.in_(ACTIVE_STATUSES) & begun)
-    upcoming = Booking.status.in_(ACTIVE_STATUSES) & (TimeSlot.start > moment)
-
-    def count(condition):
-        return fn.SUM(Case(None, [(condition, 1)], 0))
-
-    query = (Booking.select(Booking.customer, fn.COUNT(Booking.id), count(visit),
-                            count(Booking.status == "no_show"),
-                            count(Booking.status == "cancelled"),
-                            fn.MIN(Case(None, [(visit, TimeSlot.start)], None)),
-                            fn.MAX(Case(None, [(visit, TimeSlot.start)], None)),
-                            fn.MIN(Case(None, [(upcoming, TimeSlot.start)], None)))
-             .join(TimeSlot, on=(Booking.time_slot == TimeSlot.id))
-             .where(Booking.customer.in_(ids)).group_by(Booking.customer).tuples())
-    return {row[0]: (int(row[1]), int(row[2] or 0), int(row[3] or 0), int(row[4] or 0),
-                     _instant(row[5]), _instant(row[6]), _instant(row[7])) for row in query}
+# The reads on every keystroke of a search are SQL written once per shape
+# (peewee's building of a statement costs more than running these).
+_ROWS = """
+SELECT c.id, c.name, c.email, c.phone, c.business_id, c.notes, c.contact_ok, c.created_at,
+       c.updated_at, f.bookings, f.visits, f.no_shows, f.cancellations, f.first_visit,
+       f.last_visit, f.next_visit
+FROM customer c LEFT JOIN (
+    SELECT b.customer_id, COUNT(b.id) AS bookings,
+           SUM(CASE WHEN {visit} THEN 1 ELSE 0 END) AS visits,
+           SUM(CASE WHEN b.status = 'no_show' THEN 1 ELSE 0 END) AS no_shows,
+           SUM(CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END) AS cancellations,
+           MIN(CASE WHEN {visit} THEN t.start END) AS first_visit,
+           MAX(CASE WHEN {visit} THEN t.start END) AS last_visit,
+           MIN(CASE WHEN b.status IN ('pending', 'confirmed') AND t.start > ? THEN t.start END)
+               AS next_visit
+    FROM booking b JOIN time_slot t ON t.id = b.time_slot_id
+    WHERE b.customer_id IN ({ids}) GROUP BY b.customer_id) f ON f.customer_id = c.id
+WHERE c.id IN ({ids})"""
+_VISIT = "(b.status = 'completed' OR (b.status IN ('pending', 'confirmed') AND t.start <= ?))"
 
 
-def _row(customer: Customer, figures: tuple | None) -> CustomerRow:
-    bookings, visits, no_shows, cancellations, first, last, upcoming = (
-        figures or (0, 0, 0, 0, None, None, None))
-    return CustomerRow(
-        id=customer.id, name=customer.name, email=customer.email, phone=customer.phone,
-        visits=visits, no_shows=no_shows, last_visit=last, business_id=customer.business_id,
-        notes=customer.notes, contact_ok=bool(customer.contact_ok),
-        cancellations=cancellations, bookings=bookings, first_visit=first,
-        next_visit=upcoming, created_at=customer.created_at, updated_at=customer.updated_at)
+def _sql(statement: str) -> str:
+    return statement.replace("?", models.database.param)
+
+
+@functools.cache
+def _rows_statement(count: int, param: str) -> str:
+    marks = ", ".join(["?"] * count)
+    return _ROWS.format(visit=_VISIT, ids=marks).replace("?", param)
 
 
 def customer_rows(ids: list[int], moment: datetime) -> list[CustomerRow]:
-    """The rows of the customers `ids`, in that order (those that exist)."""
+    """The rows of the customers `ids`, in that order (those that exist),
+    with their figures as of `moment`: one query."""
     if not ids:
         return []
-    found = {c.id: c for c in Customer.select().where(Customer.id.in_(ids))}
-    figures = _figures(list(found), moment)
-    return [_row(found[i], figures.get(i)) for i in ids if i in found]
+    at = TimeSlot.start.db_value(moment)
+    found = {}
+    for (cid, name, email, phone, business_id, notes, contact_ok, created, updated, bookings,
+         visits, no_shows, cancellations, first, last, upcoming) in models.database.execute_sql(
+            _rows_statement(len(ids), models.database.param),
+            (at, at, at, at, *ids, *ids)):
+        found[cid] = CustomerRow(
+            id=cid, name=name, email=email, phone=phone, visits=int(visits or 0),
+            no_shows=int(no_shows or 0), last_visit=_instant(last), business_id=business_id,
+            notes=notes, contact_ok=bool(contact_ok), cancellations=int(cancellations or 0),
+            bookings=int(bookings or 0), first_visit=_instant(first),
+            next_visit=_instant(upcoming), created_at=_instant(created),
+            updated_at=_instant(updated))
+    return [found[i] for i in ids if i in found]
+
+
+@functools.cache
+def _prefix_statement(column: str, by_business: bool, postgres: bool, param: str) -> str:
+    key = f'{column} COLLATE "C"' if postgres else column
+    return (f"SELECT id FROM customer WHERE {key} >= ? AND {key} < ?"
+            + (" AND business_id = ?" if by_business else "")
+            + f" ORDER BY {key}, id LIMIT ?").replace("?", param)
+
+
+@functools.cache
+def _fragment_statement(column: str, by_business: bool, postgres: bool, param: str) -> str:
+    """(id, name_key, search_text, search_phones) of the customers whose
+    `column` contains the needle. On SQLite the FTS table's matches are
+    looked up in the (business_id, id) index one by one until the LIMIT (a
+    join driven by the business's customers instead would ask the FTS table
+    once for each of them: seconds)."""
+    if postgres and by_business:
+        # Planned without the LIMIT: the intersection in the GIN index of the
+        # business and the fragment. With it, PostgreSQL may bet on a scan
+        # finding enough rows soon, and read every other business's first.
+        return ("WITH found AS MATERIALIZED (SELECT id, name_key, search_text, search_phones "
+                f"FROM customer WHERE {column} LIKE ? AND business_id = ?) "
+                "SELECT * FROM found LIMIT ?").replace("?", param)
+    if postgres:
+        statement = (f"SELECT id, name_key, search_text, search_phones FROM customer "
+                     f"WHERE {column} LIKE ?")
+    else:
+        statement = ("SELECT id, name_key, search_text, search_phones FROM customer "
+                     "WHERE id IN (SELECT rowid FROM customer_search WHERE customer_search "
+                     "MATCH ?)")
+    return (statement + (" AND business_id = ?" if by_business else "")
+            + " LIMIT ?").replace("?", param)
 
 
 def _fragment_candidates(query: Query, business_id: int | None, wanted: int) -> list[tuple]:
     """(id, name_key, search_text, search_phones) of up to `wanted` customers
-    the fragment index finds, in no particular order. On SQLite the FTS
-    table drives a join, so the index is read only as far as needed."""
-    if is_postgres():
-        found = Customer.select(Customer.id, Customer.name_key, Customer.search_text,
-                                Customer.search_phones).where(customer_fragment(query))
-        if business_id is not None:
-            found = found.where(Customer.business == business_id)
-        return list(found.limit(wanted).tuples())
-    sql = ("SELECT c.id, c.name_key, c.search_text, c.search_phones FROM customer_search s "
-           "JOIN customer c ON c.id = s.rowid WHERE customer_search MATCH ?")
-    params: list = [fragment_match(query)]
-    if business_id is not None:
-        sql += " AND c.business_id = ?"
-        params.append(business_id)
-    return models.database.execute_sql(sql + " LIMIT ?", (*params, wanted)).fetchall()
+    the fragment index finds, in no particular order."""
+    postgres = is_postgres()
+    column = "search_phones" if query.by_phone else "search_text"
+    needle = like_pattern(query.needle) if postgres else fragment_match(query)
+    params = (needle, business_id, wanted) if business_id is not None else (needle, wanted)
+    return models.database.execute_sql(
+        _fragment_statement(column, business_id is not None, postgres, models.database.param),
+        params).fetchall()
 
 
 def add_search_terms(wanted: int, name: str | None = None, email: str | None = None,
@@ -173,13 +213,17 @@ def add_search_terms(wanted: int, name: str | None = None, email: str | None = N
          .where(Customer.id == wanted).execute())
 
 
-def matching_customer_ids(query: Query, business_id: int | None, limit: int) -> list[int]:
+def matching_customer_ids(query: Query, business_id: int | None, limit: int,
+                          prefixes: bool = True) -> list[int]:
     """The ids of the customers `query` finds, best first (see
     services.search): the customer of a booking whose reference it is, then
     prefixes of name, surname, email or phone (each in its key's order),
-    then fragments ranked word start before inside a word."""
+    then fragments ranked: a name that starts with it, a word that does,
+    then the inside of a word. `prefixes=False` leaves the prefix queries
+    out (the caller found those already; fragments still rank them first)."""
     found: list[int] = []
     seen: set[int] = set()
+    postgres, param = is_postgres(), models.database.param
 
     def take(ids) -> None:
         for i in ids:
@@ -187,19 +231,23 @@ def matching_customer_ids(query: Query, business_id: int | None, limit: int) -> 
                 seen.add(i)
                 found.append(i)
 
+    def run(statement: str, *params):
+        return models.database.execute_sql(statement, params).fetchall()
+
     if query.reference is not None:
-        of = Booking.select(Booking.customer).where(Booking.reference == query.reference)
-        if business_id is not None:
-            of = of.where(Booking.business == business_id)
-        take(cid for (cid,) in of.tuples())
-    for condition, key in prefix_matches(Customer, query):
+        statement = "SELECT customer_id FROM booking WHERE reference = ?"
+        if business_id is None:
+            take(cid for (cid,) in run(_sql(statement), query.reference))
+        else:
+            take(cid for (cid,) in run(_sql(statement + " AND business_id = ?"),
+                                       query.reference, business_id))
+    for column in prefix_columns(query) if prefixes else ():
         if len(found) >= limit:
             break
-        prefixed = Customer.select(Customer.id).where(condition)
-        if business_id is not None:
-            prefixed = prefixed.where(Customer.business == business_id)
-        take(cid for (cid,) in prefixed.order_by(key, Customer.id).limit(limit + len(found))
-             .tuples())
+        statement = _prefix_statement(column, business_id is not None, postgres, param)
+        bounds = (query.needle, query.needle + "\U0010ffff")
+        extra = (business_id,) if business_id is not None else ()
+        take(cid for (cid,) in run(statement, *bounds, *extra, limit + len(found)))
     if len(found) < limit and query.fragment:
         candidates = _fragment_candidates(query, business_id, FRAGMENT_CANDIDATES + len(found))
         ranked = sorted((rank(query, name_key, text, phones), name_key, cid)

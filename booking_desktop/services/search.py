@@ -22,6 +22,7 @@ A booking is found by a fragment through its customer: one trigram index,
 the customers' (fewer rows than the bookings, and every booking's name,
 email and phone is in its customer's search text).
 """
+import functools
 import re
 from dataclasses import dataclass
 
@@ -34,7 +35,6 @@ from . import validation as v
 
 FRAGMENT_MIN = 3  # the shortest fragment the trigram indexes can find
 _REFERENCE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_WORD_START = re.compile(r"(?:^|[^\w])")
 
 
 @dataclass(frozen=True)
@@ -80,22 +80,26 @@ def _prefix(field, text: str):
     return (key >= text) & (key < text + "\U0010ffff"), key
 
 
-def prefix_matches(model, query: Query) -> list[tuple]:
-    """How `query` finds rows of `model` (Booking or Customer: both have the
-    keys) by prefix, as (condition, order) pairs, best first: the phone
-    digits; else the full name, the last name and (one word) the email.
-    None for text that folds to nothing (a lone accent)."""
+def prefix_columns(query: Query) -> list[str]:
+    """The keys `query` looks for as a prefix, best first: the phone digits;
+    else the full name, the last name and (one word) the email. None for
+    text that folds to nothing (a lone accent)."""
     if not query.needle:
         return []
     if query.by_phone:
-        return [_prefix(model.phone_key, query.digits)]
-    matches = [_prefix(model.name_key, query.words), _prefix(model.surname_key, query.words)]
-    if " " not in query.words:
-        matches.append(_prefix(model.email_key, query.words))
-    return matches
+        return ["phone_key"]
+    return ["name_key", "surname_key"] + ([] if " " in query.words else ["email_key"])
 
 
-def _like_pattern(text: str) -> str:
+def prefix_matches(model, query: Query) -> list[tuple]:
+    """How `query` finds rows of `model` (Booking or Customer: both have the
+    keys) by prefix, as (condition, order) pairs (prefix_columns)."""
+    return [_prefix(getattr(model, column), query.needle) for column in prefix_columns(query)]
+
+
+def like_pattern(text: str) -> str:
+    """PostgreSQL: `LIKE` "contains `text`", its wildcards and escape taken
+    literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -114,9 +118,16 @@ def customer_fragment(query: Query):
     0015. Only for `query.fragment`."""
     if is_postgres():
         column = Customer.search_phones if query.by_phone else Customer.search_text
-        return Expression(column, "LIKE", _like_pattern(query.needle))
+        return Expression(column, "LIKE", like_pattern(query.needle))
     return Customer.id.in_(SQL("(SELECT rowid FROM customer_search WHERE customer_search "
                                "MATCH ?)", [fragment_match(query)]))
+
+
+@functools.lru_cache(maxsize=64)
+def _word_start(needle: str) -> re.Pattern:
+    """The needle at the start of a word (a line start included: the
+    search text has one name, email or phone a line)."""
+    return re.compile(r"(?<!\w)" + re.escape(needle))
 
 
 def rank(query: Query, name_key: str, search_text: str, search_phones: str) -> int:
@@ -124,16 +135,11 @@ def rank(query: Query, name_key: str, search_text: str, search_phones: str) -> i
     their name starts with it, 1 one of their names or emails (or a word of
     one), or one of their phones, starts with it, 2 it is inside a word."""
     needle = query.needle
-    if query.by_phone:
-        return 1 if any(p.startswith(needle) for p in search_phones.split("\n")) else 2
-    if name_key.startswith(needle):
+    if not query.by_phone and name_key.startswith(needle):
         return 0
-    for line in search_text.split("\n"):
-        if line.startswith(needle) or any(line[m.end():].startswith(needle)
-                                          for m in _WORD_START.finditer(line) if m.end() > 0):
-            return 1
-    return 2
+    found = _word_start(needle).search(search_phones if query.by_phone else search_text)
+    return 1 if found else 2
 
 
-__all__ = ["FRAGMENT_MIN", "Query", "read_query", "prefix_matches", "fragment_match",
-           "customer_fragment", "rank"]
+__all__ = ["FRAGMENT_MIN", "Query", "read_query", "prefix_columns", "prefix_matches",
+           "like_pattern", "fragment_match", "customer_fragment", "rank"]

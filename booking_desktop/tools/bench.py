@@ -459,7 +459,7 @@ class _RawQueries:
     def _fragment(self, q, business, wanted):
         raise NotImplementedError
 
-    def _customer_ids(self, q, business, limit) -> list[int]:
+    def _customer_ids(self, q, business, limit, prefixes=True) -> list[int]:
         p, found, seen = self.PARAM, [], set()
 
         def take(ids):
@@ -474,7 +474,7 @@ class _RawQueries:
             take(r[0] for r in self.conn.execute(
                 f"SELECT customer_id FROM booking WHERE reference = {p}{where_business}",
                 (q.reference, *extra)))
-        for col in self._prefix_columns(q):
+        for col in self._prefix_columns(q) if prefixes else ():
             if len(found) >= limit:
                 break
             key = self.CKEY.format(col=col)
@@ -533,7 +533,7 @@ class _RawQueries:
             for row in self.conn.execute(sql, (*params, wanted)):
                 found.setdefault(row[0], row)
         if len(found) < wanted and q.fragment:
-            ids = self._customer_ids(q, business, max(wanted, 20))
+            ids = self._customer_ids(q, business, max(wanted, 20), prefixes=False)
             place = {cid: n for n, cid in enumerate(ids)}
             sql = (f"{_JOINED_WITH_CUSTOMER} WHERE b.customer_id IN "
                    f"({', '.join([p] * len(ids))})")
@@ -620,11 +620,11 @@ class RawSqlite(_RawQueries):
         return self._ts(utcnow())
 
     def _fragment(self, q, business, wanted):
-        sql = ("SELECT c.id, c.name_key, c.search_text, c.search_phones FROM customer_search s "
-               "JOIN customer c ON c.id = s.rowid WHERE customer_search MATCH ?")
+        sql = ("SELECT id, name_key, search_text, search_phones FROM customer WHERE id IN "
+               "(SELECT rowid FROM customer_search WHERE customer_search MATCH ?)")
         params = [fragment_match(q)]
         if business is not None:
-            sql += " AND c.business_id = ?"
+            sql += " AND business_id = ?"
             params.append(business.id)
         return self.conn.execute(sql + " LIMIT ?", (*params, wanted)).fetchall()
 
@@ -707,7 +707,7 @@ class RawPostgres(_RawQueries):
                f"WHERE {column} LIKE %s")
         params = [f"%{escaped}%"]
         if business is not None:
-            sql += " AND business_id = %s"
+            sql = f"WITH found AS MATERIALIZED ({sql} AND business_id = %s) SELECT * FROM found"
             params.append(business.id)
         return self.conn.execute(sql + " LIMIT %s", (*params, wanted)).fetchall()
 

@@ -147,9 +147,10 @@ def test_the_trigram_extension_lives_outside_the_test_schema(database):
         names_ = {r[0] for r in sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "customer_search" in names_
         return
-    schema = sql("SELECT extnamespace::regnamespace::text FROM pg_extension "
-                 "WHERE extname = 'pg_trgm'").fetchone()[0]
-    assert schema == "public" != sql("SELECT current_schema()").fetchone()[0]
+    schemas = dict(sql("SELECT extname, extnamespace::regnamespace::text FROM pg_extension "
+                       "WHERE extname IN ('pg_trgm', 'btree_gin')").fetchall())
+    assert schemas == {"pg_trgm": "public", "btree_gin": "public"}
+    assert sql("SELECT current_schema()").fetchone()[0] != "public"
 
 
 # --- create_booking: finding or making the customer --------------------------------
