@@ -45,7 +45,7 @@ from ..models import (
 from . import validation as v
 from ._tx import audit, audit_details, current_time, require_active, run_read, run_write
 from .customers import add_search_terms, business_of_customer, customer_id, matching_customer_ids
-from .search import Query, customer_fragment, prefix_matches, read_query
+from .search import Query, customer_fragment, prefix_columns, prefix_matches, read_query
 
 # No 0/O, 1/I/L, U: easy to read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -818,31 +818,35 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
     limit, offset = _page(limit, offset)
     wanted = limit + offset
     business_id = business.id if business is not None else None
+    postgres, param = is_postgres(), models.database.param
+    scope = (business_id is not None, not include_inactive)
+    extra = (business_id,) if business_id is not None else ()
 
-    def scoped(found):
-        # By the booking's own business: the (business, key) indexes.
-        if business_id is not None:
-            found = found.where(Booking.business == business_id)
-        if not include_inactive:
-            found = found.where(Booking.status.in_(ACTIVE_STATUSES_SQL))
+    def rows(statement: str, *params) -> list[Booking]:
+        found = []
+        for values in models.database.execute_sql(statement, params):
+            booking = _from_row(Booking, values[:len(_BOOKING_COLUMNS)])
+            found.append(_with_slot(booking, _from_row(TimeSlot, values[len(_BOOKING_COLUMNS):])))
         return found
 
     def run():
         found: dict[int, Booking] = {}
-        tiers = [(Booking.reference == query.reference, Booking.id)] if query.reference else []
-        for condition, order in tiers + prefix_matches(Booking, query):
+        tiers = [("reference", (query.reference,))] if query.reference else []
+        tiers += [(column, (query.needle, query.needle + "\U0010ffff"))
+                  for column in prefix_columns(query)]
+        for column, bounds in tiers:
             if len(found) >= wanted:
                 break
-            for row in (scoped(bookings_with_slots(None).where(condition))
-                        .order_by(order, TimeSlot.start.desc(), Booking.id).limit(wanted)):
+            statement = _search_statement(column, *scope, postgres, param)
+            for row in rows(statement, *bounds, *extra, wanted):
                 found.setdefault(row.id, row)
         if len(found) < wanted and query.fragment:
             # The prefixes of their own keys were looked up above (the booking's).
             customers = matching_customer_ids(query, business_id, max(wanted, 20),
                                               prefixes=False)
             place = {cid: n for n, cid in enumerate(customers)}
-            theirs = list(scoped(bookings_with_slots(None)
-                                 .where(Booking.customer.in_(customers))))
+            statement = _customers_bookings_statement(len(customers), *scope, param)
+            theirs = rows(statement, *customers, *extra) if customers else []
             theirs.sort(key=lambda b: (place[b.customer_id], -b.time_slot.start.timestamp(),
                                        b.id))
             for row in theirs:
@@ -850,6 +854,38 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
         return list(found.values())[offset:offset + limit]
 
     return run_read(run)
+
+
+_SEARCH_SELECT = (f"SELECT {', '.join('b.' + chr(34) + c + chr(34) for c in _BOOKING_COLUMNS)}, "
+                  f"{', '.join('s.' + chr(34) + c + chr(34) for c in _SLOT_COLUMNS)} "
+                  "FROM booking b JOIN time_slot s ON s.id = b.time_slot_id WHERE ")
+
+
+def _search_scope(by_business: bool, active_only: bool) -> str:
+    # By the booking's own business: the (business, key) indexes.
+    return ((" AND b.business_id = ?" if by_business else "")
+            + (" AND b.status IN ('pending', 'confirmed')" if active_only else ""))
+
+
+@functools.cache
+def _search_statement(column: str, by_business: bool, active_only: bool, postgres: bool,
+                      param: str) -> str:
+    """search_bookings' reference and prefix tiers (SQL written once: this is
+    on every keystroke of the search box)."""
+    if column == "reference":
+        where, order = "b.reference = ?", "b.id"
+    else:
+        order = f'b.{column} COLLATE "C"' if postgres else f"b.{column}"
+        where = f"{order} >= ? AND {order} < ?"
+    return (_SEARCH_SELECT + where + _search_scope(by_business, active_only)
+            + f" ORDER BY {order}, s.start DESC, b.id LIMIT ?").replace("?", param)
+
+
+@functools.cache
+def _customers_bookings_statement(count: int, by_business: bool, active_only: bool,
+                                  param: str) -> str:
+    return (_SEARCH_SELECT + f"b.customer_id IN ({', '.join(['?'] * count)})"
+            + _search_scope(by_business, active_only)).replace("?", param)
 
 
 __all__ = [

@@ -437,6 +437,17 @@ def _details(**values) -> str:
 
 
 
+def _fresh_reference(create):
+    """A drawn reference that half a million bookings already hold is drawn
+    again, as create_booking does (one draw in ~1,500 at this size)."""
+    for attempt in range(5):
+        try:
+            return create()
+        except Exception as exc:
+            if "reference" not in str(exc).lower() or attempt == 4:
+                raise
+
+
 class _RawQueries:
     """The read SQL both drivers share; `PARAM` is the driver's placeholder,
     `KEY` how a booking's search key is compared and `CKEY` a customer's
@@ -642,6 +653,9 @@ class RawSqlite(_RawQueries):
             "ORDER BY t.start, b.id LIMIT ?", (business.id, self._ts(utcnow()), limit)).fetchall()
 
     def create(self, slot_id, name, email, phone, source="phone"):
+        return _fresh_reference(lambda: self._create(slot_id, name, email, phone, source))
+
+    def _create(self, slot_id, name, email, phone, source):
         ref, moment = new_reference(), self._ts(utcnow())
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
@@ -734,6 +748,9 @@ class RawPostgres(_RawQueries):
             (business.id, limit)).fetchall()
 
     def create(self, slot_id, name, email, phone, source="phone"):
+        return _fresh_reference(lambda: self._create(slot_id, name, email, phone, source))
+
+    def _create(self, slot_id, name, email, phone, source):
         ref, c = new_reference(), self.conn
         with c.transaction():
             row = c.execute(
