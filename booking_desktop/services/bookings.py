@@ -8,6 +8,7 @@ partial unique indexes allow one active booking per customer (email or phone)
 per slot.
 """
 import functools
+import inspect
 import operator
 import secrets
 from datetime import datetime, timedelta
@@ -43,7 +44,15 @@ from ..models import (
     User,
 )
 from . import validation as v
-from ._tx import audit, audit_details, current_time, require_active, run_read, run_write
+from ._tx import (
+    audit,
+    audit_details,
+    current_time,
+    note_refusal,
+    require_active,
+    run_read,
+    run_write,
+)
 from .customers import add_search_terms, business_of_customer, customer_id, matching_customer_ids
 from .search import Query, customer_fragment, prefix_columns, prefix_matches, read_query
 
@@ -173,6 +182,41 @@ def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     if "current_bookings" in text or "time_slot_check" in text:
         return SlotFull("This time slot is full.")
     return exc
+
+
+def refusal_reason(exc: BaseException) -> str | None:
+    """The reason the Health window counts a refused booking under, or None
+    for what is not a booking rule (bad input, permissions, a lost slot)."""
+    if isinstance(exc, SlotClosed):  # before SlotBlocked, which it is a kind of
+        return "closed"
+    for kind, reason in ((SlotFull, "full"), (SlotInPast, "past"),
+                         (DuplicateBooking, "duplicate"), (SlotBlocked, "blocked")):
+        if isinstance(exc, kind):
+            return reason
+    return None
+
+
+def _counting_refusals(slot_parameter: str):
+    """Decorate a service that takes a place: a refusal by the booking rules
+    is counted (`_tx.note_refusal`, after its transaction), then raised as it
+    was. `slot_parameter` names the argument holding the slot asked for.
+    Nothing is added to a call that succeeds."""
+    def decorate(service):
+        signature = inspect.signature(service)
+
+        @functools.wraps(service)
+        def counted(*args, **kwargs):
+            try:
+                return service(*args, **kwargs)
+            except (SlotFull, SlotInPast, SlotBlocked, DuplicateBooking) as exc:
+                arguments = signature.bind(*args, **kwargs).arguments
+                slot = arguments.get(slot_parameter)
+                slot_id = slot.id if isinstance(slot, TimeSlot) else slot
+                if isinstance(slot_id, int) and not isinstance(slot_id, bool):
+                    note_refusal(slot_id, refusal_reason(exc), arguments.get("now"))
+                raise
+        return counted
+    return decorate
 
 
 _BOOKING_COLUMNS = [f.column_name for f in Booking._meta.sorted_fields]
@@ -333,6 +377,7 @@ def _customer_for(business_id: int, name: str, email: str | None, phone: str | N
     return made, True
 
 
+@_counting_refusals("time_slot")
 def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None,
                    customer_phone=None, source: str = "walk_in", status: str = "confirmed",
                    notes: str = "", reference: str | None = None, by: User | None = None,
@@ -569,6 +614,7 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
     return run_write(work)
 
 
+@_counting_refusals("new_slot")
 def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: User | None = None,
                        now: datetime | None = None,
                        expected_slot: TimeSlot | int | None = None) -> Booking:
