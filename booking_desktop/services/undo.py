@@ -163,12 +163,14 @@ def _booking_outcome(description: str, booking: Booking, reverse_action: Action,
 def book(slot: TimeSlot | int, customer_name, customer_email=None, customer_phone=None,
          source: str = "walk_in", status: str = "confirmed", notes: str = "",
          reference: str | None = None, by: User | None = None,
-         now: datetime | None = None) -> Outcome:
-    """A new booking (see create_booking); undone by cancelling it. Given the
-    `reference` of an attempt whose answer was lost, the booking that attempt
-    saved is the result and nothing is booked twice."""
+         now: datetime | None = None, customer=None) -> Outcome:
+    """A new booking (see create_booking; `customer`: the customer picked, or
+    None to find or make one by email or phone); undone by cancelling it.
+    Given the `reference` of an attempt whose answer was lost, the booking
+    that attempt saved is the result and nothing is booked twice."""
     booking = create_booking(slot, customer_name, customer_email, customer_phone, source=source,
-                             status=status, notes=notes, reference=reference, by=by, now=now)
+                             status=status, notes=notes, reference=reference, by=by, now=now,
+                             customer=customer)
     return _booking_outcome(f"booking of {booking.customer_name}", booking, action(
         cancel, booking=booking.id, reason=UNDONE_REASON, expected_status=booking.status))
 

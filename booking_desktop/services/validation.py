@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timezone
 from functools import lru_cache
 
 from ..errors import InvalidInput, NotFound
+from ..keys import email_key, folded, name_keys, phone_digits  # noqa: F401 (the services' names for them)
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -79,21 +80,6 @@ def phone(value, label: str = "The phone number", field: str = "customer_phone")
         raise InvalidInput(f"{label} {value!r} is not a phone number (digits, spaces, + - ( ) only).",
                            field=field)
     return value
-
-
-def phone_digits(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return "".join(ch for ch in value if ch.isdigit() and ch.isascii()) or None
-
-
-def name_keys(name: str) -> tuple[str, str]:
-    """Case-folded full name, and the same starting at the last word (so
-    "Smith" finds "Anna Smith")."""
-    folded = " ".join(name.casefold().split())
-    words = folded.split(" ")
-    surname_first = " ".join([words[-1], *words[:-1]]) if len(words) > 1 else folded
-    return folded, surname_first
 
 
 def notes(value) -> str:
