@@ -20,11 +20,12 @@ it was saved is found out once the database answers (`find_lost_answer`),
 and a saved one's outcome is the one the answer would have given.
 """
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..db import is_postgres
 from ..errors import (
+    QT_TRANSLATE_NOOP,
     AnswerLost,
     BookingError,
     DatabaseUnavailable,
@@ -63,14 +64,17 @@ class NothingChanged(InvalidTransition):
 class Refusal:
     what: str   # "K7M-4QX (Anna Schmidt)" or "Wed 2 Dec 10:00"
     why: str
+    error: BookingError | None = field(default=None, compare=False)  # the refusal itself
 
 
 class Refused(BookingError):
     """The rules (or another desk) stood in the way of part of an action;
     nothing was changed. `refusals` names each booking or slot and why."""
 
-    def __init__(self, refusals: Sequence[Refusal], lead: str = "Nothing was changed"):
+    def __init__(self, refusals: Sequence[Refusal],
+                 lead: str = QT_TRANSLATE_NOOP("errors", "Nothing was changed")):
         self.refusals = tuple(refusals)
+        self.lead = lead
         super().__init__(f"{lead}: " + "; ".join(
             f"{r.what}: {r.why}" if r.what else r.why for r in self.refusals) + ".")
 
@@ -117,7 +121,8 @@ def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
     nothing changed, as `Refused` naming the booking or slot and why. The
     database out of reach stays DatabaseUnavailable (AnswerLost when lost in
     COMMIT: `find_lost_answer` tells whether the reversal was saved)."""
-    lead = "Nothing was redone" if redo else "Nothing was undone"
+    lead = (QT_TRANSLATE_NOOP("errors", "Nothing was redone") if redo
+            else QT_TRANSLATE_NOOP("errors", "Nothing was undone"))
     try:
         return outcome.reverse.perform(by=by, now=now)
     except DatabaseUnavailable:
@@ -125,7 +130,7 @@ def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
     except Refused as exc:
         raise Refused(exc.refusals, lead) from exc
     except BookingError as exc:
-        raise Refused([Refusal(_what(outcome.reverse), _why(exc))], lead) from exc
+        raise Refused([Refusal(_what(outcome.reverse), _why(exc), exc)], lead) from exc
 
 
 def _write(work: Callable[[], "Outcome"]) -> "Outcome":
@@ -385,7 +390,7 @@ def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | 
             except NothingChanged:
                 continue
             except BookingError as exc:
-                refusals.append(Refusal(_what(part), _why(exc)))
+                refusals.append(Refusal(_what(part), _why(exc), exc))
         if refusals and (not partial or not outcomes):
             raise Refused(refusals)
         if not outcomes:

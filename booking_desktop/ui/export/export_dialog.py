@@ -4,7 +4,7 @@ bar and Cancel. A cancelled or failed export leaves no file behind."""
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,16 +20,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...errors import QT_TRANSLATE_NOOP
 from ...services import exports
 from ...services.desk import BookingFilter
 from ...services.exports import ExportCancelled
 from ..errors import describe
+from ..formats import number
 from ..tasks import DEFAULT_RUNNER, Task
 
-FORMATS = (("csv", "CSV (spreadsheet, text)", "CSV files (*.csv)"),
-           ("xlsx", "Excel workbook", "Excel workbooks (*.xlsx)"),
-           ("pdf", "PDF report", "PDF files (*.pdf)"),
-           ("ics", "iCalendar (calendar apps)", "iCalendar files (*.ics)"))
+# (key, label, file-dialog filter), translated when shown, in context ExportDialog
+FORMATS = (("csv", QT_TRANSLATE_NOOP("ExportDialog", "CSV (spreadsheet, text)"),
+            QT_TRANSLATE_NOOP("ExportDialog", "CSV files (*.csv)")),
+           ("xlsx", QT_TRANSLATE_NOOP("ExportDialog", "Excel workbook"),
+            QT_TRANSLATE_NOOP("ExportDialog", "Excel workbooks (*.xlsx)")),
+           ("pdf", QT_TRANSLATE_NOOP("ExportDialog", "PDF report"),
+            QT_TRANSLATE_NOOP("ExportDialog", "PDF files (*.pdf)")),
+           ("ics", QT_TRANSLATE_NOOP("ExportDialog", "iCalendar (calendar apps)"),
+            QT_TRANSLATE_NOOP("ExportDialog", "iCalendar files (*.ics)")))
 
 
 def default_name(flt: BookingFilter, fmt: str) -> str:
@@ -63,7 +70,7 @@ class ExportDialog(QDialog):
 
         self.format_combo = QComboBox()
         for key, label, _ in FORMATS:
-            self.format_combo.addItem(self.tr(label), key)
+            self.format_combo.addItem(QCoreApplication.translate("ExportDialog", label), key)
         self.format_combo.setCurrentIndex(max(0, [f[0] for f in FORMATS].index(fmt)))
         self.path_edit = QLineEdit()
         browse = QPushButton(self.tr("&Browse…"))
@@ -108,8 +115,9 @@ class ExportDialog(QDialog):
     # -- answering (tests monkeypatch this) ------------------------------
     @classmethod
     def ask_path(cls, parent, suggested: str, name_filter: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Export bookings"), suggested,
-                                              name_filter)
+        path, _ = QFileDialog.getSaveFileName(
+            parent, QCoreApplication.translate("ExportDialog", "Export bookings"), suggested,
+            name_filter)
         return path
 
     def fmt(self) -> str:
@@ -126,7 +134,8 @@ class ExportDialog(QDialog):
 
     def _browse(self):
         name_filter = next(f[2] for f in FORMATS if f[0] == self.fmt())
-        path = self.ask_path(self, self.path_edit.text(), self.tr(name_filter))
+        path = self.ask_path(self, self.path_edit.text(),
+                             QCoreApplication.translate("ExportDialog", name_filter))
         if path:
             self.path_edit.setText(path)
 
@@ -180,8 +189,7 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr(
                 "This PDF would have about {pages} of bookings. A CSV or Excel file "
                 "suits that many better: choose it under Format, or press Export PDF anyway."
-            ).format(pages=self.tr("1 page") if pages == 1 else
-                     self.tr("{n:,} pages").format(n=pages)))
+            ).format(pages=self.tr("{count} page(s)", "", pages).format(count=number(pages))))
             return
         try:
             images = pdf_report.chart_images(report)
@@ -203,17 +211,18 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
         if self._unit == "pages":
-            text = self.tr("Drawing page {done:,} of {total:,}…")
+            text = self.tr("Drawing page {done} of {total}…")
         else:
-            text = self.tr("Exporting… {done:,} of {total:,} bookings")
-        self.status.setText(text.format(done=done, total=total))
+            text = self.tr("Exporting… {done} of {total} booking(s)", "", total)
+        self.status.setText(text.format(done=number(done), total=number(total)))
 
     def _finished(self, count: int) -> None:
         self.count = count
         self.task = None
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        text = self.tr("Exported {n:,} bookings to {path}").format(n=count, path=self.path)
+        text = self.tr("Exported {n} booking(s) to {path}", "", count).format(
+            n=number(count), path=self.path)
         self.status.setText(text)
         self.done_message.emit(text)
         self.accept()
