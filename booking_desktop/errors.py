@@ -15,6 +15,8 @@ marked texts (a field's name) is translated too; other params (names,
 numbers, references) are filled in as they are.
 """
 
+from datetime import date, datetime, time
+
 ERRORS = "errors"  # the translation context of every marked text here and in services/
 
 
@@ -31,29 +33,68 @@ class ClosedReason(str):
     __slots__ = ()
 
 
+class Moment(str):
+    """A moment in a business's local time as a param: the str is its English
+    words ("Wed 2 Dec 10:00"), `local` the naive local datetime the window
+    writes its own way (`with_time` False: the day alone)."""
+
+    def __new__(cls, words: str, local, with_time: bool = True):
+        moment = super().__new__(cls, words)
+        moment.local, moment.with_time = local, with_time
+        return moment
+
+
+class Phrase(str):
+    """Words the services compose for the desk ("check-in of Maria Lopez",
+    the Edit menu's "Undo …"): the str is the English, `template` (marked
+    with QT_TRANSLATE_NOOP) and `params` let the window say it in its
+    language."""
+
+    def __new__(cls, template: str, **params):
+        phrase = super().__new__(cls, template.format(
+            **{key: _in_english(value) for key, value in params.items()}))
+        phrase.template, phrase.params = template, params
+        return phrase
+
+
 def QT_TRANSLATE_NOOP(context: str, text: str) -> Text:  # noqa: N802 (the name lupdate knows)
     """Marks `text` for the translation catalogues, in `context` (always
     "errors" here: the window translates in that one); returns it as is."""
     return Text(text)
 
 
+def _in_english(value):
+    """A param as the English message writes it: a time "09:00", a day
+    "2026-12-01"; anything else as it is."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return value
+
+
 class BookingError(Exception):
     """Base of every refusal the services give. `str(exc)` is user-facing.
 
-    `BookingError("Full.")` says a fixed English text; `BookingError(template=
-    QT_TRANSLATE_NOOP("errors", "Full ({n})."), params={"n": 2})` says one the
-    window translates; with neither, the class's `default_message` (marked,
-    so translated too)."""
+    `BookingError("Full.")` says a fixed English text;
+    `BookingError(QT_TRANSLATE_NOOP("errors", "Full ({n})."), params={"n": 2})`
+    (or `template=`) says one the window translates; with neither, the
+    class's `default_message` (marked, so translated too)."""
 
     default_message = QT_TRANSLATE_NOOP("errors", "The request could not be completed.")
 
     def __init__(self, message: str | None = None, *, template: str | None = None,
                  params: dict | None = None, **details):
         self.params = dict(params or {})
+        if isinstance(message, Text):  # BookingError(QT_TRANSLATE_NOOP("errors", "…"), params=…)
+            message, template = None, message
         if message is None and template is None:
             template = self.default_message
         self.template = template if message is None else None
-        super().__init__(message if message is not None else template.format(**self.params))
+        super().__init__(message if message is not None else template.format(
+            **{key: _in_english(value) for key, value in self.params.items()}))
         self.details = details
 
     @property

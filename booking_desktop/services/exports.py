@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from .. import models
 from ..clock import UTC
-from ..errors import BookingError, InvalidInput
+from ..errors import QT_TRANSLATE_NOOP, BookingError, InvalidInput
 from ..models import Booking, Business, TimeSlot
 from ._tx import require_export, run_read
 from .businesses import get_business
@@ -50,7 +50,7 @@ Progress = Callable[[int, int], None]
 
 
 class ExportCancelled(BookingError):
-    default_message = "The export was cancelled; no file was written."
+    default_message = QT_TRANSLATE_NOOP("errors", "The export was cancelled; no file was written.")
 
 
 # ---------------------------------------------------------------- reading

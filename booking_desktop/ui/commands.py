@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from ..errors import QT_TRANSLATE_NOOP, AnswerLost, DatabaseUnavailable
 from ..services import undo as reversible
 from ..services.undo import Outcome
-from .errors import describe
+from .errors import describe, said
 from .operations import Change, Op
 
 
@@ -37,7 +37,7 @@ class OutcomeCommand(QUndoCommand):
     stack moves, so `undo`/`redo` themselves do nothing."""
 
     def __init__(self, outcome: Outcome):
-        super().__init__(outcome.description)
+        super().__init__(said(outcome.description))
         self.outcome = outcome
 
     def redo(self) -> None:
@@ -94,13 +94,13 @@ def _find_when_back(view, lost: AnswerLost, saved: Callable[[Outcome], None]) ->
         if answer.outcome is None:
             text = QCoreApplication.translate(
                 "commands", "The {what} was not saved; nothing was changed. Do it again if it "
-                "is still wanted.").format(what=answer.what)
+                "is still wanted.").format(what=said(answer.what))
         else:
             saved(answer.outcome)
             session.did_execute.emit(_change_of(view, answer.outcome, None))
             text = QCoreApplication.translate(
                 "commands", "The {what} had been saved when the connection was lost.").format(
-                    what=answer.what)
+                    what=said(answer.what))
         session.lost_answer_found.emit(text)
 
     def not_found(exc: BaseException) -> None:

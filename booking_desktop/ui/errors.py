@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from ..errors import ERRORS, BookingError, Text
+from ..errors import ERRORS, BookingError, ClosedReason, Moment, Phrase, Text
 from . import formats
 
 log = logging.getLogger(__name__)
@@ -14,11 +14,30 @@ LOG_FILE_HINT = {"path": None}
 APP_TITLE = "Booking Desktop"  # the product's name, the same in every language
 
 
+def said(value):
+    """Words of the services as the window writes them: a Phrase ("check-in
+    of Maria Lopez") or a marked text translated, a day or a time in the
+    locale's way; anything else (names, references, counts) as is."""
+    return _param(value)
+
+
 def _param(value):
-    """A param as the window writes it: a marked text translated, a day or
-    a time in the locale's way; anything else (names, references, counts) as is."""
+    if isinstance(value, Phrase):
+        try:
+            return QCoreApplication.translate(ERRORS, value.template).format(
+                **{key: _param(v) for key, v in value.params.items()})
+        except (KeyError, IndexError, ValueError):
+            log.error("translation of %r does not fit its params %r", value.template, value.params)
+            return str(value)
     if isinstance(value, Text):
         return QCoreApplication.translate(ERRORS, value)
+    if isinstance(value, Moment):
+        day = formats.short_date(value.local.date())
+        return (QCoreApplication.translate("formats", "{day} {time}", "a day and a time: Tue 1 Dec 16:30")
+                .format(day=day, time=formats.time_text(value.local)) if value.with_time else day)
+    if isinstance(value, ClosedReason):
+        from .status_style import closed_reason_text
+        return closed_reason_text(value)
     if isinstance(value, datetime):
         return f"{formats.date_text(value.date())} {formats.time_text(value)}"
     if isinstance(value, date):

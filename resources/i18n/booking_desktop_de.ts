@@ -2442,6 +2442,438 @@
         <source>Nothing was undone</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>booking of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancellation of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reinstatement of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>marking as pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>completion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} ({ref}) is already {status}; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{noun} of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check-in of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>undo of the check-in of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>move of {name} to {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The details of {ref} are already these; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>edit of {name}&apos;s details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time slot is already blocked; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time slot is already open; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>block of {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unblock of {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time slot already takes {n}; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>capacity change of {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The selected bookings are already so; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{noun} of {n} bookings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what} ({ref})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account {name} no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account {name} is disabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only an owner, or staff an owner has allowed to export, can export customers&apos; details.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That time slot no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}. This time can no longer be booked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time slot has already started; choose a later one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time slot is full ({booked}/{places}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time slot is full.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reference {ref} belongs to another booking; nothing was booked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} was changed at another desk meanwhile (it is now {status}); nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That booking no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No booking with reference {ref}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} is {status}; only a pending or confirmed booking can be cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} was moved at another desk meanwhile (it is now at {when}); nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} is {status} and cannot be moved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The booking is already in that time slot.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That time slot belongs to another business; book the customer there instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>marked as a no-show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as a no-show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} is {status}; it cannot become {new}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The appointment has not begun yet; it cannot be marked {status} before {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} is {status}; it cannot be checked in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is already checked in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} ({ref}) is booked for {day}; check-in is possible on that day only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} is {status} now; its check-in cannot be taken back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} was changed at another desk meanwhile; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time slot&apos;s capacity was changed at another desk meanwhile (it now takes {n}); nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 place is already booked in this slot; the capacity cannot go below 1. Cancel or move bookings first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} places are already booked in this slot; the capacity cannot go below {n}. Cancel or move bookings first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The start {start} must be before the end {end}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Some bookings would fall outside the new opening hours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That business no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a business to filter by date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The details of booking {ref} were changed at another desk meanwhile; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking {ref} already holds a place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export was cancelled; no file was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A special day that is not closed needs opening hours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no special day on {day}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slot generation was stopped; no slots were created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time slot was blocked or unblocked at another desk meanwhile; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password must have at least {n} characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password contains control characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The username</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The username cannot contain spaces.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The username {name} is taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords; wait a moment and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords for {name}. Try again in {n} seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords for {name}. Try again in {n} minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong username or password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account {name} is disabled; ask an owner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the last active owner account; add another owner first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} must be text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} contains invisible control characters; please retype it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is too long ({length} characters; at most {most}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The customer&apos;s name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The email address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} {value} does not look like name@example.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The phone number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} {value} is not a phone number (digits, spaces, + - ( ) only).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value} is not a booking reference like K7M-4QX.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} must be a whole number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} must be between {low} and {high} (got {value}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} {value} is not a date (YYYY-MM-DD).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} must be a date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} {value} is out of range ({low}–{high}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The start date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The end date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The end date {end} is before the start date {start}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The date range is too long; at most {days} days at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} {value} is not a time (HH:MM).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} must be a time of day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} is a local time and takes no time zone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label}: give a list of (open, close) times.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label}: each interval needs an opening and a closing time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label}: opening {opens} must be before closing {closes}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label}: the intervals overlap ({later} is before {earlier}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancellation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>confirmation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no-show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check-in</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>formats</name>

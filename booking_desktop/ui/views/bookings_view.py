@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
+from ...errors import QT_TRANSLATE_NOOP
 from ...services import undo
 from ...services.desk import BookingFilter, BookingRow
 from .. import status_style as style
@@ -294,15 +295,17 @@ class BookingsView(RefreshesWhenShown, QWidget):
         reason = CancelReasonDialog.ask(question, self)
         if reason is None:
             return
-        self._bulk(bookings, "cancellation", self.tr("Cancelled {what}"),
+        self._bulk(bookings, QT_TRANSLATE_NOOP("errors", "cancellation"), self.tr("Cancelled {what}"),
                    lambda b: undo.action(undo.cancel, booking=b.id, reason=reason,
                                          expected_status=b.status))
 
     def confirm_selected(self) -> None:
-        self._set_status("confirmation", self.tr("Confirmed {what}"), "confirmed")
+        self._set_status(QT_TRANSLATE_NOOP("errors", "confirmation"), self.tr("Confirmed {what}"),
+                         "confirmed")
 
     def no_show_selected(self) -> None:
-        self._set_status("no-show", self.tr("Marked {what} as no-show"), "no_show")
+        self._set_status(QT_TRANSLATE_NOOP("errors", "no-show"), self.tr("Marked {what} as no-show"),
+                         "no_show")
 
     def _set_status(self, noun: str, done_text: str, status: str) -> None:
         bookings = self.selected_bookings()
@@ -314,7 +317,7 @@ class BookingsView(RefreshesWhenShown, QWidget):
     def check_in_selected(self) -> None:
         bookings = self.selected_bookings()
         if bookings:
-            self._bulk(bookings, "check-in", self.tr("Checked in {what}"),
+            self._bulk(bookings, QT_TRANSLATE_NOOP("errors", "check-in"), self.tr("Checked in {what}"),
                        lambda b: undo.action(undo.check_in, booking=b.id))
 
     def reschedule_selected(self) -> None:
