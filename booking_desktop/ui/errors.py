@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from ..errors import ERRORS, BookingError, ClosedReason, Moment, Phrase, Text
+from ..errors import BookingError, ClosedReason, Moment, Phrase, Text
 from . import formats
 
 log = logging.getLogger(__name__)
@@ -24,13 +24,13 @@ def said(value):
 def _param(value):
     if isinstance(value, Phrase):
         try:
-            return QCoreApplication.translate(ERRORS, value.template).format(
+            return QCoreApplication.translate("errors", value.template).format(
                 **{key: _param(v) for key, v in value.params.items()})
         except (KeyError, IndexError, ValueError):
             log.error("translation of %r does not fit its params %r", value.template, value.params)
             return str(value)
     if isinstance(value, Text):
-        return QCoreApplication.translate(ERRORS, value)
+        return QCoreApplication.translate("errors", value)
     if isinstance(value, Moment):
         day = formats.short_date(value.local.date())
         return (QCoreApplication.translate("formats", "{day} {time}", "a day and a time: Tue 1 Dec 16:30")
@@ -58,10 +58,10 @@ def refusal_text(exc: BookingError) -> str:
                 what=r.what, why=refusal_reason(r)) if r.what else refusal_reason(r)
                 for r in refusals]
             return QCoreApplication.translate("errors", "{lead}: {refusals}.").format(
-                lead=QCoreApplication.translate(ERRORS, exc.lead), refusals="; ".join(parts))
+                lead=QCoreApplication.translate("errors", exc.lead), refusals="; ".join(parts))
     if exc.template is None:
         return str(exc)
-    text = QCoreApplication.translate(ERRORS, exc.template)
+    text = QCoreApplication.translate("errors", exc.template)
     try:
         return text.format(**{key: _param(value) for key, value in exc.params.items()})
     except (KeyError, IndexError, ValueError):  # a translation naming a param wrongly

@@ -5,7 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,7 +51,10 @@ def display_url(url: str) -> str:
 
 def _menu_text(prefix: str, what: str) -> str:
     """"&Undo Book Jack && Jill": a literal "&" in a menu item is doubled."""
-    return f"{prefix} {what.replace('&', '&&')}" if what else prefix
+    if not what:
+        return prefix
+    return QCoreApplication.translate("MainWindow", "{command} {what}").format(
+        command=prefix, what=what.replace("&", "&&"))
 
 
 class ElidedLabel(QLabel):

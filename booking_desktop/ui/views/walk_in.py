@@ -46,10 +46,6 @@ SUGGEST_AFTER_MS = 150  # a pause in typing, not every keystroke, asks the datab
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("WalkInForm", text)
-
-
 class _Counts(QObject):
     """Plurals said outside the form's methods (lupdate reads a plural in a
     class's `self.tr(text, "", n)`, not in QCoreApplication.translate)."""
@@ -65,9 +61,10 @@ def day_text(day: date, today: date) -> str:
     """"Tue 1 Dec 2026 · today": the day the form books, always with its date."""
     days = (day - today).days
     if days == 0:
-        return _tr("{day} · today").format(day=date_text(day))
+        return QCoreApplication.translate("WalkInForm", "{day} · today").format(day=date_text(day))
     if days == 1:
-        return _tr("{day} · tomorrow").format(day=date_text(day))
+        return QCoreApplication.translate("WalkInForm", "{day} · tomorrow").format(
+            day=date_text(day))
     return date_text(day)
 
 
@@ -80,10 +77,14 @@ def slot_label(slot, tz: ZoneInfo, state: str | None = None) -> str:
     if state in (None, *BOOKABLE_STATES):
         places = _COUNTS.places_free(free)
     elif state == "closed":
-        places = closed_reason_text(slot.closed_reason) if slot.closed_reason else _tr("Closed")
+        places = (closed_reason_text(slot.closed_reason) if slot.closed_reason
+                  else QCoreApplication.translate("WalkInForm", "Closed"))
     else:
-        places = {"full": _tr("Full now"), "blocked": _tr("Blocked"), "started": _tr("Started"),
-                  "past": _tr("Over"), "gone": _tr("Removed")}.get(state, state)
+        places = {"full": QCoreApplication.translate("WalkInForm", "Full now"),
+                  "blocked": QCoreApplication.translate("WalkInForm", "Blocked"),
+                  "started": QCoreApplication.translate("WalkInForm", "Started"),
+                  "past": QCoreApplication.translate("WalkInForm", "Over"),
+                  "gone": QCoreApplication.translate("WalkInForm", "Removed")}.get(state, state)
     return f"{time_range(start, end)} · {places}"
 
 
