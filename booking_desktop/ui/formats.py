@@ -79,6 +79,12 @@ def day_and_month(day: date) -> str:
         "formats", "dd MMM", "a day on a chart's axis: 01 Dec (Qt QDate format)"))
 
 
+def day_month_year(day: date) -> str:
+    """"30 Nov 2026": the end of a chart's period."""
+    return QLocale().toString(qdate(day), QCoreApplication.translate(
+        "formats", "dd MMM yyyy", "the end of a chart's period: 30 Nov 2026 (Qt QDate format)"))
+
+
 def month_title(year: int, month: int) -> str:
     """"December 2026"."""
     return QLocale().toString(QDate(year, month, 1), QCoreApplication.translate(

@@ -68,7 +68,7 @@ def locale_for(code: str, system: QLocale | None = None) -> QLocale:
         return QLocale(system)
     if code == SOURCE_LANGUAGE and system.language() == QLocale.Language.C:
         return QLocale(system)  # "C"/POSIX: English names, plain numbers
-    return QLocale(wanted, system.country())  # Qt picks the main country if there is none
+    return QLocale(wanted, system.territory())  # Qt picks the main country if there is none
 
 
 def current_language() -> str:

@@ -405,11 +405,11 @@
     <name>Charts</name>
     <message>
         <source>0–1 hour</source>
-        <translation>0–1 Stunde</translation>
+        <translation>0–1 Std.</translation>
     </message>
     <message>
         <source>1–24 hours</source>
-        <translation>1–24 Stunden</translation>
+        <translation>1–24 Std.</translation>
     </message>
     <message>
         <source>1–7 days</source>
@@ -421,7 +421,7 @@
     </message>
     <message>
         <source>30+ days</source>
-        <translation>über 30 Tage</translation>
+        <translation>&gt; 30 Tage</translation>
     </message>
     <message>
         <source>under {percent}</source>
@@ -2240,7 +2240,7 @@
     </message>
     <message>
         <source>&amp;Slot</source>
-        <translation>&amp;Zeitfenster</translation>
+        <translation>&amp;Zeit</translation>
     </message>
     <message>
         <source>&amp;Name</source>
@@ -2947,6 +2947,11 @@
         <source>dd MMM</source>
         <comment>a day on a chart&apos;s axis: 01 Dec (Qt QDate format)</comment>
         <translation>dd. MMM</translation>
+    </message>
+    <message>
+        <source>dd MMM yyyy</source>
+        <comment>the end of a chart&apos;s period: 30 Nov 2026 (Qt QDate format)</comment>
+        <translation>dd. MMM yyyy</translation>
     </message>
     <message>
         <source>MMMM yyyy</source>
