@@ -126,6 +126,25 @@ def test_every_text_the_windows_show_is_marked_for_translation():
     assert problems == [], "\n".join(problems)
 
 
+def test_every_marker_holds_literal_text():
+    """QT_TRANSLATE_NOOP(context, text) with anything but two literals marks
+    nothing: lupdate reads the source, not the values (services and ui)."""
+    problems = []
+    for path in translations.sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _name(node) == "QT_TRANSLATE_NOOP" and not (
+                    len(node.args) == 2 and all(isinstance(a, ast.Constant) for a in node.args)):
+                problems.append(f"{path.relative_to(translations.ROOT)}:{node.lineno}")
+    assert problems == [], problems
+
+
+def test_the_words_the_exports_translate_are_in_the_catalogue():
+    from booking_desktop.services.exports import WORDS
+    german = {source for (context, source, _), _m in _messages(translations.ts_path("de")).items()
+              if context == "exports"}
+    assert set(WORDS) <= german, sorted(set(WORDS) - german)
+
+
 def test_the_scan_finds_unmarked_text(tmp_path):
     """The scan itself: it flags what it is there to flag, and passes the rest."""
     sample = tmp_path / "booking_desktop" / "ui" / "sample.py"

@@ -2912,6 +2912,213 @@
     </message>
 </context>
 <context>
+    <name>exports</name>
+    <message>
+        <source>Reference</source>
+        <translation>Buchungsnummer</translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>Betrieb</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <source>Booked at</source>
+        <translation>Gebucht am</translation>
+    </message>
+    <message>
+        <source>Checked in at</source>
+        <translation>Eingecheckt um</translation>
+    </message>
+    <message>
+        <source>Cancel reason</source>
+        <translation>Stornogrund</translation>
+    </message>
+    <message>
+        <source>Bookings</source>
+        <translation>Buchungen</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>&amp;CPage &amp;P of &amp;N</source>
+        <translation>&amp;CSeite &amp;P von &amp;N</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>All businesses</source>
+        <translation>Alle Betriebe</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <source>any date</source>
+        <translation>jedes Datum</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Dates of</source>
+        <translation>Datum nach</translation>
+    </message>
+    <message>
+        <source>date booked</source>
+        <translation>Buchungsdatum</translation>
+    </message>
+    <message>
+        <source>appointment</source>
+        <translation>Termin</translation>
+    </message>
+    <message>
+        <source>Bookings exported</source>
+        <translation>Exportierte Buchungen</translation>
+    </message>
+    <message>
+        <source>Report figures</source>
+        <translation>Kennzahlen</translation>
+    </message>
+    <message>
+        <source>choose a date range to include them</source>
+        <translation>für Kennzahlen einen Zeitraum wählen</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>Kennzahl</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>Bookings in the period</source>
+        <translation>Buchungen im Zeitraum</translation>
+    </message>
+    <message>
+        <source>Status: {status}</source>
+        <translation>Status: {status}</translation>
+    </message>
+    <message>
+        <source>Source: {source}</source>
+        <translation>Kanal: {source}</translation>
+    </message>
+    <message>
+        <source>Capacity (places)</source>
+        <translation>Kapazität (Plätze)</translation>
+    </message>
+    <message>
+        <source>Booked places</source>
+        <translation>Gebuchte Plätze</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>Auslastung</translation>
+    </message>
+    <message>
+        <source>Cancellation rate</source>
+        <translation>Stornoquote</translation>
+    </message>
+    <message>
+        <source>No-show rate</source>
+        <translation>Nichterscheinen-Quote</translation>
+    </message>
+    <message>
+        <source>Confirmation rate</source>
+        <translation>Bestätigungsquote</translation>
+    </message>
+    <message>
+        <source>Lead time, median (hours)</source>
+        <translation>Vorlaufzeit, Median (Stunden)</translation>
+    </message>
+    <message>
+        <source>Lead time {bucket}</source>
+        <translation>Vorlaufzeit {bucket}</translation>
+    </message>
+    <message>
+        <source>Utilisation {day}</source>
+        <translation>Auslastung {day}</translation>
+    </message>
+    <message>
+        <source>Utilisation by weekday and hour</source>
+        <translation>Auslastung nach Wochentag und Stunde</translation>
+    </message>
+    <message>
+        <source>Popular times</source>
+        <translation>Beliebte Zeiten</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Places</source>
+        <translation>Plätze</translation>
+    </message>
+</context>
+<context>
     <name>formats</name>
     <message>
         <source>HH:mm</source>

@@ -163,3 +163,41 @@ def test_the_language_follows_the_system_unless_one_was_chosen():
     assert i18n.locale_for("de", german_system).name() == "de_AT"  # Austria's own formats
     assert i18n.locale_for("en", german_system).name() == "en_AT"  # English, Austrian formats
     assert i18n.locale_for("de", QLocale("en_US")).name() == "de_DE"
+
+
+def test_exports_from_the_german_window_are_in_german(qtbot, make_window, settings, desk_owner,
+                                                      shop, tmp_path):
+    """The XLSX's headings, sheets and summary and the PDF's words in German;
+    the cells stay data (a real date; the CSV from the command line stays English)."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from booking_desktop.ui.tasks import InlineRunner
+
+    today = date.today()
+    slot = services.slots_between(shop, today)[-1]
+    services.create_booking(slot, "Greta Gast")
+    german = in_german(qtbot, make_window(desk_owner, shop), settings)
+    reports = german.reports
+    reports.runner = InlineRunner()
+    reports.set_range(slot.start.date(), slot.start.date())
+    written = {}
+    for fmt in ("xlsx", "pdf"):
+        dialog = reports.export(fmt)
+        qtbot.addWidget(dialog)
+        written[fmt] = tmp_path / f"bericht.{fmt}"
+        dialog.path_edit.setText(str(written[fmt]))
+        with qtbot.waitSignal(reports.message) as signal:
+            dialog.start()
+        assert signal.args[0].startswith("1 Buchung exportiert nach "), signal.args[0]
+    book = load_workbook(written["xlsx"])
+    assert book.sheetnames == ["Buchungen", "Übersicht"]
+    rows = list(book["Buchungen"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Buchungsnummer", "Betrieb", "Datum", "Beginn")
+    assert rows[1][2].date() == slot.start.date() and rows[1][6] == "Greta Gast"
+    summary = {r[0]: r[1] for r in book["Übersicht"].iter_rows(values_only=True) if r[0]}
+    assert summary["Exportierte Buchungen"] == 1 and summary["Status: Bestätigt"] == 1
+    text = " ".join(" ".join(page.extract_text().split()) for page in
+                    PdfReader(written["pdf"]).pages)
+    assert "Buchungsbericht · Corner Salon · " in text and "Seite 1 von " in text
+    assert "Kennzahlen" in text and "Stornoquote" in text and "Bestätigt" in text

@@ -20,12 +20,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ... import services
 from ...errors import QT_TRANSLATE_NOOP
-from ...services import exports
+from ...services import exports, reports
 from ...services.desk import BookingFilter
 from ...services.exports import ExportCancelled
+from .. import i18n
 from ..errors import describe
-from ..formats import number
+from ..formats import number, weekday_name
+from ..status_style import source_label, status_label
 from ..tasks import DEFAULT_RUNNER, Task
 
 # (key, label, file-dialog filter), translated when shown, in context ExportDialog
@@ -37,6 +40,22 @@ FORMATS = (("csv", QT_TRANSLATE_NOOP("ExportDialog", "CSV (spreadsheet, text)"),
             QT_TRANSLATE_NOOP("ExportDialog", "PDF files (*.pdf)")),
            ("ics", QT_TRANSLATE_NOOP("ExportDialog", "iCalendar (calendar apps)"),
             QT_TRANSLATE_NOOP("ExportDialog", "iCalendar files (*.ics)")))
+
+
+def export_words() -> dict[str, str] | None:
+    """The words of a CSV or XLSX file (services.exports.WORDS: headings,
+    sheet names, summary labels, and the statuses, sources, weekdays and
+    lead times the summary names) in the window's language; None in English,
+    so the window writes the same files as the command line."""
+    if i18n.current_language() == i18n.SOURCE_LANGUAGE:
+        return None
+    from ..views.charts import lead_label
+    words = {word: QCoreApplication.translate("exports", word) for word in exports.WORDS}
+    words.update({status: status_label(status) for status in services.BOOKING_STATUSES})
+    words.update({source: source_label(source) for source in services.BOOKING_SOURCES})
+    words.update({name: weekday_name(day) for day, name in enumerate(reports.WEEKDAYS)})
+    words.update({label: lead_label(label) for label, _bound in reports.LEAD_BUCKETS})
+    return words
 
 
 def default_name(flt: BookingFilter, fmt: str) -> str:
@@ -158,7 +177,8 @@ class ExportDialog(QDialog):
                                                    pdf_report.estimate_pages(flt)),
                       lambda read: self._report_read(*read, path))
             return
-        options = {"csv": {"bom": self.bom_check.isChecked()},
+        options = {"csv": {"bom": self.bom_check.isChecked(), "words": export_words()},
+                   "xlsx": {"words": export_words()},
                    "ics": {"utc": self.utc_check.isChecked()}}.get(fmt, {})
         self._run(lambda progress, cancelled: exports.export_bookings(
             fmt, path, flt, progress, cancelled, by=by, **options), self._finished)
