@@ -11,6 +11,7 @@ from peewee import (
     SQL,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -187,3 +188,21 @@ class SignInThrottle(BaseModel):
     failures = IntegerField(default=0)
     locked_until = UTCDateTimeField(null=True)
     last_failure_at = UTCDateTimeField(null=True)
+
+
+REFUSAL_REASONS = ("full", "past", "duplicate", "closed", "blocked")
+
+
+class BookingRefusal(BaseModel):
+    """Bookings the rules refused, counted per UTC day, business and reason
+    (migration 0016); written after the refused transaction (services._tx),
+    read by the Health window. Not the business's data: backups skip it."""
+
+    day = DateField()
+    business = ForeignKeyField(Business, backref="+", on_delete="CASCADE",
+                               column_name="business_id")
+    reason = CharField(max_length=16)
+    refusals = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("day", "business", "reason")

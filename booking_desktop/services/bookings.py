@@ -8,6 +8,7 @@ partial unique indexes allow one active booking per customer (email or phone)
 per slot.
 """
 import functools
+import inspect
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -43,7 +44,15 @@ from ..models import (
     User,
 )
 from . import validation as v
-from ._tx import audit, audit_details, current_time, require_active, run_read, run_write
+from ._tx import (
+    audit,
+    audit_details,
+    current_time,
+    note_refusal,
+    require_active,
+    run_read,
+    run_write,
+)
 
 # No 0/O, 1/I/L, U: easy to read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -172,6 +181,41 @@ def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     return exc
 
 
+def refusal_reason(exc: BaseException) -> str | None:
+    """The reason the Health window counts a refused booking under, or None
+    for what is not a booking rule (bad input, permissions, a lost slot)."""
+    if isinstance(exc, SlotClosed):  # before SlotBlocked, which it is a kind of
+        return "closed"
+    for kind, reason in ((SlotFull, "full"), (SlotInPast, "past"),
+                         (DuplicateBooking, "duplicate"), (SlotBlocked, "blocked")):
+        if isinstance(exc, kind):
+            return reason
+    return None
+
+
+def _counting_refusals(slot_parameter: str):
+    """Decorate a service that takes a place: a refusal by the booking rules
+    is counted (`_tx.note_refusal`, after its transaction), then raised as it
+    was. `slot_parameter` names the argument holding the slot asked for.
+    Nothing is added to a call that succeeds."""
+    def decorate(service):
+        signature = inspect.signature(service)
+
+        @functools.wraps(service)
+        def counted(*args, **kwargs):
+            try:
+                return service(*args, **kwargs)
+            except (SlotFull, SlotInPast, SlotBlocked, DuplicateBooking) as exc:
+                arguments = signature.bind(*args, **kwargs).arguments
+                slot = arguments.get(slot_parameter)
+                slot_id = slot.id if isinstance(slot, TimeSlot) else slot
+                if isinstance(slot_id, int) and not isinstance(slot_id, bool):
+                    note_refusal(slot_id, refusal_reason(exc), arguments.get("now"))
+                raise
+        return counted
+    return decorate
+
+
 _BOOKING_COLUMNS = [f.column_name for f in Booking._meta.sorted_fields]
 _SLOT_COLUMNS = [f.column_name for f in TimeSlot._meta.sorted_fields]
 
@@ -245,6 +289,7 @@ def _with_slot(booking: Booking, slot: TimeSlot | None = None) -> Booking:
     return booking
 
 
+@_counting_refusals("time_slot")
 def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None,
                    customer_phone=None, source: str = "walk_in", status: str = "confirmed",
                    notes: str = "", reference: str | None = None, by: User | None = None,
@@ -453,6 +498,7 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
     return run_write(work)
 
 
+@_counting_refusals("new_slot")
 def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: User | None = None,
                        now: datetime | None = None,
                        expected_slot: TimeSlot | int | None = None) -> Booking:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from .. import config
+
 log = logging.getLogger(__name__)
 
 # (code, name in its own language): the choices offered, never translated.
@@ -32,13 +34,8 @@ _installed: list[QTranslator] = []
 _current = {"language": SOURCE_LANGUAGE, "installed": False}
 
 
-def resources_dir() -> Path:
-    """resources/ beside the package (a source tree, or the bundle's folder)."""
-    return Path(__file__).resolve().parent.parent.parent / "resources"
-
-
 def translations_dir() -> Path:
-    return resources_dir() / "i18n"
+    return config.resources_dir() / "i18n"
 
 
 def qm_path(code: str) -> Path:

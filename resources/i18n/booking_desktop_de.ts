@@ -1220,6 +1220,320 @@
     </message>
 </context>
 <context>
+    <name>HealthDialog</name>
+    <message>
+        <source>Health</source>
+        <translation>Systemzustand</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Ort</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Back up now…</source>
+        <translation>Jetzt sichern…</translation>
+    </message>
+    <message>
+        <source>Last backup</source>
+        <translation>Letzte Sicherung</translation>
+    </message>
+    <message>
+        <source>Not checked yet. The check reads the whole database: a few seconds when it is large.</source>
+        <translation>Noch nicht geprüft. Die Prüfung liest die ganze Datenbank: bei einer großen einige Sekunden.</translation>
+    </message>
+    <message>
+        <source>Check now</source>
+        <translation>Jetzt prüfen</translation>
+    </message>
+    <message>
+        <source>Integrity</source>
+        <translation>Integrität</translation>
+    </message>
+    <message>
+        <source>Refused bookings, last 7 days</source>
+        <translation>Abgelehnte Buchungen, letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>Betrieb</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>Voll</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Doppelt</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Geschlossen</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Summe</translation>
+    </message>
+    <message>
+        <source>Bookings and moves the rules refused, by reason: full, started, the customer already booked in the slot, outside the opening hours, blocked</source>
+        <translation>Buchungen und Verschiebungen, die die Regeln abgelehnt haben, nach Grund: voll, begonnen, Kunde schon im Zeitfenster gebucht, außerhalb der Öffnungszeiten, gesperrt</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Vorgang</translation>
+    </message>
+    <message>
+        <source>Took</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Slow operations (over {ms} ms)</source>
+        <translation>Langsame Vorgänge (über {ms} ms)</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Errors in the log</source>
+        <translation>Fehler im Protokoll</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>Hilfe</translation>
+    </message>
+    <message>
+        <source>The Health window in the user guide (F1)</source>
+        <translation>Das Fenster „Systemzustand“ im Benutzerhandbuch (F1)</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read everything again (F5)</source>
+        <translation>Alles neu lesen (F5)</translation>
+    </message>
+    <message>
+        <source>Out of reach: {why}</source>
+        <translation>Nicht erreichbar: {why}</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Out of reach — the desk reconnects by itself</source>
+        <translation>Nicht erreichbar — der Arbeitsplatz verbindet sich von selbst neu</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <source>Connected · answers in under 1 ms</source>
+        <translation>Verbunden · antwortet in unter 1 ms</translation>
+    </message>
+    <message>
+        <source>Connected · answers in {ms} ms</source>
+        <translation>Verbunden · antwortet in {ms} ms</translation>
+    </message>
+    <message>
+        <source>No backup has been made of this database.</source>
+        <translation>Von dieser Datenbank gibt es noch keine Sicherung.</translation>
+    </message>
+    <message>
+        <source>Make one now, and keep it on another disk or computer.</source>
+        <translation>Jetzt eine anlegen und auf einem anderen Datenträger oder Computer aufbewahren.</translation>
+    </message>
+    <message>
+        <source>the command line</source>
+        <translation>der Kommandozeile</translation>
+    </message>
+    <message>
+        <source>{when} ({age}), by {who}</source>
+        <translation>{when} ({age}), von {who}</translation>
+    </message>
+    <message>
+        <source>File: {file}</source>
+        <translation>Datei: {file}</translation>
+    </message>
+    <message>
+        <source>It is more than a week old: make a new backup.</source>
+        <translation>Sie ist älter als eine Woche: bitte neu sichern.</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>gerade eben</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>vor %n Stunde</numerusform>
+            <numerusform>vor %n Stunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>vor %n Tag</numerusform>
+            <numerusform>vor %n Tagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refused bookings, last 7 days (since {day})</source>
+        <translation>Abgelehnte Buchungen, letzte 7 Tage (seit {day})</translation>
+    </message>
+    <message>
+        <source>{ms} ms</source>
+        <translation>{ms} ms</translation>
+    </message>
+    <message>
+        <source>No log file yet at {path}.</source>
+        <translation>Noch keine Protokolldatei unter {path}.</translation>
+    </message>
+    <message>
+        <source>Log file: {path}</source>
+        <translation>Protokolldatei: {path}</translation>
+    </message>
+    <message>
+        <source>: none</source>
+        <translation>: keine</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>No problems found (checked {when}).</source>
+        <translation>Keine Probleme gefunden (geprüft {when}).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) found (checked {when}):</source>
+        <translation>
+            <numerusform>%n Problem gefunden (geprüft {when}):</numerusform>
+            <numerusform>%n Probleme gefunden (geprüft {when}):</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>… and {n} more (python main.py check lists them all)</source>
+        <translation>… und {n} weitere (python main.py check listet alle auf)</translation>
+    </message>
+    <message>
+        <source>The check could not run: {why}</source>
+        <translation>Die Prüfung konnte nicht laufen: {why}</translation>
+    </message>
+    <message>
+        <source>Back up the database</source>
+        <translation>Datenbank sichern</translation>
+    </message>
+    <message>
+        <source>Booking Desktop backups (*.json)</source>
+        <translation>Booking-Desktop-Sicherungen (*.json)</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>Wird gesichert…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Backed up {n} booking(s) to {path}.</source>
+        <translation>
+            <numerusform>{n} Buchung gesichert nach {path}.</numerusform>
+            <numerusform>{n} Buchungen gesichert nach {path}.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The backup could not be written to {path}: {why}</source>
+        <translation>Die Sicherung konnte nicht nach {path} geschrieben werden: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>HelpWindow</name>
+    <message>
+        <source>Booking Desktop — User guide</source>
+        <translation>Booking Desktop — Benutzerhandbuch</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>Inhalt</translation>
+    </message>
+    <message>
+        <source>Find in the guide (Ctrl+F, Enter for the next)</source>
+        <translation>Im Handbuch suchen (Strg+F, Eingabe für den nächsten Treffer)</translation>
+    </message>
+    <message>
+        <source>Find in the guide</source>
+        <translation>Im Handbuch suchen</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+Enter)</source>
+        <translation>Voriger Treffer (Umschalt+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Next match (Enter)</source>
+        <translation>Nächster Treffer (Eingabe)</translation>
+    </message>
+    <message>
+        <source>User guide</source>
+        <translation>Benutzerhandbuch</translation>
+    </message>
+    <message>
+        <source>The guide {file} is missing from this installation.</source>
+        <translation>Das Handbuch {file} fehlt in dieser Installation.</translation>
+    </message>
+    <message>
+        <source>Found in another part of the guide</source>
+        <translation>In einem anderen Teil des Handbuchs gefunden</translation>
+    </message>
+    <message>
+        <source>From the end again</source>
+        <translation>Wieder vom Ende</translation>
+    </message>
+    <message>
+        <source>From the top again</source>
+        <translation>Wieder vom Anfang</translation>
+    </message>
+    <message>
+        <source>No match for “{text}”</source>
+        <translation>Kein Treffer für „{text}“</translation>
+    </message>
+</context>
+<context>
     <name>HoursGrid</name>
     <message>
         <source>Drag over closed time to open it; drag over open time to close it; click an interval to fine-tune it.</source>
@@ -1564,6 +1878,22 @@
     <message>
         <source>&amp;Users…</source>
         <translation>&amp;Benutzer…</translation>
+    </message>
+    <message>
+        <source>&amp;Health…</source>
+        <translation>&amp;Systemzustand…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Benutzerhandbuch</translation>
+    </message>
+    <message>
+        <source>The user guide, at the part about this view</source>
+        <translation>Das Benutzerhandbuch, beim Teil über diese Ansicht</translation>
     </message>
     <message>
         <source>System language ({name})</source>

@@ -153,6 +153,37 @@
     </message>
 </context>
 <context>
+    <name>HealthDialog</name>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>%n hour ago</numerusform>
+            <numerusform>%n hours ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) found (checked {when}):</source>
+        <translation>
+            <numerusform>%n problem found (checked {when}):</numerusform>
+            <numerusform>%n problems found (checked {when}):</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Backed up {n} booking(s) to {path}.</source>
+        <translation>
+            <numerusform>Backed up {n} booking to {path}.</numerusform>
+            <numerusform>Backed up {n} bookings to {path}.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>HoursView</name>
     <message numerus="yes">
         <source>Open %n day(s) a week</source>

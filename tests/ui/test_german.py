@@ -52,7 +52,7 @@ def test_view_language_deutsch_shows_the_front_desk_in_german(qtbot, make_window
     assert [german.rail.item(i).text() for i in range(german.rail.count())] == \
         ["Empfang", "Kalender", "Buchungen"]
     assert [a.text() for a in german.menuBar().actions() if a.isVisible()] == \
-        ["&Datei", "&Bearbeiten", "B&uchung", "&Ansicht"]
+        ["&Datei", "&Bearbeiten", "B&uchung", "&Ansicht", "&Hilfe"]
     desk = german.front_desk
     form = desk.walk_in
     assert form.title() == "Buchung vor Ort oder am Telefon (F2)"

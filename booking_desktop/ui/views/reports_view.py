@@ -69,6 +69,7 @@ def _pct(x) -> str:
 
 class ReportsView(QWidget):
     message = Signal(str)
+    help_topic = ("owners", "reports")  # F1: the user guide's section (ui/help_window.py)
 
     def __init__(self, session, parent=None, runner=None):
         super().__init__(parent)
