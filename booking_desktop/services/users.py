@@ -320,7 +320,8 @@ def set_user_can_export(username, allowed: bool, by: User | None = None) -> Acco
         if user is None:
             raise NotFound(f"No user called {username!r}.")
         if user.role == "owner":
-            raise InvalidInput(f"{user.username!r} is an owner; owners can always export.",
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{name} is an owner; owners can always "
+                                                           "export."), params={"name": repr(user.username)},
                                field="username")
         User.update(can_export=allowed).where(User.id == user.id).execute()
         audit(by, "user.allow_export" if allowed else "user.deny_export", "user", user.id,

@@ -3033,6 +3033,10 @@
         <translation>Einige Buchungen lägen außerhalb der neuen Öffnungszeiten.</translation>
     </message>
     <message>
+        <source>A business called {name} already exists.</source>
+        <translation>Einen Betrieb namens {name} gibt es schon.</translation>
+    </message>
+    <message>
         <source>That business no longer exists.</source>
         <translation>Dieser Betrieb existiert nicht mehr.</translation>
     </message>
@@ -3111,6 +3115,10 @@
     <message>
         <source>This is the last active owner account; add another owner first.</source>
         <translation>Das ist das letzte aktive Inhaberkonto; zuerst einen weiteren Inhaber anlegen.</translation>
+    </message>
+    <message>
+        <source>{name} is an owner; owners can always export.</source>
+        <translation>{name} ist Inhaber; Inhaber dürfen immer exportieren.</translation>
     </message>
     <message>
         <source>{label} must be text.</source>
@@ -3239,6 +3247,22 @@
     <message>
         <source>check-in</source>
         <translation>Check-in</translation>
+    </message>
+    <message>
+        <source>backup</source>
+        <translation>die Sicherung</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>den Export</translation>
+    </message>
+    <message>
+        <source>Cannot write the {what} to {path}: it is a folder.</source>
+        <translation>Kann {what} nicht nach {path} schreiben: Das ist ein Ordner.</translation>
+    </message>
+    <message>
+        <source>Cannot write the {what} to {path}: {why}.</source>
+        <translation>Kann {what} nicht nach {path} schreiben: {why}.</translation>
     </message>
 </context>
 <context>
