@@ -991,7 +991,8 @@ def _remove_sqlite_file(path: str) -> None:
 
 
 def _prepare(url: str, plan: Plan, keep: bool, default_file: bool, say) -> tuple:
-    """Open, refuse foreign data, (re)build when needed. Returns (handle, build seconds | None)."""
+    """Open, refuse foreign data, (re)build when needed. Returns (handle, build seconds |
+    None, seconds of the migrations after BUILT_AT | None)."""
     handle = database.open_database(url)
     database.bind(handle)
     postgres = database.is_postgres(handle)

@@ -192,7 +192,7 @@ def run(args) -> int:
     default_file = url is None
     url = url or bench._default_url()
     plan = bench.Plan.for_scale(float(getattr(args, "scale", 1.0) or 1.0))
-    handle, built = bench._prepare(url, plan, bool(getattr(args, "keep", False)), default_file,
+    handle, built, _migrated = bench._prepare(url, plan, bool(getattr(args, "keep", False)), default_file,
                                    say)
     postgres = database.is_postgres(handle)
     out = tempfile.mkdtemp(prefix="booking-bench-exports-")

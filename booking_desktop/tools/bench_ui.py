@@ -387,7 +387,7 @@ def _demo_url(folder: str) -> str:
 
 def _table_url(say) -> str:
     url = data_bench._default_url()
-    handle, _seconds = data_bench._prepare(url, data_bench.Plan.for_scale(1.0), True, True, say)
+    handle, _seconds, _migrated = data_bench._prepare(url, data_bench.Plan.for_scale(1.0), True, True, say)
     db.close(handle)
     return url
 
