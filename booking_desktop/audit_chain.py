@@ -83,6 +83,33 @@ def fill_missing_hashes(db: Database) -> int:
     return filled
 
 
+def rewrite_details(db: Database, new_details: dict[int, str]) -> int:
+    """Give the events `new_details` (event id -> details text) and chain
+    every event from the first of them on again, each onto the event before
+    it. Rewriting history: only a migration does this, with the append-only
+    triggers off (0018_customer_rights took customers' names out of the
+    events written before customers existed). Returns how many events were
+    rewritten (their details, or only their link and hash)."""
+    if not new_details:
+        return 0
+    first, previous, rewritten = min(new_details), None, 0
+    param = db.param
+    for event_id, at, user_id, action, entity, entity_id, details, prev_hash, stored in \
+            _events(db):
+        if event_id < first:
+            previous = stored
+            continue
+        details = new_details.get(event_id, details)
+        hashed = event_hash(event_id, at, user_id, action, entity, entity_id, details, previous)
+        if (hashed, previous) != (stored, prev_hash) or event_id in new_details:
+            db.execute_sql(f"UPDATE audit_event SET details = {param}, prev_hash = {param}, "
+                           f"hash = {param} WHERE id = {param}",
+                           (details, previous, hashed, event_id))
+            rewritten += 1
+        previous = hashed
+    return rewritten
+
+
 @dataclass(frozen=True)
 class ChainStatus:
     events: int
