@@ -22,6 +22,7 @@ from ..models import AuditEvent, Booking, Business, Customer, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
 from .customers import _locked, customer_id
+from .exports import neutralise
 from .files import atomic_file
 
 EXPORT_FORMAT = "booking-desktop-customer"
@@ -117,7 +118,8 @@ def write_customer_export(export: dict, path) -> list[Path]:
     """Save an `export_customer` answer: `path` as JSON (the whole of it),
     and next to it one CSV file a part (`<stem>-customer.csv`,
     `-bookings.csv`, `-audit.csv`, `-refusals.csv`: a header and a row a
-    record; audit details as their JSON text). Each file is written
+    record; audit details as their JSON text; a text that a spreadsheet
+    would run as a formula starts with an apostrophe). Each file is written
     atomically (services.files.atomic_file). Returns the paths written.
     Raises InvalidInput (the folder cannot be written)."""
     target = Path(path).expanduser()
@@ -139,7 +141,8 @@ def write_customer_export(export: dict, path) -> list[Path]:
             writer = csv.DictWriter(handle, fieldnames=columns)
             if columns:
                 writer.writeheader()
-                writer.writerows(rows)
+                writer.writerows({k: neutralise(value) for k, value in row.items()}
+                                 for row in rows)
         written.append(csv_path)
     return written
 
