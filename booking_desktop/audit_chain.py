@@ -110,6 +110,55 @@ def rewrite_details(db: Database, new_details: dict[int, str]) -> int:
     return rewritten
 
 
+# The keys under which events written before customers existed (migration
+# 0015) name the booked person; 0018_customer_rights took them out.
+PERSONAL_KEYS = ("customer_name", "customer_email", "customer_phone")
+
+
+def without_personal_data(text: str, customer_id: int | None = None) -> str | None:
+    """An event's details without the person's name and contact details (the
+    customer's id in their place, when known), as audit_details writes them;
+    None when there are none to take out."""
+    try:
+        details = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(details, dict) or not any(k in details for k in PERSONAL_KEYS):
+        return None
+    for key in PERSONAL_KEYS:
+        details.pop(key, None)
+    if customer_id is not None and "customer" not in details:
+        details["customer"] = customer_id
+    return json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
+
+
+def rechain_rows(events: list[dict], new_details: dict[int, str]) -> bool:
+    """`rewrite_details` on events held in memory (a backup's rows, dicts
+    with the audit_event columns, in id order), in place. Only a chain that
+    holds as it is gets rewritten (a broken one must still show broken):
+    returns whether it was. Events without a hash keep none."""
+    previous = None
+    for event in events:
+        if event["hash"] is None:
+            continue
+        content = [event[c] for c in ("id", "at", "user_id", "action", "entity", "entity_id",
+                                      "details")]
+        if event["prev_hash"] != previous or event["hash"] != event_hash(
+                *content, event["prev_hash"]):
+            return False
+        previous = event["hash"]
+    previous = None
+    for event in events:
+        event["details"] = new_details.get(event["id"], event["details"])
+        if event["hash"] is None:
+            continue
+        event["prev_hash"] = previous
+        event["hash"] = previous = event_hash(
+            *[event[c] for c in ("id", "at", "user_id", "action", "entity", "entity_id",
+                                 "details")], previous)
+    return True
+
+
 @dataclass(frozen=True)
 class ChainStatus:
     events: int

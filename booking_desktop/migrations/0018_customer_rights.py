@@ -15,14 +15,9 @@
    before this migration no longer matches; the chain itself verifies.
    `down` keeps the column's removal only: the names do not come back.
 """
-import json
-
 from peewee import PostgresqlDatabase
 
-from booking_desktop.audit_chain import rewrite_details
-
-# The keys under which events written before 0015 name the person.
-PERSONAL_KEYS = ("customer_name", "customer_email", "customer_phone")
+from booking_desktop.audit_chain import rewrite_details, without_personal_data
 
 
 def _without_personal_data(db) -> dict[int, str]:
@@ -33,14 +28,9 @@ def _without_personal_data(db) -> dict[int, str]:
         "LEFT JOIN booking b ON e.entity = 'booking' AND b.id = e.entity_id "
         f"WHERE e.details LIKE {db.param} ORDER BY e.id", ("%customer%",)).fetchall()
     for event_id, text, customer in rows:
-        details = json.loads(text)
-        if not isinstance(details, dict) or not any(k in details for k in PERSONAL_KEYS):
-            continue
-        for key in PERSONAL_KEYS:
-            details.pop(key, None)
-        if customer is not None and "customer" not in details:
-            details["customer"] = customer
-        changed[event_id] = json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
+        details = without_personal_data(text, customer)
+        if details is not None:
+            changed[event_id] = details
     return changed
 
 

@@ -450,6 +450,7 @@ def special_days(business: Business, first: date, last: date) -> list[SpecialDay
 __all__ = ["DayLoad", "GenerationPreview", "StrandedBooking", "BookingsOutsideHours",
            "SpecialDay", "month_overview", "block_reasons", "set_slot_capacity",
            "set_slots_blocked", "block_slot", "delete_past_unbooked_slots",
+           "count_past_unbooked_slots",
            "preview_generation", "bookings_outside_hours", "save_weekly_hours",
            "save_hours_exception", "remove_special_day", "special_days", "WEEKDAYS",
            "MAX_GENERATE_DAYS"]

@@ -21,7 +21,7 @@ from ..errors import InvalidInput
 from ..models import AuditEvent, Booking, Business, Customer, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
-from .customers import _locked, customer_id
+from .customers import customer_id, locked_customer
 from .exports import neutralise
 from .files import atomic_file
 
@@ -87,7 +87,7 @@ def export_customer(customer, by: User | None = None, now: datetime | None = Non
     require_owner(by, "export a customer's data")
 
     def work():
-        record = _locked(wanted)
+        record = locked_customer(wanted)
         moment = current_time(now)
         bookings = []
         query = (Booking.select(Booking, TimeSlot.start, TimeSlot.end).join(TimeSlot)
@@ -179,7 +179,7 @@ def erase_customer(customer, by: User | None = None, now: datetime | None = None
     require_owner(by, "erase a customer's data")
 
     def work():
-        _locked(wanted)
+        locked_customer(wanted)
         moment = current_time(now)
         count = _erase(wanted, moment)
         audit(by, "customer.erase", "customer", wanted, at=moment, bookings=count)
@@ -267,7 +267,7 @@ def erase_expired_customers(by: User | None = None, now: datetime | None = None)
         moment = current_time(now)
         done = []
         for business_id, cid, name in _expired(moment):
-            _locked(cid)
+            locked_customer(cid)
             count = _erase(cid, moment)
             audit(by, "customer.erase", "customer", cid, at=moment, bookings=count,
                   reason="retention")

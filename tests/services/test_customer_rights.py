@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from booking_desktop import db, models, services
-from booking_desktop.errors import NotFound, PermissionDenied
+from booking_desktop.errors import InvalidInput, NotFound, PermissionDenied
 from booking_desktop.models import AuditEvent, Booking, Customer, TimeSlot
 from booking_desktop.services import _tx
 from booking_desktop.services.integrity import check_audit_chain
@@ -382,3 +382,75 @@ def test_the_command_line_exports_erases_and_maintains(jurgen, db_url, run, tmp_
     code, out, err = run("--db", db_url, "maintain")
     assert code == 1
     assert len(err.strip().splitlines()) == 1 and "integrity check" in err
+
+
+def old_backup(tmp_path, owner, rehash: bool = True):
+    """This database's backup as a version before 0018 wrote it: booking.create
+    events name the booked person (and no customer), chained over that; the
+    business has no retention column. `rehash=False`: the names slipped in
+    without the chain knowing (a changed backup)."""
+    from booking_desktop.audit_chain import event_hash
+
+    path = tmp_path / "backup.json"
+    services.backup_database(path, by=owner)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["version"] = 1
+    del data["sha256"]
+    data["migrations"].remove("0018_customer_rights")
+    business = data["tables"]["business"]
+    at = business["columns"].index("erase_customers_after_months")
+    business["columns"].pop(at)
+    for row in business["rows"]:
+        row.pop(at)
+    events = data["tables"]["audit_event"]
+    column = {name: i for i, name in enumerate(events["columns"])}
+    previous = None
+    for row in events["rows"]:
+        if row[column["action"]] == "booking.create":
+            details = json.loads(row[column["details"]])
+            details.pop("customer")
+            row[column["details"]] = _tx.audit_details(customer_name=NAME, **details)
+        if rehash:
+            row[column["prev_hash"]] = previous
+            row[column["hash"]] = previous = event_hash(
+                *[row[column[c]] for c in ("id", "at", "user_id", "action", "entity",
+                                           "entity_id", "details")], previous)
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return old
+
+
+def test_a_backup_from_before_0018_is_restored_without_the_names_in_its_events(
+        jurgen, owner, tmp_path, database):
+    old = old_backup(tmp_path, owner)
+    assert NAME in old.read_text(encoding="utf-8")
+    creates = [(e.id, details(e)["customer"]) for e in AuditEvent.select().where(
+        AuditEvent.action == "booking.create").order_by(AuditEvent.id)]
+    db.close(database)
+    handle = db.connect(f"sqlite:///{tmp_path / 'restored.db'}")
+    try:
+        services.restore_database(old)
+        where = found_anywhere("Jürgen")
+        assert "customer.name" in where and "booking.customer_name" in where
+        assert "audit_event.details" not in where
+        assert [(e.id, details(e)["customer"]) for e in AuditEvent.select().where(
+            AuditEvent.action == "booking.create").order_by(AuditEvent.id)] == creates
+        assert check_audit_chain().intact
+        services.erase_customer(jurgen, by=owner)
+        assert all(found_anywhere(trace) == [] for trace in TRACES)
+        assert check_audit_chain().intact
+    finally:
+        db.close(handle)
+
+
+def test_a_changed_backup_from_before_0018_is_still_refused(jurgen, owner, tmp_path,
+                                                            database):
+    old = old_backup(tmp_path, owner, rehash=False)
+    db.close(database)
+    handle = db.connect(f"sqlite:///{tmp_path / 'restored.db'}")
+    try:
+        with pytest.raises(InvalidInput, match="changed or removed"):
+            services.restore_database(old)
+        assert Customer.select().count() == 0
+    finally:
+        db.close(handle)
