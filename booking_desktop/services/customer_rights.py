@@ -16,7 +16,6 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from .. import models
 from ..errors import InvalidInput
 from ..models import AuditEvent, Booking, Business, Customer, TimeSlot, User
 from . import validation as v
@@ -56,29 +55,13 @@ def _mentions(wanted: int, booking_ids: list[int]):
     return about
 
 
-def _refusals(wanted: int, booking_ids: list[int]) -> list[dict]:
-    """Refused walk-ins that concern the customer (a table some schemas have)."""
-    model = getattr(models, "BookingRefusal", None)
-    if model is None:
-        return []
-    fields = model._meta.fields
-    about = None
-    if "customer" in fields:
-        about = model.customer == wanted
-    if "booking" in fields and booking_ids:
-        clause = model.booking.in_(booking_ids)
-        about = clause if about is None else about | clause
-    if about is None:
-        return []
-    return [_record(row) for row in model.select().where(about).order_by(model.id)]
-
-
 def export_customer(customer, by: User | None = None, now: datetime | None = None) -> dict:
     """Everything stored about a customer, as a JSON-serialisable dict
     (instants in ISO 8601, UTC): their record (every column, search text
     included), their bookings (every column, with their slot's start and
-    end), the audit events about them or their bookings (details as
-    stored), and the refused walk-ins that concern them.
+    end), and the audit events about them or their bookings (details as
+    stored). Nothing else names them: refused walk-ins are counted per day,
+    business and reason only, and the sign-in throttle holds accounts.
 
     Owner only (the answer to a customer asking what is kept about them).
     Writes `customer.export` on the customer (how many bookings and events;
@@ -104,12 +87,11 @@ def export_customer(customer, by: User | None = None, now: datetime | None = Non
             events.append({"id": event.id, "at": _plain(event.at), "user_id": event.user_id,
                            "action": event.action, "entity": event.entity,
                            "entity_id": event.entity_id, "details": json.loads(event.details)})
-        refusals = _refusals(wanted, booking_ids)
         audit(by, "customer.export", "customer", wanted, at=moment, bookings=len(bookings),
               events=len(events))
         return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION,
                 "exported_at": _plain(moment), "customer": _record(record),
-                "bookings": bookings, "audit_events": events, "refusals": refusals}
+                "bookings": bookings, "audit_events": events}
 
     return run_write(work)
 
@@ -117,7 +99,7 @@ def export_customer(customer, by: User | None = None, now: datetime | None = Non
 def write_customer_export(export: dict, path) -> list[Path]:
     """Save an `export_customer` answer: `path` as JSON (the whole of it),
     and next to it one CSV file a part (`<stem>-customer.csv`,
-    `-bookings.csv`, `-audit.csv`, `-refusals.csv`: a header and a row a
+    `-bookings.csv`, `-audit.csv`: a header and a row a
     record; audit details as their JSON text; a text that a spreadsheet
     would run as a formula starts with an apostrophe). Each file is written
     atomically (services.files.atomic_file). Returns the paths written.
@@ -131,8 +113,7 @@ def write_customer_export(export: dict, path) -> list[Path]:
     parts = {"customer": [export["customer"]], "bookings": export["bookings"],
              "audit": [dict(e, details=json.dumps(e["details"], ensure_ascii=False,
                                                   sort_keys=True))
-                       for e in export["audit_events"]],
-             "refusals": export["refusals"]}
+                       for e in export["audit_events"]]}
     for part, rows in parts.items():
         csv_path = target.with_name(f"{target.stem}-{part}.csv")
         columns = list(rows[0]) if rows else []
