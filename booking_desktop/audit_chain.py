@@ -111,7 +111,7 @@ def rewrite_details(db: Database, new_details: dict[int, str]) -> int:
 
 
 # The keys under which events written before customers existed (migration
-# 0015) name the booked person; 0018_customer_rights took them out.
+# 0017_customers) name the booked person; 0018_customer_rights took them out.
 PERSONAL_KEYS = ("customer_name", "customer_email", "customer_phone")
 
 

@@ -412,7 +412,7 @@ def _export_filter(args):
     return business, BookingFilter(business_id=business.id if business else None,
                                    date_from=args.date_from, date_to=args.date_to,
                                    statuses=tuple(args.status or ()),
-                                   sources=tuple(args.source or ()))
+                                   sources=tuple(args.source or ()), basis=args.basis)
 
 
 def cmd_export(args) -> int:
@@ -545,9 +545,10 @@ def _add_export_commands(command) -> None:
     report = command("report", cmd_report, "print a period's figures: bookings by status, "
                      "utilisation, cancellation, no-show and confirmation rates, lead times")
     period(report)
-    report.add_argument("--basis", choices=("appointment", "booked"), default="appointment",
-                        help="count a booking on its appointment's date (default) or on the "
-                        "date it was booked (made)")
+    for parser in (export, report):
+        parser.add_argument("--basis", choices=("appointment", "booked"), default="appointment",
+                            help="a booking's date: its appointment's (default) or the date it "
+                            "was booked (made)")
 
     bench = command("bench-exports", cmd_bench_exports, "time the exports and reports on "
                     "500,000 synthetic bookings")

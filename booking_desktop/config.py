@@ -38,6 +38,22 @@ def user_data_dir() -> Path:
     return base / APP_NAME
 
 
+LOG_NAME = "booking-desktop.log"
+# services.health reads the log back: change both together.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_path() -> Path:
+    """The app's rotating log file (ui.app.setup_logging writes it; the
+    Health window reads its tail through services.health)."""
+    return user_data_dir() / "logs" / LOG_NAME
+
+
+def resources_dir() -> Path:
+    """`resources/` beside the package: the user guide, its pictures."""
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
 def default_database_url() -> str:
     return f"sqlite:///{user_data_dir() / 'booking.db'}"
 

@@ -1,4 +1,4 @@
-"""Customers made from bookings that have none (migration 0015, and a restore
+"""Customers made from bookings that have none (migration 0017, and a restore
 of a backup made before it), conservatively:
 
 - bookings of one business with the same email key, or the same phone

@@ -11,6 +11,7 @@ from peewee import (
     SQL,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -135,7 +136,7 @@ class TimeSlot(BaseModel):
 
 
 class Customer(BaseModel):
-    """A person a business knows (issue 12, migration 0015): one record per
+    """A person a business knows (issue 12, migration 0017): one record per
     business, so each business's customers, history and notes are its own.
     Bookings refer to it (`Booking.customer`, backref `bookings`) and keep
     their own copy of the contact details as they were when booked.
@@ -188,7 +189,7 @@ class Booking(BaseModel):
     cancelled_at = UTCDateTimeField(null=True)
     cancel_reason = CharField(max_length=500, default="")
     created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
-    # Who the booking is for (migration 0015): set by create_booking, moved by
+    # Who the booking is for (migration 0017): set by create_booking, moved by
     # merge_customers; a customer of the booking's own business.
     customer = ForeignKeyField(Customer, null=True, backref="bookings", column_name="customer_id")
 
@@ -226,3 +227,21 @@ class SignInThrottle(BaseModel):
     failures = IntegerField(default=0)
     locked_until = UTCDateTimeField(null=True)
     last_failure_at = UTCDateTimeField(null=True)
+
+
+REFUSAL_REASONS = ("full", "past", "duplicate", "closed", "blocked")
+
+
+class BookingRefusal(BaseModel):
+    """Bookings the rules refused, counted per UTC day, business and reason
+    (migration 0016); written after the refused transaction (services._tx),
+    read by the Health window. Not the business's data: backups skip it."""
+
+    day = DateField()
+    business = ForeignKeyField(Business, backref="+", on_delete="CASCADE",
+                               column_name="business_id")
+    reason = CharField(max_length=16)
+    refusals = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("day", "business", "reason")

@@ -368,6 +368,9 @@ def test_demo_is_the_same_for_the_same_seed_and_day(opened, tmp_path, now):
 
 def test_backup_and_restore_commands(run, opened, tmp_path, sqlite_url):
     assert run("demo", "--scale", "0.1", "--db", sqlite_url)[0] == 0
+    opened(sqlite_url)
+    original = [list(m.select().order_by(m.id).tuples()) for m in db.models.ALL_MODELS]
+    db.close()
     backup = tmp_path / "backup.json"
     code, out, _ = run("backup", backup, "--db", sqlite_url)
     assert code == 0 and backup.is_file() and "bookings" in out
@@ -375,10 +378,17 @@ def test_backup_and_restore_commands(run, opened, tmp_path, sqlite_url):
     copy = f"sqlite:///{tmp_path / 'copy.db'}"
     code, out, _ = run("restore", backup, "--db", copy)
     assert code == 0 and "Restored" in out
-    opened(sqlite_url)
-    original = [list(m.select().order_by(m.id).tuples()) for m in db.models.ALL_MODELS]
     opened(copy)
     assert [list(m.select().order_by(m.id).tuples()) for m in db.models.ALL_MODELS] == original
+    # The source holds one thing more: the backup's record (Owner → Health's "last backup").
+    opened(sqlite_url)
+    after = [list(m.select().order_by(m.id).tuples()) for m in db.models.ALL_MODELS]
+    events = db.models.ALL_MODELS.index(db.models.AuditEvent)
+    assert after[:events] + after[events + 1:] == original[:events] + original[events + 1:]
+    assert after[events][:-1] == original[events]
+    recorded = db.models.AuditEvent.get_by_id(after[events][-1][0])
+    assert (recorded.action, recorded.user_id) == ("database.backup", None)
+    assert str(backup) in recorded.details
     db.close()
 
     code, _, err = run("restore", backup, "--db", copy)

@@ -175,4 +175,31 @@ def test_bench_exports_runs_on_a_tiny_synthetic_database(run, tmp_path):
     code, out, err = run("--db", url, "bench-exports", "--scale", "0.01", "--runs", "2")
     assert "all businesses (CLI)" in out and "raw sqlite3" in out and "All report figures" in out, err
     assert "XLSX peak memory growth" in out
+    xlsx = next(line for line in out.splitlines() if line.startswith("XLSX export, 20"))
+    assert "the raw dump" in xlsx and "[goal <= 15x the raw dump" in xlsx
+    pdf = next(line for line in out.splitlines() if line.startswith("PDF, "))
+    pages = int(pdf.split("(CLI)")[1].split("pages")[0].replace(",", ""))
+    assert pages >= 2 and "[goal <= 30 s and <= 300 MiB resident" in pdf
     assert code in (0, 1)  # 1 only when a goal is missed; the figures are printed either way
+
+
+def test_export_by_date_booked(run, shop_db, tmp_path):
+    """Every booking was made on 2030-01-01: by date booked that day has all 6,
+    Monday none; by appointment (the default) Monday has 5. A wrong basis is
+    a usage error."""
+    target = tmp_path / "made.csv"
+    code, out, err = run("--db", shop_db, "export", "--format", "csv", "--from", "2030-01-01",
+                         "--to", "2030-01-01", "--basis", "booked", "-o", target)
+    assert code == 0 and "Wrote 6 bookings" in out, err
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert [r[3] for r in rows] == [r[2] for r in db_rows(shop_db)]
+    code, out, err = run("--db", shop_db, "export", "--format", "csv", "--from", MON, "--to", MON,
+                         "--basis", "booked", "-o", tmp_path / "none.csv")
+    assert code == 0 and "Wrote 0 bookings" in out, err
+    code, out, err = run("--db", shop_db, "export", "--format", "csv", "--from", MON, "--to", MON,
+                         "-o", tmp_path / "appointments.csv")
+    assert code == 0 and "Wrote 5 bookings" in out, err
+    code, _, err = run("--db", shop_db, "export", "--format", "csv", "--from", MON, "--to", MON,
+                       "--basis", "paid", "-o", tmp_path / "x.csv")
+    assert code == 2 and err.startswith("error: ") and not (tmp_path / "x.csv").exists()

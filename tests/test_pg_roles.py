@@ -100,6 +100,31 @@ def test_a_desk_role_works_and_cannot_rewrite_the_audit_log(desk, run):
     assert check_audit_chain().intact and check_audit_chain().events == 6
 
 
+def test_a_desk_role_counts_refusals_records_backups_and_reads_the_health(desk, run, tmp_path):
+    """The Health window's data on a desk's role: the refusal counter is
+    upserted (INSERT and UPDATE), a backup's audit event appended."""
+    from booking_desktop.errors import SlotFull
+    from booking_desktop.services import health
+
+    role, owner_url, desk_url = desk
+    assert run("migrate", "--grant", role, "--db", owner_url)[0] == 0
+    db.connect(desk_url)
+    shop = services.create_business("Salon", "Europe/Berlin")
+    services.create_recurring_business_hours(shop, "weekday_9to5")
+    services.generate_time_slots(shop, date(2030, 3, 4), date(2030, 3, 4), now=NOW)
+    owner = services.create_user("olga", "owner-password", role="owner")
+    slot = services.available_slots(shop, date(2030, 3, 4), now=NOW)[0]
+    services.create_booking(slot, "Ana", by=owner, now=NOW)
+    for name in ("Ben", "Cem"):
+        with pytest.raises(SlotFull):
+            services.create_booking(slot, name, by=owner, now=NOW)
+    services.backup_database(tmp_path / "backup.json", by=owner, now=NOW)
+    report = health.health_report(by=owner, now=NOW)
+    assert [(row.business, row.of("full")) for row in report.refusals] == [("Salon", 2)]
+    assert (report.backup.at, report.backup.by, report.backup.due) == (NOW, "olga", False)
+    assert health.integrity_report(by=owner, now=NOW).ok
+
+
 def test_a_desk_role_does_not_migrate_a_schema_that_is_behind(desk, run):
     role, owner_url, desk_url = desk
     db.connect(owner_url, migrate=False)

@@ -3,12 +3,12 @@
 1. `business.erase_customers_after_months`: customers with no booking for
    that many months are erased by `main.py maintain`; NULL (every business
    now) keeps them.
-2. The audit events written before customers existed (booking.create, up to
-   0014) carry the booked name in their details (`customer_name`). An
+2. The audit events written before customers existed (booking.create, before
+   0017_customers) carry the booked name in their details (`customer_name`). An
    erased customer's name must not stay in the append-only log, so these
    details are rewritten once, here: the name goes, the booking's customer
    id takes its place (`customer`), as booking.create has written since
-   0015. The details are part of each event's hash, so the chain is worked
+   0017. The details are part of each event's hash, so the chain is worked
    out again from the first event rewritten on (audit_chain.rewrite_details),
    with the append-only triggers off for this one transaction. This is a
    rewrite of already-chained history: a hash of the log noted elsewhere

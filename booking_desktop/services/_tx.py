@@ -106,7 +106,8 @@ def discard_connection() -> None:
 
 
 def run_write(work: Callable[[], T]) -> T:
-    """Run `work` in one transaction, retrying transient conflicts."""
+    """Run `work` in one transaction, retrying transient conflicts. Bookings
+    the rules refused in it (`note_refusal`) are counted once it has ended."""
     db = models.database
     if db.in_transaction():
         try:
@@ -117,10 +118,28 @@ def run_write(work: Callable[[], T]) -> T:
                 # block ends it, and the next call reconnects.
                 raise DatabaseUnavailable() from exc
             raise
+    refused: list[tuple] = []
+    _attempt.refused = refused
+    try:
+        result = _run_write(db, work, refused)
+    except DatabaseUnavailable:
+        raise  # nothing more is tried on a connection that is gone
+    except BaseException:
+        _count_refusals(refused)
+        raise
+    finally:
+        _attempt.refused = None
+    if refused:  # a bulk's refused part: the transaction went on without it
+        _count_refusals(refused)
+    return result
+
+
+def _run_write(db, work: Callable[[], T], refused: list) -> T:
     reconnected = False
     for attempt in range(1, MAX_ATTEMPTS + 1):
         began = done = False
         events: list[tuple[int, str]] = []
+        refused.clear()  # an attempt that is tried again refuses again
         try:
             _attempt.written = events
             with db.atomic():
@@ -182,6 +201,55 @@ def run_read(work: Callable[[], T]) -> T:
             raise
         discard_connection()  # the server is still out of reach
         raise DatabaseUnavailable() from exc
+
+
+# --- refused bookings, counted for the Health window ----------------------------
+
+_COUNT_REFUSAL = {
+    # One statement: the slot's business, today's row for the reason, plus one.
+    "postgresql": (
+        "INSERT INTO booking_refusal (day, business_id, reason, refusals) "
+        "SELECT COALESCE(%s::date, (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date), business_id, "
+        "%s, 1 FROM time_slot WHERE id = %s "
+        "ON CONFLICT (day, business_id, reason) DO UPDATE "
+        "SET refusals = booking_refusal.refusals + 1"),
+    "sqlite": (
+        "INSERT INTO booking_refusal (day, business_id, reason, refusals) "
+        "SELECT ?, business_id, ?, 1 FROM time_slot WHERE id = ? "
+        "ON CONFLICT (day, business_id, reason) DO UPDATE SET refusals = refusals + 1"),
+}
+
+
+def note_refusal(slot_id: int, reason: str, now: datetime | None = None) -> None:
+    """A booking (or a move) into `slot_id` was refused for `reason` (one of
+    models.REFUSAL_REASONS). The refusal rolls its transaction back, so the
+    count is written after it: by the `run_write` whose transaction this is,
+    once that has ended, else (no transaction open) at once. Never raises:
+    counting must not turn a refusal into another error."""
+    refused = getattr(_attempt, "refused", None)
+    if refused is not None:
+        refused.append((slot_id, reason, now))
+    else:
+        _count_refusals([(slot_id, reason, now)])
+
+
+def _count_refusals(refused: list[tuple]) -> None:
+    """One autocommitted statement a refusal, each on its own: no round trip
+    is added to a booking that goes through. Inside a caller's own
+    transaction (not `run_write`'s) the count is part of that transaction."""
+    if not refused:
+        return
+    postgres = is_postgres()
+    statement = _COUNT_REFUSAL["postgresql" if postgres else "sqlite"]
+    for slot_id, reason, now in refused:
+        if now is not None:
+            day = ensure_aware(now).date()
+        else:
+            day = None if postgres else utcnow().date()
+        try:
+            models.database.execute_sql(statement, (day, reason, slot_id))
+        except Exception:  # a refusal counted or not, the desk hears the refusal
+            log.warning("could not count a refused booking (%s)", reason, exc_info=True)
 
 
 def current_time(now: datetime | None = None) -> datetime:

@@ -53,7 +53,7 @@ from ..clock import utcnow
 from ..customer_links import link_unlinked_bookings
 from ..errors import InvalidInput
 from ..models import ALL_MODELS, Business, User
-from ._tx import current_time, require_owner, run_write
+from ._tx import audit, current_time, require_owner, run_write
 from .backup_checks import not_a_backup, plan_restore
 from .files import atomic_file
 from .hours import reclose_slots
@@ -69,6 +69,8 @@ from .tables import (
 )
 
 FORMAT = "booking-desktop-backup"
+# The audit event a backup leaves (services.health reads the newest one).
+BACKUP_ACTION = "database.backup"
 VERSION = 2
 # The last line of a version-2 backup: the SHA-256 of everything before it.
 _CHECKSUM_LINE = re.compile(r'"sha256": "([0-9a-f]{64})"\}\n?')
@@ -129,13 +131,18 @@ def _write_backup(out: IO[str]) -> dict[str, int]:
     return counts
 
 
-def backup_database(path_or_file: str | os.PathLike | IO[str], by: User | None = None
-                    ) -> dict[str, int]:
+def backup_database(path_or_file: str | os.PathLike | IO[str], by: User | None = None,
+                    now: datetime | None = None) -> dict[str, int]:
     """Write every row of every table of the connected database as JSON to a
     file path or an open text file. Rows are streamed table by table, read in
     one snapshot so the backup is consistent while others keep working. A path
     is written to a temporary file first and renamed at the end, so a failed
     backup never leaves a half-written file under the real name.
+
+    Once written, the backup is recorded in the audit log ("database.backup",
+    after the snapshot, so the backup does not hold its own event): the
+    Health window tells the owner when the last one was made (`now`, the
+    time recorded; the database's clock by default).
 
     Owner only (None is the system). Returns the number of rows per table.
     Raises PermissionDenied, and OSError when the file cannot be written.
@@ -143,10 +150,24 @@ def backup_database(path_or_file: str | os.PathLike | IO[str], by: User | None =
     require_owner(by, "make a backup")
     # Not retried like other reads: a retry would write the rows twice.
     if hasattr(path_or_file, "write"):
-        return _write_backup(path_or_file)
-    # Readable by its owner only: it holds password hashes and customers' details.
-    with atomic_file(path_or_file, "w", what="backup", encoding="utf-8", newline="\n") as out:
-        return _write_backup(out)
+        counts = _write_backup(path_or_file)
+        name = getattr(path_or_file, "name", None)
+    else:
+        # Readable by its owner only: it holds password hashes and customers' details.
+        with atomic_file(path_or_file, "w", what="backup", encoding="utf-8",
+                         newline="\n") as out:
+            counts = _write_backup(out)
+        name = os.path.abspath(path_or_file)
+    _record_backup(by, name if isinstance(name, str) else None, counts, now)
+    return counts
+
+
+def _record_backup(by: User | None, file: str | None, counts: dict[str, int],
+                   now: datetime | None) -> None:
+    def work():
+        audit(by, BACKUP_ACTION, "database", None, at=current_time(now), file=file,
+              rows=sum(counts.values()))
+    run_write(work)
 
 
 # --- reading -------------------------------------------------------------------
@@ -287,7 +308,7 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     columns are worked out again, future slots are closed or opened by the
     restored hours, and the counters must equal the active bookings. A
     column the backup lacks gets its default; a backup made before customers
-    existed gets them from its bookings, as migration 0015 made them.
+    existed gets them from its bookings, as migration 0017 made them.
 
     Owner only (None is the system). Returns the number of rows per table.
     Raises InvalidInput (no such file, not a backup, changed or cut short,
@@ -298,7 +319,7 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     require_owner(by, "restore a backup")
     name, data = _load(path_or_file)
     plan = plan_restore(name, data["tables"], data["migrations"])
-    # A backup from before customers existed (migration 0015): its bookings
+    # A backup from before customers existed (migration 0017): its bookings
     # get customers as the migration gave the bookings it found.
     make_customers = "customer" not in data["tables"]
     if "0018_customer_rights" not in data["migrations"]:
@@ -338,5 +359,6 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
                            field="file") from None
 
 
-__all__ = ["backup_database", "restore_database", "applied_migrations", "database_is_empty",
+__all__ = ["BACKUP_ACTION", "backup_database", "restore_database",
+           "applied_migrations", "database_is_empty",
            "FORMAT", "VERSION"]

@@ -62,7 +62,7 @@ DERIVED = {
 # Tables a backup made before the migration that created them does not have:
 # it is restored without them (restore_database makes the customers from
 # the bookings, as the migration did).
-INTRODUCED_BY = {"customer": "0015_customers"}
+INTRODUCED_BY = {"customer": "0017_customers"}
 _ID_MAX = 2**31 - 1  # ids are PostgreSQL `serial`
 
 

@@ -8,6 +8,7 @@ partial unique indexes allow one active booking per customer (email or phone)
 per slot.
 """
 import functools
+import inspect
 import operator
 import secrets
 from datetime import datetime, timedelta
@@ -43,9 +44,17 @@ from ..models import (
     User,
 )
 from . import validation as v
-from ._tx import audit, audit_details, current_time, require_active, run_read, run_write
+from ._tx import (
+    audit,
+    audit_details,
+    current_time,
+    note_refusal,
+    require_active,
+    run_read,
+    run_write,
+)
 from .customers import add_search_terms, business_of_customer, customer_id, matching_customer_ids
-from .search import Query, customer_fragment, prefix_matches, read_query
+from .search import Query, customer_fragment, prefix_columns, prefix_matches, read_query
 
 # No 0/O, 1/I/L, U: easy to read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -173,6 +182,41 @@ def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     if "current_bookings" in text or "time_slot_check" in text:
         return SlotFull("This time slot is full.")
     return exc
+
+
+def refusal_reason(exc: BaseException) -> str | None:
+    """The reason the Health window counts a refused booking under, or None
+    for what is not a booking rule (bad input, permissions, a lost slot)."""
+    if isinstance(exc, SlotClosed):  # before SlotBlocked, which it is a kind of
+        return "closed"
+    for kind, reason in ((SlotFull, "full"), (SlotInPast, "past"),
+                         (DuplicateBooking, "duplicate"), (SlotBlocked, "blocked")):
+        if isinstance(exc, kind):
+            return reason
+    return None
+
+
+def _counting_refusals(slot_parameter: str):
+    """Decorate a service that takes a place: a refusal by the booking rules
+    is counted (`_tx.note_refusal`, after its transaction), then raised as it
+    was. `slot_parameter` names the argument holding the slot asked for.
+    Nothing is added to a call that succeeds."""
+    def decorate(service):
+        signature = inspect.signature(service)
+
+        @functools.wraps(service)
+        def counted(*args, **kwargs):
+            try:
+                return service(*args, **kwargs)
+            except (SlotFull, SlotInPast, SlotBlocked, DuplicateBooking) as exc:
+                arguments = signature.bind(*args, **kwargs).arguments
+                slot = arguments.get(slot_parameter)
+                slot_id = slot.id if isinstance(slot, TimeSlot) else slot
+                if isinstance(slot_id, int) and not isinstance(slot_id, bool):
+                    note_refusal(slot_id, refusal_reason(exc), arguments.get("now"))
+                raise
+        return counted
+    return decorate
 
 
 _BOOKING_COLUMNS = [f.column_name for f in Booking._meta.sorted_fields]
@@ -333,6 +377,7 @@ def _customer_for(business_id: int, name: str, email: str | None, phone: str | N
     return made, True
 
 
+@_counting_refusals("time_slot")
 def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None,
                    customer_phone=None, source: str = "walk_in", status: str = "confirmed",
                    notes: str = "", reference: str | None = None, by: User | None = None,
@@ -569,6 +614,7 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
     return run_write(work)
 
 
+@_counting_refusals("new_slot")
 def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: User | None = None,
                        now: datetime | None = None,
                        expected_slot: TimeSlot | int | None = None) -> Booking:
@@ -818,31 +864,35 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
     limit, offset = _page(limit, offset)
     wanted = limit + offset
     business_id = business.id if business is not None else None
+    postgres, param = is_postgres(), models.database.param
+    scope = (business_id is not None, not include_inactive)
+    extra = (business_id,) if business_id is not None else ()
 
-    def scoped(found):
-        # By the booking's own business: the (business, key) indexes.
-        if business_id is not None:
-            found = found.where(Booking.business == business_id)
-        if not include_inactive:
-            found = found.where(Booking.status.in_(ACTIVE_STATUSES_SQL))
+    def rows(statement: str, *params) -> list[Booking]:
+        found = []
+        for values in models.database.execute_sql(statement, params):
+            booking = _from_row(Booking, values[:len(_BOOKING_COLUMNS)])
+            found.append(_with_slot(booking, _from_row(TimeSlot, values[len(_BOOKING_COLUMNS):])))
         return found
 
     def run():
         found: dict[int, Booking] = {}
-        tiers = [(Booking.reference == query.reference, Booking.id)] if query.reference else []
-        for condition, order in tiers + prefix_matches(Booking, query):
+        tiers = [("reference", (query.reference,))] if query.reference else []
+        tiers += [(column, (query.needle, query.needle + "\U0010ffff"))
+                  for column in prefix_columns(query)]
+        for column, bounds in tiers:
             if len(found) >= wanted:
                 break
-            for row in (scoped(bookings_with_slots(None).where(condition))
-                        .order_by(order, TimeSlot.start.desc(), Booking.id).limit(wanted)):
+            statement = _search_statement(column, *scope, postgres, param)
+            for row in rows(statement, *bounds, *extra, wanted):
                 found.setdefault(row.id, row)
         if len(found) < wanted and query.fragment:
             # The prefixes of their own keys were looked up above (the booking's).
             customers = matching_customer_ids(query, business_id, max(wanted, 20),
                                               prefixes=False)
             place = {cid: n for n, cid in enumerate(customers)}
-            theirs = list(scoped(bookings_with_slots(None)
-                                 .where(Booking.customer.in_(customers))))
+            statement = _customers_bookings_statement(len(customers), *scope, param)
+            theirs = rows(statement, *customers, *extra) if customers else []
             theirs.sort(key=lambda b: (place[b.customer_id], -b.time_slot.start.timestamp(),
                                        b.id))
             for row in theirs:
@@ -850,6 +900,38 @@ def search_bookings(text, business: Business | None = None, limit: int = 50, off
         return list(found.values())[offset:offset + limit]
 
     return run_read(run)
+
+
+_SEARCH_SELECT = (f"SELECT {', '.join('b.' + chr(34) + c + chr(34) for c in _BOOKING_COLUMNS)}, "
+                  f"{', '.join('s.' + chr(34) + c + chr(34) for c in _SLOT_COLUMNS)} "
+                  "FROM booking b JOIN time_slot s ON s.id = b.time_slot_id WHERE ")
+
+
+def _search_scope(by_business: bool, active_only: bool) -> str:
+    # By the booking's own business: the (business, key) indexes.
+    return ((" AND b.business_id = ?" if by_business else "")
+            + (" AND b.status IN ('pending', 'confirmed')" if active_only else ""))
+
+
+@functools.cache
+def _search_statement(column: str, by_business: bool, active_only: bool, postgres: bool,
+                      param: str) -> str:
+    """search_bookings' reference and prefix tiers (SQL written once: this is
+    on every keystroke of the search box)."""
+    if column == "reference":
+        where, order = "b.reference = ?", "b.id"
+    else:
+        order = f'b.{column} COLLATE "C"' if postgres else f"b.{column}"
+        where = f"{order} >= ? AND {order} < ?"
+    return (_SEARCH_SELECT + where + _search_scope(by_business, active_only)
+            + f" ORDER BY {order}, s.start DESC, b.id LIMIT ?").replace("?", param)
+
+
+@functools.cache
+def _customers_bookings_statement(count: int, by_business: bool, active_only: bool,
+                                  param: str) -> str:
+    return (_SEARCH_SELECT + f"b.customer_id IN ({', '.join(['?'] * count)})"
+            + _search_scope(by_business, active_only)).replace("?", param)
 
 
 __all__ = [

@@ -11,8 +11,9 @@ chain before it commits. On any problem the target is left as it was
 (empty) and nothing else changed. Switching the desk to the copy is the
 caller's part (see `config.remember_database`).
 
-The failed sign-in counters (`sign_in_throttle`) are not copied, as a backup
-does not keep them: they are minutes of state, not the business's data.
+The failed sign-in counters (`sign_in_throttle`) and the counts of refused
+bookings (`booking_refusal`) are not copied, as a backup does not keep them:
+they are the desk's own state, not the business's data.
 """
 import logging
 import os

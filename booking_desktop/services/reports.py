@@ -211,13 +211,24 @@ def scope_for(business: Business | None, first: date | None, last: date | None,
             zones[zone] = (min(zones[zone][0], lo), max(zones[zone][1], hi))
         else:
             zones[zone] = (lo, hi)
+    # A booking's own instant (when made) is looked up along the index on
+    # booking (business_id, created_at): by the booking's business (always
+    # its slot's, migration 0007), one range per business.
+    owner = "b.business_id" if column.startswith("b.") else "ts.business_id"
     if business is not None:
-        conditions.append(f"ts.business_id = {p}")
+        conditions.append(f"{owner} = {p}")
         params.append(business.id)
         if first is not None:
             lo, hi = day_bounds(business, first, last)
             conditions.append(f"{column} >= {p} AND {column} < {p}")
             params += [_db_instant(lo), _db_instant(hi)]
+    elif first is not None and owner == "b.business_id":
+        per_business = []
+        for b in businesses:
+            lo, hi = day_bounds(b, first, last)
+            per_business.append(f"({owner} = {p} AND {column} >= {p} AND {column} < {p})")
+            params += [b.id, _db_instant(lo), _db_instant(hi)]
+        conditions.append("(" + (" OR ".join(per_business) or "1=0") + ")")
     elif first is not None:
         per_zone = []
         for zone, (lo, hi) in zones.items():

@@ -16,7 +16,7 @@ Matches come in tiers, best first:
 3. fragments anywhere (3 characters or more): the engines' own text
    search over the customer's search text, every name, email and phone
    they are known by, their record's and their bookings' (SQLite FTS5
-   trigram, PostgreSQL pg_trgm GIN, migration 0015), ranked in Python: a
+   trigram, PostgreSQL pg_trgm GIN, migration 0017), ranked in Python: a
    fragment that starts a word before one inside a word.
 A booking is found by a fragment through its customer: one trigram index,
 the customers' (fewer rows than the bookings, and every booking's name,
@@ -115,7 +115,7 @@ def fragment_match(query: Query) -> str:
 def customer_fragment(query: Query):
     """Customers whose names or emails (or phone digits, for digits) contain
     the needle, as a condition on Customer: the trigram index of migration
-    0015. Only for `query.fragment`."""
+    0017. Only for `query.fragment`."""
     if is_postgres():
         column = Customer.search_phones if query.by_phone else Customer.search_text
         return Expression(column, "LIKE", like_pattern(query.needle))

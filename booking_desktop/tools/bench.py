@@ -17,8 +17,8 @@ median, p95 and the ratio. Goals: a median of at most 5 ms a read and 10 ms a
 write or a search by fragment, within 2x of raw SQL (check_integrity scans
 everything; no ms goal).
 
-The bookings are written as the version before customers did (schema 0014,
-name keys with their accents) and migration 0015 then makes the customers,
+The bookings are written as the version before customers did (schema 0016,
+name keys with their accents) and migration 0017 then makes the customers,
 as it does on a real upgrade: the build reports how long it took.
 
 `--scale` multiplies the number of businesses (20 x scale, rounded); below one
@@ -69,8 +69,8 @@ KEEP_MAX_AGE_DAYS = 30
 READ_BUDGET_MS, WRITE_BUDGET_MS, RATIO_GOAL = 5.0, 10.0, 2.0
 FRAGMENT_BUDGET_MS = 10.0  # issue 12: search by fragment at 500,000 bookings
 # The schema the synthetic bookings are written in; the newer migrations
-# (0015: customers) then run on them, as on a real upgrade.
-BUILT_AT = "0014_audit_chain_in_database"
+# (0017: customers) then run on them, as on a real upgrade.
+BUILT_AT = "0016_booking_refusals"
 ZONES = ("Europe/Berlin", "Europe/London", "America/New_York", "Asia/Tokyo",
          "Australia/Sydney", "America/Los_Angeles", "Europe/Madrid", "America/Sao_Paulo")
 ACTIVE_SQL = "('pending', 'confirmed')"
@@ -158,8 +158,8 @@ def _ascii(text: str) -> str:
 
 
 def _keys_before_customers(name: str) -> tuple[str, str]:
-    """The name keys as the schema the bookings are written in (0014) had
-    them: case-folded, accents kept (migration 0015 folds them)."""
+    """The name keys as the schema the bookings are written in (0016) had
+    them: case-folded, accents kept (migration 0017 folds them)."""
     full = " ".join(name.casefold().split())
     words = full.split(" ")
     return full, " ".join([words[-1], *words[:-1]]) if len(words) > 1 else full
@@ -437,6 +437,17 @@ def _details(**values) -> str:
 
 
 
+def _fresh_reference(create):
+    """A drawn reference that half a million bookings already hold is drawn
+    again, as create_booking does (one draw in ~1,500 at this size)."""
+    for attempt in range(5):
+        try:
+            return create()
+        except Exception as exc:
+            if "reference" not in str(exc).lower() or attempt == 4:
+                raise
+
+
 class _RawQueries:
     """The read SQL both drivers share; `PARAM` is the driver's placeholder,
     `KEY` how a booking's search key is compared and `CKEY` a customer's
@@ -642,6 +653,9 @@ class RawSqlite(_RawQueries):
             "ORDER BY t.start, b.id LIMIT ?", (business.id, self._ts(utcnow()), limit)).fetchall()
 
     def create(self, slot_id, name, email, phone, source="phone"):
+        return _fresh_reference(lambda: self._create(slot_id, name, email, phone, source))
+
+    def _create(self, slot_id, name, email, phone, source):
         ref, moment = new_reference(), self._ts(utcnow())
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
@@ -734,6 +748,9 @@ class RawPostgres(_RawQueries):
             (business.id, limit)).fetchall()
 
     def create(self, slot_id, name, email, phone, source="phone"):
+        return _fresh_reference(lambda: self._create(slot_id, name, email, phone, source))
+
+    def _create(self, slot_id, name, email, phone, source):
         ref, c = new_reference(), self.conn
         with c.transaction():
             row = c.execute(
@@ -1004,7 +1021,7 @@ def _prepare(url: str, plan: Plan, keep: bool, default_file: bool, say) -> tuple
     say(f"Building {plan.businesses} businesses x {plan.days} days x {SLOTS_PER_DAY} slots "
         f"({plan.slots:,} slots) at schema {BUILT_AT} ...")
     seconds = build(url, plan, postgres, say)
-    say("Migrating to the newest schema (0015: customers from the bookings) ...")
+    say("Migrating to the newest schema (0017: customers from the bookings) ...")
     started = clock.perf_counter()
     database.migrate_to(None, handle)
     migration = clock.perf_counter() - started
@@ -1090,7 +1107,7 @@ def run(args) -> int:
           f"{counts['booking']:,} bookings "
           f"({', '.join(f'{s} {n:,}' for s, n in counts['booking_by_status'].items())}), "
           f"{counts['active_places']:,} places held, {counts['audit_event']:,} audit events")
-    print("build: " + (f"{build_seconds:.1f} s, then migration 0015 (customers from "
+    print("build: " + (f"{build_seconds:.1f} s, then migration 0017 (customers from "
                        f"{counts['booking']:,} bookings): {migration_seconds:.1f} s"
                        if build_seconds is not None else "reused (--keep)"))
     print(format_table(results))

@@ -2,18 +2,22 @@
 database of `main.py bench` (its builder, reused: ~500,000 bookings at
 --scale 1). Measures, against the issue's goals:
 
-- CSV export exactly as a user runs it: `main.py export --format csv` with a
+- CSV and XLSX exports exactly as a user runs them: `main.py export` with a
   year's date range and every business, in a child process, against a raw
   dump of the same join in the same order (`sqlite3 -csv`, or `psql \\copy`
   for PostgreSQL; the sqlite3 module or COPY TO STDOUT through psycopg when
-  the program is missing): wall time, ratio (goal: at most 3x) and the peak
-  memory of each process (its own high-water resident set, VmHWM);
+  the program is missing): wall time, ratio (goals: CSV at most 3x, XLSX
+  at most 15x) and the peak memory of each process (its own high-water
+  resident set, VmHWM);
+- the PDF of one month of every business, the same way: pages, time (goal:
+  at most 30 s) and peak resident memory (goal: at most 300 MiB);
 - XLSX export peak memory (tracemalloc) at two sizes, 4x apart: constant
   memory means the peak does not grow with the rows;
 - every report figure for one business over a year: at most 200 ms (median).
 """
 import csv
 import os
+import re
 import shutil
 import subprocess
 import statistics
@@ -32,7 +36,8 @@ from ..services.desk import BookingFilter
 from ..services.reports import booking_report
 from ..services.slots import day_bounds
 
-CSV_RATIO_GOAL, REPORT_BUDGET_MS = 3.0, 200.0
+CSV_RATIO_GOAL, XLSX_RATIO_GOAL, REPORT_BUDGET_MS = 3.0, 15.0, 200.0
+PDF_SECONDS_GOAL, PDF_MIB_GOAL = 30.0, 300.0
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -86,11 +91,12 @@ def _peak_so_far(pid: int, peak: tuple[int, int]) -> tuple[int, int]:
     return hwm, anon
 
 
-def _child(argv: list[str], stdout_path: str | None = None) -> tuple[float, tuple[int, int]]:
-    """Run `argv`; returns (wall seconds, (peak resident, peak anonymous)
-    memory in bytes, sampled every 20 ms; 0 where /proc is missing). Raises RuntimeError when
-    it fails."""
-    env = dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT))
+def _child(argv: list[str], stdout_path: str | None = None,
+           env: dict | None = None) -> tuple[float, tuple[int, int]]:
+    """Run `argv` (with `env` added to the environment); returns (wall
+    seconds, (peak resident, peak anonymous) memory in bytes, sampled every
+    20 ms; 0 where /proc is missing). Raises RuntimeError when it fails."""
+    env = dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT), **(env or {}))
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
     peak = (0, 0)
     try:
@@ -129,16 +135,32 @@ def raw_dump(url: str, sql: str, path: str,
     return (*_child([sys.executable, "-P", "-c", _SQLITE_DUMP, file, sql], path), "sqlite3 module")
 
 
-def cli_csv(url: str, first: date, last: date, path: str) -> tuple[float, tuple[int, int]]:
-    """`main.py export --format csv` of every business, first..last, as a
-    user runs it (its own process, the BOM default)."""
+def cli_export(url: str, fmt: str, first: date, last: date,
+               path: str) -> tuple[float, tuple[int, int]]:
+    """`main.py export --format FMT` of every business, first..last, as a
+    user runs it (its own process, the defaults: a BOM in the CSV)."""
     return _child([sys.executable, "-P", "-c", "import sys; from booking_desktop.cli import main; "
-                   "sys.exit(main())", "--db", url, "export", "--format", "csv",
-                   "--from", first.isoformat(), "--to", last.isoformat(), "-o", path])
+                   "sys.exit(main())", "--db", url, "export", "--format", fmt,
+                   "--from", first.isoformat(), "--to", last.isoformat(), "-o", path],
+                  env={"QT_QPA_PLATFORM": "offscreen"} if fmt == "pdf" else None)
+
+
+def cli_csv(url: str, first: date, last: date, path: str) -> tuple[float, tuple[int, int]]:
+    return cli_export(url, "csv", first, last, path)
 
 
 def _mib(peak: tuple[int, int]) -> str:
     return f"{peak[0] / 2**20:.0f} MiB resident ({peak[1] / 2**20:.0f} MiB heap)"
+
+
+def _size(path: str) -> str:
+    return f"{os.path.getsize(path) / 2**20:.1f} MiB file"
+
+
+def _pdf_pages(path: str) -> int:
+    """Pages of the PDF: its /Type /Page objects (Qt writes them uncompressed)."""
+    with open(path, "rb") as handle:
+        return len(re.findall(rb"/Type\s*/Page[^s]", handle.read()))
 
 
 def _rows_in(path: str) -> int:
@@ -194,6 +216,32 @@ def run(args) -> int:
                       f"<= {CSV_RATIO_GOAL:g}x the raw dump",
                       "ok" if ratio <= CSV_RATIO_GOAL and csv_rows == raw_rows else "OVER"))
 
+        xlsx_path = os.path.join(out, "all.xlsx")
+        say(f"XLSX export of every business, {year} to {year_end}, through the CLI ...")
+        xlsx_s, xlsx_peak = cli_export(url, "xlsx", year, year_end, xlsx_path)
+        xlsx_ratio = xlsx_s / raw_s if raw_s else float("inf")
+        lines.append((f"XLSX export, {year} to {year_end}, all businesses (CLI)",
+                      f"{xlsx_s:.2f} s, peak {_mib(xlsx_peak)}, {_size(xlsx_path)}; "
+                      f"{xlsx_ratio:.1f}x the raw dump",
+                      f"<= {XLSX_RATIO_GOAL:g}x the raw dump",
+                      "ok" if xlsx_ratio <= XLSX_RATIO_GOAL else "OVER"))
+        os.unlink(xlsx_path)
+
+        month = year.replace(day=1) + timedelta(days=31)
+        month = month.replace(day=1)
+        month_end = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        pdf_path = os.path.join(out, "month.pdf")
+        say(f"PDF of every business, {month} to {month_end}, through the CLI ...")
+        pdf_s, pdf_peak = cli_export(url, "pdf", month, month_end, pdf_path)
+        pages = _pdf_pages(pdf_path)
+        lines.append((f"PDF, {month} to {month_end}, all businesses (CLI)",
+                      f"{pages:,} pages in {pdf_s:.1f} s, peak {_mib(pdf_peak)}, "
+                      f"{_size(pdf_path)}",
+                      f"<= {PDF_SECONDS_GOAL:g} s and <= {PDF_MIB_GOAL:g} MiB resident",
+                      "ok" if pdf_s <= PDF_SECONDS_GOAL and pdf_peak[0] <= PDF_MIB_GOAL * 2**20
+                      else "OVER"))
+        os.unlink(pdf_path)
+
         lo = handle.execute_sql("SELECT MIN(start) FROM time_slot").fetchone()[0]
         first = (lo if not isinstance(lo, str) else date.fromisoformat(lo[:10]))
         first = first.date() if hasattr(first, "date") else first
@@ -238,4 +286,4 @@ def run(args) -> int:
     return 0 if all(v in ("", "ok") for *_, v in lines) else 1
 
 
-__all__ = ["run", "raw_sql", "raw_dump", "cli_csv"]
+__all__ = ["run", "raw_sql", "raw_dump", "cli_csv", "cli_export"]

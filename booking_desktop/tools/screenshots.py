@@ -1,6 +1,7 @@
 """`python main.py screenshot DIR`: the main views and dialogs rendered
 offscreen to PNG, on the demo data unless a database is given, so every
 change can be looked at and the README shows real pictures."""
+import logging
 import os
 import time
 import tempfile
@@ -11,12 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from .. import db, services
-from ..errors import InvalidInput
+from .. import config, db, services
+from ..errors import BookingError, InvalidInput
 from ..services import demo, desk
 from ..ui.app import choose_business, create_application, open_main_window
 from ..ui.dialogs.reasons import CancelReasonDialog
 from ..ui.dialogs.first_run import FirstRunDialog
+from ..ui.dialogs.health_dialog import HealthDialog
 from ..ui.dialogs.slots_dialog import GenerateSlotsDialog
 from ..ui.settings import Settings
 from ..ui.dialogs.signin import SignInDialog
@@ -30,7 +32,8 @@ def _settle(session) -> None:
     while not session.pipeline.idle():
         QApplication.processEvents()
         time.sleep(0.001)
-    QApplication.processEvents()
+    for _ in range(3):  # what the answers laid out may lay out again (charts' labels)
+        QApplication.processEvents()
 
 
 def _save(widget: QWidget, folder: Path, name: str, session=None) -> Path:
@@ -83,6 +86,53 @@ def _reports(session, folder: Path, size: tuple[int, int]) -> Path:
         return _save(view, folder, "reports", session)
     finally:
         view.close()
+
+
+def _refuse_a_few(business) -> None:
+    """The demo as a desk leaves it: a few walk-ins the rules refused
+    (real calls, really refused), so the Health window has something to
+    count. Only on the scratch demo database, never on one given."""
+    tz = ZoneInfo(business.timezone)
+    now = datetime.now(tz)
+    tried = 0
+    for day in (now.date(), now.date() + timedelta(days=1)):
+        for slot in desk.day_schedule(business, day):
+            if tried < 6 and (slot.is_full or slot.start <= now):
+                tried += 1
+                try:
+                    services.create_booking(slot.id, "Alex Morgan")
+                except BookingError:
+                    pass
+
+
+def _guide(window, folder: Path, size: tuple[int, int]) -> Path:
+    """Help → User guide, as F1 opens it on the front desk."""
+    window.show_view(0)
+    window.show_guide()
+    guide = window.help_window
+    guide.resize(*size)
+    guide.show()
+    QApplication.processEvents()
+    guide.go_to("booking-a-walk-in")  # again, at this size
+    try:
+        return _save(guide, folder, "user-guide")
+    finally:
+        guide.close()
+
+
+def _health(window, folder: Path, size: tuple[int, int], log_path: Path) -> Path:
+    """Owner → Health, with the integrity checked; its log is this run's own."""
+    window.health_dialog = HealthDialog(window.session, window, log_path=log_path,
+                                        open_help=window.open_guide)
+    window.show_health()
+    dialog = window.health_dialog
+    dialog.resize(*size)
+    _settle(window.session)
+    dialog.check_now()
+    try:
+        return _save(dialog, folder, "health", window.session)
+    finally:
+        dialog.close()
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -162,6 +212,21 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
                 window.calendar.select_day(holiday)
                 written.append(_save(window, folder, "calendar-holiday", window.session))
         written.append(_reports(window.session, folder, size))
+        written.append(_guide(window, folder, size))
+        if scratch is not None and business is not None:
+            _refuse_a_few(business)
+        # The Health window reads this run's log, not the log of whoever runs the tool.
+        log_path = Path(scratch.name if scratch is not None else folder) / "screens.log"
+        handler = logging.FileHandler(log_path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter(config.LOG_FORMAT))
+        logging.getLogger().addHandler(handler)
+        try:
+            written.append(_health(window, folder, size, log_path))
+        finally:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+            if scratch is None:
+                log_path.unlink(missing_ok=True)
         window.close()
         (folder / ".screens.ini").unlink(missing_ok=True)
 

@@ -20,7 +20,6 @@ from .settings import Settings
 from .dialogs.signin import SignInDialog
 
 log = logging.getLogger(__name__)
-LOG_NAME = "booking-desktop.log"
 
 
 class PrivateLogFile(logging.handlers.RotatingFileHandler):
@@ -33,13 +32,11 @@ class PrivateLogFile(logging.handlers.RotatingFileHandler):
 
 def setup_logging() -> str:
     """A rotating log file in the user's data folder (0700); returns its path."""
-    data = config.user_data_dir()
-    data.mkdir(parents=True, exist_ok=True, mode=0o700)
-    folder = data / "logs"
-    folder.mkdir(exist_ok=True, mode=0o700)
-    path = folder / LOG_NAME
+    path = config.log_path()
+    path.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.mkdir(exist_ok=True, mode=0o700)
     handler = PrivateLogFile(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(logging.Formatter(config.LOG_FORMAT))
     root = logging.getLogger()
     if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
         root.addHandler(handler)

@@ -69,6 +69,7 @@ def perform(view, operation: Callable[..., Outcome], *args, **kwargs) -> Op:
         return exc
 
     return (Op(view.session, view, lambda user: operation(*args, by=user, **kwargs))
+            .named(f"undo.{operation.__name__}")
             .success(lambda outcome: stack.push(OutcomeCommand(outcome)))
             .announce(lambda outcome: _change_of(view, outcome, view))
             .translate(answer_lost))
@@ -85,7 +86,7 @@ def _find_when_back(view, lost: AnswerLost, saved: Callable[[Outcome], None]) ->
     def look(online: bool) -> None:
         if online:
             (Op(session, view, lambda _user: reversible.find_lost_answer(lost))
-             .success(found).failure(not_found).run())
+             .named("undo.find_lost_answer").success(found).failure(not_found).run())
 
     def found(answer) -> None:
         session.online_changed.disconnect(look)
@@ -140,6 +141,7 @@ def step(view, stack: QUndoStack, redo: bool) -> Op:
             return AnswerBeingChecked()
         return exc
 
-    return (Op(view.session, view, work).prepare(prepare).success(moved)
+    return (Op(view.session, view, work).named("redo" if redo else "undo").prepare(prepare)
+            .success(moved)
             .announce(lambda outcome: _change_of(view, outcome, None))
             .translate(answer_lost))

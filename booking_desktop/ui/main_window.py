@@ -28,7 +28,9 @@ from . import commands
 from .accessible import name_from_labels
 from .views.bookings_view import BookingsView
 from .views.calendar_view import CalendarView
+from .dialogs.health_dialog import HealthDialog
 from .errors import describe
+from .help_window import FIRST_TOPIC, HelpWindow
 from .message_bar import MessageBar
 from .views.front_desk import FrontDeskView
 from .views.hours_view import HoursView
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
                       (self.tr("Calendar"), self.calendar),
                       (self.tr("Bookings"), self.bookings)]
         self.hours = self.reports = None
+        self.help_window = self.health_dialog = None  # made when first asked for
         if session.is_owner:  # staff see the calendar read-only; no hours, no reports
             self.hours = HoursView(session, self.undo_stack)
             self.reports = ReportsView(session)
@@ -245,7 +248,13 @@ class MainWindow(QMainWindow):
         for action in self.front_desk.owner_actions:
             self.owner_menu.addAction(action)
         self.users_action = self._add(self.owner_menu, "&Users…", None, self._users)
+        self.owner_menu.addSeparator()
+        self.health_action = self._add(self.owner_menu, "&Health…", None, self.show_health)
         self.owner_menu.menuAction().setVisible(self.session.is_owner)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.guide_action = self._add(help_menu, "&User guide", "F1", self.show_guide)
+        self.guide_action.setToolTip(self.tr("The user guide, at the part about this view"))
 
     def _undo_text_changed(self, text: str) -> None:
         if shiboken6.isValid(self.undo_action):  # not while the window is torn down
@@ -387,6 +396,24 @@ class MainWindow(QMainWindow):
         url = ConnectDialog.ask(self, initial=current and config.without_password(current))
         if url is not None:
             self.database_chosen.emit(url)
+
+    def show_guide(self) -> None:
+        """F1: the user guide at the section of the view shown."""
+        guide, anchor = getattr(self.stack.currentWidget(), "help_topic", FIRST_TOPIC)
+        self.open_guide(guide, anchor)
+
+    def open_guide(self, guide: str, anchor: str | None = None) -> None:
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_topic(guide, anchor)
+
+    def show_health(self) -> None:
+        """Owner → Health: one window, kept while the main window lives."""
+        if self.health_dialog is None:
+            self.health_dialog = HealthDialog(self.session, self, open_help=self.open_guide)
+        self.health_dialog.show()
+        self.health_dialog.raise_()
+        self.health_dialog.activateWindow()
 
     def _users(self) -> None:
         from .dialogs.users_dialog import UsersDialog

@@ -24,6 +24,7 @@ import itertools
 import logging
 import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import services
 from ..errors import BookingError, DatabaseUnavailable
-from ..services import desk
+from ..services import desk, health
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +68,26 @@ class Change:
         return self.business_id is None or business_id is None or self.business_id == business_id
 
 
-class Job:
-    __slots__ = ("work", "done", "failed", "key", "owner", "number", "result", "error")
+def job_name(work: Callable, key=None) -> str:
+    """What the Health window calls a job: a service function by its module
+    and name ("desk.change_token"), else a read by its key ("day"), else the
+    function that was given ("HoursView.save.work")."""
+    module = getattr(work, "__module__", "") or ""
+    name = getattr(work, "__qualname__", "") or ""
+    if module.startswith("booking_desktop.services.") and "<" not in name:
+        return f"{module.rsplit('.', 1)[-1]}.{name}"
+    if key is not None:
+        return str(key[0] if isinstance(key, tuple) else key)
+    return name.replace("<locals>.", "") or repr(work)
 
-    def __init__(self, work, done, failed, key=None, owner=None):
+
+class Job:
+    __slots__ = ("work", "done", "failed", "key", "owner", "number", "result", "error", "name")
+
+    def __init__(self, work, done, failed, key=None, owner=None, name=None):
         self.work, self.done, self.failed, self.key = work, done, failed, key
         self.owner = owner  # the widget the answer is for: dropped when it is gone
+        self.name = name    # for the slow-operations log; job_name() when None
         self.number = 0
         self.result = self.error = None
 
@@ -94,8 +109,8 @@ class Worker(QObject):
         self._answered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def submit(self, work: Callable, done: Callable, failed: Callable, key=None,
-               owner: QObject | None = None) -> Job:
-        job = Job(work, done, failed, key, owner)
+               owner: QObject | None = None, name: str | None = None) -> Job:
+        job = Job(work, done, failed, key, owner, name)
         job.number = next(self._numbers)
         if key is not None:
             self._newest[key] = job.number
@@ -120,10 +135,16 @@ class Worker(QObject):
     def _run(self, job: Job) -> None:
         if self._superseded(job):  # a newer request of the same key is coming
             return
+        # Every service call a window makes passes here: timed, and logged
+        # when slow (services.health, the Health window's list).
+        started = time.perf_counter()
         try:
             job.result = job.work()
         except BaseException as exc:  # handed to the GUI thread, which says it
             job.error = exc
+        took = time.perf_counter() - started
+        if took * 1000 >= health.SLOW_MS:
+            health.note_duration(job.name or job_name(job.work, job.key), took)
 
     def _loop(self) -> None:
         try:
@@ -227,6 +248,12 @@ class Op:
         self._busy: Callable[[bool], None] | None = None
         self._announce: Callable | None = None
         self._translate: Callable | None = None
+        self.name: str | None = None
+
+    def named(self, name: str) -> "Op":
+        """What the slow-operations log calls this op ("undo.book")."""
+        self.name = name
+        return self
 
     def prepare(self, check: Callable[[], bool]) -> "Op":
         """Called on the GUI thread when the op's turn comes; False drops it."""
@@ -275,7 +302,8 @@ class Op:
             result = self._work(user)
             return result, session.own_mark()  # read on the connection that committed
 
-        self.session.pipeline.worker.submit(work, self._done, self._failed)  # always answered
+        self.session.pipeline.worker.submit(work, self._done, self._failed,  # always answered
+                                            name=self.name or job_name(self._work))
         return True
 
     def _settle(self) -> None:

@@ -21,7 +21,7 @@ from booking_desktop.services import desk, undo
 from booking_desktop.services._tx import audit_details
 from tests.helpers import MONDAY, audit_events, day_slots, last_audit, slot_dump, sql
 
-BEFORE = "0014_audit_chain_in_database"
+BEFORE = "0016_booking_refusals"
 
 
 def customer_of(booking) -> Customer:
@@ -47,7 +47,7 @@ def other_business(database):
 # --- the migration: customers from the bookings already there ------------------
 
 def old_booking(slot, name, email=None, phone=None, made=None):
-    """A booking as a version before customers wrote it (schema 0014): name
+    """A booking as a version before customers wrote it (schema 0016): name
     keys case-folded with their accents, no customer. Cancelled, so it holds
     no place."""
     full = " ".join(name.casefold().split())
@@ -94,7 +94,7 @@ def test_the_migration_makes_customers_conservatively(database, business, other_
     # Accents: keys made accent-free by the migration.
     u1 = old_booking(slots[10], "Deniz Ünal")
 
-    assert db.migrate_to(None) == ("up", ["0015_customers", "0018_customer_rights"])
+    assert db.migrate_to(None) == ("up", ["0017_customers", "0018_customer_rights"])
 
     anna, anna2, nowak, nowak2, n1c, n2c, n3c, t1c, t2c, t3c, e1c, u1c = customer_ids(
         a1, a2, p1, p2, n1, n2, n3, t1, t2, t3, e1, u1)
@@ -536,10 +536,11 @@ def test_customers_survive_a_backup_and_restore(database, business, slots, now, 
                                                now=now))
     services.update_customer(anna, notes="Line 1\nLine 2", contact_ok=True, by=owner)
     path = tmp_path / "backup.json"
-    counts = services.backup_database(path, by=owner)
-    assert counts["customer"] == 1
+    # As it was when backed up (the backup records itself in the audit log).
     rows = {m._meta.table_name: list(m.select().order_by(m.id).tuples())
             for m in models.ALL_MODELS}
+    counts = services.backup_database(path, by=owner)
+    assert counts["customer"] == 1
     db.close(database)
     handle = db.connect(f"sqlite:///{tmp_path / 'restored.db'}")
     try:
@@ -562,7 +563,7 @@ def test_a_backup_from_before_customers_gets_them(database, business, slots, now
     data = json.loads(path.read_text(encoding="utf-8"))
     # As the version before customers wrote it (format 1: no checksum line).
     data["version"], data["migrations"] = 1, [m for m in data["migrations"]
-                                              if m != "0015_customers"]
+                                              if m != "0017_customers"]
     del data["tables"]["customer"], data["sha256"]
     booking = data["tables"]["booking"]
     at = booking["columns"].index("customer_id")

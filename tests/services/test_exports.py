@@ -56,25 +56,30 @@ def filled(database, business):
 
 
 def expected_rows(business_id=None, statuses=()):
-    """Straight from the models: (reference, business, local date, start, end, zone, name,
-    email, phone, status, source, notes, created UTC, checked in UTC, cancel reason)."""
+    """Straight from the models, in the exports' order (business name, local start,
+    id): (reference, business, local date, start, end, zone, name, email, phone,
+    status, source, notes, booked at local, checked in at local, cancel reason)."""
     query = (Booking.select(Booking, TimeSlot).join(TimeSlot)
              .order_by(TimeSlot.start, Booking.id))
     if business_id is not None:
         query = query.where(TimeSlot.business == business_id)
     if statuses:
         query = query.where(Booking.status.in_(statuses))
+    query = sorted(query, key=lambda b: (b.time_slot.business.name.casefold(),
+                                         b.time_slot.business.id))  # stable: keeps the time order
     rows = []
     for b in query:
         business = b.time_slot.business
         tz = ZoneInfo(business.timezone)
+
+        def local(instant, tz=tz):
+            return instant.astimezone(tz).replace(tzinfo=None, microsecond=0) if instant else None
+
         start, end = b.time_slot.start.astimezone(tz), b.time_slot.end.astimezone(tz)
         rows.append((b.reference, business.name, start.date(), start.strftime("%H:%M"),
                      end.strftime("%H:%M"), business.timezone, b.customer_name,
                      b.customer_email or "", b.customer_phone or "", b.status, b.source, b.notes,
-                     b.created_at.replace(tzinfo=None, microsecond=0),
-                     b.checked_in_at.replace(tzinfo=None, microsecond=0) if b.checked_in_at
-                     else None, b.cancel_reason))
+                     local(b.created_at), local(b.checked_in_at), b.cancel_reason))
     return rows
 
 
@@ -376,3 +381,162 @@ def test_a_failure_half_way_leaves_nothing(filled, out, monkeypatch):
         exports.export_csv(out / "keep.csv", BookingFilter(business_id=filled.id))
     assert [p.name for p in out.iterdir()] == ["keep.csv"]
     assert (out / "keep.csv").read_text(encoding="utf-8") == "old"
+
+
+def test_booked_and_checked_in_are_the_business_s_local_time_across_summer_time(
+        database, business, out):
+    """Made in winter (CET, UTC+1) for a slot in summer (CEST, UTC+2), checked
+    in on the day: each instant is read in the offset in force at that
+    instant, not the one of the exported period (SQLite's offsets are written
+    into the query, so they must cover the booking's own instants)."""
+    from openpyxl import load_workbook
+
+    summer = date(2030, 7, 2)
+    made = datetime(2030, 1, 15, 10, 0, 5, tzinfo=timezone.utc)
+    services.generate_time_slots(business, summer, summer, slot_duration_minutes=60, now=made)
+    slot = services.slots_between(business, summer)[1]  # 10:00 Berlin = 08:00 UTC
+    booking = services.create_booking(slot, "Winter Booker", now=made)
+    services.check_in_booking(booking, now=slot.start - timedelta(minutes=3))
+    flt = BookingFilter(business_id=business.id, date_from=summer, date_to=summer)
+    exports.export_csv(out / "s.csv", flt)
+    _, row = read_csv(out / "s.csv")
+    assert row[2:5] == ["2030-07-02", "10:00", "11:00"]
+    assert row[12:14] == ["2030-01-15 11:00:05", "2030-07-02 09:57:00"]
+    exports.export_xlsx(out / "s.xlsx", flt)
+    got = list(load_workbook(out / "s.xlsx")["Bookings"].iter_rows(values_only=True))[1]
+    assert got[12:14] == (datetime(2030, 1, 15, 11, 0, 5), datetime(2030, 7, 2, 9, 57))
+
+
+def _sheet_xml(path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        return book.read("xl/worksheets/sheet1.xml")
+
+
+def test_xlsx_rows_are_the_bytes_xlsxwriter_itself_writes(database, business, out):
+    """The Bookings rows are written straight into XlsxWriter's row file for
+    speed (exports._SheetRows); they must be byte for byte what XlsxWriter's
+    own write_string / write_number give, for every kind of value: escapes,
+    control characters, literal _xHHHH_, leading and trailing spaces, empty
+    optional cells, dates, times and stamps. This also catches a change of the
+    XlsxWriter internals the fast path uses."""
+    import xlsxwriter
+
+    services.generate_time_slots(business, MON, TUE, slot_duration_minutes=60, max_capacity=9,
+                                 now=EARLY)
+    slot = services.slots_between(business, MON)[2]
+    odd = [("A & B <C> \"q\"", None, None, "line\nbreak\r\nand\ttab"),
+           (" leading space", "x@example.com", "+1 555", "trailing space "),
+           ("Bell\x07 and _x0041_ literal", None, "0151 1256", "\x1f\ufffe"),
+           ("Plain Name", None, None, "x" * 3000), ("Zoë 李 🙂", None, None, "<r>rich?</r>")]
+    for i, (name, email, phone, notes) in enumerate(odd):
+        b = services.create_booking(slot, f"Customer {i}", email, phone, now=EARLY)
+        # As stored by older versions or other tools: the services refuse
+        # control characters and outer spaces in new input.
+        Booking.update(customer_name=name, notes=notes).where(Booking.id == b.id).execute()
+    services.check_in_booking(b, now=slot.start)
+    flt = BookingFilter(business_id=business.id)
+    rows = list(exports.iter_rows(flt))
+    # The reference: XlsxWriter's own API, cell by cell (the code this replaced).
+    ref_path = out / "ref.xlsx"
+    book = xlsxwriter.Workbook(str(ref_path), {"constant_memory": True,
+                                               "strings_to_numbers": False,
+                                               "strings_to_formulas": False,
+                                               "strings_to_urls": False})
+    bold = book.add_format({"bold": True})
+    day_f = book.add_format({"num_format": "yyyy-mm-dd"})
+    time_f = book.add_format({"num_format": "hh:mm"})
+    stamp_f = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet = book.add_worksheet("Bookings")
+    sheet.write_row(0, 0, HEADERS, bold)
+    serial = exports._Serials()
+    for n, row in enumerate(rows, start=1):
+        start, end = str(row[exports.LOCAL_START]), str(row[exports.LOCAL_END])
+        sheet.write_string(n, 0, row[exports.REF])
+        sheet.write_string(n, 1, row[exports.BUSINESS])
+        sheet.write_number(n, 2, serial.day(start), day_f)
+        sheet.write_number(n, 3, serial.time(start), time_f)
+        sheet.write_number(n, 4, serial.time(end), time_f)
+        sheet.write_string(n, 5, row[exports.ZONE])
+        sheet.write_string(n, 6, row[exports.NAME])
+        for column, key in ((7, exports.EMAIL), (8, exports.PHONE), (9, exports.STATUS),
+                            (10, exports.SOURCE), (11, exports.NOTES)):
+            if row[key]:
+                sheet.write_string(n, column, row[key])
+        for column, key in ((12, exports.CREATED), (13, exports.CHECKED_IN)):
+            if row[key]:
+                sheet.write_number(n, column, serial.day(row[key]) + serial.time(row[key]),
+                                   stamp_f)
+        if row[exports.CANCEL_REASON]:
+            sheet.write_string(n, 14, row[exports.CANCEL_REASON])
+    book.close()
+    # The fast path, in a workbook set up the same way.
+    fast_path = out / "fast.xlsx"
+    book = xlsxwriter.Workbook(str(fast_path), {"constant_memory": True})
+    formats = [book.add_format(f) for f in ({"bold": True}, {"num_format": "yyyy-mm-dd"},
+                                            {"num_format": "hh:mm"},
+                                            {"num_format": "yyyy-mm-dd hh:mm:ss"})]
+    sheet = book.add_worksheet("Bookings")
+    sheet.write_row(0, 0, HEADERS, formats[0])
+    fast = exports._SheetRows(sheet, *formats[1:])
+    fast.write(rows[:2])
+    fast.write(rows[2:])
+    fast.close()
+    book.close()
+    want, got = _sheet_xml(ref_path), _sheet_xml(fast_path)
+    rich = "&lt;r&gt;rich?&lt;/r&gt;".encode()
+    assert rich in got and b"<r>rich?</r>" in want  # the one intended difference
+    assert got == want.replace(b"<is><r>rich?</r></is>", b"<is><t>" + rich + b"</t></is>")
+    assert b"_x005F_x0041_" in got and b'xml:space="preserve"' in got and b"_x0007_" in got
+
+
+def test_a_note_that_looks_like_rich_text_reads_back_as_typed(database, business, out):
+    from openpyxl import load_workbook
+
+    services.generate_time_slots(business, MON, MON, slot_duration_minutes=60, now=EARLY)
+    slot = services.slots_between(business, MON)[0]
+    services.create_booking(slot, "<r>Name</r>", notes="<r><t>bold?</t></r>", now=EARLY)
+    exports.export_xlsx(out / "r.xlsx", BookingFilter(business_id=business.id))
+    row = list(load_workbook(out / "r.xlsx")["Bookings"].iter_rows(values_only=True))[1]
+    assert row[6] == "<r>Name</r>" and row[11] == "<r><t>bold?</t></r>"
+
+
+def test_by_date_booked_exports_the_bookings_made_in_the_period(database, business, out):
+    """basis="booked": the bookings made on the period's local dates, whatever
+    their appointment; an appointment after the change to summer time (made
+    in winter) still reads its local 10:00 (SQLite's offsets must then reach
+    past the period), and bookings made the day before or after are left out."""
+    from openpyxl import load_workbook
+
+    april = date(2030, 4, 2)  # CEST, UTC+2; the period is in March (CET)
+    services.generate_time_slots(business, MON, TUE, slot_duration_minutes=60, now=EARLY)
+    services.generate_time_slots(business, april, april, slot_duration_minutes=60, now=EARLY)
+    book = services.create_booking
+    book(services.slots_between(business, april)[1], "Spring", now=datetime(
+        2030, 3, 4, 22, 59, tzinfo=timezone.utc))  # Mon 23:59 in Berlin: made Monday
+    book(services.slots_between(business, TUE)[0], "Tuesday", now=datetime(
+        2030, 3, 4, 8, tzinfo=timezone.utc))
+    book(services.slots_between(business, TUE)[1], "Too late", now=datetime(
+        2030, 3, 4, 23, 0, tzinfo=timezone.utc))  # Tue 00:00 in Berlin
+    book(services.slots_between(business, MON)[0], "Too early", now=datetime(
+        2030, 3, 3, 22, 59, tzinfo=timezone.utc))  # Sun 23:59 in Berlin
+    flt = BookingFilter(business_id=business.id, date_from=MON, date_to=MON, basis="booked")
+    assert exports.export_csv(out / "b.csv", flt) == 2
+    _, *rows = read_csv(out / "b.csv")
+    assert [(r[6], r[2], r[3], r[12]) for r in rows] == [
+        ("Tuesday", "2030-03-05", "09:00", "2030-03-04 09:00:00"),
+        ("Spring", "2030-04-02", "10:00", "2030-03-04 23:59:00")]
+    assert exports.export_xlsx(out / "b.xlsx", flt) == 2
+    summary = {r[0]: r[1] for r in load_workbook(out / "b.xlsx")["Summary"]
+               .iter_rows(values_only=True) if r[0]}
+    assert summary["Dates of"] == "date booked" and summary["Bookings in the period"] == 2
+    by_appointment = flt.with_(basis="appointment")
+    assert exports.export_csv(out / "a.csv", by_appointment) == 1  # "Too early"
+
+
+def test_an_unknown_basis_is_refused(database, business, out):
+    with pytest.raises(InvalidInput, match="date basis"):
+        exports.export_csv(out / "x.csv", BookingFilter(business_id=business.id, date_from=MON,
+                                                        date_to=MON, basis="paid"))
+    assert not list(out.iterdir())

@@ -6,10 +6,17 @@ three (BEGIN, the statement, COMMIT); showing a day is one query."""
 import pytest
 
 from booking_desktop import db, services
+from booking_desktop.errors import SlotFull
+from booking_desktop.models import BookingRefusal
 from booking_desktop.services import desk, undo
 from booking_desktop.services.integrity import check_audit_chain
 from booking_desktop.tools.latency_proxy import LatencyProxy
 from tests.helpers import day_slots
+
+# What a refused walk-in cost before its refusal was counted (measured with
+# the count switched off): BEGIN, the walk-in statement (no row), the
+# account and the slot (asking why), ROLLBACK.
+REFUSED_WALK_IN_ROUND_TRIPS = 6
 
 
 @pytest.fixture
@@ -58,3 +65,18 @@ def test_showing_a_day_is_one_round_trip(proxied, desk_day, now):
     day = desk.day_schedule(shop, slots[0].start.date())
     assert proxied.round_trips == 1
     assert [b.customer_name for s in day for b in s.bookings] == ["Maria Lopez"]
+
+
+def test_a_refused_walk_in_counts_its_refusal_in_one_round_trip_after_it(proxied, desk_day, now):
+    """The Health window's count of refused bookings is one autocommitted
+    statement after the refused transaction's ROLLBACK; a booking that goes
+    through (above) has nothing added."""
+    shop, owner, slots = desk_day
+    for name in ("Ana", "Ben", "Cem"):
+        services.create_booking(slots[0], name, by=owner, now=now)
+    proxied.reset()
+    with pytest.raises(SlotFull):
+        undo.book(slots[0].id, "Dora", by=owner, now=now)
+    counted = proxied.round_trips
+    assert BookingRefusal.get().refusals == 1
+    assert counted == REFUSED_WALK_IN_ROUND_TRIPS + 1, counted

@@ -211,14 +211,41 @@ def test_an_empty_period_says_so_instead_of_empty_axes(qtbot, view, booked):
         assert box.contains(centre), (box, centre)  # in the middle of the chart
 
 
-def test_a_month_long_chart_labels_its_days(view, booked):
+def _labels_fit(qtbot, view, width: int) -> int:
+    """Shows the view `width` wide; asserts the month's chart labels every
+    `step`-th day from the first, each under its bar, with room for the label
+    between two label centres (so Qt does not elide it to "…"); returns the
+    step."""
+    from PySide6.QtGui import QFontMetricsF
+
+    view.resize(width, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    chart = view.chart(0)
+    axis = chart.axes()[0]
+    qtbot.waitUntil(lambda: chart.plotArea().width() > 0)
+    labels = axis.categoriesLabels()
+    at = [round(axis.endValue(label)) for label in labels]
+    step = at[1] - at[0]
+    assert at == list(range(0, 31, step))
+    days = view.report.days
+    assert [label.replace("\u200b", "") for label in labels] == [str(days[i].day.day) for i in at]
+    metrics = QFontMetricsF(axis.labelsFont())
+    room = chart.plotArea().width() / 31 * step
+    # Qt elides "30" (12.7 px wide) 20.2 px apart and not 23.6 px apart
+    assert all(metrics.horizontalAdvance(label) + 10 <= room for label in labels), (room, step)
+    return step
+
+
+def test_a_month_long_chart_labels_its_days(qtbot, view, booked):
+    """Every day at 1280 px; at 1024 px every other day rather than "…"."""
     day1, _ = booked
     view.set_range(day1, day1 + timedelta(days=30))
-    axis = view.chart(0).axes()[0]
-    labels = [label.replace("\u200b", "") for label in axis.categories()]
-    assert axis.labelsVisible() and len(labels) == 31
-    assert labels[0] == str(day1.day) and labels[1] == str((day1 + timedelta(days=1)).day)
-    assert all(labels)  # every day numbered
+    assert view.chart(0).axes()[0].labelsVisible()
+    wide = _labels_fit(qtbot, view, 1280)
+    narrow = _labels_fit(qtbot, view, 1024)
+    assert narrow > 1 and wide <= narrow
+    assert _labels_fit(qtbot, view, 1600) == 1  # room again: every day
 
 
 def test_one_booked_place_is_singular(view, shop):

@@ -57,3 +57,43 @@ def test_the_basis_box_switches_between_appointments_and_bookings_taken(qtbot, v
     assert view.cards["total"].value.text() == "0"
     view.set_range(today + timedelta(days=1), today + timedelta(days=1))
     assert view.cards["total"].value.text() == "3"
+
+
+def test_an_export_from_the_view_follows_the_basis(qtbot, view, taken_yesterday, tmp_path):
+    """By date booked, the export button writes the bookings taken in the
+    period (for tomorrow's slots), and the XLSX summary says how it counted."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    today = taken_yesterday
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_range(today - timedelta(days=1), today)
+    view.basis_combo.setCurrentIndex(view.basis_combo.findData("booked"))
+    qtbot.waitUntil(lambda: view.report is not None and view.report.basis == "booked")
+    for fmt in ("csv", "xlsx"):
+        dialog = view.export(fmt)
+        qtbot.addWidget(dialog)
+        assert " made " in dialog.status.text()  # "All bookings of … made … to …"
+        target = tmp_path / f"taken.{fmt}"
+        dialog.path_edit.setText(str(target))
+        with qtbot.waitSignal(view.message) as signal:
+            dialog.start()
+        assert "Exported 3 bookings" in signal.args[0]
+    with open(tmp_path / "taken.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert [r[6] for r in rows] == ["Ana", "Ben", "Cem"]
+    assert {r[2] for r in rows} == {(today + timedelta(days=1)).isoformat()}
+    summary = dict((r[0], r[1]) for r in load_workbook(tmp_path / "taken.xlsx")["Summary"]
+                   .iter_rows(values_only=True) if r[0])
+    assert summary["Dates of"] == "date booked" and summary["Bookings in the period"] == 3
+
+    view.basis_combo.setCurrentIndex(view.basis_combo.findData("appointment"))
+    qtbot.waitUntil(lambda: view.report.basis == "appointment")
+    dialog = view.export("csv")
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "appointments.csv"))
+    with qtbot.waitSignal(view.message) as signal:
+        dialog.start()
+    assert "Exported 0 bookings" in signal.args[0] or "No bookings" in signal.args[0]

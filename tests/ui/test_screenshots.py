@@ -19,6 +19,7 @@ def test_screenshot_command_renders_views_on_the_demo_data(tmp_path):
     names = {p.name for p in out.glob("*.png")}
     assert {"front-desk.png", "bookings.png", "sign-in.png", "first-run.png"} <= names
     assert {"calendar.png", "calendar-day.png", "hours-editor.png", "generate-slots.png"} <= names
+    assert {"user-guide.png", "health.png"} <= names
     image = QImage(str(out / "front-desk.png"))
     assert (image.width(), image.height()) == (1280, 800)
     # Not a blank picture: many distinct colours.
@@ -36,6 +37,7 @@ def test_screenshot_command_renders_a_small_front_desk_screen(tmp_path):
                              "1024x700"], cwd=ROOT, capture_output=True, text=True, timeout=180,
                             env=env)
     assert result.returncode == 0, result.stderr
-    for name in ("front-desk", "calendar", "bookings", "hours-editor", "reports"):
+    for name in ("front-desk", "calendar", "bookings", "hours-editor", "reports", "user-guide",
+                 "health"):
         image = QImage(str(out / f"{name}.png"))
         assert (image.width(), image.height()) == (1024, 700), name

@@ -73,7 +73,7 @@ def _figures_html(report) -> str:
 
 def report_for(flt: BookingFilter, by=None):
     first, last = _period(flt)
-    return booking_report(flt.business_id, first, last, by=by) if first else None
+    return booking_report(flt.business_id, first, last, by=by, basis=flt.basis) if first else None
 
 
 def chart_images(report) -> list:
@@ -92,6 +92,8 @@ def _header(flt: BookingFilter, report) -> tuple[str, str]:
     else:
         who = get_business(flt.business_id).name if flt.business_id else "All businesses"
     period = f"{first:%d %b %Y} – {last:%d %b %Y}" if first else "all dates"
+    if first and flt.basis == "booked":
+        period = f"made {period}"
     return who, period
 
 

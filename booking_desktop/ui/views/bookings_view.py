@@ -51,6 +51,7 @@ COLUMN_WIDTHS = {"date": 130, "time": 105, "customer": 190, "email": 210, "phone
 
 class BookingsView(RefreshesWhenShown, QWidget):
     message = Signal(str)
+    help_topic = ("front-desk", "finding-bookings")  # F1: the user guide's section (ui/help_window.py)
 
     def __init__(self, session, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)

@@ -274,6 +274,7 @@ def ask_number(parent, title: str, label: str, value: int, low: int) -> int | No
 
 class CalendarView(RefreshesWhenShown, QWidget):
     message = Signal(str)
+    help_topic = ("owners", "the-calendar")  # F1: the user guide's section (ui/help_window.py)
 
     def __init__(self, session, undo_stack, parent=None):
         super().__init__(parent)

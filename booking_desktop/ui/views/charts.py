@@ -17,7 +17,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem
 
 from ... import services
@@ -45,31 +45,48 @@ def _chart(title: str) -> QChart:
     return chart
 
 
-def _day_axis(days, weekly: bool) -> QBarCategoryAxis:
-    """Category labels that fit under bars (Qt elides a label to its bar's
-    width): "04 Mar" for up to ten bars; beyond, the day of the month under
-    each day (every other one past a month), or "04 Mar" under every few
-    weeks, with the period in the axis title. Categories must differ, so
-    repeats get zero-width spaces."""
-    axis = QBarCategoryAxis()
-    if len(days) <= 10:
-        labels = [d.strftime("%d %b") for d in days]
-    elif not weekly:
-        step = math.ceil(len(days) / 31)
-        labels = [str(d.day) if i % step == 0 else "" for i, d in enumerate(days)]
+def _day_axis(chart: QChart, days, weekly: bool) -> QCategoryAxis:
+    """Day labels that fit under the bars at any width: "04 Mar" for up to
+    ten bars or a bar a week, else the day of the month (smaller). A label is
+    drawn under its bar (a QCategoryAxis with labels on values; a
+    QBarCategoryAxis elides any label wider than one bar to "…", however
+    empty its neighbours), every `step`-th bar, the step worked out again
+    whenever the plot area changes (a month at 1024 px: every other day).
+    Past ten bars the axis title gives the period."""
+    axis = QCategoryAxis()
+    axis.setRange(-0.5, len(days) - 0.5)
+    axis.setStartValue(-0.5)
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setGridLineVisible(False)  # a category's line would run through its bar
+    short = len(days) <= 10 or weekly
+    texts = [d.strftime("%d %b") if short else str(d.day) for d in days]
+    if not short:
         small = axis.labelsFont()
         small.setPointSizeF(small.pointSizeF() * 0.8)
         axis.setLabelsFont(small)
-    else:
-        step = math.ceil(len(days) / 8)
-        labels = [d.strftime("%d %b") if i % step == 0 else "" for i, d in enumerate(days)]
-    seen: dict[str, int] = {}
-    unique = []
-    for label in labels:
-        n = seen.get(label, 0)
-        seen[label] = n + 1
-        unique.append(label + "\u200b" * n)
-    axis.append(unique)
+    # What Qt needs between two label centres not to elide: the widest label
+    # and 10 px (measured: "30" at 12.7 px is elided 20.2 px apart, whole 23.6)
+    room = max((QFontMetricsF(axis.labelsFont()).horizontalAdvance(t) for t in texts),
+               default=0) + 10
+
+    def label_every(step: int) -> None:
+        for label in axis.categoriesLabels():
+            axis.remove(label)
+        seen: dict[str, int] = {}
+        for i in range(0, len(texts), step):
+            n = seen.get(texts[i], 0)  # labels must differ: repeats get zero-width spaces
+            seen[texts[i]] = n + 1
+            axis.append(texts[i] + "\u200b" * n, i)
+        axis.setProperty("label_step", step)
+
+    def fit(area: QRectF) -> None:
+        if days and area.width() > 0:
+            step = max(1, math.ceil(room / (area.width() / len(days))))
+            if step != axis.property("label_step"):
+                label_every(step)
+
+    fit(QRectF(0, 0, 420, 1))  # about a chart's width in the view, until laid out
+    chart.plotAreaChanged.connect(fit)
     if len(days) > 10 and days:
         first, last = days[0], days[-1]
         title = f"{first:%d %b} – {last:%d %b %Y}"
@@ -115,7 +132,7 @@ def bookings_per_day(report) -> QChart:
             bar.append(sum(d.by_status.get(status, 0) for d in group))
         series.append(bar)
     chart.addSeries(series)
-    axis_x = _day_axis([g[0].day for g in groups], step > 1)
+    axis_x = _day_axis(chart, [g[0].day for g in groups], step > 1)
     axis_y = QValueAxis()
     axis_y.setLabelFormat("%d")
     peak = max((sum(sum(d.by_status.values()) for d in g) for g in groups), default=0)

@@ -40,6 +40,7 @@ from .walk_in import WalkInForm
 
 class FrontDeskView(RefreshesWhenShown, QWidget):
     message = Signal(str)
+    help_topic = ("front-desk", "booking-a-walk-in")  # F1: the user guide's section (ui/help_window.py)
 
     def __init__(self, session, undo_stack, parent=None, settings: Settings | None = None):
         super().__init__(parent)

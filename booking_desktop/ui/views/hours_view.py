@@ -202,6 +202,7 @@ def ask_unsaved(parent) -> str:
 
 class HoursView(QWidget):
     message = Signal(str)
+    help_topic = ("owners", "opening-hours-and-holidays")  # F1: the user guide's section (ui/help_window.py)
 
     def __init__(self, session, undo_stack=None, parent=None):
         super().__init__(parent)

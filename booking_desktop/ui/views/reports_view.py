@@ -63,6 +63,7 @@ def _pct(x) -> str:
 
 class ReportsView(QWidget):
     message = Signal(str)
+    help_topic = ("owners", "reports")  # F1: the user guide's section (ui/help_window.py)
 
     def __init__(self, session, parent=None, runner=None):
         super().__init__(parent)
@@ -186,17 +187,17 @@ class ReportsView(QWidget):
     def current_filter(self) -> BookingFilter:
         return BookingFilter(business_id=self.business_combo.currentData(),
                              date_from=self.date_from.date().toPython(),
-                             date_to=self.date_to.date().toPython())
+                             date_to=self.date_to.date().toPython(),
+                             basis=self.basis_combo.currentData())
 
     def refresh(self) -> None:
         self._reload_timer.stop()
         self._stale = False
         flt, user = self.current_filter(), self.session.user
-        basis = self.basis_combo.currentData()
         self.session.pipeline.read(
             ("report", id(self)),
             lambda: booking_report(flt.business_id, flt.date_from, flt.date_to, by=user,
-                                   basis=basis),
+                                   basis=flt.basis),
             self._reported, self._refused, owner=self)
 
     def _refused(self, exc: BaseException) -> None:
@@ -215,7 +216,9 @@ class ReportsView(QWidget):
 
     def export(self, fmt: str) -> ExportDialog:
         flt = self.current_filter()
-        description = self.tr("All bookings of {who}, {first} to {last}.").format(
+        description = (self.tr("All bookings of {who} made {first} to {last}.")
+                       if flt.basis == "booked" else
+                       self.tr("All bookings of {who}, {first} to {last}.")).format(
             who=self.business_combo.currentText(), first=flt.date_from.isoformat(),
             last=flt.date_to.isoformat())
         dialog = ExportDialog(flt, fmt, runner=self.runner, description=description, parent=self,
