@@ -214,9 +214,10 @@ def _expired(moment: datetime) -> list[tuple[int, int, str]]:
                                 .where(Business.erase_customers_after_months.is_null(False))
                                 .tuples()):
         cutoff = _months_before(moment, months)
+        # (No NULL among the ids: NOT IN a list holding one keeps no one.)
         recent = (Booking.select(Booking.customer)
                   .join(TimeSlot)
-                  .where((Booking.business == business_id)
+                  .where((Booking.business == business_id) & Booking.customer.is_null(False)
                          & ((TimeSlot.start > cutoff) | (Booking.created_at > cutoff))))
         query = (Customer.select(Customer.id, Customer.name)
                  .where((Customer.business == business_id) & (Customer.updated_at <= cutoff)
