@@ -291,6 +291,20 @@ def test_retention_dry_run_lists_and_the_run_erases_those_without_a_recent_booki
     assert services.customers_to_erase(by=owner, now=moment) == []  # erased once
 
 
+def test_a_booking_without_a_customer_keeps_no_one_from_retention(jurgen, owner, business,
+                                                                   now):
+    later_day = MONDAY + timedelta(days=7 * 22)
+    recent = services.create_booking(day_slots(business, later_day, now=now)[0], "Walk-in",
+                                     now=now)
+    walk_in = Booking.get_by_id(recent.id).customer_id
+    sql("UPDATE booking SET customer_id = NULL WHERE id = ?", recent.id)
+    services.set_customer_retention(business.id, 6, by=owner, now=now)
+    # Everyone without a recent booking, the walk-in's record (now without
+    # any booking) too.
+    assert [c["customer_id"] for c in services.customers_to_erase(
+        by=owner, now=now + timedelta(days=190))] == [jurgen, anna().id, walk_in]
+
+
 # --- the maintenance routine -------------------------------------------------------------
 
 def test_maintain_makes_next_months_slots_and_removes_past_unbooked_ones(
