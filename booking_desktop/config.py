@@ -29,6 +29,9 @@ DEFAULT_PG_PORT = 5432
 
 
 def user_data_dir() -> Path:
+    """The user's data folder: the database, database.json and logs/. What
+    each system expects (README, "Where the data lives"); --db and
+    BOOKING_DB choose another database, not another folder."""
     if sys.platform == "win32":
         base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
     elif sys.platform == "darwin":
@@ -50,7 +53,9 @@ def log_path() -> Path:
 
 
 def resources_dir() -> Path:
-    """`resources/` beside the package: the user guide, its pictures."""
+    """`resources/` beside the package: the user guide, its pictures, the
+    icons. The same in the built application, since `make dist` copies it
+    beside the frozen package (dist/booking-desktop/_internal/resources)."""
     return Path(__file__).resolve().parent.parent / "resources"
 
 

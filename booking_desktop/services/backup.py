@@ -51,7 +51,7 @@ from peewee import DataError, IntegrityError, Model
 from .. import audit_chain, models
 from ..clock import utcnow
 from ..customer_links import link_unlinked_bookings
-from ..errors import InvalidInput
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput
 from ..models import ALL_MODELS, Business, User
 from ._tx import audit, current_time, require_owner, run_write
 from .backup_checks import not_a_backup, plan_restore
@@ -154,8 +154,8 @@ def backup_database(path_or_file: str | os.PathLike | IO[str], by: User | None =
         name = getattr(path_or_file, "name", None)
     else:
         # Readable by its owner only: it holds password hashes and customers' details.
-        with atomic_file(path_or_file, "w", what="backup", encoding="utf-8",
-                         newline="\n") as out:
+        with atomic_file(path_or_file, "w", what=QT_TRANSLATE_NOOP("errors", "backup"),
+                         encoding="utf-8", newline="\n") as out:
             counts = _write_backup(out)
         name = os.path.abspath(path_or_file)
     _record_backup(by, name if isinstance(name, str) else None, counts, now)

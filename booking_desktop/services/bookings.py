@@ -22,6 +22,9 @@ from ..clock import UTC
 from ..db import is_postgres
 from ..keys import with_terms
 from ..errors import (
+    QT_TRANSLATE_NOOP,
+    ClosedReason,
+    Moment,
     DuplicateBooking,
     InvalidInput,
     InvalidTransition,
@@ -71,7 +74,7 @@ def new_reference() -> str:
 def local_when(instant: datetime, timezone: str) -> str:
     """An instant as the desk reads it, in the business's local time: "Tue 5 Mar 09:00"."""
     local = instant.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return Moment(f"{local:%a} {local.day} {local:%b %H:%M}", local.replace(tzinfo=None))
 
 
 def _when(slot: TimeSlot) -> str:
@@ -89,23 +92,26 @@ def local_time_words(business_id: int, instant: datetime, with_time: bool = True
     10:00" (or "Wed 2 Dec" without the time)."""
     local = _local(business_id, instant)
     day = f"{local:%a} {local.day} {local:%b}"
-    return f"{day} {local:%H:%M}" if with_time else day
+    return Moment(f"{day} {local:%H:%M}" if with_time else day, local.replace(tzinfo=None),
+                  with_time)
 
 
 def _refuse_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> None:
     """The conditional update took no place: say why."""
     slot = TimeSlot.get_or_none(TimeSlot.id == slot_id)
     if slot is None:
-        raise NotFound("That time slot no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That time slot no longer exists."))
     if slot.closed_reason and not closed_ok:
-        raise SlotClosed(f"{slot.closed_reason}. This time can no longer be booked.",
-                         slot_id=slot_id)
+        raise SlotClosed(QT_TRANSLATE_NOOP("errors", "{reason}. This time can no longer be booked."),
+                         params={"reason": ClosedReason(slot.closed_reason)}, slot_id=slot_id)
     if slot.is_blocked:
-        raise SlotBlocked("This time slot is blocked and cannot be booked.", slot_id=slot_id)
+        raise SlotBlocked(QT_TRANSLATE_NOOP("errors", "This time slot is blocked and cannot be booked."),
+                          slot_id=slot_id)
     if slot.start <= moment:
-        raise SlotInPast("This time slot has already started; choose a later one.",
-                         slot_id=slot_id)
-    raise SlotFull(f"This time slot is full ({slot.current_bookings}/{slot.max_capacity}).",
+        raise SlotInPast(QT_TRANSLATE_NOOP("errors", "This time slot has already started; choose a "
+                                                     "later one."), slot_id=slot_id)
+    raise SlotFull(QT_TRANSLATE_NOOP("errors", "This time slot is full ({booked}/{places})."),
+                   params={"booked": slot.current_bookings, "places": slot.max_capacity},
                    slot_id=slot_id)
 
 
@@ -166,7 +172,8 @@ def refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> Non
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
     if query.exists():
-        raise DuplicateBooking("This customer already has a booking in this time slot.")
+        raise DuplicateBooking(QT_TRANSLATE_NOOP(
+            "errors", "This customer already has a booking in this time slot."))
 
 
 _CUSTOMER_GONE = ("That customer's record no longer exists (it may have been merged into "
@@ -178,9 +185,10 @@ def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     if "booking_customer" in text.partition("\n")[0] or "its customer" in text:
         return NotFound(_CUSTOMER_GONE)
     if "email_key" in text or "phone_key" in text or "per_email" in text or "per_phone" in text:
-        return DuplicateBooking("This customer already has a booking in this time slot.")
+        return DuplicateBooking(QT_TRANSLATE_NOOP(
+            "errors", "This customer already has a booking in this time slot."))
     if "current_bookings" in text or "time_slot_check" in text:
-        return SlotFull("This time slot is full.")
+        return SlotFull(QT_TRANSLATE_NOOP("errors", "This time slot is full."))
     return exc
 
 
@@ -434,8 +442,9 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
         another customer's booking that happens to hold the same reference."""
         if (existing.name_key, existing.email_key, existing.phone_key) != (
                 name_key, email_key, phone_key):
-            raise ReferenceInUse(f"The reference {existing.reference} belongs to another "
-                                 "booking; nothing was booked.", reference=existing.reference)
+            raise ReferenceInUse(QT_TRANSLATE_NOOP("errors", "The reference {ref} belongs to another "
+                                                   "booking; nothing was booked."),
+                                 params={"ref": existing.reference}, reference=existing.reference)
         return _with_slot(existing)
 
     def saved_before(ref: str) -> Booking | None:
@@ -533,8 +542,9 @@ def refuse_if_changed(current: Booking, expected_status: str | None) -> None:
     only if nobody changed the booking in between)."""
     if expected_status is not None and current.status != expected_status:
         raise InvalidTransition(
-            f"Booking {current.reference} was changed at another desk meanwhile (it is now "
-            f"{status_words(current.status)}); nothing was changed.")
+            QT_TRANSLATE_NOOP("errors", "Booking {ref} was changed at another desk meanwhile (it is "
+                                        "now {status}); nothing was changed."),
+            params={"ref": current.reference, "status": status_words(current.status)})
 
 
 @functools.cache
@@ -563,7 +573,7 @@ def locked_booking(booking: Booking | int) -> Booking:
     row = models.database.execute_sql(_locked_statement(is_postgres()),
                                       (booking_id,)).fetchone()
     if row is None:
-        raise NotFound("That booking no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That booking no longer exists."))
     found = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
     _with_slot(found, _from_row(TimeSlot, row[len(_BOOKING_COLUMNS):-1]))
     return _made_by(found, None, row[-1])
@@ -573,7 +583,7 @@ def get_booking(booking_id: int) -> Booking:
     booking_id = v.record_id(booking_id, "booking")
     found = run_read(lambda: Booking.get_or_none(Booking.id == booking_id))
     if found is None:
-        raise NotFound("That booking no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That booking no longer exists."))
     return found
 
 
@@ -581,7 +591,8 @@ def find_booking(reference: str) -> Booking:
     ref = v.reference(reference)
     found = run_read(lambda: Booking.get_or_none(Booking.reference == ref))
     if found is None:
-        raise NotFound(f"No booking with reference {ref}.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "No booking with reference {ref}."),
+                       params={"ref": ref})
     return found
 
 
@@ -597,8 +608,9 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
         refuse_if_changed(current, expected_status)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)}; "
-                "only a pending or confirmed booking can be cancelled.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status}; only a pending or confirmed "
+                                            "booking can be cancelled."),
+                params={"ref": current.reference, "status": status_words(current.status)})
         moment = current_time(now)
         (Booking.update(status="cancelled", cancelled_at=moment, cancel_reason=reason,
                         updated_at=moment)
@@ -640,22 +652,26 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
         if expected_slot_id is not None and current.time_slot_id != expected_slot_id:
             start = current.time_slot.start
             raise InvalidTransition(
-                f"Booking {current.reference} was moved at another desk meanwhile (it is now at "
-                f"{local_time_words(current.business_id, start)}); nothing was changed.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} was moved at another desk meanwhile (it is "
+                                            "now at {when}); nothing was changed."),
+                params={"ref": current.reference,
+                        "when": local_time_words(current.business_id, start)})
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)} and cannot be "
-                "moved.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status} and cannot be moved."),
+                params={"ref": current.reference, "status": status_words(current.status)})
         old_slot_id = current.time_slot_id
         if old_slot_id == new_slot_id:
-            raise InvalidInput("The booking is already in that time slot.", field="time_slot")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The booking is already in that time slot."),
+                               field="time_slot")
         moment = current_time(now)
         new = _locked_slots(old_slot_id, new_slot_id).get(new_slot_id)
         if new is None:
-            raise NotFound("That time slot no longer exists.")
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "That time slot no longer exists."))
         if new.business_id != current.time_slot.business_id:
-            raise InvalidInput("That time slot belongs to another business; book the customer "
-                               "there instead.", field="time_slot")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "That time slot belongs to another business; "
+                                                           "book the customer there instead."),
+                               field="time_slot")
         take_place(new_slot_id, moment)
         new.current_bookings += 1  # what take_place did
         refuse_duplicate(new_slot_id, current.email_key, current.phone_key, current.id)
@@ -673,10 +689,15 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
         raise booking_error_from_integrity(exc) from None
 
 
-_STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "cancelled": "cancelled",
-                 "completed": "completed", "no_show": "marked as a no-show"}
+# In sentences ("Booking K7M-4QX is cancelled"); marked, so the window translates them.
+_STATUS_WORDS = {"pending": QT_TRANSLATE_NOOP("errors", "pending"),
+                 "confirmed": QT_TRANSLATE_NOOP("errors", "confirmed"),
+                 "cancelled": QT_TRANSLATE_NOOP("errors", "cancelled"),
+                 "completed": QT_TRANSLATE_NOOP("errors", "completed"),
+                 "no_show": QT_TRANSLATE_NOOP("errors", "marked as a no-show")}
 # After "it cannot be marked …".
-_MARK_WORDS = {"completed": "completed", "no_show": "as a no-show"}
+_MARK_WORDS = {"completed": QT_TRANSLATE_NOOP("errors", "completed"),
+               "no_show": QT_TRANSLATE_NOOP("errors", "as a no-show")}
 # Which status may follow which. cancelled is final; completed and no_show can
 # be corrected into each other (a desk's slip), never back to holding a place.
 _TRANSITIONS = {
@@ -710,14 +731,16 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
             return current
         if status not in _TRANSITIONS[current.status]:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)}; it cannot "
-                f"become {status_words(status)}.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status}; it cannot become {new}."),
+                params={"ref": current.reference, "status": status_words(current.status),
+                        "new": status_words(status)})
         moment = current_time(now)
         slot = current.time_slot
         if status in ("completed", "no_show") and slot.start > moment:
             raise InvalidTransition(
-                f"The appointment has not begun yet; it cannot be marked "
-                f"{_MARK_WORDS[status]} before {_when(slot)}.")
+                QT_TRANSLATE_NOOP("errors", "The appointment has not begun yet; it cannot be marked "
+                                            "{status} before {when}."),
+                params={"status": _MARK_WORDS[status], "when": _when(slot)})
         Booking.update(status=status, updated_at=moment).where(Booking.id == current.id).execute()
         if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
             _free_place(current.time_slot_id)
@@ -742,18 +765,20 @@ def check_in_booking(booking: Booking | int, by: User | None = None,
         current = locked_booking(booking)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)}; "
-                "it cannot be checked in.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status}; it cannot be checked in."),
+                params={"ref": current.reference, "status": status_words(current.status)})
         if current.checked_in_at is not None:
-            raise InvalidTransition(f"{current.customer_name} is already checked in.")
+            raise InvalidTransition(QT_TRANSLATE_NOOP("errors", "{name} is already checked in."),
+                                    params={"name": current.customer_name})
         moment = current_time(now)
         start = current.time_slot.start
         if _local(current.business_id, start).date() != _local(current.business_id,
                                                                moment).date():
             raise InvalidTransition(
-                f"{current.customer_name} ({current.reference}) is booked for "
-                f"{local_time_words(current.business_id, start, with_time=False)}; "
-                "check-in is possible on that day only.")
+                QT_TRANSLATE_NOOP("errors", "{name} ({ref}) is booked for {day}; check-in is "
+                                            "possible on that day only."),
+                params={"name": current.customer_name, "ref": current.reference,
+                        "day": local_time_words(current.business_id, start, with_time=False)})
         (Booking.update(checked_in_at=moment, status="confirmed", updated_at=moment)
          .where(Booking.id == current.id).execute())
         audit(by, "booking.check_in", "booking", current.id, at=moment,
@@ -777,12 +802,14 @@ def clear_check_in(booking: Booking | int, checked_in_at: datetime, status: str 
         current = locked_booking(booking)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)} now; its "
-                "check-in cannot be taken back.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status} now; its check-in cannot be "
+                                            "taken back."),
+                params={"ref": current.reference, "status": status_words(current.status)})
         if current.checked_in_at != checked_in_at or current.status != "confirmed":
             raise InvalidTransition(
-                f"Booking {current.reference} was changed at another desk meanwhile; "
-                "nothing was changed.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} was changed at another desk meanwhile; "
+                                            "nothing was changed."),
+                params={"ref": current.reference})
         moment = current_time(now)
         (Booking.update(checked_in_at=None, status=status, updated_at=moment)
          .where(Booking.id == current.id).execute())

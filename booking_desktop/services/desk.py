@@ -12,7 +12,7 @@ from peewee import JOIN, IntegrityError, fn
 from .. import models
 from ..db import is_postgres
 from ..clock import UTC
-from ..errors import InvalidInput, InvalidTransition, NotFound
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput, InvalidTransition, NotFound
 from ..models import (
     ACTIVE_STATUSES,
     BOOKING_SOURCES,
@@ -247,11 +247,12 @@ def filtered_bookings(flt: BookingFilter):
         business = Business.get_or_none(
             Business.id == v.record_id(flt.business_id, "business"))
         if business is None:
-            raise NotFound("That business no longer exists.")
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "That business no longer exists."))
     query = bookings_with_slots(business)
     if flt.date_from or flt.date_to:
         if business is None:
-            raise InvalidInput("Choose a business to filter by date.", field="date_from")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose a business to filter by date."),
+                               field="date_from")
         first, last = v.date_range(flt.date_from or flt.date_to, flt.date_to or flt.date_from)
         lo, hi = day_bounds(business, first, last)
         if v.choice(flt.basis, ("appointment", "booked"), "The date basis", "basis") == "booked":
@@ -347,7 +348,7 @@ def booking_row(booking_id: int) -> BookingRow:
     booking_id = v.record_id(booking_id, "booking")
     rows = run_read(lambda: _rows(bookings_with_slots(None).where(Booking.id == booking_id)))
     if not rows:
-        raise NotFound("That booking no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That booking no longer exists."))
     return rows[0]
 
 
@@ -357,7 +358,8 @@ def booking_row_by_reference(reference: str) -> BookingRow:
     rows = run_read(lambda: _rows(bookings_with_slots(None)
                                   .where(Booking.reference == reference)))
     if not rows:
-        raise NotFound(f"No booking with reference {reference}.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "No booking with reference {ref}."),
+                       params={"ref": reference})
     return rows[0]
 
 
@@ -397,8 +399,9 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
         current = locked_booking(booking)
         if any(getattr(current, field) != value for field, value in expected.items()):
             raise InvalidTransition(
-                f"The details of booking {current.reference} were changed at another desk "
-                "meanwhile; nothing was changed.")
+                QT_TRANSLATE_NOOP("errors", "The details of booking {ref} were changed at another "
+                                            "desk meanwhile; nothing was changed."),
+                params={"ref": current.reference})
         if not changes:
             return current
         if current.status in ACTIVE_STATUSES:
@@ -464,7 +467,8 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
         current = locked_booking(booking)
         refuse_if_changed(current, expected_status)
         if current.status in ACTIVE_STATUSES:
-            raise InvalidTransition(f"Booking {current.reference} already holds a place.")
+            raise InvalidTransition(QT_TRANSLATE_NOOP("errors", "Booking {ref} already holds a place."),
+                                    params={"ref": current.reference})
         moment = current_time(now)
         # A completed or no-show booking belongs to a slot that has begun and
         # held its place until the mark: un-marking gives that place back, it

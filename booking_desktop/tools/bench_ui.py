@@ -3,6 +3,10 @@
 - start: from launching the process to a usable front desk (main window
   shown, today's slots loaded) on the demo database, or on `--db` (filled
   with the demo when empty); sign-in is skipped, as it waits for a person.
+  The process is the app's own entry point (`python main.py bench-ui
+  --start-probe ...`, or `booking-desktop bench-ui --start-probe ...` in the
+  built bundle with `--bundle PATH`): its imports, the command line, Qt,
+  the database and the window, up to the day shown.
 - walk-in: Enter in the walk-in form to the new row selected in the day view.
 - table first page / filter change: the bookings table over the 500,000
   booking synthetic database of `python main.py bench` (built on first use,
@@ -12,6 +16,7 @@
   places, five months, about a third of the places booked): switching the
   month, and opening a day's slots with their bookings.
 """
+import argparse
 import os
 import statistics
 import subprocess
@@ -25,32 +30,16 @@ from .. import db, services
 from ..models import User
 from ..services import demo
 
-BUDGETS_MS = {"start": 1500, "walk-in": 100, "table first page": 200, "filter change": 200,
-              "calendar month change": 50, "calendar day view": 50}
-
-_START_SCRIPT = r"""
-import sys, time
-launched = float(sys.argv[2])
-from PySide6.QtWidgets import QApplication
-from booking_desktop.ui.app import create_application, open_main_window, choose_business
-from booking_desktop.ui.settings import Settings
-from booking_desktop import db, services
-app = create_application()
-db.connect(sys.argv[1])
-owner = next(u for u in services.list_users() if u.role == "owner")
-window = open_main_window(sys.argv[1], owner, choose_business(Settings()))
-window.show()
-while window.front_desk.model.rowCount() == 0:
-    app.processEvents()
-    time.sleep(0.0005)
-    if time.time() - launched > 60:
-        raise SystemExit("the day never loaded")
-print(time.time() - launched)
-"""
-
+BUDGETS_MS = {"start": 1500, "start (bundle)": 1500, "walk-in": 100, "table first page": 200,
+              "filter change": 200, "calendar month change": 50, "calendar day view": 50}
 
 def add_arguments(parser) -> None:
     parser.add_argument("--repeat", type=int, default=30, help="runs of each measurement")
+    parser.add_argument("--bundle", metavar="PATH", help="also time the start-up of the built "
+                        "application (make dist: dist/booking-desktop/booking-desktop)")
+    parser.add_argument("--start-only", action="store_true", help="only the start-up figures")
+    # The child process of a start-up measurement: time since LAUNCHED (time.time()).
+    parser.add_argument("--start-probe", type=float, metavar="LAUNCHED", help=argparse.SUPPRESS)
     parser.add_argument("--no-table", action="store_true",
                         help="skip the 500,000-booking table measurements")
     parser.add_argument("--rtt", type=float, nargs="+", metavar="MS",
@@ -75,15 +64,53 @@ def _wait(app, done, what: str, seconds: float = 30) -> None:
             raise RuntimeError(what)
 
 
-def measure_start(url: str, runs: int) -> list[float]:
+def start_probe(url: str, launched: float) -> int:
+    """In the process being timed: open the window on `url` as its first
+    owner, wait for today's slots, print the seconds since `launched`."""
+    from ..ui.app import choose_business, create_application, open_main_window
+    from ..ui.settings import Settings
+    app = create_application()
+    db.connect(url)
+    owner = next(u for u in services.list_users() if u.role == "owner")
+    window = open_main_window(url, owner, choose_business(Settings()))
+    window.show()
+    _wait(app, lambda: window.front_desk.model.rowCount() > 0, "the day never loaded", 60)
+    print(time.time() - launched, flush=True)
+    window.session.stop_watching()
+    _dispose(window)
+    db.close()
+    return 0
+
+
+def this_program() -> list[str]:
+    """How to start the app as it runs now: the bundle's executable, or this
+    Python with main.py (the package's entry point when main.py is not there)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    main = Path(__file__).resolve().parents[2] / "main.py"
+    if main.is_file():
+        return [sys.executable, str(main)]
+    return [sys.executable, "-c", "import sys; from booking_desktop.cli import main; sys.exit(main())"]
+
+
+def measure_start(url: str, runs: int, programs: dict[str, list[str]]) -> dict[str, list[float]]:
+    """Start each of `programs` (name: command) `runs` times, each until its
+    front desk shows the day: the seconds from launch of each run. The
+    programs take turns, so a machine busy with something else weighs on
+    them alike."""
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    root = Path(__file__).resolve().parents[2]
-    samples = []
-    for _ in range(runs):
-        launched = time.time()
-        out = subprocess.run([sys.executable, "-c", _START_SCRIPT, url, repr(launched)],
-                             capture_output=True, text=True, cwd=root, env=env, check=True)
-        samples.append(float(out.stdout.strip().splitlines()[-1]))
+    samples = {name: [] for name in programs}
+    with tempfile.TemporaryDirectory(prefix="booking-bench-start-") as folder:
+        for _ in range(runs):
+            for name, program in programs.items():
+                launched = time.time()
+                out = subprocess.run([*program, "bench-ui", "--start-probe", repr(launched),
+                                      "--db", url], capture_output=True, text=True, cwd=folder,
+                                     env=env)
+                if out.returncode != 0:
+                    raise RuntimeError(f"{' '.join(program)} did not start: "
+                                       f"{(out.stderr or out.stdout).strip()[-500:]}")
+                samples[name].append(float(out.stdout.strip().splitlines()[-1]))
     return samples
 
 
@@ -390,11 +417,19 @@ def _network_table(url: str, rtts: list[float], repeat: int, say) -> None:
 
 def run(args) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.start_probe is not None:
+        return start_probe(args.db, args.start_probe)
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     repeat = max(3, int(args.repeat))
     if args.rtt:
         _network_table(args.db or "", args.rtt, repeat, say)
         return 0
+    bundle = None
+    if args.bundle:
+        bundle = Path(args.bundle).resolve()
+        if not (bundle.is_file() and os.access(bundle, os.X_OK)):
+            raise SystemExit(f"bench-ui --bundle: {args.bundle} is not an executable "
+                             "(build it with: make dist)")
     rows = []
     with tempfile.TemporaryDirectory(prefix="booking-bench-ui-") as folder:
         if args.db:  # start-up and walk-in on the database given (the demo added if empty)
@@ -407,14 +442,18 @@ def run(args) -> int:
         else:
             say("Building the demo database ...")
             url = _demo_url(folder)
-        say("Start-up ...")
-        rows.append(("start", measure_start(url, min(repeat, 10))))
-        say("Walk-in ...")
-        rows.append(("walk-in", measure_walk_in(url, repeat)))
-        say("Calendar (60 slots a day) ...")
-        months, days = measure_calendar(folder, repeat)
-        rows += [("calendar month change", months), ("calendar day view", days)]
-    if not args.no_table:
+        programs = {"start": this_program()}
+        if bundle is not None:
+            programs["start (bundle)"] = [str(bundle)]
+        say(f"Start-up ({'; '.join(' '.join(p) for p in programs.values())}) ...")
+        rows += measure_start(url, min(repeat, 10), programs).items()
+        if not args.start_only:
+            say("Walk-in ...")
+            rows.append(("walk-in", measure_walk_in(url, repeat)))
+            say("Calendar (60 slots a day) ...")
+            months, days = measure_calendar(folder, repeat)
+            rows += [("calendar month change", months), ("calendar day view", days)]
+    if not args.no_table and not args.start_only:
         say("The 500,000-booking database (built once, then reused) ...")
         first, changes = measure_table(_table_url(say), min(repeat, 20))
         rows += [("table first page", first), ("filter change", changes)]
