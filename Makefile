@@ -5,17 +5,30 @@ PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean dist test-dist install-desktop uninstall-desktop icons
+.PHONY: run test lint bench clean dist test-dist install-desktop uninstall-desktop icons translations lupdate
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The windows' languages: resources/i18n/*.ts are committed (`make lupdate`
+# refreshes them from the code), the .qm files Qt loads are built here.
+I18N := resources/i18n
+QM   := $(patsubst %.ts,%.qm,$(wildcard $(I18N)/*.ts))
+
+translations: $(QM)
+
+$(I18N)/%.qm: $(I18N)/%.ts | $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+lupdate: $(STAMP)
+	$(VENV)/bin/python -m booking_desktop.tools.translations update
+
+run: $(STAMP) translations
 	$(VENV)/bin/python main.py
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -37,7 +50,7 @@ $(DIST_STAMP): $(STAMP)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,dist]'
 	touch $(DIST_STAMP)
 
-$(BUNDLE): $(DIST_STAMP) $(SOURCES)
+$(BUNDLE): $(DIST_STAMP) $(QM) $(SOURCES)
 	@started=$$(date +%s); \
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
 	    --workpath build/pyinstaller $(SPEC) && \
@@ -63,4 +76,4 @@ icons: $(STAMP)
 	$(VENV)/bin/python packaging/render_icons.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache $(QM)

@@ -409,8 +409,9 @@ def cmd_screenshot(args) -> int:
         from .tools.screenshots import render
     except ImportError as exc:
         raise InvalidInput(f"The window cannot be drawn on this computer ({exc}).") from None
-    from .tools.screenshots import parse_size
-    written = render(args.directory, getattr(args, "db", None), parse_size(args.size))
+    from .tools.screenshots import parse_language, parse_size
+    written = render(args.directory, getattr(args, "db", None), parse_size(args.size),
+                     parse_language(args.lang))
     for path in written:
         print(path)
     return 0
@@ -577,6 +578,8 @@ def build_parser() -> CommandLineParser:
     shots.add_argument("directory", metavar="DIR", help="folder for the PNG files")
     shots.add_argument("--size", default="1280x800", metavar="WxH",
                        help="main window size (default 1280x800; 1024x700 for a small screen)")
+    shots.add_argument("--lang", default="en", metavar="LANG",
+                       help="the windows' language: en (default) or de")
 
     bench_ui = command("bench-ui", cmd_bench_ui, "time the front desk: start-up, walk-in, "
                        "the bookings table with 500,000 bookings")

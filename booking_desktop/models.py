@@ -132,6 +132,36 @@ class TimeSlot(BaseModel):
         return self.current_bookings >= self.max_capacity
 
 
+class Customer(BaseModel):
+    """A person a business knows (issue 12, migration 0017): one record per
+    business, so each business's customers, history and notes are its own.
+    Bookings refer to it (`Booking.customer`, backref `bookings`) and keep
+    their own copy of the contact details as they were when booked.
+
+    The keys are those of a booking (booking_desktop.keys): a new booking's
+    customer is found by the email key or the phone digits; prefix search
+    reads the keys, fragment search `search_text` and `search_phones`."""
+
+    business = ForeignKeyField(Business, backref="customers", column_name="business_id")
+    name = CharField(max_length=200)
+    email = CharField(max_length=254, null=True)
+    phone = CharField(max_length=40, null=True)
+    name_key = CharField(max_length=200)
+    surname_key = CharField(max_length=200)
+    email_key = CharField(max_length=254, null=True)
+    phone_key = CharField(max_length=40, null=True)
+    notes = TextField(default="")
+    # Agreed to be contacted (reminders, offers); never assumed.
+    contact_ok = BooleanField(default=False)
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+    # What search by fragment reads (keys.with_terms): every name and email
+    # (folded) and every phone (digits) of the record and of its bookings,
+    # one a line; the trigram index covers these two columns.
+    search_text = TextField(default="")
+    search_phones = TextField(default="")
+
+
 class Booking(BaseModel):
     reference = CharField(max_length=16, unique=True)
     time_slot = ForeignKeyField(TimeSlot, backref="bookings", on_delete="RESTRICT")
@@ -141,8 +171,8 @@ class Booking(BaseModel):
     customer_name = CharField(max_length=200)
     customer_email = CharField(max_length=254, null=True)
     customer_phone = CharField(max_length=40, null=True)
-    # Normalised keys: case-folded name (and from its last word) for prefix search, lower-cased email and
-    # the phone's digits for the one-active-booking-per-customer indexes.
+    # Normalised keys (booking_desktop.keys): the folded name (and from its last word) for prefix
+    # search, lower-cased email and the phone's digits for the one-active-booking-per-customer indexes.
     name_key = CharField(max_length=200)
     surname_key = CharField(max_length=200)
     email_key = CharField(max_length=254, null=True)
@@ -156,6 +186,9 @@ class Booking(BaseModel):
     cancelled_at = UTCDateTimeField(null=True)
     cancel_reason = CharField(max_length=500, default="")
     created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    # Who the booking is for (migration 0017): set by create_booking, moved by
+    # merge_customers; a customer of the booking's own business.
+    customer = ForeignKeyField(Customer, null=True, backref="bookings", column_name="customer_id")
 
     @property
     def is_active(self) -> bool:
@@ -177,7 +210,10 @@ class AuditEvent(BaseModel):
     hash = CharField(max_length=64, null=True)
 
 
-ALL_MODELS = (User, Business, BusinessHours, HoursException, TimeSlot, Booking, AuditEvent)
+# Every table of the data, in an order that inserts each row after the rows
+# it refers to (backup, restore, move).
+ALL_MODELS = (User, Business, BusinessHours, HoursException, TimeSlot, Customer, Booking,
+              AuditEvent)
 
 
 class SignInThrottle(BaseModel):

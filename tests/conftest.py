@@ -34,6 +34,14 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def translations_built():
+    """The windows' .qm catalogues, built from resources/i18n/*.ts when
+    missing or older (`make test` builds them first; a bare pytest too)."""
+    from booking_desktop.tools import translations
+    translations.build()
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "real_password_hashing: use OWASP scrypt cost")
     config.addinivalue_line("markers", "slow: takes several seconds")

@@ -106,8 +106,12 @@ def test_export_pdf_has_figures_table_header_and_page_numbers(run, shop_db, tmp_
     for reference, day, start, name, status in db_rows(shop_db):
         assert f"{day} {start}" in flat and reference in flat
         assert name in flat or name[::-1] in flat, name  # right-to-left may come out reversed
-        assert status.replace("_", "-") in flat
+        assert STATUS_WORDS[status] in flat  # the words the window uses, in its language
     assert list((tmp_path / "out").iterdir()) == [target]
+
+
+STATUS_WORDS = {"pending": "Pending", "confirmed": "Confirmed", "cancelled": "Cancelled",
+                "completed": "Completed", "no_show": "No-show"}
 
 
 def test_empty_period_still_writes_headers(run, shop_db, tmp_path):

@@ -24,7 +24,7 @@ MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search",
               "0009_sign_in_throttle", "0010_audit_no_replace_or_truncate",
               "0011_audit_chain", "0012_user_can_export", "0013_notify_changes",
               "0014_audit_chain_in_database", "0015_booking_made_index",
-              "0016_booking_refusals"]
+              "0016_booking_refusals", "0017_customers"]
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 
@@ -58,7 +58,9 @@ def expected_triggers(newest: bool = True) -> set[str]:
     """Triggers of the newest schema (or of one at 0002): the append-only audit
     log (0002, with REPLACE and TRUNCATE refused by 0010), on PostgreSQL the
     NOTIFY of every change (0013) and the audit chain kept by the database
-    (0014) and, on SQLite, a booking's business kept equal to its slot's (0007)."""
+    (0014) and, on SQLite, a booking's business kept equal to its slot's (0007),
+    a booking's customer kept in its business, the customer search index kept
+    up to date (0015)."""
     if db.is_postgres():
         newer = {"audit_event_no_truncate", "audit_event_notify",
                  "audit_event_chain"} if newest else set()
@@ -67,7 +69,9 @@ def expected_triggers(newest: bool = True) -> set[str]:
     if not newest:
         return audit
     return audit | {"booking_business_matches_slot_insert", "booking_business_matches_slot_update",
-                    "audit_event_no_replace"}
+                    "audit_event_no_replace", "booking_customer_insert", "booking_customer_update",
+                    "customer_in_use_delete", "customer_in_use_business", "customer_search_insert",
+                    "customer_search_delete", "customer_search_update"}
 
 
 # --- SQLite connection settings ----------------------------------------------
@@ -118,14 +122,14 @@ def test_migrate_up_down_to_the_first_and_up_again(db_url):
     handle = db.connect(db_url)
     try:
         assert applied() == MIGRATIONS
-        assert TABLES <= tables()
+        assert TABLES | {"customer"} <= tables()
         assert INDEXES_0001 | INDEXES_0003 <= indexes()
         assert triggers() == expected_triggers()
 
         direction, names = db.migrate_to("0001_initial")
         assert (direction, names) == ("down", MIGRATIONS[:0:-1])  # newest first
         assert applied() == ["0001_initial"]
-        assert TABLES <= tables()
+        assert TABLES <= tables() and "customer" not in tables()
         assert INDEXES_0001 <= indexes()
         assert not INDEXES_0003 & indexes()
         assert triggers() == set()

@@ -27,6 +27,16 @@ from .businesses import (
     get_business,
     list_businesses,
 )
+from .customers import (
+    CustomerRow,
+    DuplicateGroup,
+    find_customers,
+    get_customer,
+    likely_duplicates,
+    merge_customers,
+    update_customer,
+)
+from .desk import customer_history
 from .calendar import (
     BookingsOutsideHours,
     DayLoad,
@@ -114,4 +124,7 @@ __all__ = [
     "Account", "may_export", "set_user_can_export",
     # connecting a desk to a shared database (issue 9)
     "DatabaseProbe", "probe_database",
+    # customers: records, history, search by any fragment (issue 12)
+    "CustomerRow", "DuplicateGroup", "find_customers", "get_customer", "customer_history",
+    "update_customer", "merge_customers", "likely_duplicates",
 ]

@@ -32,7 +32,7 @@ from .. import models
 from ..audit_chain import CHAINED_BY_DATABASE, event_hash, next_link
 from ..clock import ensure_aware, utcnow
 from ..db import is_postgres
-from ..errors import AnswerLost, DatabaseUnavailable, DiskFull, PermissionDenied
+from ..errors import QT_TRANSLATE_NOOP, AnswerLost, DatabaseUnavailable, DiskFull, PermissionDenied
 from ..models import AuditEvent, User
 from . import validation
 
@@ -270,9 +270,11 @@ def _current_account(by: User) -> User:
     from before another desk disabled it or changed its role."""
     fresh = run_read(lambda: User.get_or_none(User.id == by.id)) if by.id is not None else None
     if fresh is None:
-        raise PermissionDenied(f"The account {by.username!r} no longer exists.")
+        raise PermissionDenied(QT_TRANSLATE_NOOP("errors", "The account {name} no longer exists."),
+                               params={"name": repr(by.username)})
     if not fresh.active:
-        raise PermissionDenied(f"The account {fresh.username!r} is disabled.")
+        raise PermissionDenied(QT_TRANSLATE_NOOP("errors", "The account {name} is disabled."),
+                               params={"name": repr(fresh.username)})
     return fresh
 
 
@@ -297,8 +299,9 @@ def require_export(by: User | None) -> None:
         return
     fresh = _current_account(by)
     if fresh.role != "owner" and not fresh.can_export:
-        raise PermissionDenied("Only an owner, or staff an owner has allowed to export, can "
-                               "export customers' details.")
+        raise PermissionDenied(QT_TRANSLATE_NOOP("errors", "Only an owner, or staff an owner has "
+                                                           "allowed to export, can export "
+                                                           "customers' details."))
 
 
 def audit_details(**details) -> str:

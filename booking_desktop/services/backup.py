@@ -48,8 +48,10 @@ from typing import IO
 
 from peewee import DataError, IntegrityError, Model
 
+from .. import models
 from ..clock import utcnow
-from ..errors import InvalidInput
+from ..customer_links import link_unlinked_bookings
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput
 from ..models import ALL_MODELS, Business, User
 from ._tx import audit, current_time, require_owner, run_write
 from .backup_checks import not_a_backup, plan_restore
@@ -152,8 +154,8 @@ def backup_database(path_or_file: str | os.PathLike | IO[str], by: User | None =
         name = getattr(path_or_file, "name", None)
     else:
         # Readable by its owner only: it holds password hashes and customers' details.
-        with atomic_file(path_or_file, "w", what="backup", encoding="utf-8",
-                         newline="\n") as out:
+        with atomic_file(path_or_file, "w", what=QT_TRANSLATE_NOOP("errors", "backup"),
+                         encoding="utf-8", newline="\n") as out:
             counts = _write_backup(out)
         name = os.path.abspath(path_or_file)
     _record_backup(by, name if isinstance(name, str) else None, counts, now)
@@ -273,7 +275,8 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     is written (see the module docstring and `backup_checks`), derived
     columns are worked out again, future slots are closed or opened by the
     restored hours, and the counters must equal the active bookings. A
-    column the backup lacks gets its default.
+    column the backup lacks gets its default; a backup made before customers
+    existed gets them from its bookings, as migration 0017 made them.
 
     Owner only (None is the system). Returns the number of rows per table.
     Raises InvalidInput (no such file, not a backup, changed or cut short,
@@ -283,7 +286,10 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     """
     require_owner(by, "restore a backup")
     name, data = _load(path_or_file)
-    plan = plan_restore(name, data["tables"])
+    plan = plan_restore(name, data["tables"], data["migrations"])
+    # A backup from before customers existed (migration 0017): its bookings
+    # get customers as the migration gave the bookings it found.
+    make_customers = "customer" not in data["tables"]
 
     def work():
         if not database_is_empty():
@@ -291,6 +297,8 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
                                "into a new, empty database. Nothing was changed.", field="db")
         counts = {table.model._meta.table_name: insert_rows(table.model, table.fields, table.rows)
                   for table in plan}
+        if make_customers:
+            link_unlinked_bookings(models.database.obj)
         reset_sequences()
         _close_slots_outside_hours()
         # Events from before the chain (0011) are chained now; a chain the

@@ -10,8 +10,11 @@ hours without overlaps; statuses, sources and roles from their lists;
 capacities; a slot ending after it starts, and no longer than the services
 make one; instants in the years the services work in). Derived columns are
 worked out from the values, never taken from the file: a booking's name,
-surname, email and phone keys and its business (the slot's), a special day's
-stored intervals. What the hours decide for slots (`closed_reason`) and
+surname, email and phone keys and its business (the slot's), a customer's
+keys, a special day's stored intervals. A customer's search text (the names
+and phones they are known by) is taken as the file has it, as plain text:
+it guards no rule, and is not always what the record and bookings give
+(earlier names stay in it). What the hours decide for slots (`closed_reason`) and
 whether the counters equal the bookings are settled by `restore_database`
 once the rows are in.
 
@@ -53,8 +56,13 @@ from .users import valid_username
 # Columns worked out from the others; what the file says of them is ignored.
 DERIVED = {
     "booking": ("business_id", "name_key", "surname_key", "email_key", "phone_key"),
+    "customer": ("name_key", "surname_key", "email_key", "phone_key"),
     "hours_exception": ("intervals",),
 }
+# Tables a backup made before the migration that created them does not have:
+# it is restored without them (restore_database makes the customers from
+# the bookings, as the migration did).
+INTRODUCED_BY = {"customer": "0017_customers"}
 _ID_MAX = 2**31 - 1  # ids are PostgreSQL `serial`
 
 
@@ -238,6 +246,12 @@ RULES = {
         "notes": v.notes,
         "cancel_reason": v.reason,
     },
+    "customer": {
+        "name": v.customer_name,
+        "email": v.email,
+        "phone": v.phone,
+        "notes": v.notes,
+    },
     "audit_event": {
         "details": _audit_details,
     },
@@ -285,13 +299,18 @@ def _special_day(row: dict) -> None:
 
 def _booking_keys(row: dict) -> None:
     row["name_key"], row["surname_key"] = v.name_keys(row["customer_name"])
-    email = row.get("customer_email")
-    row["email_key"] = email.lower() if email else None
+    row["email_key"] = v.email_key(row.get("customer_email"))
     row["phone_key"] = v.phone_digits(row.get("customer_phone"))
 
 
+def _customer_keys(row: dict) -> None:
+    row["name_key"], row["surname_key"] = v.name_keys(row["name"])
+    row["email_key"] = v.email_key(row.get("email"))
+    row["phone_key"] = v.phone_digits(row.get("phone"))
+
+
 ROW_RULES = {"time_slot": _slot_times, "hours_exception": _special_day,
-             "booking": _booking_keys}
+             "booking": _booking_keys, "customer": _customer_keys}
 
 
 def _decoded(name: str, model: type[Model], fields: list[Field], rows: list) -> list[dict]:
@@ -367,13 +386,20 @@ def _check_hours(name: str, rows: list[dict]) -> None:
             raise refusal(name, f"table business_hours: {exc}") from None
 
 
-def _check_bookings(name: str, slots: list[dict], bookings: list[dict]) -> None:
-    """Each booking belongs to its slot's business; one active booking per
-    customer (email or phone) per slot, as the partial unique indexes say."""
+def _check_bookings(name: str, slots: list[dict], bookings: list[dict],
+                    customers: list[dict]) -> None:
+    """Each booking belongs to its slot's business, and its customer (if it
+    names one) to the same business; one active booking per customer (email
+    or phone) per slot, as the partial unique indexes say."""
     business_of = {slot["id"]: slot["business_id"] for slot in slots}
+    customer_of = {row["id"]: row for row in customers}
     seen = set()
     for number, row in enumerate(bookings, 1):
         row["business_id"] = business_of[row["time_slot_id"]]
+        customer = customer_of.get(row.get("customer_id"))
+        if customer is not None and customer["business_id"] != row["business_id"]:
+            raise refusal(name, f"table booking, row {number}: its customer "
+                                f"{customer['id']} is a customer of another business")
         if row.get("status", "confirmed") not in ACTIVE_STATUSES:
             continue
         for kind in ("email_key", "phone_key"):
@@ -387,21 +413,26 @@ def _check_bookings(name: str, slots: list[dict], bookings: list[dict]) -> None:
             seen.add(key)
 
 
-def plan_restore(name: str, tables: dict) -> list[TablePlan]:
+def plan_restore(name: str, tables: dict, migrations=()) -> list[TablePlan]:
     """Every table of the backup checked and completed, in insert order; the
-    first problem raises InvalidInput (see the module docstring)."""
+    first problem raises InvalidInput (see the module docstring).
+    `migrations`: those the backed-up database had (a table created by a
+    later one may be missing, see INTRODUCED_BY)."""
     _check_table_names(name, tables)
     fields, rows = {}, {}
     for model in ALL_MODELS:
         table_name = model._meta.table_name
         table = tables.get(table_name)
+        if table is None and INTRODUCED_BY.get(table_name) not in (None, *migrations):
+            fields[table_name], rows[table_name] = [], []  # the backup predates the table
+            continue
         if table is None:
             raise refusal(name, f"table {table_name} is missing (the file is incomplete)")
         fields[table_name] = _columns(name, model, table)
         rows[table_name] = _decoded(name, model, fields[table_name], table["rows"])
     _check_ids(name, rows)
     _check_hours(name, rows["business_hours"])
-    _check_bookings(name, rows["time_slot"], rows["booking"])
+    _check_bookings(name, rows["time_slot"], rows["booking"], rows["customer"])
     plans = []
     for model in ALL_MODELS:
         table_name = model._meta.table_name
@@ -412,4 +443,5 @@ def plan_restore(name: str, tables: dict) -> list[TablePlan]:
     return plans
 
 
-__all__ = ["plan_restore", "TablePlan", "refusal", "not_a_backup", "newer", "DERIVED"]
+__all__ = ["plan_restore", "TablePlan", "refusal", "not_a_backup", "newer", "DERIVED",
+           "INTRODUCED_BY"]

@@ -9,17 +9,22 @@ per slot.
 """
 import functools
 import inspect
+import operator
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from peewee import JOIN, IntegrityError
+from peewee import JOIN, Case, IntegrityError
 
-from .. import models
+from .. import keys, models
 from ..audit_chain import CHAINED_BY_DATABASE
 from ..clock import UTC
 from ..db import is_postgres
+from ..keys import with_terms
 from ..errors import (
+    QT_TRANSLATE_NOOP,
+    ClosedReason,
+    Moment,
     DuplicateBooking,
     InvalidInput,
     InvalidTransition,
@@ -37,6 +42,7 @@ from ..models import (
     BOOKING_STATUSES,
     Booking,
     Business,
+    Customer,
     TimeSlot,
     User,
 )
@@ -50,6 +56,8 @@ from ._tx import (
     run_read,
     run_write,
 )
+from .customers import add_search_terms, business_of_customer, customer_id, matching_customer_ids
+from .search import Query, customer_fragment, prefix_columns, prefix_matches, read_query
 
 # No 0/O, 1/I/L, U: easy to read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -66,7 +74,7 @@ def new_reference() -> str:
 def local_when(instant: datetime, timezone: str) -> str:
     """An instant as the desk reads it, in the business's local time: "Tue 5 Mar 09:00"."""
     local = instant.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return Moment(f"{local:%a} {local.day} {local:%b %H:%M}", local.replace(tzinfo=None))
 
 
 def _when(slot: TimeSlot) -> str:
@@ -84,23 +92,26 @@ def local_time_words(business_id: int, instant: datetime, with_time: bool = True
     10:00" (or "Wed 2 Dec" without the time)."""
     local = _local(business_id, instant)
     day = f"{local:%a} {local.day} {local:%b}"
-    return f"{day} {local:%H:%M}" if with_time else day
+    return Moment(f"{day} {local:%H:%M}" if with_time else day, local.replace(tzinfo=None),
+                  with_time)
 
 
 def _refuse_place(slot_id: int, moment: datetime, closed_ok: bool = False) -> None:
     """The conditional update took no place: say why."""
     slot = TimeSlot.get_or_none(TimeSlot.id == slot_id)
     if slot is None:
-        raise NotFound("That time slot no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That time slot no longer exists."))
     if slot.closed_reason and not closed_ok:
-        raise SlotClosed(f"{slot.closed_reason}. This time can no longer be booked.",
-                         slot_id=slot_id)
+        raise SlotClosed(QT_TRANSLATE_NOOP("errors", "{reason}. This time can no longer be booked."),
+                         params={"reason": ClosedReason(slot.closed_reason)}, slot_id=slot_id)
     if slot.is_blocked:
-        raise SlotBlocked("This time slot is blocked and cannot be booked.", slot_id=slot_id)
+        raise SlotBlocked(QT_TRANSLATE_NOOP("errors", "This time slot is blocked and cannot be booked."),
+                          slot_id=slot_id)
     if slot.start <= moment:
-        raise SlotInPast("This time slot has already started; choose a later one.",
-                         slot_id=slot_id)
-    raise SlotFull(f"This time slot is full ({slot.current_bookings}/{slot.max_capacity}).",
+        raise SlotInPast(QT_TRANSLATE_NOOP("errors", "This time slot has already started; choose a "
+                                                     "later one."), slot_id=slot_id)
+    raise SlotFull(QT_TRANSLATE_NOOP("errors", "This time slot is full ({booked}/{places})."),
+                   params={"booked": slot.current_bookings, "places": slot.max_capacity},
                    slot_id=slot_id)
 
 
@@ -161,15 +172,23 @@ def refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> Non
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
     if query.exists():
-        raise DuplicateBooking("This customer already has a booking in this time slot.")
+        raise DuplicateBooking(QT_TRANSLATE_NOOP(
+            "errors", "This customer already has a booking in this time slot."))
+
+
+_CUSTOMER_GONE = ("That customer's record no longer exists (it may have been merged into "
+                  "another); pick the customer again. Nothing was booked.")
 
 
 def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     text = str(exc).lower()
+    if "booking_customer" in text.partition("\n")[0] or "its customer" in text:
+        return NotFound(_CUSTOMER_GONE)
     if "email_key" in text or "phone_key" in text or "per_email" in text or "per_phone" in text:
-        return DuplicateBooking("This customer already has a booking in this time slot.")
+        return DuplicateBooking(QT_TRANSLATE_NOOP(
+            "errors", "This customer already has a booking in this time slot."))
     if "current_bookings" in text or "time_slot_check" in text:
-        return SlotFull("This time slot is full.")
+        return SlotFull(QT_TRANSLATE_NOOP("errors", "This time slot is full."))
     return exc
 
 
@@ -213,16 +232,55 @@ _SLOT_COLUMNS = [f.column_name for f in TimeSlot._meta.sorted_fields]
 
 
 @functools.cache
-def _walk_in_statement(by_someone: bool) -> str:
+def _walk_in_statement(by_someone: bool, given_customer: bool) -> str:
     """PostgreSQL: the whole booking in one statement. It takes the place (the
     conditional counter update: capacity, not blocked, not closed, not begun,
-    and the acting account still active), inserts the booking with the slot's
-    business and the statement's time, and writes the audit event (chained by
-    the database, migration 0014); it returns the booking and the slot, or no
-    row when the place could not be taken."""
+    the acting account still active and, when given, the customer one of the
+    slot's business), finds the customer by email key or phone digits in
+    the slot's business (the email's first, then the oldest record) or
+    makes one, inserts the booking with the slot's business, its customer
+    and the statement's time, and writes the audit event (chained by the
+    database, migration 0014; its details are `audit_details`' text with
+    the customer's id put first, as sorting the keys puts it). It returns
+    the booking and the slot, or no row when the place could not be taken."""
     q = lambda name: '"' + name + '"'  # noqa: E731 ("end", "user")
     account = (f'account AS (SELECT 1 FROM {q("user")} WHERE id = %(by)s AND active), '
                if by_someone else "")
+    if given_customer:
+        customer = "who AS (SELECT %(customer)s::integer AS id, false AS created), "
+    else:
+        same = ('c.email_key COLLATE "C" = %(email_key)s '
+                'OR c.phone_key COLLATE "C" = %(phone_key)s')
+        customer = (
+            "found AS (SELECT c.id FROM customer c, taken WHERE c.business_id = taken.business_id "
+            f'AND ({same}) ORDER BY (c.email_key COLLATE "C" = %(email_key)s) IS TRUE DESC, c.id '
+            "LIMIT 1), "
+            "made AS (INSERT INTO customer (business_id, name, email, phone, name_key, "
+            "surname_key, email_key, phone_key, notes, contact_ok, created_at, updated_at, "
+            "search_text, search_phones) "
+            "SELECT taken.business_id, %(name)s, %(email)s, %(phone)s, %(name_key)s, "
+            "%(surname_key)s, %(email_key)s, %(phone_key)s, '', false, moment.at, moment.at, "
+            "%(search_text)s, %(search_phones)s "
+            "FROM taken, moment WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id), "
+            "who AS (SELECT id, false AS created FROM found UNION ALL "
+            "SELECT id, true FROM made), ")
+    # The customer found (or given) is findable by this booking's name, email
+    # and phone too (keys.with_terms: a term a line, each once, added at the end).
+    missing = ("(strpos(E'\\n' || c.{column} || E'\\n', E'\\n' || {term} || E'\\n') = 0) "
+               "IS TRUE")
+    name_missing = missing.format(column="search_text", term="%(name_key)s")
+    email_missing = (missing.format(column="search_text", term="%(email_term)s")
+                     + " AND %(email_term)s <> %(name_key)s")
+    phone_missing = missing.format(column="search_phones", term="%(phone_key)s")
+    customer += (
+        "grown AS (UPDATE customer c SET "
+        f"search_text = concat_ws(E'\\n', NULLIF(c.search_text, ''), "
+        f"CASE WHEN {name_missing} THEN %(name_key)s END, "
+        f"CASE WHEN {email_missing} THEN %(email_term)s END), "
+        f"search_phones = concat_ws(E'\\n', NULLIF(c.search_phones, ''), "
+        f"CASE WHEN {phone_missing} THEN %(phone_key)s END) "
+        f"FROM who WHERE c.id = who.id AND ({name_missing} OR ({email_missing}) "
+        f"OR {phone_missing})), ")
     return (
         f"WITH {account}"
         "moment AS (SELECT COALESCE(%(now)s::timestamp, CURRENT_TIMESTAMP AT TIME ZONE 'UTC') "
@@ -231,17 +289,22 @@ def _walk_in_statement(by_someone: bool) -> str:
         "WHERE id = %(slot)s AND current_bookings < max_capacity AND NOT is_blocked "
         "AND closed_reason = '' AND start > (SELECT at FROM moment)"
         + (" AND EXISTS (SELECT 1 FROM account)" if by_someone else "")
+        + (" AND EXISTS (SELECT 1 FROM customer c WHERE c.id = %(customer)s "
+           "AND c.business_id = time_slot.business_id)" if given_customer else "")
         + f" RETURNING {', '.join(q(c) for c in _SLOT_COLUMNS)}), "
+        + customer +
         "booked AS (INSERT INTO booking (reference, time_slot_id, business_id, customer_name, "
         "customer_email, customer_phone, name_key, surname_key, email_key, phone_key, status, "
-        "source, notes, created_at, updated_at, cancel_reason, created_by_id) "
+        "source, notes, created_at, updated_at, cancel_reason, created_by_id, customer_id) "
         "SELECT %(reference)s, taken.id, taken.business_id, %(name)s, %(email)s, %(phone)s, "
         "%(name_key)s, %(surname_key)s, %(email_key)s, %(phone_key)s, %(status)s, %(source)s, "
-        "%(notes)s, moment.at, moment.at, '', %(by)s FROM taken, moment "
+        "%(notes)s, moment.at, moment.at, '', %(by)s, who.id FROM taken, moment, who "
         f"RETURNING {', '.join(q(c) for c in _BOOKING_COLUMNS)}), "
         "event AS (INSERT INTO audit_event (id, at, user_id, action, entity, entity_id, "
         "details, hash) SELECT 0, booked.created_at, %(by)s, 'booking.create', 'booking', "
-        "booked.id, %(details)s, %(chain)s FROM booked) "
+        """booked.id, '{"customer": ' || who.id || CASE WHEN who.created """
+        """THEN ', "customer_created": true' ELSE '' END || ', ' || substr(%(details)s, 2), """
+        "%(chain)s FROM booked, who) "
         f"SELECT {', '.join('booked.' + q(c) for c in _BOOKING_COLUMNS)}, "
         f"{', '.join('taken.' + q(c) for c in _SLOT_COLUMNS)} FROM booked, taken")
 
@@ -281,12 +344,62 @@ def _with_slot(booking: Booking, slot: TimeSlot | None = None) -> Booking:
     return booking
 
 
+def _refuse_customer(wanted: int, slot_id: int) -> None:
+    """The customer given to create_booking must be one of the slot's
+    business: NotFound when the record is gone, InvalidInput when it is
+    another business's (a slot that does not exist is for take_place to say)."""
+    business_id = business_of_customer(wanted)
+    slot_business = TimeSlot.select(TimeSlot.business).where(TimeSlot.id == slot_id).scalar()
+    if slot_business is not None and slot_business != business_id:
+        raise InvalidInput("That customer is a customer of another business; book them there, "
+                           "or book this business's record of them.", field="customer")
+
+
+def _customer_for(business_id: int, name: str, email: str | None, phone: str | None,
+                  booking_keys: tuple, moment: datetime) -> tuple[int, bool]:
+    """SQLite: the customer of a new booking in `business_id`, as the walk-in
+    statement finds or makes one on PostgreSQL: the same email key or phone
+    digits (the email's match first, then the oldest record), else a new
+    record. Returns (id, made now)."""
+    name_key, surname_key, email_key, phone_key = booking_keys
+    if email_key is not None or phone_key is not None:
+        same = None
+        if email_key is not None:
+            same = Customer.email_key == email_key
+        if phone_key is not None:
+            by_phone = Customer.phone_key == phone_key
+            same = by_phone if same is None else (same | by_phone)
+        first_email = Case(None, [(Customer.email_key == email_key, 0)], 1) \
+            if email_key is not None else Customer.id
+        found = (Customer.select(Customer.id)
+                 .where((Customer.business == business_id) & same)
+                 .order_by(first_email, Customer.id).limit(1).scalar())
+        if found is not None:
+            return found, False
+    made = Customer.insert(business=business_id, name=name, email=email, phone=phone,
+                           name_key=name_key, surname_key=surname_key, email_key=email_key,
+                           phone_key=phone_key, notes="", contact_ok=False, created_at=moment,
+                           updated_at=moment,
+                           search_text=with_terms("", name_key, keys.email_term(email)),
+                           search_phones=phone_key or "").execute()
+    return made, True
+
+
 @_counting_refusals("time_slot")
 def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None,
                    customer_phone=None, source: str = "walk_in", status: str = "confirmed",
                    notes: str = "", reference: str | None = None, by: User | None = None,
-                   now: datetime | None = None) -> Booking:
+                   now: datetime | None = None, customer=None) -> Booking:
     """Book one place in `time_slot` for a customer; email and phone are optional.
+
+    `customer` (a Customer, a CustomerRow or its id) is who the booking is
+    for; it must be a customer of the slot's business (NotFound when the
+    record is gone, merged into another; InvalidInput when it is another
+    business's). Without it, the customer is the one of the slot's business
+    with the same email (case ignored) or phone digits (the email's match
+    first), or a new record made from these details: a name alone never
+    finds anyone. Either way the booking keeps its own copy of the name,
+    email and phone as given. All in the one transaction.
 
     Given a `reference` that already exists (a retry after a lost answer), the
     existing booking is returned and nothing new is booked, provided it is
@@ -296,6 +409,9 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     DuplicateBooking (same email, case-insensitive, or same phone digits
     already active in the slot), InvalidInput, NotFound, PermissionDenied.
 
+    The audit event (booking.create) names the customer by id, with
+    `customer_created` when the record was made by this booking.
+
     The booking comes back with its `time_slot` (and `created_by`, when `by`
     is given) loaded. On PostgreSQL a booking that can be made is one
     statement (see _walk_in_statement): with BEGIN and COMMIT three round
@@ -303,6 +419,7 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     """
     slot_id = v.record_id(time_slot.id if isinstance(time_slot, TimeSlot) else time_slot,
                           "time slot")
+    given_customer = customer_id(customer) if customer is not None else None
     name = v.customer_name(customer_name)
     email = v.email(customer_email)
     phone = v.phone(customer_phone)
@@ -311,8 +428,9 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     notes = v.notes(notes)
     given_reference = v.reference(reference) if reference is not None else None
     name_key, surname_key = v.name_keys(name)
-    email_key = email.lower() if email else None
+    email_key = v.email_key(email)
     phone_key = v.phone_digits(phone)
+    email_term = keys.email_term(email)
     postgres = is_postgres()
     if postgres:
         given_now = current_time(now) if now is not None else None  # validated; no query
@@ -324,8 +442,9 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
         another customer's booking that happens to hold the same reference."""
         if (existing.name_key, existing.email_key, existing.phone_key) != (
                 name_key, email_key, phone_key):
-            raise ReferenceInUse(f"The reference {existing.reference} belongs to another "
-                                 "booking; nothing was booked.", reference=existing.reference)
+            raise ReferenceInUse(QT_TRANSLATE_NOOP("errors", "The reference {ref} belongs to another "
+                                                   "booking; nothing was booked."),
+                                 params={"ref": existing.reference}, reference=existing.reference)
         return _with_slot(existing)
 
     def saved_before(ref: str) -> Booking | None:
@@ -337,20 +456,25 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
         return None if existing is None else earlier_attempt(existing)
 
     def work_postgres(ref: str) -> Booking:
-        details = audit_details(reference=ref, time_slot=slot_id, customer_name=name,
-                                source=source, status=status)
-        row = models.database.execute_sql(_walk_in_statement(by is not None), {
-            "by": by.id if by is not None else None,
-            "now": given_now.astimezone(UTC).replace(tzinfo=None) if given_now else None,
-            "slot": slot_id, "reference": ref, "name": name, "email": email, "phone": phone,
-            "name_key": name_key, "surname_key": surname_key, "email_key": email_key,
-            "phone_key": phone_key, "status": status, "source": source, "notes": notes,
-            "details": details, "chain": CHAINED_BY_DATABASE}).fetchone()
+        details = audit_details(reference=ref, time_slot=slot_id, source=source, status=status)
+        row = models.database.execute_sql(
+            _walk_in_statement(by is not None, given_customer is not None), {
+                "by": by.id if by is not None else None,
+                "now": given_now.astimezone(UTC).replace(tzinfo=None) if given_now else None,
+                "slot": slot_id, "reference": ref, "name": name, "email": email,
+                "phone": phone, "name_key": name_key, "surname_key": surname_key,
+                "email_key": email_key, "phone_key": phone_key, "status": status,
+                "source": source, "notes": notes, "customer": given_customer,
+                "email_term": email_term, "search_text": with_terms("", name_key, email_term),
+                "search_phones": phone_key or "",
+                "details": details, "chain": CHAINED_BY_DATABASE}).fetchone()
         if row is None:
             # Nothing was written. Say why, in the order the checks always ran.
             require_active(by)
             if given_reference is not None and (existing := saved_before(ref)) is not None:
                 return existing
+            if given_customer is not None:
+                _refuse_customer(given_customer, slot_id)
             _refuse_place(slot_id, current_time(now))
             raise AssertionError("the place was refused for no reason")  # pragma: no cover
         booking = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
@@ -360,9 +484,18 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
     def work_sqlite(ref: str) -> Booking:
         if given_reference is not None and (existing := saved_before(ref)) is not None:
             return existing
+        if given_customer is not None:
+            _refuse_customer(given_customer, slot_id)
         moment = current_time(now)
         take_place(slot_id, moment)
         slot = _slot(slot_id)
+        if given_customer is not None:
+            who, made = given_customer, False
+        else:
+            who, made = _customer_for(slot.business_id, name, email, phone,
+                                      (name_key, surname_key, email_key, phone_key), moment)
+        if not made:
+            add_search_terms(who, name, email, phone)
         # A second active booking of this customer in the slot is refused by the
         # partial unique indexes (IntegrityError -> DuplicateBooking below), so no
         # SELECT first: the database is the one place that decides.
@@ -372,9 +505,10 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
             customer_phone=phone, name_key=name_key, surname_key=surname_key,
             email_key=email_key, phone_key=phone_key, status=status, source=source,
             notes=notes, created_at=moment, updated_at=moment,
-            created_by=by.id if by is not None else None)
-        audit(by, "booking.create", "booking", booking.id, at=moment, reference=ref,
-              time_slot=slot_id, customer_name=name, source=source, status=status)
+            created_by=by.id if by is not None else None, customer=who)
+        created = {"customer_created": True} if made else {}
+        audit(by, "booking.create", "booking", booking.id, at=moment, customer=who, **created,
+              reference=ref, time_slot=slot_id, source=source, status=status)
         _with_slot(booking, slot)
         return _made_by(booking, by)
 
@@ -393,7 +527,10 @@ def create_booking(time_slot: TimeSlot | int, customer_name, customer_email=None
                     return run_read(lambda found=existing: earlier_attempt(found))
             # Only the first line names the violated constraint; PostgreSQL's
             # DETAIL line quotes the customer's values, which may contain any word.
-            if "reference" not in str(exc).partition("\n")[0].lower():
+            first_line = str(exc).partition("\n")[0].lower()
+            if "booking_customer" in first_line and given_customer is None:
+                continue  # the customer found was merged away meanwhile: find it again
+            if "reference" not in first_line:
                 raise booking_error_from_integrity(exc) from None
             if given_reference is not None:
                 raise
@@ -405,8 +542,9 @@ def refuse_if_changed(current: Booking, expected_status: str | None) -> None:
     only if nobody changed the booking in between)."""
     if expected_status is not None and current.status != expected_status:
         raise InvalidTransition(
-            f"Booking {current.reference} was changed at another desk meanwhile (it is now "
-            f"{status_words(current.status)}); nothing was changed.")
+            QT_TRANSLATE_NOOP("errors", "Booking {ref} was changed at another desk meanwhile (it is "
+                                        "now {status}); nothing was changed."),
+            params={"ref": current.reference, "status": status_words(current.status)})
 
 
 @functools.cache
@@ -435,7 +573,7 @@ def locked_booking(booking: Booking | int) -> Booking:
     row = models.database.execute_sql(_locked_statement(is_postgres()),
                                       (booking_id,)).fetchone()
     if row is None:
-        raise NotFound("That booking no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That booking no longer exists."))
     found = _from_row(Booking, row[:len(_BOOKING_COLUMNS)])
     _with_slot(found, _from_row(TimeSlot, row[len(_BOOKING_COLUMNS):-1]))
     return _made_by(found, None, row[-1])
@@ -445,7 +583,7 @@ def get_booking(booking_id: int) -> Booking:
     booking_id = v.record_id(booking_id, "booking")
     found = run_read(lambda: Booking.get_or_none(Booking.id == booking_id))
     if found is None:
-        raise NotFound("That booking no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That booking no longer exists."))
     return found
 
 
@@ -453,7 +591,8 @@ def find_booking(reference: str) -> Booking:
     ref = v.reference(reference)
     found = run_read(lambda: Booking.get_or_none(Booking.reference == ref))
     if found is None:
-        raise NotFound(f"No booking with reference {ref}.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "No booking with reference {ref}."),
+                       params={"ref": ref})
     return found
 
 
@@ -469,8 +608,9 @@ def cancel_booking(booking: Booking | int, reason: str = "", by: User | None = N
         refuse_if_changed(current, expected_status)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)}; "
-                "only a pending or confirmed booking can be cancelled.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status}; only a pending or confirmed "
+                                            "booking can be cancelled."),
+                params={"ref": current.reference, "status": status_words(current.status)})
         moment = current_time(now)
         (Booking.update(status="cancelled", cancelled_at=moment, cancel_reason=reason,
                         updated_at=moment)
@@ -512,22 +652,26 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
         if expected_slot_id is not None and current.time_slot_id != expected_slot_id:
             start = current.time_slot.start
             raise InvalidTransition(
-                f"Booking {current.reference} was moved at another desk meanwhile (it is now at "
-                f"{local_time_words(current.business_id, start)}); nothing was changed.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} was moved at another desk meanwhile (it is "
+                                            "now at {when}); nothing was changed."),
+                params={"ref": current.reference,
+                        "when": local_time_words(current.business_id, start)})
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)} and cannot be "
-                "moved.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status} and cannot be moved."),
+                params={"ref": current.reference, "status": status_words(current.status)})
         old_slot_id = current.time_slot_id
         if old_slot_id == new_slot_id:
-            raise InvalidInput("The booking is already in that time slot.", field="time_slot")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The booking is already in that time slot."),
+                               field="time_slot")
         moment = current_time(now)
         new = _locked_slots(old_slot_id, new_slot_id).get(new_slot_id)
         if new is None:
-            raise NotFound("That time slot no longer exists.")
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "That time slot no longer exists."))
         if new.business_id != current.time_slot.business_id:
-            raise InvalidInput("That time slot belongs to another business; book the customer "
-                               "there instead.", field="time_slot")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "That time slot belongs to another business; "
+                                                           "book the customer there instead."),
+                               field="time_slot")
         take_place(new_slot_id, moment)
         new.current_bookings += 1  # what take_place did
         refuse_duplicate(new_slot_id, current.email_key, current.phone_key, current.id)
@@ -545,10 +689,15 @@ def reschedule_booking(booking: Booking | int, new_slot: TimeSlot | int, by: Use
         raise booking_error_from_integrity(exc) from None
 
 
-_STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "cancelled": "cancelled",
-                 "completed": "completed", "no_show": "marked as a no-show"}
+# In sentences ("Booking K7M-4QX is cancelled"); marked, so the window translates them.
+_STATUS_WORDS = {"pending": QT_TRANSLATE_NOOP("errors", "pending"),
+                 "confirmed": QT_TRANSLATE_NOOP("errors", "confirmed"),
+                 "cancelled": QT_TRANSLATE_NOOP("errors", "cancelled"),
+                 "completed": QT_TRANSLATE_NOOP("errors", "completed"),
+                 "no_show": QT_TRANSLATE_NOOP("errors", "marked as a no-show")}
 # After "it cannot be marked …".
-_MARK_WORDS = {"completed": "completed", "no_show": "as a no-show"}
+_MARK_WORDS = {"completed": QT_TRANSLATE_NOOP("errors", "completed"),
+               "no_show": QT_TRANSLATE_NOOP("errors", "as a no-show")}
 # Which status may follow which. cancelled is final; completed and no_show can
 # be corrected into each other (a desk's slip), never back to holding a place.
 _TRANSITIONS = {
@@ -582,14 +731,16 @@ def set_booking_status(booking: Booking | int, status: str, by: User | None = No
             return current
         if status not in _TRANSITIONS[current.status]:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)}; it cannot "
-                f"become {status_words(status)}.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status}; it cannot become {new}."),
+                params={"ref": current.reference, "status": status_words(current.status),
+                        "new": status_words(status)})
         moment = current_time(now)
         slot = current.time_slot
         if status in ("completed", "no_show") and slot.start > moment:
             raise InvalidTransition(
-                f"The appointment has not begun yet; it cannot be marked "
-                f"{_MARK_WORDS[status]} before {_when(slot)}.")
+                QT_TRANSLATE_NOOP("errors", "The appointment has not begun yet; it cannot be marked "
+                                            "{status} before {when}."),
+                params={"status": _MARK_WORDS[status], "when": _when(slot)})
         Booking.update(status=status, updated_at=moment).where(Booking.id == current.id).execute()
         if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
             _free_place(current.time_slot_id)
@@ -614,18 +765,20 @@ def check_in_booking(booking: Booking | int, by: User | None = None,
         current = locked_booking(booking)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)}; "
-                "it cannot be checked in.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status}; it cannot be checked in."),
+                params={"ref": current.reference, "status": status_words(current.status)})
         if current.checked_in_at is not None:
-            raise InvalidTransition(f"{current.customer_name} is already checked in.")
+            raise InvalidTransition(QT_TRANSLATE_NOOP("errors", "{name} is already checked in."),
+                                    params={"name": current.customer_name})
         moment = current_time(now)
         start = current.time_slot.start
         if _local(current.business_id, start).date() != _local(current.business_id,
                                                                moment).date():
             raise InvalidTransition(
-                f"{current.customer_name} ({current.reference}) is booked for "
-                f"{local_time_words(current.business_id, start, with_time=False)}; "
-                "check-in is possible on that day only.")
+                QT_TRANSLATE_NOOP("errors", "{name} ({ref}) is booked for {day}; check-in is "
+                                            "possible on that day only."),
+                params={"name": current.customer_name, "ref": current.reference,
+                        "day": local_time_words(current.business_id, start, with_time=False)})
         (Booking.update(checked_in_at=moment, status="confirmed", updated_at=moment)
          .where(Booking.id == current.id).execute())
         audit(by, "booking.check_in", "booking", current.id, at=moment,
@@ -649,12 +802,14 @@ def clear_check_in(booking: Booking | int, checked_in_at: datetime, status: str 
         current = locked_booking(booking)
         if current.status not in ACTIVE_STATUSES:
             raise InvalidTransition(
-                f"Booking {current.reference} is {status_words(current.status)} now; its "
-                "check-in cannot be taken back.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} is {status} now; its check-in cannot be "
+                                            "taken back."),
+                params={"ref": current.reference, "status": status_words(current.status)})
         if current.checked_in_at != checked_in_at or current.status != "confirmed":
             raise InvalidTransition(
-                f"Booking {current.reference} was changed at another desk meanwhile; "
-                "nothing was changed.")
+                QT_TRANSLATE_NOOP("errors", "Booking {ref} was changed at another desk meanwhile; "
+                                            "nothing was changed."),
+                params={"ref": current.reference})
         moment = current_time(now)
         (Booking.update(checked_in_at=None, status=status, updated_at=moment)
          .where(Booking.id == current.id).execute())
@@ -704,62 +859,106 @@ def bookings_in_slots(slot_ids) -> list[Booking]:
     return run_read(lambda: list(query))
 
 
-def _prefix(field, text: str):
-    """`field` starts with `text`, and the order to list matches in. A range,
-    not LIKE: it uses the index on both databases with no wildcard escaping
-    (PostgreSQL's indexes on these keys are in the "C" collation)."""
-    key = field.collate('"C"') if is_postgres() else field
-    return (key >= text) & (key < text + "\U0010ffff"), key
-
-
-def text_matches(text: str) -> list[tuple]:
-    """How typed text finds bookings, as (condition, order) pairs, most
-    specific first: a reference (K7M-4QX, with or without the dash); phone
-    digits when the text is mostly digits; else the start of the first name,
-    of the last name and (one word) of the email. Each uses its index."""
-    folded = " ".join(text.casefold().split())
-    digits = v.phone_digits(text)
-    matches = []
-    candidate = text.strip().upper().replace("-", "")
-    if len(candidate) == 6 and all(c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" for c in candidate):
-        matches.append((Booking.reference == f"{candidate[:3]}-{candidate[3:]}", Booking.id))
-    if digits is not None and len(digits) >= 3 and len(digits) * 2 >= len(text.strip()):
-        matches.append(_prefix(Booking.phone_key, digits))
-    else:
-        matches.append(_prefix(Booking.name_key, folded))
-        matches.append(_prefix(Booking.surname_key, folded))
-        if " " not in folded:
-            matches.append(_prefix(Booking.email_key, folded))
-    return matches
+def booking_text_condition(query: Query, business_id: int | None = None):
+    """The bookings typed text finds, as one condition (the bookings table's
+    filter, the exports): the reference, a prefix of the booking's own name,
+    surname, email or phone digits, or (3 characters or more) a fragment of
+    its customer's (services.search). `business_id` narrows the customers
+    the fragment looks at (the caller filters the bookings)."""
+    conditions = [Booking.reference == query.reference] if query.reference else []
+    conditions += [condition for condition, _order in prefix_matches(Booking, query)]
+    if query.fragment:
+        customers = Customer.select(Customer.id).where(customer_fragment(query))
+        if business_id is not None:
+            customers = customers.where(Customer.business == business_id)
+        conditions.append(Booking.customer.in_(customers))
+    if not conditions:
+        return Booking.id.is_null()  # text that folds to nothing finds nothing
+    return functools.reduce(operator.or_, conditions)
 
 
 def search_bookings(text, business: Business | None = None, limit: int = 50, offset: int = 0,
                     include_inactive: bool = True) -> list[Booking]:
-    """Bookings whose reference matches `text`, or whose customer's name (any
-    word start of the first or last name), email or phone digits start with it.
-    Matches by reference first, then by name, email and phone, each in
-    alphabetical order; each booking with its `time_slot` loaded."""
-    text = v.text(text, "The search text", "text", 254)
+    """Bookings found by what the desk types (services.search), best first:
+    the booking with that reference; those whose own name (full or last),
+    email or phone digits start with it, each in that key's order; then
+    (3 characters or more) the bookings of the customers found by a
+    fragment of their name, email or phone ("eber" finds Weber, "5583" a
+    phone ending in it, "Unal" Ünal), the best-matching customer first, a
+    customer's newest booking first. Each booking with its `time_slot`
+    loaded. Raises InvalidInput."""
+    query = read_query(text)
     limit, offset = _page(limit, offset)
     wanted = limit + offset
-    queries = text_matches(text)
+    business_id = business.id if business is not None else None
+    postgres, param = is_postgres(), models.database.param
+    scope = (business_id is not None, not include_inactive)
+    extra = (business_id,) if business_id is not None else ()
+
+    def rows(statement: str, *params) -> list[Booking]:
+        found = []
+        for values in models.database.execute_sql(statement, params):
+            booking = _from_row(Booking, values[:len(_BOOKING_COLUMNS)])
+            found.append(_with_slot(booking, _from_row(TimeSlot, values[len(_BOOKING_COLUMNS):])))
+        return found
 
     def run():
         found: dict[int, Booking] = {}
-        for condition, order in queries:
-            # By the booking's own business: the (business, key) indexes.
-            query = bookings_with_slots(None).where(condition)
-            if business is not None:
-                query = query.where(Booking.business == business.id)
-            if not include_inactive:
-                query = query.where(Booking.status.in_(ACTIVE_STATUSES_SQL))
-            for row in query.order_by(order, TimeSlot.start.desc(), Booking.id).limit(wanted):
-                found.setdefault(row.id, row)
+        tiers = [("reference", (query.reference,))] if query.reference else []
+        tiers += [(column, (query.needle, query.needle + "\U0010ffff"))
+                  for column in prefix_columns(query)]
+        for column, bounds in tiers:
             if len(found) >= wanted:
                 break
+            statement = _search_statement(column, *scope, postgres, param)
+            for row in rows(statement, *bounds, *extra, wanted):
+                found.setdefault(row.id, row)
+        if len(found) < wanted and query.fragment:
+            # The prefixes of their own keys were looked up above (the booking's).
+            customers = matching_customer_ids(query, business_id, max(wanted, 20),
+                                              prefixes=False)
+            place = {cid: n for n, cid in enumerate(customers)}
+            statement = _customers_bookings_statement(len(customers), *scope, param)
+            theirs = rows(statement, *customers, *extra) if customers else []
+            theirs.sort(key=lambda b: (place[b.customer_id], -b.time_slot.start.timestamp(),
+                                       b.id))
+            for row in theirs:
+                found.setdefault(row.id, row)
         return list(found.values())[offset:offset + limit]
 
     return run_read(run)
+
+
+_SEARCH_SELECT = (f"SELECT {', '.join('b.' + chr(34) + c + chr(34) for c in _BOOKING_COLUMNS)}, "
+                  f"{', '.join('s.' + chr(34) + c + chr(34) for c in _SLOT_COLUMNS)} "
+                  "FROM booking b JOIN time_slot s ON s.id = b.time_slot_id WHERE ")
+
+
+def _search_scope(by_business: bool, active_only: bool) -> str:
+    # By the booking's own business: the (business, key) indexes.
+    return ((" AND b.business_id = ?" if by_business else "")
+            + (" AND b.status IN ('pending', 'confirmed')" if active_only else ""))
+
+
+@functools.cache
+def _search_statement(column: str, by_business: bool, active_only: bool, postgres: bool,
+                      param: str) -> str:
+    """search_bookings' reference and prefix tiers (SQL written once: this is
+    on every keystroke of the search box)."""
+    if column == "reference":
+        where, order = "b.reference = ?", "b.id"
+    else:
+        order = f'b.{column} COLLATE "C"' if postgres else f"b.{column}"
+        where = f"{order} >= ? AND {order} < ?"
+    return (_SEARCH_SELECT + where + _search_scope(by_business, active_only)
+            + f" ORDER BY {order}, s.start DESC, b.id LIMIT ?").replace("?", param)
+
+
+@functools.cache
+def _customers_bookings_statement(count: int, by_business: bool, active_only: bool,
+                                  param: str) -> str:
+    return (_SEARCH_SELECT + f"b.customer_id IN ({', '.join(['?'] * count)})"
+            + _search_scope(by_business, active_only)).replace("?", param)
 
 
 __all__ = [
@@ -768,5 +967,5 @@ __all__ = [
     "refuse_if_changed", "locked_booking", "get_booking", "find_booking", "cancel_booking",
     "reschedule_booking", "status_words", "set_booking_status", "check_in_booking",
     "clear_check_in", "bookings_with_slots", "upcoming_bookings", "bookings_in_slots",
-    "text_matches", "search_bookings",
+    "booking_text_condition", "search_bookings",
 ]

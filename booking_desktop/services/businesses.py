@@ -10,7 +10,7 @@ from datetime import datetime
 
 from peewee import IntegrityError
 
-from ..errors import InvalidInput, NotFound
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
 from ..models import Business, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
@@ -47,7 +47,8 @@ def create_business(name, timezone, phone=None, email=None, address=None,
 
     def work():
         if Business.select().where(Business.name == name).exists():
-            raise InvalidInput(f"A business called {name!r} already exists.", field="name")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A business called {name} already exists."),
+                               params={"name": repr(name)}, field="name")
         moment = current_time(now)
         business = Business.create(name=name, timezone=timezone, phone=phone, email=email,
                                    address=address, created_at=moment)
@@ -58,7 +59,8 @@ def create_business(name, timezone, phone=None, email=None, address=None,
     try:
         return run_write(work)
     except IntegrityError:
-        raise InvalidInput(f"A business called {name!r} already exists.", field="name") from None
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A business called {name} already exists."),
+                           params={"name": repr(name)}, field="name") from None
 
 
 def list_businesses() -> list[BusinessRow]:
@@ -69,7 +71,7 @@ def get_business(business_id: int) -> BusinessRow:
     business_id = v.record_id(business_id, "business")
     business = run_read(lambda: Business.get_or_none(Business.id == business_id))
     if business is None:
-        raise NotFound("That business no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That business no longer exists."))
     return business_row(business)
 
 

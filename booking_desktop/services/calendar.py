@@ -13,7 +13,7 @@ from peewee import SQL, Case, fn
 
 from .. import models
 from ..db import is_postgres
-from ..errors import BookingError, InvalidInput, InvalidTransition, NotFound
+from ..errors import QT_TRANSLATE_NOOP, BookingError, InvalidInput, InvalidTransition, NotFound
 from ..models import ACTIVE_STATUSES, Booking, Business, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
@@ -149,17 +149,22 @@ def set_slot_capacity(slot: TimeSlot | int, capacity, by: User | None = None,
         # BEGIN IMMEDIATE already serialises writers).
         current = (query.for_update() if is_postgres() else query).first()
         if current is None:
-            raise NotFound("That time slot no longer exists.")
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "That time slot no longer exists."))
         if expected_capacity is not None and current.max_capacity != expected_capacity:
             raise InvalidTransition(
-                f"This time slot's capacity was changed at another desk meanwhile (it now "
-                f"takes {current.max_capacity}); nothing was changed.")
+                QT_TRANSLATE_NOOP("errors", "This time slot's capacity was changed at another desk "
+                                            "meanwhile (it now takes {n}); nothing was changed."),
+                params={"n": current.max_capacity})
         if capacity < current.current_bookings:
             booked = current.current_bookings
             raise InvalidInput(
-                f"{booked} {'place is' if booked == 1 else 'places are'} already booked in this "
-                f"slot; the capacity cannot go below {booked}. Cancel or move bookings first.",
-                field="max_capacity")
+                QT_TRANSLATE_NOOP("errors", "1 place is already booked in this slot; the capacity "
+                                            "cannot go below 1. Cancel or move bookings first.")
+                if booked == 1 else
+                QT_TRANSLATE_NOOP("errors", "{n} places are already booked in this slot; the "
+                                            "capacity cannot go below {n}. Cancel or move "
+                                            "bookings first."),
+                params={"n": booked}, field="max_capacity")
         TimeSlot.update(max_capacity=capacity).where(TimeSlot.id == slot_id).execute()
         audit(by, "slot.capacity", "time_slot", slot_id, at=current_time(now),
               previous=current.max_capacity, capacity=capacity)
@@ -179,7 +184,8 @@ def set_slots_blocked(business: Business, day, start: time, end: time, blocked: 
     start = v.time_of_day(start, "The start time", "start")
     end = v.time_of_day(end, "The end time", "end")
     if start >= end:
-        raise InvalidInput(f"The start {start:%H:%M} must be before the end {end:%H:%M}.",
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The start {start} must be before the end "
+                                                       "{end}."), params={"start": start, "end": end},
                            field="end")
     reason = v.reason(reason) if blocked else ""
     tz = zone(business)
@@ -269,7 +275,8 @@ class StrandedBooking:
 class BookingsOutsideHours(BookingError):
     """Raised when a change would leave bookings outside the opening hours and
     the caller has not said whether to keep or cancel them."""
-    default_message = "Some bookings would fall outside the new opening hours."
+    default_message = QT_TRANSLATE_NOOP("errors", "Some bookings would fall outside the new "
+                                                  "opening hours.")
 
     def __init__(self, bookings: list[StrandedBooking]):
         n = len(bookings)

@@ -4,9 +4,7 @@ a desk offers, the bookings table (filtered, sorted and paged in the
 database), one booking by id or reference, customer suggestions, and a
 change token the windows poll to see other desks' work.
 """
-import operator
 from dataclasses import dataclass, replace
-from functools import reduce
 from datetime import date, datetime
 
 from peewee import JOIN, IntegrityError, fn
@@ -14,7 +12,7 @@ from peewee import JOIN, IntegrityError, fn
 from .. import models
 from ..db import is_postgres
 from ..clock import UTC
-from ..errors import InvalidInput, InvalidTransition, NotFound
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput, InvalidTransition, NotFound
 from ..models import (
     ACTIVE_STATUSES,
     BOOKING_SOURCES,
@@ -30,13 +28,15 @@ from ._tx import audit, current_time, require_active, run_read, run_write
 from .businesses import BusinessRow
 from .bookings import (
     booking_error_from_integrity,
+    booking_text_condition,
     bookings_with_slots,
     locked_booking,
     refuse_duplicate,
     refuse_if_changed,
     take_place,
-    text_matches,
 )
+from .customers import add_search_terms, business_of_customer, customer_id, find_customers
+from .search import read_query
 from .slots import available_slots, day_bounds, nearest_free_slot, next_free_slot
 
 
@@ -58,6 +58,7 @@ class BookingRow:
     created_by: str | None
     cancel_reason: str = ""
     business_id: int | None = None  # the booking's own (a view may show several)
+    customer_id: int | None = None  # who it is for (services.customers; the card)
 
     @property
     def is_active(self) -> bool:
@@ -114,7 +115,7 @@ def _row(booking: Booking, username: str | None = None) -> BookingRow:
         status=booking.status, source=booking.source, notes=booking.notes,
         checked_in_at=booking.checked_in_at, created_at=booking.created_at,
         created_by=username, cancel_reason=booking.cancel_reason or "",
-        business_id=booking.business_id)
+        business_id=booking.business_id, customer_id=booking.customer_id)
 
 
 def row_of(booking: Booking) -> BookingRow:
@@ -140,7 +141,7 @@ _DAY_SLOT_FIELDS = (TimeSlot.id, TimeSlot.start, TimeSlot.end, TimeSlot.max_capa
 _DAY_BOOKING_FIELDS = (Booking.id, Booking.reference, Booking.customer_name,
                        Booking.customer_email, Booking.customer_phone, Booking.status,
                        Booking.source, Booking.notes, Booking.checked_in_at, Booking.created_at,
-                       User.username, Booking.cancel_reason)
+                       User.username, Booking.cancel_reason, Booking.customer)
 
 
 def day_schedule(business: Business, day, include_cancelled: bool = False) -> list[SlotRow]:
@@ -171,11 +172,11 @@ def day_schedule(business: Business, day, include_cancelled: bool = False) -> li
                 slots[slot[0]], bookings[slot[0]] = slot, []
             if booking[0] is not None:
                 (booking_id, reference, name, email, phone, status, source, notes,
-                 checked_in_at, created_at, username, cancel_reason) = booking
+                 checked_in_at, created_at, username, cancel_reason, customer_id) = booking
                 bookings[slot[0]].append(BookingRow(
                     booking_id, reference, slot[0], slot[1], slot[2], name, email, phone,
                     status, source, notes, checked_in_at, created_at, username,
-                    cancel_reason or "", business_id=business.id))
+                    cancel_reason or "", business_id=business.id, customer_id=customer_id))
         return [SlotRow(slot_id, start, end, capacity, taken, blocked,
                         tuple(bookings[slot_id]), closed, block_reason=block_reason)
                 for slot_id, (_, start, end, capacity, taken, blocked, closed, block_reason)
@@ -246,11 +247,12 @@ def filtered_bookings(flt: BookingFilter):
         business = Business.get_or_none(
             Business.id == v.record_id(flt.business_id, "business"))
         if business is None:
-            raise NotFound("That business no longer exists.")
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "That business no longer exists."))
     query = bookings_with_slots(business)
     if flt.date_from or flt.date_to:
         if business is None:
-            raise InvalidInput("Choose a business to filter by date.", field="date_from")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose a business to filter by date."),
+                               field="date_from")
         first, last = v.date_range(flt.date_from or flt.date_to, flt.date_to or flt.date_from)
         lo, hi = day_bounds(business, first, last)
         if v.choice(flt.basis, ("appointment", "booked"), "The date basis", "basis") == "booked":
@@ -269,9 +271,7 @@ def filtered_bookings(flt: BookingFilter):
         query = query.where(Booking.source.in_(list(flt.sources)))
     text = (flt.text or "").strip()
     if text:
-        text = v.text(text, "The search text", "text", 254)
-        conditions = [condition for condition, _order in text_matches(text)]
-        query = query.where(reduce(operator.or_, conditions))
+        query = query.where(booking_text_condition(read_query(text), flt.business_id))
     return query
 
 
@@ -299,9 +299,16 @@ def count_bookings(flt: BookingFilter = BookingFilter()) -> int:
 
 @dataclass(frozen=True)
 class Customer:
+    """A typeahead suggestion: a customer (services.customers) as the walk-in
+    form fills it in, with their figures for the line under the name."""
     name: str
     email: str | None
     phone: str | None
+    id: int | None = None
+    visits: int = 0
+    no_shows: int = 0
+    last_visit: datetime | None = None
+    notes: str = ""
 
     def label(self) -> str:
         extra = " · ".join(x for x in (self.phone, self.email) if x)
@@ -309,26 +316,30 @@ class Customer:
 
 
 def customer_suggestions(text, business: Business | None = None, limit: int = 8) -> list[Customer]:
-    """Earlier customers whose name, surname, email or phone starts with
-    `text` (as search_bookings reads it), in that key's order, one entry per
-    (name, email, phone)."""
+    """The customers of `business` the typed text finds (find_customers: any
+    fragment of the name, email or phone, a reference; best first), once
+    two characters are typed."""
     text = (text or "").strip() if isinstance(text, str) else ""
     if len(text) < 2:
         return []
+    return [Customer(row.name, row.email, row.phone, row.id, row.visits, row.no_shows,
+                     row.last_visit, row.notes)
+            for row in find_customers(text, business, limit=limit)]
+
+
+def customer_history(customer, limit: int | None = None) -> list[BookingRow]:
+    """The customer's bookings, newest first (by their time, then the
+    newest made), in every status, as the desk's rows; at most `limit`.
+    Raises NotFound (no such customer), InvalidInput."""
+    wanted = customer_id(customer)
+    if limit is not None:
+        limit = v.integer(limit, "The number of bookings", "limit", 1, 10**6)
 
     def run():
-        found: dict[tuple, Customer] = {}
-        for condition, order in text_matches(text):
-            query = (Booking.select(Booking.customer_name, Booking.customer_email,
-                                    Booking.customer_phone)
-                     .where(condition).order_by(order).limit(limit * 5).tuples())
-            if business is not None:
-                query = query.where(Booking.business == business.id)
-            for name, email, phone in query:
-                found.setdefault((name, email, phone), Customer(name, email, phone))
-                if len(found) >= limit:
-                    return list(found.values())
-        return list(found.values())
+        business_of_customer(wanted)  # NotFound
+        query = (bookings_with_slots(None).where(Booking.customer == wanted)
+                 .order_by(TimeSlot.start.desc(), Booking.id.desc()))
+        return _rows(query.limit(limit) if limit is not None else query)
 
     return run_read(run)
 
@@ -337,7 +348,7 @@ def booking_row(booking_id: int) -> BookingRow:
     booking_id = v.record_id(booking_id, "booking")
     rows = run_read(lambda: _rows(bookings_with_slots(None).where(Booking.id == booking_id)))
     if not rows:
-        raise NotFound("That booking no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That booking no longer exists."))
     return rows[0]
 
 
@@ -347,7 +358,8 @@ def booking_row_by_reference(reference: str) -> BookingRow:
     rows = run_read(lambda: _rows(bookings_with_slots(None)
                                   .where(Booking.reference == reference)))
     if not rows:
-        raise NotFound(f"No booking with reference {reference}.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "No booking with reference {ref}."),
+                       params={"ref": reference})
     return rows[0]
 
 
@@ -387,8 +399,9 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
         current = locked_booking(booking)
         if any(getattr(current, field) != value for field, value in expected.items()):
             raise InvalidTransition(
-                f"The details of booking {current.reference} were changed at another desk "
-                "meanwhile; nothing was changed.")
+                QT_TRANSLATE_NOOP("errors", "The details of booking {ref} were changed at another "
+                                            "desk meanwhile; nothing was changed."),
+                params={"ref": current.reference})
         if not changes:
             return current
         if current.status in ACTIVE_STATUSES:
@@ -396,6 +409,9 @@ def update_booking_details(booking: Booking | int, customer_name=None, customer_
                               changes.get("phone_key", current.phone_key), exclude_id=current.id)
         moment = current_time(now)
         Booking.update(updated_at=moment, **changes).where(Booking.id == current.id).execute()
+        if current.customer_id is not None:  # its customer is found by the new details too
+            add_search_terms(current.customer_id, changes.get("customer_name"),
+                             changes.get("customer_email"), changes.get("customer_phone"))
         audit(by, "booking.edit", "booking", current.id, at=moment, reference=current.reference,
               fields=sorted(k for k in changes if not k.endswith("_key")))
         for field, value in changes.items():  # what the UPDATE wrote
@@ -451,7 +467,8 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
         current = locked_booking(booking)
         refuse_if_changed(current, expected_status)
         if current.status in ACTIVE_STATUSES:
-            raise InvalidTransition(f"Booking {current.reference} already holds a place.")
+            raise InvalidTransition(QT_TRANSLATE_NOOP("errors", "Booking {ref} already holds a place."),
+                                    params={"ref": current.reference})
         moment = current_time(now)
         # A completed or no-show booking belongs to a slot that has begun and
         # held its place until the mark: un-marking gives that place back, it
@@ -481,6 +498,6 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
 __all__ = [
     "BookingRow", "SlotRow", "row_of", "day_schedule", "free_slots", "free_slot_to_offer", "BookingFilter",
     "SORT_COLUMNS", "filtered_bookings", "list_bookings", "count_bookings", "Customer",
-    "customer_suggestions", "booking_row", "booking_row_by_reference",
+    "customer_suggestions", "customer_history", "booking_row", "booking_row_by_reference",
     "DETAIL_FIELDS", "update_booking_details", "change_token", "reinstate_booking",
 ]

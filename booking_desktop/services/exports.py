@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from .. import models
 from ..clock import UTC
-from ..errors import BookingError, InvalidInput
+from ..errors import QT_TRANSLATE_NOOP, BookingError, InvalidInput
 from ..models import Booking, Business, TimeSlot
 from ._tx import require_export, run_read
 from .businesses import get_business
@@ -37,8 +37,54 @@ from .reports import LocalTime, as_utc, check_zone, booking_report, scope_for
 
 FORMATS = ("csv", "xlsx", "ics", "pdf")
 BATCH = 5000
-HEADERS = ("Reference", "Business", "Date", "Start", "End", "Time zone", "Customer", "Email",
-           "Phone", "Status", "Source", "Notes", "Booked at", "Checked in at", "Cancel reason")
+HEADERS = (QT_TRANSLATE_NOOP("exports", "Reference"), QT_TRANSLATE_NOOP("exports", "Business"),
+           QT_TRANSLATE_NOOP("exports", "Date"), QT_TRANSLATE_NOOP("exports", "Start"),
+           QT_TRANSLATE_NOOP("exports", "End"), QT_TRANSLATE_NOOP("exports", "Time zone"),
+           QT_TRANSLATE_NOOP("exports", "Customer"), QT_TRANSLATE_NOOP("exports", "Email"),
+           QT_TRANSLATE_NOOP("exports", "Phone"), QT_TRANSLATE_NOOP("exports", "Status"),
+           QT_TRANSLATE_NOOP("exports", "Source"), QT_TRANSLATE_NOOP("exports", "Notes"),
+           QT_TRANSLATE_NOOP("exports", "Booked at"),
+           QT_TRANSLATE_NOOP("exports", "Checked in at"),
+           QT_TRANSLATE_NOOP("exports", "Cancel reason"))
+# The words a CSV or XLSX file writes besides its data: the column headings,
+# the sheets' names and the summary sheet's labels. They are English unless
+# the caller passes `words` (English -> its language; the window does, from
+# its catalogue: ui.export.export_dialog.export_words), so the command line
+# and anything reading the files by heading keep the English ones. Marked
+# for the window's catalogue (context "exports"); the values stay as they are
+# (ISO dates, status keys) whatever the language.
+WORDS = (*HEADERS,
+    QT_TRANSLATE_NOOP("exports", "Bookings"), QT_TRANSLATE_NOOP("exports", "Summary"),
+    QT_TRANSLATE_NOOP("exports", "&CPage &P of &N"), QT_TRANSLATE_NOOP("exports", "Filter"),
+    QT_TRANSLATE_NOOP("exports", "Value"), QT_TRANSLATE_NOOP("exports", "All businesses"),
+    QT_TRANSLATE_NOOP("exports", "From"), QT_TRANSLATE_NOOP("exports", "To"),
+    QT_TRANSLATE_NOOP("exports", "any date"), QT_TRANSLATE_NOOP("exports", "any"),
+    QT_TRANSLATE_NOOP("exports", "Text"), QT_TRANSLATE_NOOP("exports", "none"),
+    QT_TRANSLATE_NOOP("exports", "Dates of"), QT_TRANSLATE_NOOP("exports", "date booked"),
+    QT_TRANSLATE_NOOP("exports", "appointment"),
+    QT_TRANSLATE_NOOP("exports", "Bookings exported"),
+    QT_TRANSLATE_NOOP("exports", "Report figures"),
+    QT_TRANSLATE_NOOP("exports", "choose a date range to include them"),
+    QT_TRANSLATE_NOOP("exports", "Figure"), QT_TRANSLATE_NOOP("exports", "Share"),
+    QT_TRANSLATE_NOOP("exports", "Bookings in the period"),
+    QT_TRANSLATE_NOOP("exports", "Status: {status}"),
+    QT_TRANSLATE_NOOP("exports", "Source: {source}"),
+    QT_TRANSLATE_NOOP("exports", "Capacity (places)"),
+    QT_TRANSLATE_NOOP("exports", "Booked places"), QT_TRANSLATE_NOOP("exports", "Utilisation"),
+    QT_TRANSLATE_NOOP("exports", "Cancellation rate"),
+    QT_TRANSLATE_NOOP("exports", "No-show rate"),
+    QT_TRANSLATE_NOOP("exports", "Confirmation rate"),
+    QT_TRANSLATE_NOOP("exports", "Lead time, median (hours)"),
+    QT_TRANSLATE_NOOP("exports", "Lead time {bucket}"),
+    QT_TRANSLATE_NOOP("exports", "Utilisation {day}"),
+    QT_TRANSLATE_NOOP("exports", "Utilisation by weekday and hour"),
+    QT_TRANSLATE_NOOP("exports", "Popular times"), QT_TRANSLATE_NOOP("exports", "When"),
+    QT_TRANSLATE_NOOP("exports", "Places"))
+
+
+def _say(words) -> Callable[[str], str]:
+    """English -> the caller's language (the English when it has no word)."""
+    return (lambda text: words.get(text) or text) if words else (lambda text: text)
 # Positions in an export row (`iter_rows`).
 (REF, BUSINESS, LOCAL_START, LOCAL_END, ZONE, NAME, EMAIL, PHONE, STATUS, SOURCE, NOTES, CREATED,
  CHECKED_IN, CANCEL_REASON, START_UTC, END_UTC, UPDATED, ID) = range(18)
@@ -50,7 +96,7 @@ Progress = Callable[[int, int], None]
 
 
 class ExportCancelled(BookingError):
-    default_message = "The export was cancelled; no file was written."
+    default_message = QT_TRANSLATE_NOOP("errors", "The export was cancelled; no file was written.")
 
 
 # ---------------------------------------------------------------- reading
@@ -235,16 +281,17 @@ def csv_values(row) -> list:
 
 
 def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress | None = None,
-               cancelled: Callable[[], bool] | None = None, by=None) -> int:
+               cancelled: Callable[[], bool] | None = None, by=None, words=None) -> int:
     """Write the filtered bookings as CSV (UTF-8; with `bom`, a byte-order mark
-    so Excel reads the accents right). Returns the number of rows."""
+    so Excel reads the accents right), the headings in `words`' language
+    (see WORDS). Returns the number of rows."""
     require_export(by)
     count = 0
     with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
         if bom:  # by hand: the utf-8-sig codec encodes in Python, row by row
             handle.write("\ufeff")
         writer = csv.writer(handle)
-        writer.writerow(HEADERS)
+        writer.writerow(map(_say(words), HEADERS))
         for rows in _row_batches(flt, progress, cancelled, None, by):
             writer.writerows(map(csv_values, rows))
             count += len(rows)
@@ -380,7 +427,7 @@ class _SheetRows:
 
 
 def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
-                cancelled: Callable[[], bool] | None = None, by=None) -> int:
+                cancelled: Callable[[], bool] | None = None, by=None, words=None) -> int:
     """Write the filtered bookings to an .xlsx workbook with XlsxWriter in
     constant-memory mode (each row goes to disk as it is written: memory does
     not grow with the number of bookings): a "Bookings" sheet with real dates
@@ -389,10 +436,12 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
     filters used and the report's figures for the period.
 
     Text is always written as text (never a formula, number or link); a
-    carriage return in a note is kept (stored as `_x000D_`, as Excel does)."""
+    carriage return in a note is kept (stored as `_x000D_`, as Excel does).
+    The headings, sheet names and summary labels in `words`' language (see WORDS)."""
     require_export(by)
     import xlsxwriter
 
+    say = _say(words)
     count = 0
     with atomic_file(path, None) as temp, _discarded_on_failure() as scratch:
         workbook = xlsxwriter.Workbook(temp, {
@@ -403,22 +452,22 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
             day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
             time_format = workbook.add_format({"num_format": "hh:mm"})
             stamp_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-            sheet = workbook.add_worksheet("Bookings")
-            summary = workbook.add_worksheet("Summary")  # filled once the rows are written
+            sheet = workbook.add_worksheet(say("Bookings"))
+            summary = workbook.add_worksheet(say("Summary"))  # filled once the rows are written
             sheet.freeze_panes(1, 0)
             for column, width in enumerate(_XLSX_WIDTHS):
                 sheet.set_column(column, column, width)
             sheet.set_landscape()
             sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
             sheet.repeat_rows(0)
-            sheet.set_footer("&CPage &P of &N")
-            sheet.write_row(0, 0, HEADERS, bold)
+            sheet.set_footer(say("&CPage &P of &N"))
+            sheet.write_row(0, 0, [say(h) for h in HEADERS], bold)
             rows = _SheetRows(sheet, day_format, time_format, stamp_format)
             for batch in _row_batches(flt, progress, cancelled, None, by):
                 count = rows.write(batch)
             rows.close()
             sheet.autofilter(0, 0, count, len(HEADERS) - 1)
-            _summary_sheet(workbook, summary, flt, bold, count, by)
+            _summary_sheet(workbook, summary, flt, bold, count, by, say)
             if cancelled is not None and cancelled():
                 raise ExportCancelled()
         except BaseException:
@@ -440,7 +489,8 @@ def _discarded_on_failure():
         yield scratch
 
 
-def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by) -> None:
+def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by,
+                   say: Callable[[str], str] = str) -> None:
     """Figure | Value | Share: the filters the export used, then the report's
     figures (counts with their shares), the weekday x hour utilisation table
     and the popular times. The figures come from `booking_report`, the same
@@ -474,50 +524,52 @@ def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by)
 
     business = get_business(flt.business_id).name if flt.business_id is not None else None
     first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
-    put("Filter", "Value", header=True)
-    put("Business", business or "All businesses")
-    put("From", first or "any date")
-    put("To", last or "any date")
-    put("Status", ", ".join(flt.statuses) or "any")
-    put("Source", ", ".join(flt.sources) or "any")
-    put("Text", flt.text or "none")
-    put("Dates of", "date booked" if flt.basis == "booked" else "appointment")
-    put("Bookings exported", exported)
+    put(say("Filter"), say("Value"), header=True)
+    put(say("Business"), business or say("All businesses"))
+    put(say("From"), first or say("any date"))
+    put(say("To"), last or say("any date"))
+    put(say("Status"), ", ".join(map(say, flt.statuses)) or say("any"))
+    put(say("Source"), ", ".join(map(say, flt.sources)) or say("any"))
+    put(say("Text"), flt.text or say("none"))
+    put(say("Dates of"), say("date booked") if flt.basis == "booked" else say("appointment"))
+    put(say("Bookings exported"), exported)
     line += 1
     if first is None:
-        put("Report figures", "choose a date range to include them")
+        put(say("Report figures"), say("choose a date range to include them"))
         return
     report = booking_report(flt.business_id, first, last, by=by, basis=flt.basis)
-    put("Figure", "Value", share="Share", header=True)
-    put("Business", report.business_name)
-    put("From", report.date_from)
-    put("To", report.date_to)
-    put("Bookings in the period", report.total)
+    put(say("Figure"), say("Value"), share=say("Share"), header=True)
+    put(say("Business"), report.business_name)
+    put(say("From"), report.date_from)
+    put(say("To"), report.date_to)
+    put(say("Bookings in the period"), report.total)
     for status, n in report.by_status.items():
-        put(f"Status: {status}", n, share=report.status_share[status])
+        put(say("Status: {status}").format(status=say(status)), n,
+            share=report.status_share[status])
     for source, n in report.by_source.items():
-        put(f"Source: {source}", n, share=report.source_share[source])
-    put("Capacity (places)", report.usage.capacity)
-    put("Booked places", report.usage.booked)
+        put(say("Source: {source}").format(source=say(source)), n,
+            share=report.source_share[source])
+    put(say("Capacity (places)"), report.usage.capacity)
+    put(say("Booked places"), report.usage.booked)
     for label, rate in (("Utilisation", report.utilisation),
                         ("Cancellation rate", report.cancellation_rate),
                         ("No-show rate", report.no_show_rate),
                         ("Confirmation rate", report.confirmation_rate)):
-        put(label, rate, pct)
-    put("Lead time, median (hours)", report.lead_median_hours, hours_format)
+        put(say(label), rate, pct)
+    put(say("Lead time, median (hours)"), report.lead_median_hours, hours_format)
     for label, n in report.lead_buckets:
-        put(f"Lead time {label}", n)
+        put(say("Lead time {bucket}").format(bucket=say(label)), n)
     for d in report.days:
-        put(f"Utilisation {d.day.isoformat()}", d.usage.rate, pct)
+        put(say("Utilisation {day}").format(day=d.day.isoformat()), d.usage.rate, pct)
 
     line += 1
     hours = sorted({h for (_, h) in report.heatmap})
-    sheet.write_string(line, 0, "Utilisation by weekday and hour", bold)
+    sheet.write_string(line, 0, say("Utilisation by weekday and hour"), bold)
     for i, hour in enumerate(hours):
         sheet.write_string(line, 1 + i, f"{hour:02d}:00", bold)
     line += 1
     for weekday, name in enumerate(WEEKDAYS):
-        sheet.write_string(line, 0, name, bold)
+        sheet.write_string(line, 0, say(name), bold)
         for i, hour in enumerate(hours):
             usage = report.heatmap.get((weekday, hour))
             if usage is not None and usage.rate is not None:
@@ -525,9 +577,9 @@ def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by)
         line += 1
 
     line += 1
-    put("Popular times", "When", share="Places", header=True)
+    put(say("Popular times"), say("When"), share=say("Places"), header=True)
     for rank, (weekday, hour, places) in enumerate(report.popular_times, 1):
-        put(f"#{rank}", f"{WEEKDAYS[weekday]} {hour:02d}:00", share=None)
+        put(f"#{rank}", f"{say(WEEKDAYS[weekday])} {hour:02d}:00", share=None)
         sheet.write_number(line - 1, 2, places)
 
 

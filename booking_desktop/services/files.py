@@ -4,11 +4,12 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import InvalidInput
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput
 
 
 @contextmanager
-def atomic_file(path, mode: str | None = "w", what: str = "export", **kwargs):
+def atomic_file(path, mode: str | None = "w", what: str = QT_TRANSLATE_NOOP("errors", "export"),
+                **kwargs):
     """A temporary file next to `path` (created with O_EXCL and mode 0600, so
     no other user reads it and no planted link is followed), flushed to disk
     and renamed to `path` when the block ends without an exception, removed
@@ -17,12 +18,15 @@ def atomic_file(path, mode: str | None = "w", what: str = "export", **kwargs):
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise InvalidInput(f"Cannot write the {what} to {path}: it is a folder.")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Cannot write the {what} to {path}: it is a "
+                                                       "folder."),
+                           params={"what": what, "path": str(path)})
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise InvalidInput(f"Cannot write the {what} to {path}: "
-                           f"{exc.strerror or exc}.") from None
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Cannot write the {what} to {path}: {why}."),
+                           params={"what": what, "path": str(path),
+                                   "why": exc.strerror or str(exc)}) from None
     os.close(fd)
     try:
         if mode is None:
@@ -35,7 +39,9 @@ def atomic_file(path, mode: str | None = "w", what: str = "export", **kwargs):
         os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise InvalidInput(f"Cannot write the {what} to {path}: {exc.strerror or exc}.") from None
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Cannot write the {what} to {path}: {why}."),
+                           params={"what": what, "path": str(path),
+                                   "why": exc.strerror or str(exc)}) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from ..clock import UTC
 from ..db import is_postgres
-from ..errors import InvalidInput, NotFound
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
 from ..models import Business, BusinessHours, HoursException, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
@@ -109,7 +109,8 @@ def set_hours_exception(business: Business, day, closed: bool = True, intervals=
     day = v.a_date(day, "The date", "date")
     pairs = v.intervals(intervals, day.isoformat())
     if not closed and not pairs:
-        raise InvalidInput("A special day that is not closed needs opening hours.", field="hours")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "A special day that is not closed needs "
+                                                       "opening hours."), field="hours")
     note = v.text(note, "The note", "note", 200, required=False) or ""
     stored = "" if closed else format_intervals(pairs)
 
@@ -141,7 +142,8 @@ def remove_hours_exception(business: Business, day, by: User | None = None,
         deleted = HoursException.delete().where((HoursException.business == business.id)
                                                 & (HoursException.date == day)).execute()
         if not deleted:
-            raise NotFound(f"There is no special day on {day.isoformat()}.")
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "There is no special day on {day}."),
+                           params={"day": day})
         audit(by, "hours.exception.remove", "business", business.id, at=moment,
               date=day.isoformat(), **reclose_slots(business, [day], moment))
 

@@ -16,7 +16,7 @@ from peewee import SQL
 
 from ..clock import UTC, ensure_aware
 from ..db import is_postgres
-from ..errors import BookingError, InvalidTransition, NotFound
+from ..errors import QT_TRANSLATE_NOOP, BookingError, InvalidTransition, NotFound
 from ..models import Business, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
@@ -124,7 +124,8 @@ def plan_slots(business: Business, start_date: date, end_date: date, duration: t
 
 
 class GenerationCancelled(BookingError):
-    default_message = "Slot generation was stopped; no slots were created."
+    default_message = QT_TRANSLATE_NOOP("errors", "Slot generation was stopped; no slots were "
+                                                  "created.")
 
 
 def generate_time_slots(business: Business, start_date, end_date, slot_duration_minutes: int = 30,
@@ -274,7 +275,7 @@ def get_slot(slot_id: int) -> TimeSlot:
     slot_id = v.record_id(slot_id, "time slot")
     slot = run_read(lambda: TimeSlot.get_or_none(TimeSlot.id == slot_id))
     if slot is None:
-        raise NotFound("That time slot no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That time slot no longer exists."))
     return slot
 
 
@@ -293,11 +294,12 @@ def set_slot_blocked(slot: TimeSlot | int, blocked: bool = True, by: User | None
         query = TimeSlot.select().where(TimeSlot.id == slot_id)
         current = (query.for_update() if is_postgres() else query).first()
         if current is None:
-            raise NotFound("That time slot no longer exists.")
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "That time slot no longer exists."))
         if (expected_blocked is not None and current.is_blocked != expected_blocked) or \
                 (expected_reason is not None and current.block_reason != expected_reason):
-            raise InvalidTransition("This time slot was blocked or unblocked at another desk "
-                                    "meanwhile; nothing was changed.")
+            raise InvalidTransition(QT_TRANSLATE_NOOP("errors", "This time slot was blocked or "
+                                                                "unblocked at another desk "
+                                                                "meanwhile; nothing was changed."))
         TimeSlot.update(is_blocked=bool(blocked), block_reason=reason).where(
             TimeSlot.id == slot_id).execute()
         details = {"reason": reason} if reason else {}

@@ -20,12 +20,14 @@ it was saved is found out once the database answers (`find_lost_answer`),
 and a saved one's outcome is the one the answer would have given.
 """
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..db import is_postgres
 from ..errors import (
+    QT_TRANSLATE_NOOP,
     AnswerLost,
+    Phrase,
     BookingError,
     DatabaseUnavailable,
     InvalidTransition,
@@ -63,14 +65,17 @@ class NothingChanged(InvalidTransition):
 class Refusal:
     what: str   # "K7M-4QX (Anna Schmidt)" or "Wed 2 Dec 10:00"
     why: str
+    error: BookingError | None = field(default=None, compare=False)  # the refusal itself
 
 
 class Refused(BookingError):
     """The rules (or another desk) stood in the way of part of an action;
     nothing was changed. `refusals` names each booking or slot and why."""
 
-    def __init__(self, refusals: Sequence[Refusal], lead: str = "Nothing was changed"):
+    def __init__(self, refusals: Sequence[Refusal],
+                 lead: str = QT_TRANSLATE_NOOP("errors", "Nothing was changed")):
         self.refusals = tuple(refusals)
+        self.lead = lead
         super().__init__(f"{lead}: " + "; ".join(
             f"{r.what}: {r.why}" if r.what else r.why for r in self.refusals) + ".")
 
@@ -117,7 +122,8 @@ def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
     nothing changed, as `Refused` naming the booking or slot and why. The
     database out of reach stays DatabaseUnavailable (AnswerLost when lost in
     COMMIT: `find_lost_answer` tells whether the reversal was saved)."""
-    lead = "Nothing was redone" if redo else "Nothing was undone"
+    lead = (QT_TRANSLATE_NOOP("errors", "Nothing was redone") if redo
+            else QT_TRANSLATE_NOOP("errors", "Nothing was undone"))
     try:
         return outcome.reverse.perform(by=by, now=now)
     except DatabaseUnavailable:
@@ -125,7 +131,7 @@ def reverse(outcome: Outcome, redo: bool = False, by: User | None = None,
     except Refused as exc:
         raise Refused(exc.refusals, lead) from exc
     except BookingError as exc:
-        raise Refused([Refusal(_what(outcome.reverse), _why(exc))], lead) from exc
+        raise Refused([Refusal(_what(outcome.reverse), _why(exc), exc)], lead) from exc
 
 
 def _write(work: Callable[[], "Outcome"]) -> "Outcome":
@@ -163,13 +169,16 @@ def _booking_outcome(description: str, booking: Booking, reverse_action: Action,
 def book(slot: TimeSlot | int, customer_name, customer_email=None, customer_phone=None,
          source: str = "walk_in", status: str = "confirmed", notes: str = "",
          reference: str | None = None, by: User | None = None,
-         now: datetime | None = None) -> Outcome:
-    """A new booking (see create_booking); undone by cancelling it. Given the
-    `reference` of an attempt whose answer was lost, the booking that attempt
-    saved is the result and nothing is booked twice."""
+         now: datetime | None = None, customer=None) -> Outcome:
+    """A new booking (see create_booking; `customer`: the customer picked, or
+    None to find or make one by email or phone); undone by cancelling it.
+    Given the `reference` of an attempt whose answer was lost, the booking
+    that attempt saved is the result and nothing is booked twice."""
     booking = create_booking(slot, customer_name, customer_email, customer_phone, source=source,
-                             status=status, notes=notes, reference=reference, by=by, now=now)
-    return _booking_outcome(f"booking of {booking.customer_name}", booking, action(
+                             status=status, notes=notes, reference=reference, by=by, now=now,
+                             customer=customer)
+    return _booking_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "booking of {name}"),
+                                   name=booking.customer_name), booking, action(
         cancel, booking=booking.id, reason=UNDONE_REASON, expected_status=booking.status))
 
 
@@ -180,7 +189,8 @@ def cancel(booking: Booking | int, reason: str = "", expected_status: str | None
         current = locked_booking(booking)
         result = cancel_booking(current.id, reason, by=by, now=now,
                                 expected_status=expected_status or current.status)
-        return _booking_outcome(f"cancellation of {current.customer_name}", result, action(
+        return _booking_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "cancellation of {name}"),
+                                       name=current.customer_name), result, action(
             reinstate, booking=current.id, status=current.status, expected_status="cancelled"))
 
     return _write(work)
@@ -201,13 +211,16 @@ def reinstate(booking: Booking | int, status: str, expected_status: str,
         else:
             back = action(set_status, booking=current.id, status=current.status,
                           expected_status=result.status)
-        return _booking_outcome(f"reinstatement of {current.customer_name}", result, back)
+        return _booking_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "reinstatement of {name}"),
+                                       name=current.customer_name), result, back)
 
     return _write(work)
 
 
-_STATUS_NOUNS = {"pending": "marking as pending", "confirmed": "confirmation",
-                 "completed": "completion", "no_show": "no-show"}
+_STATUS_NOUNS = {"pending": QT_TRANSLATE_NOOP("errors", "marking as pending"),
+                 "confirmed": QT_TRANSLATE_NOOP("errors", "confirmation"),
+                 "completed": QT_TRANSLATE_NOOP("errors", "completion"),
+                 "no_show": QT_TRANSLATE_NOOP("errors", "no-show")}
 
 
 def set_status(booking: Booking | int, status: str, expected_status: str | None = None,
@@ -221,8 +234,10 @@ def set_status(booking: Booking | int, status: str, expected_status: str | None 
     def work():
         current = locked_booking(booking)
         if current.status == status and expected_status in (None, status):
-            raise NothingChanged(f"{current.customer_name} ({current.reference}) is already "
-                                 f"{status_words(status)}; nothing was changed.")
+            raise NothingChanged(QT_TRANSLATE_NOOP("errors", "{name} ({ref}) is already {status}; "
+                                                             "nothing was changed."),
+                                 params={"name": current.customer_name, "ref": current.reference,
+                                         "status": status_words(status)})
         result = set_booking_status(current.id, status, by=by, now=now,
                                     expected_status=expected_status or current.status)
         if current.status in ACTIVE_STATUSES and status not in ACTIVE_STATUSES:
@@ -232,7 +247,8 @@ def set_status(booking: Booking | int, status: str, expected_status: str | None 
             back = action(set_status, booking=current.id, status=current.status,
                           expected_status=status)
         noun = _STATUS_NOUNS.get(status, status)
-        return _booking_outcome(f"{noun} of {current.customer_name}", result, back)
+        return _booking_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "{noun} of {name}"),
+                                       noun=noun, name=current.customer_name), result, back)
 
     return _write(work)
 
@@ -244,7 +260,8 @@ def check_in(booking: Booking | int, by: User | None = None,
     def work():
         current = locked_booking(booking)
         result = check_in_booking(current.id, by=by, now=now)
-        return _booking_outcome(f"check-in of {current.customer_name}", result, action(
+        return _booking_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "check-in of {name}"),
+                                       name=current.customer_name), result, action(
             undo_check_in, booking=current.id, checked_in_at=result.checked_in_at,
             status=current.status))
 
@@ -256,7 +273,8 @@ def undo_check_in(booking: Booking | int, checked_in_at: datetime, status: str,
     """Clear a check-in (see clear_check_in); undone by checking in again."""
     def work():
         result = clear_check_in(booking, checked_in_at, status, by=by, now=now)
-        return _booking_outcome(f"undo of the check-in of {result.customer_name}", result,
+        return _booking_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "undo of the check-in of {name}"),
+                                       name=result.customer_name), result,
                                 action(check_in, booking=result.id))
 
     return _write(work)
@@ -272,7 +290,8 @@ def reschedule(booking: Booking | int, slot: TimeSlot | int,
         result = reschedule_booking(current.id, slot, by=by, now=now,
                                     expected_slot=expected_slot or current.time_slot_id)
         where = local_time_words(result.business_id, result.time_slot.start)
-        return _booking_outcome(f"move of {current.customer_name} to {where}", result, action(
+        return _booking_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "move of {name} to {when}"),
+                                       name=current.customer_name, when=where), result, action(
             reschedule, booking=current.id, slot=current.time_slot_id,
             expected_slot=result.time_slot_id), current.time_slot_id)
 
@@ -293,12 +312,14 @@ def edit_details(booking: Booking | int, changes: dict, expected: dict | None = 
                                         **changes)
         after = {f: getattr(result, f) for f in before}
         if after == before:
-            raise NothingChanged(f"The details of {current.reference} are already these; "
-                                 "nothing was changed.")
+            raise NothingChanged(QT_TRANSLATE_NOOP("errors", "The details of {ref} are already these; "
+                                                             "nothing was changed."),
+                                 params={"ref": current.reference})
         back = action(edit_details, booking=current.id,
                       changes={f: "" if v is None else v for f, v in before.items()},
                       expected=after)
-        return _booking_outcome(f"edit of {current.customer_name}'s details", result, back)
+        return _booking_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "edit of {name}'s details"),
+                                       name=current.customer_name), result, back)
 
     return _write(work)
 
@@ -309,7 +330,7 @@ def _locked_slot(slot: TimeSlot | int) -> TimeSlot:
     query = TimeSlot.select().where(TimeSlot.id == _id(slot, "time slot"))
     found = (query.for_update() if is_postgres() else query).first()
     if found is None:
-        raise NotFound("That time slot no longer exists.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That time slot no longer exists."))
     return found
 
 
@@ -330,13 +351,17 @@ def set_blocked(slot: TimeSlot | int, blocked: bool, reason: str = "",
             expected_blocked=current.is_blocked if expected_blocked is None else expected_blocked,
             expected_reason=current.block_reason if expected_reason is None else expected_reason)
         if (result.is_blocked, result.block_reason) == (current.is_blocked, current.block_reason):
-            raise NothingChanged("This time slot is already "
-                                 f"{'blocked' if blocked else 'open'}; nothing was changed.")
+            raise NothingChanged(
+                QT_TRANSLATE_NOOP("errors", "This time slot is already blocked; nothing was changed.")
+                if blocked else
+                QT_TRANSLATE_NOOP("errors", "This time slot is already open; nothing was changed."))
         when = local_time_words(current.business_id, current.start)
         back = action(set_blocked, slot=current.id, blocked=current.is_blocked,
                       reason=current.block_reason, expected_blocked=result.is_blocked,
                       expected_reason=result.block_reason)
-        return _slot_outcome(f"{'block' if blocked else 'unblock'} of {when}", result, back)
+        return _slot_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "block of {when}") if blocked
+                                    else QT_TRANSLATE_NOOP("errors", "unblock of {when}"),
+                                    when=when), result, back)
 
     return _write(work)
 
@@ -352,11 +377,13 @@ def set_capacity(slot: TimeSlot | int, capacity: int, expected_capacity: int | N
             expected_capacity=current.max_capacity if expected_capacity is None
             else expected_capacity)
         if result.max_capacity == current.max_capacity:
-            raise NothingChanged(f"This time slot already takes {capacity}; nothing was changed.")
+            raise NothingChanged(QT_TRANSLATE_NOOP("errors", "This time slot already takes {n}; nothing "
+                                                             "was changed."), params={"n": capacity})
         when = local_time_words(current.business_id, current.start)
         back = action(set_capacity, slot=current.id, capacity=current.max_capacity,
                       expected_capacity=result.max_capacity)
-        return _slot_outcome(f"capacity change of {when}", result, back)
+        return _slot_outcome(Phrase(QT_TRANSLATE_NOOP("errors", "capacity change of {when}"),
+                                    when=when), result, back)
 
     return _write(work)
 
@@ -385,11 +412,12 @@ def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | 
             except NothingChanged:
                 continue
             except BookingError as exc:
-                refusals.append(Refusal(_what(part), _why(exc)))
+                refusals.append(Refusal(_what(part), _why(exc), exc))
         if refusals and (not partial or not outcomes):
             raise Refused(refusals)
         if not outcomes:
-            raise NothingChanged("The selected bookings are already so; nothing was changed.")
+            raise NothingChanged(QT_TRANSLATE_NOOP("errors", "The selected bookings are already so; "
+                                                             "nothing was changed."))
         return _bulk_outcome(outcomes, refusals, noun)
 
     return _write(work)
@@ -399,7 +427,8 @@ def _bulk_outcome(outcomes: list[Outcome], refusals: list[Refusal], noun: str) -
     if len(outcomes) == 1 and not refusals:
         description = outcomes[0].description
     else:
-        description = f"{noun} of {len(outcomes)} bookings"
+        description = Phrase(QT_TRANSLATE_NOOP("errors", "{noun} of {n} bookings"),
+                             noun=noun, n=len(outcomes))
     back = action(bulk, actions=tuple(o.reverse for o in reversed(outcomes)), noun=noun,
                   partial=False)
     # A booking changed twice shows as the later change left it.
@@ -463,7 +492,8 @@ def find_lost_answer(lost: AnswerLost) -> LostAnswer:
 def _lost_what(outcome: Outcome) -> str:
     """"cancellation of Anna Schmidt (K7M-4QX)"; a bulk or slot: its description."""
     if len(outcome.rows) == 1 and len(outcome.booking_ids) <= 1:
-        return f"{outcome.description} ({outcome.rows[0].reference})"
+        return Phrase(QT_TRANSLATE_NOOP("errors", "{what} ({ref})"), what=outcome.description,
+                      ref=outcome.rows[0].reference)
     return outcome.description
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from peewee import IntegrityError
 
 from ..db import is_postgres
-from ..errors import BookingError, InvalidInput, NotFound, PermissionDenied
+from ..errors import QT_TRANSLATE_NOOP, BookingError, InvalidInput, NotFound, PermissionDenied
 from ..models import USER_ROLES, SignInThrottle, User
 from . import validation as v
 from ._tx import audit, current_time, require_export, require_owner, run_read, run_write
@@ -60,17 +60,20 @@ def verify_password(password: str, stored: str) -> bool:
 
 def _password(value) -> str:
     if not isinstance(value, str) or not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
-        raise InvalidInput(f"The password must have at least {PASSWORD_MIN} characters.",
-                           field="password")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The password must have at least {n} "
+                                                       "characters."),
+                           params={"n": PASSWORD_MIN}, field="password")
     if any(ord(ch) < 32 for ch in value):
-        raise InvalidInput("The password contains control characters.", field="password")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The password contains control characters."),
+                           field="password")
     return value
 
 
 def valid_username(value) -> str:
-    value = v.text(value, "The username", "username", 64)
+    value = v.text(value, QT_TRANSLATE_NOOP("errors", "The username"), "username", 64)
     if any(ch.isspace() for ch in value):
-        raise InvalidInput("The username cannot contain spaces.", field="username")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The username cannot contain spaces."),
+                           field="username")
     return value
 
 
@@ -122,7 +125,8 @@ def create_user(username, password, role: str = "staff", by: User | None = None,
 
     def work():
         if User.select().where(User.username == username).exists():
-            raise InvalidInput(f"The username {username!r} is taken.", field="username")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The username {name} is taken."),
+                               params={"name": repr(username)}, field="username")
         moment = current_time(now)
         user = User.create(username=username, password_hash=hashed, role=role,
                            created_at=moment)
@@ -132,7 +136,8 @@ def create_user(username, password, role: str = "staff", by: User | None = None,
     try:
         return run_write(work)
     except IntegrityError:
-        raise InvalidInput(f"The username {username!r} is taken.", field="username") from None
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The username {name} is taken."),
+                           params={"name": repr(username)}, field="username") from None
 
 
 # Wrong passwords allowed in a row before each further attempt must wait:
@@ -143,12 +148,19 @@ LONGEST_WAIT = timedelta(minutes=5)
 
 
 class SignInThrottled(BookingError):
-    default_message = "Too many wrong passwords; wait a moment and try again."
+    default_message = QT_TRANSLATE_NOOP("errors", "Too many wrong passwords; wait a moment and "
+                                                  "try again.")
 
     def __init__(self, username: str, wait: timedelta):
         seconds = max(1, int(wait.total_seconds() + 0.999))
-        when = f"{seconds} seconds" if seconds < 120 else f"{(seconds + 59) // 60} minutes"
-        super().__init__(f"Too many wrong passwords for {username!r}. Try again in {when}.",
+        if seconds < 120:
+            template = QT_TRANSLATE_NOOP("errors", "Too many wrong passwords for {name}. Try again "
+                                                   "in {n} seconds.")
+        else:
+            template = QT_TRANSLATE_NOOP("errors", "Too many wrong passwords for {name}. Try again "
+                                                   "in {n} minutes.")
+        super().__init__(template, params={"name": repr(username),
+                                           "n": seconds if seconds < 120 else (seconds + 59) // 60},
                          retry_after=seconds)
 
 
@@ -208,7 +220,8 @@ def authenticate(username, password, now: datetime | None = None) -> Account:
     a row each attempt must wait longer (SignInThrottled, with no password
     checked). Failures and lock-outs go to the audit log; a success clears the
     count."""
-    refused = InvalidInput("Wrong username or password.", field="password")
+    refused = InvalidInput(QT_TRANSLATE_NOOP("errors", "Wrong username or password."),
+                           field="password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise refused
     key = _throttle_key(username)
@@ -220,7 +233,9 @@ def authenticate(username, password, now: datetime | None = None) -> Account:
         _record_failure(key, user, moment)
         raise refused
     if not user.active:
-        raise PermissionDenied(f"The account {user.username!r} is disabled; ask an owner.")
+        raise PermissionDenied(QT_TRANSLATE_NOOP("errors", "The account {name} is disabled; ask an "
+                                                           "owner."),
+                               params={"name": repr(user.username)})
     run_write(lambda: SignInThrottle.delete().where(SignInThrottle.username == key).execute())
     return _account(user)
 
@@ -282,7 +297,8 @@ def set_user_active(username, active: bool, by: User | None = None) -> Account:
         if user is None:
             raise NotFound(f"No user called {username!r}.")
         if not active and user.role == "owner" and not _other_active_owners(user):
-            raise InvalidInput("This is the last active owner account; add another owner first.",
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "This is the last active owner account; add "
+                                                           "another owner first."),
                                field="username")
         User.update(active=bool(active)).where(User.id == user.id).execute()
         audit(by, "user.enable" if active else "user.disable", "user", user.id,
@@ -304,7 +320,8 @@ def set_user_can_export(username, allowed: bool, by: User | None = None) -> Acco
         if user is None:
             raise NotFound(f"No user called {username!r}.")
         if user.role == "owner":
-            raise InvalidInput(f"{user.username!r} is an owner; owners can always export.",
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{name} is an owner; owners can always "
+                                                           "export."), params={"name": repr(user.username)},
                                field="username")
         User.update(can_export=allowed).where(User.id == user.id).execute()
         audit(by, "user.allow_export" if allowed else "user.deny_export", "user", user.id,

@@ -6,7 +6,8 @@ import zoneinfo
 from datetime import date, datetime, time, timezone
 from functools import lru_cache
 
-from ..errors import InvalidInput, NotFound
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
+from ..keys import email_key, folded, name_keys, phone_digits  # noqa: F401 (the services' names for them)
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -44,69 +45,69 @@ def text(value, label: str, field: str, max_length: int, required: bool = True,
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{label} must be text.", field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} must be text."),
+                           params={"label": label}, field=field)
     if _has_control(value, multiline):
-        raise InvalidInput(f"{label} contains invisible control characters; please retype it.",
-                           field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} contains invisible control "
+                                                       "characters; please retype it."),
+                           params={"label": label}, field=field)
     value = value.strip()
     if not value:
         if required:
-            raise InvalidInput(f"{label} is required.", field=field)
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} is required."),
+                               params={"label": label}, field=field)
         return None
     if len(value) > max_length:
-        raise InvalidInput(f"{label} is too long ({len(value)} characters; at most {max_length}).",
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} is too long ({length} characters; "
+                                                       "at most {most})."),
+                           params={"label": label, "length": len(value), "most": max_length},
                            field=field)
     return value
 
 
 def customer_name(value) -> str:
-    return text(value, "The customer's name", "customer_name", NAME_MAX)
+    return text(value, QT_TRANSLATE_NOOP("errors", "The customer's name"), "customer_name",
+                NAME_MAX)
 
 
-def email(value, label: str = "The email address", field: str = "customer_email") -> str | None:
+def email(value, label: str = QT_TRANSLATE_NOOP("errors", "The email address"),
+          field: str = "customer_email") -> str | None:
     value = text(value, label, field, EMAIL_MAX, required=False)
     if value is not None and not _EMAIL.match(value):
-        raise InvalidInput(f"{label} {value!r} does not look like name@example.com.", field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} {value} does not look like "
+                                                       "name@example.com."),
+                           params={"label": label, "value": repr(value)}, field=field)
     return value
 
 
-def phone(value, label: str = "The phone number", field: str = "customer_phone") -> str | None:
+def phone(value, label: str = QT_TRANSLATE_NOOP("errors", "The phone number"),
+          field: str = "customer_phone") -> str | None:
     value = text(value, label, field, PHONE_MAX, required=False)
     if value is None:
         return None
     digits = phone_digits(value)
     if not _PHONE.match(value) or not 4 <= len(digits) <= 20:
-        raise InvalidInput(f"{label} {value!r} is not a phone number (digits, spaces, + - ( ) only).",
-                           field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} {value} is not a phone number "
+                                                       "(digits, spaces, + - ( ) only)."),
+                           params={"label": label, "value": repr(value)}, field=field)
     return value
 
 
-def phone_digits(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return "".join(ch for ch in value if ch.isdigit() and ch.isascii()) or None
-
-
-def name_keys(name: str) -> tuple[str, str]:
-    """Case-folded full name, and the same starting at the last word (so
-    "Smith" finds "Anna Smith")."""
-    folded = " ".join(name.casefold().split())
-    words = folded.split(" ")
-    surname_first = " ".join([words[-1], *words[:-1]]) if len(words) > 1 else folded
-    return folded, surname_first
-
-
 def notes(value) -> str:
-    return text(value, "The notes", "notes", NOTES_MAX, required=False, multiline=True) or ""
+    return text(value, QT_TRANSLATE_NOOP("errors", "The notes"), "notes", NOTES_MAX,
+                required=False, multiline=True) or ""
 
 
 def reason(value) -> str:
-    return text(value, "The reason", "reason", REASON_MAX, required=False, multiline=True) or ""
+    return text(value, QT_TRANSLATE_NOOP("errors", "The reason"), "reason", REASON_MAX,
+                required=False, multiline=True) or ""
 
 
 def reference(value) -> str:
     if not isinstance(value, str) or not _REFERENCE.match(value.strip().upper()):
-        raise InvalidInput(f"{value!r} is not a booking reference like K7M-4QX.", field="reference")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{value} is not a booking reference like "
+                                                       "K7M-4QX."),
+                           params={"value": repr(value)}, field="reference")
     value = value.strip().upper().replace("-", "")
     return f"{value[:3]}-{value[3:]}"
 
@@ -119,9 +120,13 @@ def choice(value, allowed, label: str, field: str) -> str:
 
 def integer(value, label: str, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{label} must be a whole number.", field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} must be a whole number."),
+                           params={"label": label}, field=field)
     if not low <= value <= high:
-        raise InvalidInput(f"{label} must be between {low} and {high} (got {value}).", field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} must be between {low} and {high} "
+                                                       "(got {value})."),
+                           params={"label": label, "low": low, "high": high, "value": value},
+                           field=field)
     return value
 
 
@@ -155,12 +160,18 @@ def a_date(value, label: str, field: str) -> date:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            raise InvalidInput(f"{label} {value!r} is not a date (YYYY-MM-DD).", field=field) from None
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} {value} is not a date "
+                                                           "(YYYY-MM-DD)."),
+                               params={"label": label, "value": repr(value)},
+                               field=field) from None
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidInput(f"{label} must be a date.", field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} must be a date."),
+                           params={"label": label}, field=field)
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise InvalidInput(f"{label} {value.isoformat()} is out of range ({MIN_YEAR}–{MAX_YEAR}).",
-                           field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} {value} is out of range "
+                                                       "({low}–{high})."),
+                           params={"label": label, "value": value.isoformat(), "low": MIN_YEAR,
+                                   "high": MAX_YEAR}, field=field)
     return value
 
 
@@ -198,14 +209,16 @@ def instant(value, label: str = "The current time", field: str = "now",
 
 
 def date_range(start, end, max_days: int | None = None) -> tuple[date, date]:
-    start = a_date(start, "The start date", "start_date")
-    end = a_date(end, "The end date", "end_date")
+    start = a_date(start, QT_TRANSLATE_NOOP("errors", "The start date"), "start_date")
+    end = a_date(end, QT_TRANSLATE_NOOP("errors", "The end date"), "end_date")
     if end < start:
-        raise InvalidInput(f"The end date {end.isoformat()} is before the start date "
-                           f"{start.isoformat()}.", field="end_date")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The end date {end} is before the start date "
+                                                       "{start}."),
+                           params={"end": end, "start": start}, field="end_date")
     if max_days is not None and (end - start).days + 1 > max_days:
-        raise InvalidInput(f"The date range is too long; at most {max_days} days at a time.",
-                           field="end_date")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "The date range is too long; at most {days} "
+                                                       "days at a time."),
+                           params={"days": max_days}, field="end_date")
     return start, end
 
 
@@ -214,11 +227,16 @@ def time_of_day(value, label: str, field: str) -> time:
         try:
             value = time.fromisoformat(value.strip())
         except ValueError:
-            raise InvalidInput(f"{label} {value!r} is not a time (HH:MM).", field=field) from None
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} {value} is not a time (HH:MM)."),
+                               params={"label": label, "value": repr(value)},
+                               field=field) from None
     if not isinstance(value, time):
-        raise InvalidInput(f"{label} must be a time of day.", field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} must be a time of day."),
+                           params={"label": label}, field=field)
     if value.tzinfo is not None:
-        raise InvalidInput(f"{label} is a local time and takes no time zone.", field=field)
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label} is a local time and takes no time "
+                                                       "zone."),
+                           params={"label": label}, field=field)
     return value.replace(microsecond=0)
 
 
@@ -228,25 +246,32 @@ def intervals(pairs, label: str) -> list[tuple[time, time]]:
     if pairs is None:
         return []
     if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
-        raise InvalidInput(f"{label}: give a list of (open, close) times.", field="hours")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label}: give a list of (open, close) "
+                                                       "times."),
+                           params={"label": label}, field="hours")
     result = []
     for pair in pairs:
         try:
             opens, closes = pair
         except (TypeError, ValueError):
-            raise InvalidInput(f"{label}: each interval needs an opening and a closing time.",
-                               field="hours") from None
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label}: each interval needs an opening "
+                                                           "and a closing time."),
+                               params={"label": label}, field="hours") from None
         opens = time_of_day(opens, f"{label}: opening time", "hours")
         closes = time_of_day(closes, f"{label}: closing time", "hours")
         if opens >= closes:
-            raise InvalidInput(f"{label}: opening {opens:%H:%M} must be before closing "
-                               f"{closes:%H:%M}.", field="hours")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label}: opening {opens} must be before "
+                                                           "closing {closes}."),
+                               params={"label": label, "opens": opens, "closes": closes},
+                               field="hours")
         result.append((opens, closes))
     result.sort()
     for (_, first_close), (second_open, _) in zip(result, result[1:]):
         if second_open < first_close:
-            raise InvalidInput(f"{label}: the intervals overlap ({second_open:%H:%M} is before "
-                               f"{first_close:%H:%M}).", field="hours")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "{label}: the intervals overlap ({later} "
+                                                           "is before {earlier})."),
+                               params={"label": label, "later": second_open,
+                                       "earlier": first_close}, field="hours")
     return result
 
 

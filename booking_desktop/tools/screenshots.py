@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import config, db, services
 from ..errors import BookingError, InvalidInput
 from ..services import demo, desk
+from ..ui import i18n
 from ..ui.app import choose_business, create_application, open_main_window
 from ..ui.dialogs.reasons import CancelReasonDialog
 from ..ui.dialogs.first_run import FirstRunDialog
@@ -80,7 +81,7 @@ def _reports(session, folder: Path, size: tuple[int, int]) -> Path:
 
     view = ReportsView(session)
     view.resize(*size)
-    view.setWindowTitle("Reports")
+    view.setWindowTitle(QCoreApplication.translate("MainWindow", "Reports"))
     view.refresh()
     try:
         return _save(view, folder, "reports", session)
@@ -148,15 +149,28 @@ def parse_size(text: str) -> tuple[int, int]:
     return size
 
 
+def _index(window, view) -> int:
+    return next(i for i, (_title, shown) in enumerate(window.views) if shown is view)
+
+
+def parse_language(text: str) -> str:
+    """"de" -> "de"; the languages the windows speak."""
+    if text not in i18n.CODES:
+        raise InvalidInput(f"The language must be one of {', '.join(i18n.CODES)} (not {text!r}).")
+    return text
+
+
 def render(folder: str | os.PathLike, db_url: str | None = None,
-           size: tuple[int, int] = SIZE) -> list[Path]:
+           size: tuple[int, int] = SIZE, language: str = "en") -> list[Path]:
     """Render the views to `folder` with the main window at `size` (1280x800
-    by default; 1024x700 for a small front-desk screen); returns the files
-    written."""
+    by default; 1024x700 for a small front-desk screen) in `language` ("en",
+    "de": its words and its country's formats, whatever this computer's);
+    returns the files written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     app = create_application()
+    i18n.install(language, QLocale.c())
     scratch = None
     if db_url is None:
         scratch = tempfile.TemporaryDirectory(prefix="booking-screens-")
@@ -180,10 +194,10 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
             window.front_desk.start_walk_in()
             window.front_desk.walk_in.name.setText("Maria Gonzalez")
         written.append(_save(window, folder, "front-desk", window.session))
-        window.show_view(window.views.index((window.tr("Bookings"), window.bookings)))
+        window.show_view(_index(window, window.bookings))
         written.append(_save(window, folder, "bookings", window.session))
         if business is not None:
-            window.show_view(window.views.index((window.tr("Calendar"), window.calendar)))
+            window.show_view(_index(window, window.calendar))
             window.calendar.go_today()
             written.append(_save(window, folder, "calendar", window.session))
             day = _next_busy_day(business)
@@ -193,7 +207,7 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
                 tree = window.calendar.tree
                 tree.setCurrentIndex(tree.model().index(0, 0))
                 written.append(_save(window, folder, "calendar-day", window.session))
-            window.show_view(window.views.index((window.tr("Hours"), window.hours)))
+            window.show_view(_index(window, window.hours))
             hours = window.hours
             hours.grid.select((0, 0) if hours.grid.intervals(0) else None)
             written.append(_save(window, folder, "hours-editor", window.session))
@@ -208,7 +222,7 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
                 window.front_desk.set_day(kept)
                 written.append(_save(window, folder, "front-desk-closed-hours", window.session))
             if holiday is not None:
-                window.show_view(window.views.index((window.tr("Calendar"), window.calendar)))
+                window.show_view(_index(window, window.calendar))
                 window.calendar.select_day(holiday)
                 written.append(_save(window, folder, "calendar-holiday", window.session))
         written.append(_reports(window.session, folder, size))
@@ -232,7 +246,9 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
 
         dialogs = [("sign-in", SignInDialog("staff")),
                    ("first-run", FirstRunDialog(with_owner=True)),
-                   ("cancel-reason", CancelReasonDialog("Cancel K7M-4QX for Anna Schmidt?"))]
+                   ("cancel-reason", CancelReasonDialog(QCoreApplication.translate(
+                       "FrontDeskView", "Cancel {ref} for {name}?").format(
+                           ref="K7M-4QX", name="Anna Schmidt")))]
         if business is not None:
             dialogs.append(("generate-slots", GenerateSlotsDialog(window.session)))
         for name, dialog in dialogs:

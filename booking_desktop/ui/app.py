@@ -13,12 +13,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from .. import config, services
 from ..errors import BookingError
 from . import errors as ui_errors
+from . import i18n
 from .dialogs.connect_dialog import ConnectDialog
 from .dialogs.first_run import FirstRunDialog
 from .main_window import MainWindow
 from .session import Session
 from .settings import Settings
 from .dialogs.signin import SignInDialog
+from .errors import APP_TITLE
 
 log = logging.getLogger(__name__)
 # The icon's name, and the .desktop file's (resources/booking-desktop.desktop):
@@ -54,7 +56,7 @@ def _install_excepthook() -> None:
     def hook(exc_type, exc, tb):
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
         if QApplication.instance() is not None:
-            QMessageBox.critical(None, "Booking Desktop", ui_errors.describe(exc))
+            QMessageBox.critical(None, APP_TITLE, ui_errors.describe(exc))
     sys.excepthook = hook
 
 
@@ -110,8 +112,8 @@ def sign_in(settings: Settings):
         business = choose_business(settings)
         if business is None:
             if user.role != "owner":
-                QMessageBox.information(None, "Booking Desktop",
-                                        "No business is set up yet. Ask an owner to set it up.")
+                QMessageBox.information(None, APP_TITLE, QCoreApplication.translate(
+                    "app", "No business is set up yet. Ask an owner to set it up."))
                 return None
             answer = FirstRunDialog.ask(with_owner=False, owner=user)
             if answer is None:
@@ -135,8 +137,9 @@ def _keyring_message(url: str, kept: bool) -> str:
     if not config.password_of(url):
         return ""
     if kept:
-        return " The password is kept in the system keyring."
-    return " There is no system keyring here: the password will be asked for next time."
+        return " " + QCoreApplication.translate("app", "The password is kept in the system keyring.")
+    return " " + QCoreApplication.translate(
+        "app", "There is no system keyring here: the password will be asked for next time.")
 
 
 def enter(db_url: str, connect: Callable[[str], object], settings: Settings):
@@ -149,7 +152,7 @@ def enter(db_url: str, connect: Callable[[str], object], settings: Settings):
         try:
             use_database(answer, connect)
         except Exception as exc:
-            QMessageBox.warning(None, "Booking Desktop", ui_errors.describe(exc))
+            QMessageBox.warning(None, APP_TITLE, ui_errors.describe(exc))
             connect(db_url)
             continue
         db_url = answer
@@ -172,7 +175,7 @@ def switch_database(window: MainWindow, url: str, connect: Callable[[str], objec
         try:
             kept = use_database(url, connect)
         except Exception as exc:
-            QMessageBox.warning(None, "Booking Desktop", ui_errors.describe(exc))
+            QMessageBox.warning(None, APP_TITLE, ui_errors.describe(exc))
             connect(old_url)
             new = open_main_window(old_url, user, business, settings)
             message = ""
@@ -183,11 +186,36 @@ def switch_database(window: MainWindow, url: str, connect: Callable[[str], objec
                 return None
             url, user, business = entered
             new = open_main_window(url, user, business, settings)
-            message = new.tr("Connected to {where}.").format(
+            message = QCoreApplication.translate("app", "Connected to {where}.").format(
                 where=config.without_password(url)) + _keyring_message(url, kept)
         new.show()
         if message:
             new.show_message(message)
+        return new
+    finally:
+        window.deleteLater()
+        app.setQuitOnLastWindowClosed(True)
+
+
+def switch_language(window: MainWindow, choice: str, settings: Settings) -> MainWindow | None:
+    """View → Language: remember `choice` ("en", "de", "" for the system's)
+    and show the window again in that language (the same database, account,
+    business and view); the texts of a window are set as it is made. None
+    when nothing changes, or when the window would not close (unsaved hours:
+    the language then applies at the next start)."""
+    settings.language = choice
+    code = i18n.chosen_language(choice)
+    if code == i18n.current_language():
+        return None
+    app = QApplication.instance()
+    url, user, business = window.db_url, window.session.user, window.session.business
+    if not window.close():
+        return None
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        i18n.install(code)
+        new = open_main_window(url, user, business, settings)
+        new.show()
         return new
     finally:
         window.deleteLater()
@@ -200,7 +228,7 @@ def _open_remembered(db_url: str, problem: BookingError, connect) -> str | None:
     if config.remembered_database() != config.without_password(db_url):
         return None
     while True:
-        url = ConnectDialog.ask(None, initial=db_url, problem=str(problem))
+        url = ConnectDialog.ask(None, initial=db_url, problem=ui_errors.describe(problem))
         if url is None:
             return None
         try:
@@ -220,19 +248,21 @@ def run_gui(db_url: str, connect: Callable[[str], object], quit_after_ms: int | 
     app = create_application()
     setup_logging()
     _install_excepthook()
+    settings = Settings()
+    i18n.install(i18n.chosen_language(settings.language))
     try:
         connect(db_url)
     except BookingError as exc:
         db_url = _open_remembered(db_url, exc, connect)
         if db_url is None:
-            QMessageBox.critical(None, "Booking Desktop", str(exc))
+            QMessageBox.critical(None, APP_TITLE, ui_errors.describe(exc))
             return 2
     except Exception as exc:
         log.exception("cannot open the database")
-        QMessageBox.critical(None, "Booking Desktop",
-                             f"Cannot open the database {config.without_password(db_url)}: {exc}")
+        QMessageBox.critical(None, APP_TITLE, QCoreApplication.translate(
+            "app", "Cannot open the database {where}: {error}").format(
+                where=config.without_password(db_url), error=exc))
         return 2
-    settings = Settings()
     if user is None:
         signed_in = enter(db_url, connect, settings)
         if signed_in is None:
@@ -248,8 +278,17 @@ def run_gui(db_url: str, connect: Callable[[str], object], quit_after_ms: int | 
         if new is not None:
             shown["window"] = new
             new.database_chosen.connect(reopen)
+            new.language_chosen.connect(relabel)
+
+    def relabel(code: str) -> None:
+        new = switch_language(shown["window"], code, settings)
+        if new is not None:
+            shown["window"] = new
+            new.database_chosen.connect(reopen)
+            new.language_chosen.connect(relabel)
 
     window.database_chosen.connect(reopen)
+    window.language_chosen.connect(relabel)
     window.show()
     if quit_after_ms is not None:
         QTimer.singleShot(quit_after_ms, lambda: shown["window"].close())

@@ -12,21 +12,23 @@ it).
 """
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..errors import AnswerLost, DatabaseUnavailable
+from ..errors import QT_TRANSLATE_NOOP, AnswerLost, DatabaseUnavailable
 from ..services import undo as reversible
 from ..services.undo import Outcome
-from .errors import describe
+from .errors import describe, said
 from .operations import Change, Op
 
 
 class AnswerBeingChecked(AnswerLost):
     """The connection was lost in the action's COMMIT; the desk asks whether
     it was saved as soon as the database answers, and says so."""
-    default_message = ("The connection was lost just as this was being saved, so it is not "
-                       "known yet whether it was. The desk checks as soon as the database "
-                       "answers and says so.")
+    default_message = QT_TRANSLATE_NOOP(
+        "errors", "The connection was lost just as this was being saved, so it is not "
+        "known yet whether it was. The desk checks as soon as the database "
+        "answers and says so.")
 
 
 class OutcomeCommand(QUndoCommand):
@@ -35,7 +37,7 @@ class OutcomeCommand(QUndoCommand):
     stack moves, so `undo`/`redo` themselves do nothing."""
 
     def __init__(self, outcome: Outcome):
-        super().__init__(outcome.description)
+        super().__init__(said(outcome.description))
         self.outcome = outcome
 
     def redo(self) -> None:
@@ -91,20 +93,24 @@ def _find_when_back(view, lost: AnswerLost, saved: Callable[[Outcome], None]) ->
     def found(answer) -> None:
         session.online_changed.disconnect(look)
         if answer.outcome is None:
-            text = (f"The {answer.what} was not saved; nothing was changed. Do it again if it "
-                    "is still wanted.")
+            text = QCoreApplication.translate(
+                "commands", "The {what} was not saved; nothing was changed. Do it again if it "
+                "is still wanted.").format(what=said(answer.what))
         else:
             saved(answer.outcome)
             session.did_execute.emit(_change_of(view, answer.outcome, None))
-            text = f"The {answer.what} had been saved when the connection was lost."
+            text = QCoreApplication.translate(
+                "commands", "The {what} had been saved when the connection was lost.").format(
+                    what=said(answer.what))
         session.lost_answer_found.emit(text)
 
     def not_found(exc: BaseException) -> None:
         if isinstance(exc, DatabaseUnavailable):
             return  # out of reach again: asked again when it answers again
         session.online_changed.disconnect(look)
-        session.lost_answer_found.emit(
-            "Whether the last action was saved could not be found out: " + describe(exc))
+        session.lost_answer_found.emit(QCoreApplication.translate(
+            "commands", "Whether the last action was saved could not be found out: {why}").format(
+                why=describe(exc)))
 
     session.online_changed.connect(look)
 

@@ -8,7 +8,13 @@ until there is room for it again, rather than squeezing every column.
 """
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QToolTip, QTreeView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyleOptionViewItem,
+    QToolTip,
+    QTreeView,
+)
 
 CELL_PADDING = 12  # the style's margins around an item's text, with room to spare
 
@@ -18,7 +24,9 @@ def header_of(view: QAbstractItemView) -> QHeaderView:
 
 
 def needed_width(view: QAbstractItemView, index) -> int:
-    """The width the cell's text (and icon) take (font metrics of the cell's font)."""
+    """The width the cell's text (and icon) take: font metrics of the cell's
+    font, or what its delegate asks for if more (the style's margins and the
+    gap after an icon: "Nicht erschienen" with its icon was cut by 4 px)."""
     text = index.data(Qt.ItemDataRole.DisplayRole)
     if not text:
         return 0
@@ -26,7 +34,10 @@ def needed_width(view: QAbstractItemView, index) -> int:
     needed = QFontMetrics(font).horizontalAdvance(str(text)) + CELL_PADDING
     if index.data(Qt.ItemDataRole.DecorationRole) is not None:
         needed += view.iconSize().width() if view.iconSize().width() > 0 else 16
-    return needed
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    delegate = view.itemDelegateForIndex(index)
+    return max(needed, delegate.sizeHint(option, index).width() + 2)
 
 
 def text_fits(view: QAbstractItemView, index) -> bool:
@@ -119,6 +130,7 @@ class GrowToVisibleRows(QObject):
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.fit)
         table.model().modelReset.connect(self._timer.start)
+        table.model().dataChanged.connect(self._timer.start)  # a page of rows arrived
         table.verticalScrollBar().valueChanged.connect(self._timer.start)
         table.installEventFilter(self)
         ElidedToolTips(table)

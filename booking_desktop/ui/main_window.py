@@ -5,8 +5,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoStack
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,17 +25,20 @@ from PySide6.QtWidgets import (
 from .. import config, services
 from ..clock import utcnow
 from . import commands
+from . import i18n
 from .accessible import name_from_labels
 from .views.bookings_view import BookingsView
 from .views.calendar_view import CalendarView
 from .dialogs.health_dialog import HealthDialog
-from .errors import describe
+from .errors import APP_TITLE, describe
+from .formats import time_text
 from .help_window import FIRST_TOPIC, HelpWindow
 from .message_bar import MessageBar
 from .views.front_desk import FrontDeskView
 from .views.hours_view import HoursView
 from .views.reports_view import ReportsView
 from .settings import Settings
+from .status_style import role_label
 
 
 def display_url(url: str) -> str:
@@ -50,7 +53,10 @@ def display_url(url: str) -> str:
 
 def _menu_text(prefix: str, what: str) -> str:
     """"&Undo Book Jack && Jill": a literal "&" in a menu item is doubled."""
-    return f"{prefix} {what.replace('&', '&&')}" if what else prefix
+    if not what:
+        return prefix
+    return QCoreApplication.translate("MainWindow", "{command} {what}").format(
+        command=prefix, what=what.replace("&", "&&"))
 
 
 class ElidedLabel(QLabel):
@@ -78,13 +84,15 @@ class MainWindow(QMainWindow):
     # File → Connect to a shared database… / Use this computer's database:
     # the address to reopen the app on (the app does it: ui.app.switch_database).
     database_chosen = Signal(str)
+    # View → Language: "en", "de", or "" for the system's (ui.app.switch_language).
+    language_chosen = Signal(str)
 
     def __init__(self, session, db_url: str, settings: Settings | None = None, parent=None):
         super().__init__(parent)
         self.session = session
         self.db_url = db_url
         self.settings = settings or Settings()
-        self.setWindowTitle(self.tr("Booking Desktop"))
+        self.setWindowTitle(APP_TITLE)
         self.undo_stack = QUndoStack(self)
         self._businesses: dict = {}  # id -> BusinessRow, as the box was last filled
 
@@ -106,7 +114,7 @@ class MainWindow(QMainWindow):
         self.rail.setAccessibleName(self.tr("Views"))
         for number, (title, view) in enumerate(self.views, start=1):
             item = QListWidgetItem(title)
-            item.setToolTip(f"{title} (Ctrl+{number})")
+            item.setToolTip(self.tr("{view} (Ctrl+{number})").format(view=title, number=number))
             item.setSizeHint(QSize(110, 40))
             self.rail.addItem(item)
             self.stack.addWidget(view)
@@ -177,7 +185,8 @@ class MainWindow(QMainWindow):
         return bar
 
     def _add(self, menu, text, shortcut, slot) -> QAction:
-        action = QAction(self.tr(text), self)
+        """An action with its (translated) text and shortcut, in `menu`."""
+        action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
@@ -188,21 +197,21 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         from .export.day_sheet import export_day_sheet_pdf, print_day_sheet
-        self._add(file_menu, "&Print day sheet…", "Ctrl+P",
+        self._add(file_menu, self.tr("&Print day sheet…"), "Ctrl+P",
                   lambda: print_day_sheet(self, self.session, self.front_desk.day,
                                           failed=self._refused_in_view))
-        self._add(file_menu, "Export day sheet as P&DF…", "Ctrl+Shift+P",
+        self._add(file_menu, self.tr("Export day sheet as P&DF…"), "Ctrl+Shift+P",
                   lambda: export_day_sheet_pdf(self, self.session, self.front_desk.day,
                                                failed=self._refused_in_view))
         file_menu.addSeparator()
-        self.connect_action = self._add(file_menu, "&Connect to a shared database…", None,
+        self.connect_action = self._add(file_menu, self.tr("&Connect to a shared database…"), None,
                                         self.connect_to_shared)
-        self.local_action = self._add(file_menu, "Use this &computer's database", None,
+        self.local_action = self._add(file_menu, self.tr("Use this &computer's database"), None,
                                       lambda: self.database_chosen.emit(
                                           config.default_database_url()))
         self.local_action.setEnabled(not config.is_local(self.db_url))
         file_menu.addSeparator()
-        quit_action = self._add(file_menu, "&Quit", None, self.close)
+        quit_action = self._add(file_menu, self.tr("&Quit"), None, self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu(self.tr("&Edit"))
@@ -224,10 +233,10 @@ class MainWindow(QMainWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
-        self._add(edit, "&Find booking", "Ctrl+F", self.focus_search)
+        self._add(edit, self.tr("&Find booking"), "Ctrl+F", self.focus_search)
 
         booking = bar.addMenu(self.tr("&Booking"))
-        self.walk_in_action = self._add(booking, "&Walk-in…", None, self.walk_in)
+        self.walk_in_action = self._add(booking, self.tr("&Walk-in…"), None, self.walk_in)
         self.walk_in_action.setShortcuts([QKeySequence("F2"), QKeySequence("Ctrl+N")])
         booking.addSeparator()
         for action in self.front_desk.booking_actions:
@@ -237,24 +246,49 @@ class MainWindow(QMainWindow):
         for number, (title, _view) in enumerate(self.views, start=1):
             self._add(view, title, f"Ctrl+{number}", lambda _=False, i=number - 1: self.show_view(i))
         view.addSeparator()
-        self._add(view, "&Previous day", "Alt+Left", lambda: self._day(-1))
-        self._add(view, "&Next day", "Alt+Right", lambda: self._day(1))
-        self._add(view, "&Today", "Ctrl+T", lambda: self._day(0))
-        self._add(view, "&Refresh", "F5", self.session.notify_changed)
+        self._add(view, self.tr("&Previous day"), "Alt+Left", lambda: self._day(-1))
+        self._add(view, self.tr("&Next day"), "Alt+Right", lambda: self._day(1))
+        self._add(view, self.tr("&Today"), "Ctrl+T", lambda: self._day(0))
+        self._add(view, self.tr("&Refresh"), "F5", self.session.notify_changed)
+        view.addSeparator()
+        self._build_language_menu(view.addMenu(self.tr("&Language")))
 
         self.owner_menu = bar.addMenu(self.tr("&Owner"))
-        self.generate_action = self._add(self.owner_menu, "&Generate slots…", None,
+        self.generate_action = self._add(self.owner_menu, self.tr("&Generate slots…"), None,
                                          self.front_desk.generate_slots)
         for action in self.front_desk.owner_actions:
             self.owner_menu.addAction(action)
-        self.users_action = self._add(self.owner_menu, "&Users…", None, self._users)
+        self.users_action = self._add(self.owner_menu, self.tr("&Users…"), None, self._users)
         self.owner_menu.addSeparator()
-        self.health_action = self._add(self.owner_menu, "&Health…", None, self.show_health)
+        self.health_action = self._add(self.owner_menu, self.tr("&Health…"), None,
+                                       self.show_health)
         self.owner_menu.menuAction().setVisible(self.session.is_owner)
 
         help_menu = bar.addMenu(self.tr("&Help"))
-        self.guide_action = self._add(help_menu, "&User guide", "F1", self.show_guide)
+        self.guide_action = self._add(help_menu, self.tr("&User guide"), "F1", self.show_guide)
         self.guide_action.setToolTip(self.tr("The user guide, at the part about this view"))
+
+    def _build_language_menu(self, menu) -> None:
+        """The system's language or one chosen: the window is shown again in it."""
+        group = QActionGroup(self)
+        chosen = self.settings.language if self.settings.language in i18n.CODES else ""
+        system = dict(i18n.LANGUAGES)[i18n.system_language()]
+        self.language_actions = {}
+        for code, name in (("", self.tr("System language ({name})").format(name=system)),
+                           *i18n.LANGUAGES):
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == chosen)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _=False, code=code: self._choose_language(code))
+            menu.addAction(action)
+            self.language_actions[code] = action
+
+    def _choose_language(self, code: str) -> None:
+        if i18n.chosen_language(code) == i18n.current_language():
+            self.settings.language = code  # the same language, now chosen (or followed)
+            return
+        self.show_message(self.tr("Switching the language…"))
+        self.language_chosen.emit(code)
 
     def _undo_text_changed(self, text: str) -> None:
         if shiboken6.isValid(self.undo_action):  # not while the window is torn down
@@ -269,7 +303,7 @@ class MainWindow(QMainWindow):
         self.db_label = ElidedLabel(self.tr("Database: {url}").format(url=display_url(db_url)))
         user = self.session.user
         self.user_label = QLabel(self.tr("Signed in: {name} ({role})").format(
-            name=user.username, role=self.tr(user.role)))
+            name=user.username, role=role_label(user.role)))
         self.sync_label = QLabel(self.tr("Up to date"))
         for label in (self.db_label, self.user_label, self.sync_label):
             status.addPermanentWidget(label)
@@ -291,8 +325,7 @@ class MainWindow(QMainWindow):
             self.business_box.setCurrentIndex(self.business_box.findData(current.id))
         self.business_box.blockSignals(False)
         self.business_box.setVisible(len(businesses) > 1)
-        title = self.tr("Booking Desktop")
-        self.setWindowTitle(f"{current.name} — {title}" if current else title)
+        self.setWindowTitle(f"{current.name} — {APP_TITLE}" if current else APP_TITLE)
 
     def _businesses_failed(self, exc: BaseException) -> None:
         self.show_message(describe(exc))
@@ -387,7 +420,7 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _search(self) -> None:
-        self.show_view(self.views.index((self.tr("Bookings"), self.bookings)))
+        self.show_view(next(i for i, (_t, view) in enumerate(self.views) if view is self.bookings))
         self.bookings.set_search_text(self.search.text())
 
     def connect_to_shared(self) -> None:
@@ -423,7 +456,7 @@ class MainWindow(QMainWindow):
         """The business's local time, the same clock as the front desk's "Now"."""
         business = self.session.business
         now = utcnow().astimezone(ZoneInfo(business.timezone) if business is not None else None)
-        self.sync_label.setText(self.tr("Up to date · {time}").format(time=f"{now:%H:%M}"))
+        self.sync_label.setText(self.tr("Up to date · {time}").format(time=time_text(now)))
 
     def _online_changed(self, online: bool) -> None:
         if online:

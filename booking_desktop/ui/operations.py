@@ -34,7 +34,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import services
-from ..errors import BookingError, DatabaseUnavailable
+from ..errors import QT_TRANSLATE_NOOP, BookingError, DatabaseUnavailable
 from ..services import desk, health
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,9 @@ log = logging.getLogger(__name__)
 
 class Offline(DatabaseUnavailable):
     """Refused before anything was tried: the desk knows the database is out of reach."""
-    default_message = ("The database is out of reach, so nothing was saved. The desk "
-                       "reconnects by itself: try again when the banner at the top has gone.")
+    default_message = QT_TRANSLATE_NOOP(
+        "errors", "The database is out of reach, so nothing was saved. The desk "
+        "reconnects by itself: try again when the banner at the top has gone.")
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,15 @@ class Settings:
     def show_cancelled(self, value: bool) -> None:
         self._s.setValue("front_desk/show_cancelled", bool(value))
 
+    @property
+    def language(self) -> str:
+        """"en", "de", or "" to follow the system's language (ui.i18n)."""
+        return self._get("ui/language", "", str)
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._s.setValue("ui/language", value or "")
+
     def geometry(self, name: str) -> QByteArray | None:
         value = self._s.value(f"window/{name}/geometry")
         return value if isinstance(value, QByteArray) else None

@@ -7,11 +7,11 @@ a light-palette and a dark-palette variant, each readable against that
 palette's base colour, and the icons are drawn with QPainter so no resource
 file is needed.
 """
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
+
+from ..errors import QT_TRANSLATE_NOOP
+from .formats import short_date, time_range, when_text  # noqa: F401 (how a day and time are written)
 
 # (light palette, dark palette): dark enough on white, light enough on #1e1e1e.
 _COLOURS = {
@@ -39,15 +39,40 @@ _SHAPES = {
     "closed": "strike", "started": "play", "past": "small",
 }
 
+# The words, marked for the catalogues (context "status") and translated when shown.
 _STATUS_TEXT = {
-    "pending": "Pending", "confirmed": "Confirmed", "checked_in": "Checked in",
-    "completed": "Completed", "no_show": "No-show", "cancelled": "Cancelled",
+    "pending": QT_TRANSLATE_NOOP("status", "Pending"),
+    "confirmed": QT_TRANSLATE_NOOP("status", "Confirmed"),
+    "checked_in": QT_TRANSLATE_NOOP("status", "Checked in"),
+    "completed": QT_TRANSLATE_NOOP("status", "Completed"),
+    "no_show": QT_TRANSLATE_NOOP("status", "No-show"),
+    "cancelled": QT_TRANSLATE_NOOP("status", "Cancelled"),
 }
 _SLOT_TEXT = {
-    "free": "Free", "filling": "Filling up", "full": "Full", "blocked": "Blocked",
-    "closed": "Closed", "started": "In progress", "past": "Past",
+    "free": QT_TRANSLATE_NOOP("status", "Free"),
+    "filling": QT_TRANSLATE_NOOP("status", "Filling up"),
+    "full": QT_TRANSLATE_NOOP("status", "Full"),
+    "blocked": QT_TRANSLATE_NOOP("status", "Blocked"),
+    "closed": QT_TRANSLATE_NOOP("status", "Closed"),
+    "started": QT_TRANSLATE_NOOP("status", "In progress"),
+    "past": QT_TRANSLATE_NOOP("status", "Past"),
 }
-_SOURCE_TEXT = {"walk_in": "Walk-in", "phone": "Phone", "online": "Online", "other": "Other"}
+_SOURCE_TEXT = {
+    "walk_in": QT_TRANSLATE_NOOP("status", "Walk-in"),
+    "phone": QT_TRANSLATE_NOOP("status", "Phone"),
+    "online": QT_TRANSLATE_NOOP("status", "Online"),
+    "other": QT_TRANSLATE_NOOP("status", "Other"),
+}
+_ROLE_TEXT = {"owner": QT_TRANSLATE_NOOP("status", "owner"),
+              "staff": QT_TRANSLATE_NOOP("status", "staff")}
+# "Marked Anna Schmidt no-show.": a status as the end of a sentence.
+_STATUS_IN_SENTENCE = {
+    "pending": QT_TRANSLATE_NOOP("status", "Marked {name} pending."),
+    "confirmed": QT_TRANSLATE_NOOP("status", "Marked {name} confirmed."),
+    "completed": QT_TRANSLATE_NOOP("status", "Marked {name} completed."),
+    "no_show": QT_TRANSLATE_NOOP("status", "Marked {name} no-show."),
+    "cancelled": QT_TRANSLATE_NOOP("status", "Marked {name} cancelled."),
+}
 
 # Statuses shown struck through, and those shown muted, in tables.
 STRUCK_STATUSES = frozenset({"no_show", "cancelled"})
@@ -71,6 +96,60 @@ def slot_state_label(state: str) -> str:
 
 def source_label(source: str) -> str:
     return _tr(_SOURCE_TEXT[source]) if source in _SOURCE_TEXT else source
+
+
+def sources() -> list[tuple[str, str]]:
+    """(key, label) of every booking source, in the order offered."""
+    return [(key, _tr(text)) for key, text in _SOURCE_TEXT.items()]
+
+
+def role_label(role: str) -> str:
+    """"owner" / "staff" in the window's language."""
+    return _tr(_ROLE_TEXT[role]) if role in _ROLE_TEXT else role
+
+
+def marked_text(status: str, name: str) -> str:
+    """"Marked Anna Schmidt no-show." after a status change."""
+    template = _STATUS_IN_SENTENCE.get(status)
+    return _tr(template).format(name=name) if template else f"{name}: {status_label(status)}"
+
+
+def closed_reason_text(reason: str) -> str:
+    """A slot's closing reason as services.hours.closed_reason stored it
+    ("Closed: Public holiday", "Outside opening hours", "Outside the special
+    hours (Christmas Eve)"), in the window's language; the owner's note as
+    typed. Anything else as stored."""
+    if reason == "Outside opening hours":
+        return _tr(QT_TRANSLATE_NOOP("status", "Outside opening hours"))
+    if reason == "Outside the special hours":
+        return _tr(QT_TRANSLATE_NOOP("status", "Outside the special hours"))
+    if reason.startswith("Outside the special hours (") and reason.endswith(")"):
+        return _tr(QT_TRANSLATE_NOOP("status", "Outside the special hours ({note})")).format(
+            note=reason[len("Outside the special hours ("):-1])
+    if reason == "Closed: holiday":
+        return _tr(QT_TRANSLATE_NOOP("status", "Closed: holiday"))
+    if reason.startswith("Closed: "):
+        return _tr(QT_TRANSLATE_NOOP("status", "Closed: {note}")).format(note=reason[len("Closed: "):])
+    return reason
+
+
+def day_status_text(status) -> str:
+    """What the desk should read about a day (services.DayStatus): "" for an
+    ordinary open day; "Closed", "Closed — Public holiday", "Special hours
+    10:00–14:00 — Christmas Eve"."""
+    if status.kind == "open":
+        return ""
+    if status.kind == "closed":
+        return _tr(QT_TRANSLATE_NOOP("status", "Closed"))
+    if status.kind == "holiday":
+        if not status.note:
+            return _tr(QT_TRANSLATE_NOOP("status", "Closed — holiday"))
+        return _tr(QT_TRANSLATE_NOOP("status", "Closed — {note}")).format(note=status.note)
+    hours = ", ".join(time_range(o, c) for o, c in status.intervals)
+    if not status.note:
+        return _tr(QT_TRANSLATE_NOOP("status", "Special hours {hours}")).format(hours=hours)
+    return _tr(QT_TRANSLATE_NOOP("status", "Special hours {hours} — {note}")).format(
+        hours=hours, note=status.note)
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -167,13 +246,3 @@ def _draw(shape: str, ink: QColor, size: int) -> QPixmap:
     p.end()
     return pixmap
 
-
-def short_date(day: date) -> str:
-    """"Tue 1 Dec": the way a confirmation or an offer names a day."""
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def when_text(start: datetime, tz: ZoneInfo, with_date: bool = True) -> str:
-    """"Tue 1 Dec 16:30" (or "16:30") in the business's local time."""
-    local = start.astimezone(tz)
-    return f"{short_date(local.date())} {local:%H:%M}" if with_date else f"{local:%H:%M}"

@@ -24,6 +24,20 @@ def rows_only(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def english(qapp):
+    """Every GUI test starts in English with the C locale's formats (Monday
+    first, "Tue 1 Dec"), whatever the machine's language; a test that
+    switches language is put back."""
+    from PySide6.QtCore import QLocale
+
+    from booking_desktop.ui import i18n
+    i18n.install("en", QLocale.c())
+    yield
+    if i18n.current_language() != "en":
+        i18n.install("en", QLocale.c())
+
+
+@pytest.fixture(autouse=True)
 def inline_database_work(monkeypatch):
     """The windows' database work runs inline here, so a test can check the
     database straight after a key press; the pipeline's own tests

@@ -57,7 +57,7 @@ def test_clicking_a_day_of_the_next_month_selects_that_day(qtbot, make_window, d
     expected = calendar.model.index_of(target)
     assert calendar.grid.currentIndex() == expected
     assert calendar.grid.selectionModel().selectedIndexes() == [expected]
-    assert calendar.day_title.text() == f"{target:%A %d %B %Y}"
+    assert calendar.day_title.text() == f"{target:%A} {target.day} {target:%B %Y}"
 
 
 def test_alt_o_opens_the_owner_menu_from_the_walk_in_form(qtbot, make_window, desk_owner, shop):

@@ -41,3 +41,21 @@ def test_screenshot_command_renders_a_small_front_desk_screen(tmp_path):
                  "health"):
         image = QImage(str(out / f"{name}.png"))
         assert (image.width(), image.height()) == (1024, 700), name
+
+
+def test_screenshot_command_renders_in_german_and_refuses_other_languages(tmp_path):
+    """`--lang de`: the views in German (resources/screenshots/de/); a
+    language the windows do not speak is refused, nothing written."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path)}
+    refused = subprocess.run([sys.executable, "main.py", "screenshot", str(tmp_path / "fr"),
+                              "--lang", "fr"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=180, env=env)
+    assert refused.returncode != 0 and "en, de" in refused.stderr
+    assert not list(tmp_path.glob("fr/*.png"))
+    out = tmp_path / "de"
+    result = subprocess.run([sys.executable, "main.py", "screenshot", str(out), "--lang", "de"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=180, env=env)
+    assert result.returncode == 0, result.stderr
+    names = {p.name for p in out.glob("*.png")}
+    assert {"front-desk.png", "calendar.png", "reports.png", "bookings.png"} <= names

@@ -1,6 +1,7 @@
 """Every view at 1024x700 (a small front-desk screen), 1280x800 and 1920x1080
-on demo data: the window may be that small, no time, reference, phone or
-status cell is cut (font metrics), filters and dialog titles are whole."""
+on demo data, in English and in German: the window may be that small, no
+time, reference, phone or status cell is cut (font metrics), filters and
+dialog titles are whole."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,8 +41,18 @@ def demo_data(gui_db):
     return owner, first
 
 
+@pytest.fixture(params=["en", "de"])
+def language(request):
+    """Each view in English and in German (longer words: "Zeitfenster")."""
+    from PySide6.QtCore import QLocale
+
+    from booking_desktop.ui import i18n
+    i18n.install(request.param, QLocale.c())
+    return request.param
+
+
 @pytest.fixture
-def demo_window(qtbot, gui_db, settings, demo_data):
+def demo_window(qtbot, gui_db, settings, demo_data, language):
     owner, first = demo_data
     business = first.time_slot.business
     window = open_main_window(gui_db, owner, business, settings)

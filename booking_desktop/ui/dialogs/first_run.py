@@ -5,7 +5,7 @@ import logging
 
 import tzlocal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -21,19 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
-from ...errors import InvalidInput
+from ...errors import QT_TRANSLATE_NOOP, InvalidInput
 from ...services import validation
 from ..errors import describe, error_label
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_LABELS = {
-    "weekday_9to5": "Mon–Fri 09:00–17:00",
-    "weekday_9to5_lunch": "Mon–Fri 09:00–17:00, lunch 12:00–13:00",
-    "weekday_8to6": "Mon–Fri 08:00–18:00",
-    "everyday_10to6": "Every day 10:00–18:00",
-    "weekend_10to4": "Sat–Sun 10:00–16:00",
-    "weekday_9to5_sat_9to1": "Mon–Fri 09:00–17:00, Sat 09:00–13:00",
+TEMPLATE_LABELS = {  # translated when shown, in context FirstRunDialog
+    "weekday_9to5": QT_TRANSLATE_NOOP("FirstRunDialog", "Mon–Fri 09:00–17:00"),
+    "weekday_9to5_lunch": QT_TRANSLATE_NOOP("FirstRunDialog",
+                                            "Mon–Fri 09:00–17:00, lunch 12:00–13:00"),
+    "weekday_8to6": QT_TRANSLATE_NOOP("FirstRunDialog", "Mon–Fri 08:00–18:00"),
+    "everyday_10to6": QT_TRANSLATE_NOOP("FirstRunDialog", "Every day 10:00–18:00"),
+    "weekend_10to4": QT_TRANSLATE_NOOP("FirstRunDialog", "Sat–Sun 10:00–16:00"),
+    "weekday_9to5_sat_9to1": QT_TRANSLATE_NOOP("FirstRunDialog",
+                                               "Mon–Fri 09:00–17:00, Sat 09:00–13:00"),
 }
 
 
@@ -85,7 +87,7 @@ class FirstRunDialog(QDialog):
         self.timezone.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.template = QComboBox()
         for key, label in TEMPLATE_LABELS.items():
-            self.template.addItem(self.tr(label), key)
+            self.template.addItem(QCoreApplication.translate("FirstRunDialog", label), key)
         self.duration = QSpinBox()
         self.duration.setRange(5, 720)
         self.duration.setValue(30)
@@ -130,7 +132,7 @@ class FirstRunDialog(QDialog):
     def create(self) -> None:
         try:
             if self.with_owner and self.password.text() != self.repeat.text():
-                raise InvalidInput("The two passwords differ.", field="password")
+                raise InvalidInput(self.tr("The two passwords differ."), field="password")
             self.owner, business = services.set_up_business(
                 self.name.text(), self.timezone.currentText(), self.template.currentData(),
                 self.duration.value(), self.capacity.value(),

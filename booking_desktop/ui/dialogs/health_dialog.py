@@ -11,7 +11,7 @@ takes a while and the desk must keep working meanwhile.
 import os
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QLocale, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, QStandardPaths, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from ... import services
 from ...errors import DatabaseUnavailable, InvalidInput
 from ...services import health
 from ..errors import describe
+from ..formats import number, short_date, when_text
 from ..message_bar import MessageBar
 from ..status_style import colour
 from ..tasks import DEFAULT_RUNNER, Task
@@ -45,7 +46,7 @@ REASONS = ("full", "past", "duplicate", "closed", "blocked")
 def when(at: datetime) -> str:
     """"Mon 30 Nov 10:15" in this computer's time zone (the log's clock)."""
     local = at.astimezone()
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return when_text(local, local.tzinfo)
 
 
 class HealthDialog(QDialog):
@@ -246,7 +247,7 @@ class HealthDialog(QDialog):
             return
         ms = self.report.database.answer_ms
         self.db_state.setText(self.tr("Connected · answers in under 1 ms") if ms < 1 else
-                              self.tr("Connected · answers in {ms} ms").format(ms=f"{ms:.0f}"))
+                              self.tr("Connected · answers in {ms} ms").format(ms=number(ms, 0)))
 
     def _show_backup(self, backup: health.LastBackup) -> None:
         if backup.at is None:
@@ -270,16 +271,12 @@ class HealthDialog(QDialog):
         if age < timedelta(hours=1):
             return self.tr("just now")
         if age < timedelta(days=1):
-            hours = int(age.total_seconds() // 3600)
-            return self.tr("1 hour ago") if hours == 1 else \
-                self.tr("{n} hours ago").format(n=hours)
-        return self.tr("1 day ago") if age.days == 1 else \
-            self.tr("{n} days ago").format(n=age.days)
+            return self.tr("%n hour(s) ago", "", int(age.total_seconds() // 3600))
+        return self.tr("%n day(s) ago", "", age.days)
 
     def _show_refusals(self, report: health.HealthReport) -> None:
         self.refusals_title.setText(self.tr("Refused bookings, last 7 days (since {day})").format(
-            day=f"{report.refusals_since:%a} {report.refusals_since.day} "
-                f"{report.refusals_since:%b}"))
+            day=short_date(report.refusals_since)))
         table = self.refusals
         table.setRowCount(len(report.refusals))
         self._fit_height(table, min(6, len(report.refusals)))
@@ -295,7 +292,7 @@ class HealthDialog(QDialog):
     def _show_log(self, tail: health.LogTail) -> None:
         self.slow.setRowCount(len(tail.slow))
         for row, slow in enumerate(tail.slow):
-            took = QTableWidgetItem(self.tr("{ms} ms").format(ms=f"{slow.ms:,}"))
+            took = QTableWidgetItem(self.tr("{ms} ms").format(ms=number(slow.ms)))
             took.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for column, item in enumerate((QTableWidgetItem(when(slow.at)),
                                            QTableWidgetItem(slow.name), took)):
@@ -339,9 +336,8 @@ class HealthDialog(QDialog):
             return
         shown = list(report.problems[:5])
         more = len(report.problems) - len(shown)
-        found = (self.tr("1 problem found (checked {when}):") if len(report.problems) == 1
-                 else self.tr("{n} problems found (checked {when}):"))
-        text = found.format(n=len(report.problems), when=at) + "\n• " + "\n• ".join(shown)
+        found = self.tr("%n problem(s) found (checked {when}):", "", len(report.problems))
+        text = found.format(when=at) + "\n• " + "\n• ".join(shown)
         if more:
             text += "\n" + self.tr("… and {n} more (python main.py check lists them all)").format(
                 n=more)
@@ -361,8 +357,9 @@ class HealthDialog(QDialog):
             QStandardPaths.StandardLocation.DocumentsLocation)
         name = f"booking-backup-{datetime.now():%Y-%m-%d}.json"
         path, _filter = QFileDialog.getSaveFileName(
-            parent, parent.tr("Back up the database"), os.path.join(folder, name),
-            parent.tr("Booking Desktop backups (*.json)"))
+            parent, QCoreApplication.translate("HealthDialog", "Back up the database"),
+            os.path.join(folder, name),
+            QCoreApplication.translate("HealthDialog", "Booking Desktop backups (*.json)"))
         return path or None
 
     def back_up(self) -> None:
@@ -388,8 +385,9 @@ class HealthDialog(QDialog):
         self.bar.clear()
         parent = self.parent()
         if parent is not None and hasattr(parent, "show_message"):
-            parent.show_message(self.tr("Backed up {n} bookings to {path}.").format(
-                n=counts.get("booking", 0), path=path))
+            n = counts.get("booking", 0)
+            parent.show_message(self.tr("Backed up {n} booking(s) to {path}.", "", n).format(
+                n=number(n), path=path))
         self.refresh()
 
     def _backup_failed(self, exc: BaseException) -> None:

@@ -98,14 +98,14 @@ class RescheduleDialog(QDialog):
     def _show(self, answer) -> None:
         tz, slots = answer
         self.intro.setText(self.tr("{name} — now: {day} {time}. Choose a free time in the next "
-                                   "{n} days.")
+                                   "%n day(s).", "", DAYS_AHEAD)
                            .format(name=self.booking.customer_name,
                                    day=day_text(self.booking.start, tz),
-                                   time=time_text(self.booking.start, tz), n=DAYS_AHEAD))
+                                   time=time_text(self.booking.start, tz)))
         slots = [s for s in slots if s.id != self.booking.slot_id]
         if not slots:
-            self._show_empty(self.tr("No free time in the next {n} days. Generate more slots "
-                                     "in Hours, or unblock one.").format(n=DAYS_AHEAD))
+            self._show_empty(self.tr("No free time in the next %n day(s). Generate more slots "
+                                     "in Hours, or unblock one.", "", DAYS_AHEAD))
             return
         heading_font = QFont(self.slot_list.font())
         heading_font.setBold(True)
@@ -121,12 +121,11 @@ class RescheduleDialog(QDialog):
                 self.slot_list.addItem(heading)
                 last_day = day
             free = s.max_capacity - s.current_bookings
-            label = self.tr("{start}–{end}   {free} of {cap} free").format(
-                start=time_text(s.start, tz), end=time_text(s.end, tz), free=free,
-                cap=s.max_capacity)
+            label = self.tr("{start}–{end}   {free} of %n free", "", s.max_capacity).format(
+                start=time_text(s.start, tz), end=time_text(s.end, tz), free=free)
             item = QListWidgetItem("    " + label)
             item.setData(SLOT_ROLE, s.id)
-            item.setToolTip(f"{day} {time_text(s.start, tz)}")
+            item.setToolTip(self.tr("{day} {time}").format(day=day, time=time_text(s.start, tz)))
             self.slot_list.addItem(item)
         self.slot_list.setCurrentRow(1)  # the first slot, under its day
         self.slot_list.setFocus()

@@ -3,14 +3,14 @@ they can reach, and every action is recorded under their name."""
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
 
 from ... import services
-from ..errors import describe, error_label
+from ..errors import APP_TITLE, describe, error_label
 
 
 class SignInDialog(QDialog):
     def __init__(self, username: str = "", parent=None):
         super().__init__(parent)
         self.user = None
-        self.setWindowTitle(self.tr("Sign in — Booking Desktop"))
+        self.setWindowTitle(self.tr("Sign in — {app}").format(app=APP_TITLE))
         self.username = QLineEdit(username)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

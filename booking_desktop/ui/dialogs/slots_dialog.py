@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ... import services
 from .reasons import from_qdate, to_qdate
 from ..errors import describe, error_label
+from ..formats import date_pattern, date_text, time_pattern
 from ..operations import Change, Op
 
 
@@ -120,7 +121,7 @@ class GenerateSlotsDialog(QDialog):
         self.last = QDateEdit(to_qdate(first + timedelta(weeks=4)))
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("ddd d MMM yyyy")
+            edit.setDisplayFormat(date_pattern())
         self.four_weeks_button = QPushButton(self.tr("Next 4 weeks"))
         self.four_weeks_button.clicked.connect(self.choose_four_weeks)
         self.next_month_button = QPushButton(self.tr("Next month"))
@@ -227,7 +228,7 @@ class GenerateSlotsDialog(QDialog):
         rows = self.preview.per_day
         self.preview_table.setRowCount(len(rows))
         for r, (day, count) in enumerate(rows):
-            self.preview_table.setItem(r, 0, QTableWidgetItem(f"{day:%a %d %b %Y}"))
+            self.preview_table.setItem(r, 0, QTableWidgetItem(date_text(day)))
             item = QTableWidgetItem(str(count) if count else "–")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.preview_table.setItem(r, 1, item)
@@ -235,28 +236,22 @@ class GenerateSlotsDialog(QDialog):
         self.generate_button.setEnabled(self.session.is_owner and not self.running
                                         and self.preview.created > 0)
 
-    def _count(self, n: int, one: str, many: str) -> str:
-        return (self.tr(one) if n == 1 else self.tr(many)).format(n=n)
-
     def preview_text(self, preview) -> str:
         """"14 new slots on 1 day. 3 planned slots are already covered …": what
         generating would do. A planned slot is skipped when an existing slot
         covers its time (the same slot, or one of another length)."""
         days = sum(1 for _d, n in preview.per_day if n)
         if preview.created:
-            parts = [self._count(preview.created, "1 new slot", "{n} new slots") + " "
-                     + self._count(days, "on 1 day.", "on {n} days.")]
+            parts = [self.tr("{slots} on %n day(s).", "", days).format(
+                slots=self.tr("%n new slot(s)", "", preview.created))]
         else:
             parts = [self.tr("No new slots.")]
         if preview.skipped:
-            parts.append(self._count(
-                preview.skipped,
-                "1 planned slot is already covered by an existing slot, left as it is.",
-                "{n} planned slots are already covered by existing slots, left as they are."))
+            parts.append(self.tr("%n planned slot(s) are already covered by existing slots, "
+                                 "left as they are.", "", preview.skipped))
         if preview.past:
-            parts.append(self._count(preview.past,
-                                     "1 would start in the past and is not made.",
-                                     "{n} would start in the past and are not made."))
+            parts.append(self.tr("%n would start in the past and are not made.", "",
+                                 preview.past))
         return " ".join(parts)
 
     def preview_counts(self) -> dict[date, int]:
@@ -321,7 +316,7 @@ class GenerateSlotsDialog(QDialog):
         self.result_counts = counts
         self.summary.setText(self.tr("Done: {created}, {skipped} skipped (time already covered), "
                                      "{past} in the past not made.").format(
-            created=self._count(counts["created"], "1 slot created", "{n} slots created"),
+            created=self.tr("%n slot(s) created", "", counts["created"]),
             skipped=counts["skipped"], past=counts["past"]))
         self.refresh_preview()
 
@@ -336,11 +331,11 @@ class GenerateSlotsDialog(QDialog):
         page = QWidget()
         self.block_day = QDateEdit(to_qdate(first))
         self.block_day.setCalendarPopup(True)
-        self.block_day.setDisplayFormat("ddd d MMM yyyy")
+        self.block_day.setDisplayFormat(date_pattern())
         self.block_from = QTimeEdit(QTime(12, 0))
         self.block_to = QTimeEdit(QTime(13, 0))
         for edit in (self.block_from, self.block_to):
-            edit.setDisplayFormat("HH:mm")
+            edit.setDisplayFormat(time_pattern())
         self.block_reason = QLineEdit()
         self.block_reason.setPlaceholderText(self.tr("e.g. staff meeting"))
         self.block_button = QPushButton(self.tr("Block these slots"))
@@ -372,8 +367,8 @@ class GenerateSlotsDialog(QDialog):
 
         def done(n: int) -> None:
             self.block_result.setStyleSheet("")
-            self.block_result.setText((self.tr("{n} slots blocked.") if blocked else
-                                       self.tr("{n} slots unblocked.")).format(n=n))
+            self.block_result.setText(self.tr("%n slot(s) blocked.", "", n) if blocked else
+                                      self.tr("%n slot(s) unblocked.", "", n))
 
         def refused(exc: BaseException) -> None:
             self.block_result.setStyleSheet("color: #c62828;")
@@ -425,7 +420,7 @@ class GenerateSlotsDialog(QDialog):
                                                                                  by=user))
          .busy(busy)
          .success(lambda n: self.cleanup_result.setText(
-             self.tr("{n} past slots removed.").format(n=n)))
+             self.tr("%n past slot(s) removed.", "", n)))
          .failure(lambda exc: self.cleanup_result.setText(describe(exc)))
          .announce(self._slots_change(business))
          .run())

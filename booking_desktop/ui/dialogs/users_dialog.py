@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
 
 from ... import services
 from ...errors import BookingError
+from ..formats import time_with_seconds
+from ..status_style import role_label
 from ..errors import describe, error_label
 from ..operations import Op
 
@@ -80,10 +82,12 @@ class UsersDialog(QDialog):
         accounts, troubles = answer
         self.list.clear()
         for user in accounts:
-            state = "" if user.active else self.tr(" — disabled")
+            line = self.tr("{name} ({role})").format(name=user.username, role=role_label(user.role))
+            if not user.active:
+                line = self.tr("{account} — disabled").format(account=line)
             if user.role != "owner" and user.can_export:
-                state += self.tr(" — may export customers' details")
-            self.list.addItem(f"{user.username} ({user.role}){state}")
+                line = self.tr("{account} — may export customers' details").format(account=line)
+            self.list.addItem(line)
             self.list.item(self.list.count() - 1).setData(256, user.username)
         self._show_troubles(troubles)
 
@@ -95,12 +99,14 @@ class UsersDialog(QDialog):
         lines = []
         for t in troubles:
             who = t.username if t.known else self.tr("{name} (no such user)").format(name=t.username)
-            line = self.tr("{who}: {n} wrong passwords in a row").format(who=who, n=t.failures)
+            line = self.tr("{who}: %n wrong password(s) in a row", "", t.failures).format(who=who)
             if t.locked_until is not None:
                 local = t.locked_until.astimezone()
-                line += self.tr(", must wait until {time}").format(time=f"{local:%H:%M:%S}")
+                line = self.tr("{trouble}, must wait until {time}").format(
+                    trouble=line, time=time_with_seconds(local))
             lines.append(line)
-        self.troubles.setText(self.tr("Failed sign-ins — ") + "; ".join(lines) if lines else "")
+        self.troubles.setText(self.tr("Failed sign-ins — {lines}").format(lines="; ".join(lines))
+                              if lines else "")
         self.troubles.setVisible(bool(lines))
 
     def _refused(self, exc: BaseException) -> None:

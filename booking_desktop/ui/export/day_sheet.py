@@ -9,12 +9,13 @@ from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QMarginsF
+from PySide6.QtCore import QCoreApplication, QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ...services import desk
+from ..formats import long_date, time_range
 from ..models.day_model import booking_status_text
 from ..operations import show_failure
 
@@ -37,23 +38,29 @@ def day_sheet_html(business, day: date, slots) -> str:
     rows = []
     for slot in slots:
         start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
-        blocked = " (blocked)" if slot.is_blocked else ""
+        places = f"{slot.current_bookings}/{slot.max_capacity}"
+        if slot.is_blocked:
+            places = QCoreApplication.translate("DaySheet", "{places} (blocked)").format(places=places)
         rows.append(
-            f"<tr class='slot'><td><b>{start:%H:%M}–{end:%H:%M}</b></td>"
-            f"<td>{slot.current_bookings}/{slot.max_capacity}{blocked}</td><td></td><td></td>"
-            f"<td></td></tr>")
+            f"<tr class='slot'><td><b>{time_range(start, end)}</b></td>"
+            f"<td>{html.escape(places)}</td><td></td><td></td><td></td></tr>")
         for booking in slot.bookings:
             cells = (booking.reference, booking.customer_name, booking.customer_phone or "",
                      booking_status_text(booking), booking.notes)
             rows.append("<tr><td>&nbsp;&nbsp;{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
                         .format(*(html.escape(c) for c in cells)))
-    body = "".join(rows) or "<tr><td colspan='5'>No slots on this day.</td></tr>"
+    empty = QCoreApplication.translate("DaySheet", "No slots on this day.")
+    body = "".join(rows) or f"<tr><td colspan='5'>{html.escape(empty)}</td></tr>"
+    headings = (QCoreApplication.translate("DaySheet", "Time / ref."),
+                QCoreApplication.translate("DaySheet", "Places / customer"),
+                QCoreApplication.translate("DaySheet", "Phone"),
+                QCoreApplication.translate("DaySheet", "Status"),
+                QCoreApplication.translate("DaySheet", "Notes"))
     return (
         "<html><body style='font-family: sans-serif; font-size: 10pt'>"
-        f"<h2>{html.escape(business.name)} — {day:%A %d %B %Y}</h2>"
+        f"<h2>{html.escape(business.name)} — {html.escape(long_date(day))}</h2>"
         "<table width='100%' cellspacing='0' cellpadding='3' border='1' style='border-collapse: collapse'>"
-        "<tr><th align='left'>Time / ref.</th><th align='left'>Places / customer</th>"
-        "<th align='left'>Phone</th><th align='left'>Status</th><th align='left'>Notes</th></tr>"
+        "<tr>" + "".join(f"<th align='left'>{html.escape(h)}</th>" for h in headings) + "</tr>"
         f"{body}</table></body></html>")
 
 
@@ -107,14 +114,16 @@ def print_day_sheet(parent, session, day: date, failed: Callable | None = None) 
 def export_day_sheet_pdf(parent, session, day: date, failed: Callable | None = None) -> None:
     if session.business is None:
         return
-    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Save day sheet"),
-                                          f"day-sheet-{day.isoformat()}.pdf", "PDF (*.pdf)")
+    path, _ = QFileDialog.getSaveFileName(
+        parent, QCoreApplication.translate("DaySheet", "Save day sheet"),
+        QCoreApplication.translate("DaySheet", "day-sheet-{day}.pdf").format(day=day.isoformat()),
+        QCoreApplication.translate("DaySheet", "PDF files (*.pdf)"))
     if not path:
         return
 
     def refused(exc: BaseException) -> None:
         if isinstance(exc, OSError):
-            QMessageBox.warning(parent, parent.tr("Day sheet"), str(exc))
+            QMessageBox.warning(parent, QCoreApplication.translate("DaySheet", "Day sheet"), str(exc))
         elif failed is not None:
             failed(exc)
         else:

@@ -4,7 +4,7 @@ bar and Cancel. A cancelled or failed export leaves no file behind."""
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,16 +20,42 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...services import exports
+from ... import services
+from ...errors import QT_TRANSLATE_NOOP
+from ...services import exports, reports
 from ...services.desk import BookingFilter
 from ...services.exports import ExportCancelled
+from .. import i18n
 from ..errors import describe
+from ..formats import number, weekday_name
+from ..status_style import source_label, status_label
 from ..tasks import DEFAULT_RUNNER, Task
 
-FORMATS = (("csv", "CSV (spreadsheet, text)", "CSV files (*.csv)"),
-           ("xlsx", "Excel workbook", "Excel workbooks (*.xlsx)"),
-           ("pdf", "PDF report", "PDF files (*.pdf)"),
-           ("ics", "iCalendar (calendar apps)", "iCalendar files (*.ics)"))
+# (key, label, file-dialog filter), translated when shown, in context ExportDialog
+FORMATS = (("csv", QT_TRANSLATE_NOOP("ExportDialog", "CSV (spreadsheet, text)"),
+            QT_TRANSLATE_NOOP("ExportDialog", "CSV files (*.csv)")),
+           ("xlsx", QT_TRANSLATE_NOOP("ExportDialog", "Excel workbook"),
+            QT_TRANSLATE_NOOP("ExportDialog", "Excel workbooks (*.xlsx)")),
+           ("pdf", QT_TRANSLATE_NOOP("ExportDialog", "PDF report"),
+            QT_TRANSLATE_NOOP("ExportDialog", "PDF files (*.pdf)")),
+           ("ics", QT_TRANSLATE_NOOP("ExportDialog", "iCalendar (calendar apps)"),
+            QT_TRANSLATE_NOOP("ExportDialog", "iCalendar files (*.ics)")))
+
+
+def export_words() -> dict[str, str] | None:
+    """The words of a CSV or XLSX file (services.exports.WORDS: headings,
+    sheet names, summary labels, and the statuses, sources, weekdays and
+    lead times the summary names) in the window's language; None in English,
+    so the window writes the same files as the command line."""
+    if i18n.current_language() == i18n.SOURCE_LANGUAGE:
+        return None
+    from ..views.charts import lead_label
+    words = {word: QCoreApplication.translate("exports", word) for word in exports.WORDS}
+    words.update({status: status_label(status) for status in services.BOOKING_STATUSES})
+    words.update({source: source_label(source) for source in services.BOOKING_SOURCES})
+    words.update({name: weekday_name(day) for day, name in enumerate(reports.WEEKDAYS)})
+    words.update({label: lead_label(label) for label, _bound in reports.LEAD_BUCKETS})
+    return words
 
 
 def default_name(flt: BookingFilter, fmt: str) -> str:
@@ -63,7 +89,7 @@ class ExportDialog(QDialog):
 
         self.format_combo = QComboBox()
         for key, label, _ in FORMATS:
-            self.format_combo.addItem(self.tr(label), key)
+            self.format_combo.addItem(QCoreApplication.translate("ExportDialog", label), key)
         self.format_combo.setCurrentIndex(max(0, [f[0] for f in FORMATS].index(fmt)))
         self.path_edit = QLineEdit()
         browse = QPushButton(self.tr("&Browse…"))
@@ -108,8 +134,9 @@ class ExportDialog(QDialog):
     # -- answering (tests monkeypatch this) ------------------------------
     @classmethod
     def ask_path(cls, parent, suggested: str, name_filter: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Export bookings"), suggested,
-                                              name_filter)
+        path, _ = QFileDialog.getSaveFileName(
+            parent, QCoreApplication.translate("ExportDialog", "Export bookings"), suggested,
+            name_filter)
         return path
 
     def fmt(self) -> str:
@@ -126,7 +153,8 @@ class ExportDialog(QDialog):
 
     def _browse(self):
         name_filter = next(f[2] for f in FORMATS if f[0] == self.fmt())
-        path = self.ask_path(self, self.path_edit.text(), self.tr(name_filter))
+        path = self.ask_path(self, self.path_edit.text(),
+                             QCoreApplication.translate("ExportDialog", name_filter))
         if path:
             self.path_edit.setText(path)
 
@@ -149,7 +177,8 @@ class ExportDialog(QDialog):
                                                    pdf_report.estimate_pages(flt)),
                       lambda read: self._report_read(*read, path))
             return
-        options = {"csv": {"bom": self.bom_check.isChecked()},
+        options = {"csv": {"bom": self.bom_check.isChecked(), "words": export_words()},
+                   "xlsx": {"words": export_words()},
                    "ics": {"utc": self.utc_check.isChecked()}}.get(fmt, {})
         self._run(lambda progress, cancelled: exports.export_bookings(
             fmt, path, flt, progress, cancelled, by=by, **options), self._finished)
@@ -180,8 +209,7 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr(
                 "This PDF would have about {pages} of bookings. A CSV or Excel file "
                 "suits that many better: choose it under Format, or press Export PDF anyway."
-            ).format(pages=self.tr("1 page") if pages == 1 else
-                     self.tr("{n:,} pages").format(n=pages)))
+            ).format(pages=self.tr("{count} page(s)", "", pages).format(count=number(pages))))
             return
         try:
             images = pdf_report.chart_images(report)
@@ -203,17 +231,18 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
         if self._unit == "pages":
-            text = self.tr("Drawing page {done:,} of {total:,}…")
+            text = self.tr("Drawing page {done} of {total}…")
         else:
-            text = self.tr("Exporting… {done:,} of {total:,} bookings")
-        self.status.setText(text.format(done=done, total=total))
+            text = self.tr("Exporting… {done} of {total} booking(s)", "", total)
+        self.status.setText(text.format(done=number(done), total=number(total)))
 
     def _finished(self, count: int) -> None:
         self.count = count
         self.task = None
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        text = self.tr("Exported {n:,} bookings to {path}").format(n=count, path=self.path)
+        text = self.tr("Exported {n} booking(s) to {path}", "", count).format(
+            n=number(count), path=self.path)
         self.status.setText(text)
         self.done_message.emit(text)
         self.accept()

@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QMarginsF, QObject, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -31,16 +31,23 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from ...errors import InvalidInput
+from ...errors import QT_TRANSLATE_NOOP, InvalidInput
+from ... import services
 from ...services import exports
 from ...services.businesses import get_business, list_businesses
 from ...services.desk import BookingFilter, count_bookings
 from ...services.reports import booking_report
+from .. import status_style as style
+from ..formats import number, time_text, weekday_name
 from ..views import charts
 
 HEADER_MM, FOOTER_MM = 12, 10
 RESOLUTION = 150
-TABLE_COLUMNS = ("Date", "Start", "End", "Customer", "Phone", "Status", "Source", "Reference")
+TABLE_COLUMNS = (QT_TRANSLATE_NOOP("PdfReport", "Date"), QT_TRANSLATE_NOOP("PdfReport", "Start"),
+                 QT_TRANSLATE_NOOP("PdfReport", "End"), QT_TRANSLATE_NOOP("PdfReport", "Customer"),
+                 QT_TRANSLATE_NOOP("PdfReport", "Phone"), QT_TRANSLATE_NOOP("PdfReport", "Status"),
+                 QT_TRANSLATE_NOOP("PdfReport", "Source"),
+                 QT_TRANSLATE_NOOP("PdfReport", "Reference"))
 # Shares of the page's width, in TABLE_COLUMNS order.
 COLUMN_SHARES = (0.11, 0.06, 0.06, 0.29, 0.16, 0.10, 0.09, 0.13)
 # Above this many pages the dialog and the command line say so first and
@@ -49,13 +56,79 @@ MANY_PAGES = 2000
 
 
 def _application():
+    """The running application, or (the command line) an offscreen one. The
+    PDF is in the window's language; without a window, in English."""
+    from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
+
+    from .. import i18n
     app = QApplication.instance()
     if app is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication(["booking-desktop-pdf"])
+    if not i18n.installed():  # no window chose a language: the command line's English
+        i18n.install(i18n.SOURCE_LANGUAGE, QLocale.c())
     return app
+
+
+def _pct(x) -> str:
+    return "–" if x is None else QCoreApplication.translate("PdfReport", "{n}%").format(
+        n=number(x * 100, 1))
+
+
+class _Counts(QObject):
+    """Plurals of the report (lupdate reads a plural in a class's
+    `self.tr(text, "", n)`, not in QCoreApplication.translate)."""
+
+    def places(self, n: int) -> str:
+        return self.tr("{count} place(s)", "", n).format(count=number(n))
+
+    def bookings(self, n: int) -> str:
+        return self.tr("{count} booking(s)", "", n).format(count=number(n))
+
+
+_COUNTS = _Counts()
+_places = _COUNTS.places
+
+
+def figure_lines(report) -> list[tuple[str, str]]:
+    """The report's figures (services.reports.Report.figures, without the
+    business and period the header names) in the window's language."""
+    lines = [(QCoreApplication.translate("PdfReport", "Bookings"), number(report.total))]
+    lines += [(f"  {style.status_label(s)}", number(report.by_status.get(s, 0)))
+              for s in services.BOOKING_STATUSES]
+    lines += [
+        (QCoreApplication.translate("PdfReport", "Utilisation"),
+         QCoreApplication.translate("PdfReport", "{rate} ({booked} of {places})").format(
+             rate=_pct(report.utilisation), booked=number(report.usage.booked),
+             places=_places(report.usage.capacity))),
+        (QCoreApplication.translate("PdfReport", "Cancellation rate"), _pct(report.cancellation_rate)),
+        (QCoreApplication.translate("PdfReport", "No-show rate"), _pct(report.no_show_rate)),
+        (QCoreApplication.translate("PdfReport", "Confirmation rate"),
+         QCoreApplication.translate("PdfReport", "{rate} ({n} of {d} pending)").format(
+             rate=_pct(report.confirmation_rate), n=number(report.confirmed_from_pending),
+             d=number(report.ever_pending))),
+        (QCoreApplication.translate("PdfReport", "Lead time, median"),
+         "–" if report.lead_median_hours is None else QCoreApplication.translate(
+             "PdfReport", "{n} h").format(n=number(report.lead_median_hours, 1)))]
+    lines += [(f"  {charts.lead_label(label)}", number(n)) for label, n in report.lead_buckets]
+    lines += [(QCoreApplication.translate("PdfReport", "Source: {source}").format(
+        source=style.source_label(s)), f"{number(report.by_source.get(s, 0))} "
+        f"({_pct(report.source_share.get(s))})") for s in services.BOOKING_SOURCES]
+    lines += [(QCoreApplication.translate("PdfReport", "Utilisation {when}").format(
+        when=weekday_name(d)), _pct(u.rate)) for d, u in enumerate(report.by_weekday)]
+    lines += [(QCoreApplication.translate("PdfReport", "Utilisation {when}").format(
+        when=time_text(_hour(h))), _pct(u.rate)) for h, u in sorted(report.by_hour.items())]
+    lines += [(QCoreApplication.translate("PdfReport", "Popular #{rank}").format(rank=i + 1),
+               f"{weekday_name(d)} {time_text(_hour(h))} ({_places(n)})")
+              for i, (d, h, n) in enumerate(report.popular_times)]
+    return lines
+
+
+def _hour(h: int):
+    from datetime import time
+    return time(h)
 
 
 def _period(flt: BookingFilter):
@@ -66,9 +139,10 @@ def _period(flt: BookingFilter):
 def _figures_html(report) -> str:
     rows = "".join(f"<tr><td>{'&nbsp;' * 6 if label.startswith('  ') else ''}"
                    f"{html.escape(label.strip())}</td><td align='right'>"
-                   f"{html.escape(value)}</td></tr>" for label, value in report.figures()[2:])
-    return (f"<h2>Figures</h2><table cellspacing='0' cellpadding='3' border='0' "
-            f"width='70%'>{rows}</table>")
+                   f"{html.escape(value)}</td></tr>" for label, value in figure_lines(report))
+    title = html.escape(QCoreApplication.translate("PdfReport", "Figures"))
+    return (f"<h2>{title}</h2><table cellspacing='0' cellpadding='3' "
+            f"border='0' width='70%'>{rows}</table>")
 
 
 def report_for(flt: BookingFilter, by=None):
@@ -90,11 +164,23 @@ def _header(flt: BookingFilter, report) -> tuple[str, str]:
     if report is not None:
         who = report.business_name
     else:
-        who = get_business(flt.business_id).name if flt.business_id else "All businesses"
-    period = f"{first:%d %b %Y} – {last:%d %b %Y}" if first else "all dates"
-    if first and flt.basis == "booked":
-        period = f"made {period}"
+        who = (get_business(flt.business_id).name if flt.business_id
+               else QCoreApplication.translate("PdfReport", "All businesses"))
+    if not first:
+        return who, QCoreApplication.translate("PdfReport", "all dates")
+    period = QCoreApplication.translate("PdfReport", "{first} – {last}").format(
+        first=_day(first), last=_day(last))
+    if flt.basis == "booked":
+        period = QCoreApplication.translate("PdfReport", "made {period}").format(period=period)
     return who, period
+
+
+def _day(day) -> str:
+    """"04 Mar 2030"."""
+    from ..formats import qdate
+    from PySide6.QtCore import QLocale
+    return QLocale().toString(qdate(day), QCoreApplication.translate(
+        "formats", "dd MMM yyyy", "a day in a report's header: 04 Mar 2030 (Qt QDate format)"))
 
 
 def build_document(flt: BookingFilter, page_width: float, report=None, images=None,
@@ -110,8 +196,11 @@ def build_document(flt: BookingFilter, page_width: float, report=None, images=No
     doc.setDefaultFont(QFont("Sans Serif", 9))
     doc.setDocumentMargin(0)
     narrowed = ", ".join(x for x in (*flt.statuses, *flt.sources, flt.text) if x)
-    parts = [f"<h1>{html.escape(who)}</h1><p>Bookings: {html.escape(period)}"
-             + (f" (table filtered: {html.escape(narrowed)})" if narrowed else "") + ".</p>"]
+    said = QCoreApplication.translate("PdfReport", "Bookings: {period}").format(period=period)
+    if narrowed:
+        said = QCoreApplication.translate("PdfReport", "{bookings} (table filtered: {by})").format(
+            bookings=said, by=narrowed)
+    parts = [f"<h1>{html.escape(who)}</h1><p>{html.escape(said)}.</p>"]
     if report is not None:
         parts.append(_figures_html(report))
         width = int(page_width / 2) - 8
@@ -121,7 +210,8 @@ def build_document(flt: BookingFilter, page_width: float, report=None, images=No
             url = QUrl(f"chart:{i}")
             doc.addResource(QTextDocument.ResourceType.ImageResource, url, image)
             cells.append(f"<td><img src='chart:{i}' width='{width}' height='{height}'></td>")
-        parts.append("<h2>Charts</h2><table cellspacing='4'>"
+        title = html.escape(QCoreApplication.translate("PdfReport", "Charts"))
+        parts.append(f"<h2>{title}</h2><table cellspacing='4'>"
                      f"<tr>{cells[0]}{cells[1]}</tr><tr>{cells[2]}{cells[3]}</tr></table>")
     doc.setHtml("".join(parts))
     return doc
@@ -182,7 +272,7 @@ def _layout(writer: QPdfWriter) -> _Layout:
 
 def _writer(path) -> QPdfWriter:
     writer = QPdfWriter(path)
-    writer.setTitle("Booking report")
+    writer.setTitle(QCoreApplication.translate("PdfReport", "Booking report"))
     writer.setCreator("Booking Desktop")
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(15, 12, 15, 12), QPageLayout.Unit.Millimeter)
@@ -203,8 +293,8 @@ def estimate_pages(flt: BookingFilter, parts: list[Section] | None = None) -> in
 def _cells(row) -> tuple:
     start = row[exports.LOCAL_START]
     return (start[:10], start[11:16], row[exports.LOCAL_END][11:16], row[exports.NAME],
-            row[exports.PHONE] or "", row[exports.STATUS].replace("_", "-"),
-            row[exports.SOURCE].replace("_", "-"), row[exports.REF])
+            row[exports.PHONE] or "", style.status_label(row[exports.STATUS]),
+            style.source_label(row[exports.SOURCE]), row[exports.REF])
 
 
 class _Pages:
@@ -245,7 +335,8 @@ class _Pages:
         p.drawLine(0, int(lay.header * 0.75), int(lay.width), int(lay.header * 0.75))
         p.drawText(QRectF(0, lay.height - lay.footer * 0.7, lay.width, lay.footer * 0.7),
                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                   f"Page {self.drawn + 1:,} of {max(self.total, self.drawn + 1):,}")
+                   QCoreApplication.translate("PdfReport", "Page {page} of {pages}").format(
+                       page=number(self.drawn + 1), pages=number(max(self.total, self.drawn + 1))))
         self.y = lay.header
 
     def finish_page(self) -> None:
@@ -284,24 +375,28 @@ class _Pages:
     def section_top(self, section: Section, continued: bool, count_text: str) -> None:
         self.new_page()
         p, row = self.painter, self.layout.row
-        title = f"{section.name} · Time zone {section.timezone}"
+        title = QCoreApplication.translate("PdfReport", "{name} · Time zone {zone}").format(
+            name=section.name, zone=section.timezone)
         if not continued:
             p.setFont(self.heading)
             p.drawText(QRectF(0, self.y, self.layout.width, row * 2),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       f"Business: {title}")
+                       QCoreApplication.translate("PdfReport", "Business: {title}").format(
+                           title=title))
             self.y += row * 2
         else:
             p.setFont(self.bold)
             p.drawText(QRectF(0, self.y, self.layout.width, row),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       f"{title} (continued)")
+                       QCoreApplication.translate("PdfReport", "{title} (continued)").format(
+                           title=title))
             self.y += row
         if count_text:
             p.setFont(self.small)
             p.drawText(QRectF(0, self.y - row, self.layout.width, row),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, count_text)
-        self._line(TABLE_COLUMNS, self.bold, "#e0e0e0")
+        self._line([QCoreApplication.translate("PdfReport", c) for c in TABLE_COLUMNS], self.bold,
+                   "#e0e0e0")
 
     def row(self, section: Section, cells) -> None:
         if not self._room():
@@ -341,24 +436,25 @@ def write_pdf(path, flt: BookingFilter, progress: Callable[[int, int], None] | N
         who, period = _header(flt, report)
         painter = QPainter()
         if not painter.begin(writer):
-            raise InvalidInput(f"Cannot write the PDF to {path}.")
+            raise InvalidInput(template=QT_TRANSLATE_NOOP("errors", "Cannot write the PDF to {path}."),
+                               params={"path": str(path)})
         try:
-            pages = _Pages(writer, painter, layout, f"Booking report · {who} · {period}", total,
+            header = QCoreApplication.translate("PdfReport", "Booking report · {who} · {period}")
+            pages = _Pages(writer, painter, layout, header.format(who=who, period=period), total,
                            progress, cancelled)
             if progress:
                 progress(0, total)
             pages.document(doc)
             del doc
             for section in parts:
-                pages.section_top(section, False, "1 booking" if section.count == 1
-                                  else f"{section.count:,} bookings")
+                pages.section_top(section, False, _COUNTS.bookings(section.count))
                 n = 0
                 for row in exports.iter_rows(flt.with_(business_id=section.business_id), None,
                                              cancelled, by=by):
                     pages.row(section, _cells(row))
                     n += 1
                 if not n:
-                    pages.row(section, ("No bookings.",))
+                    pages.row(section, (QCoreApplication.translate("PdfReport", "No bookings."),))
                 count += n
             pages.close()
         finally:

@@ -18,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QLocale, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QGuiApplication, QPalette
 
 from ...clock import UTC
 from ...services import desk
+from ...errors import QT_TRANSLATE_NOOP
 from ...services.desk import BookingFilter, BookingRow
+from .. import formats
 from .. import status_style as style
 
 log = logging.getLogger(__name__)
@@ -36,19 +38,16 @@ NOTES_PREVIEW = 80
 
 def day_text(moment: datetime, tz: tzinfo) -> str:
     """'Mon 04 Mar 2030' in the business's time zone, in the locale's words."""
-    local = moment.astimezone(tz)
-    return QLocale().toString(QDate(local.year, local.month, local.day), "ddd dd MMM yyyy")
+    return formats.table_date(moment.astimezone(tz).date())
 
 
 def time_text(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%H:%M")
+    return formats.time_text(moment.astimezone(tz))
 
 
 def count_text(n: int) -> str:
     """1234 → '1,234' (or the locale's grouping), also under the C locale."""
-    locale = QLocale()
-    locale.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions)
-    return locale.toString(n)
+    return formats.number(n)
 
 
 @dataclass(frozen=True)
@@ -58,18 +57,22 @@ class Column:
     sort_key: str | None  # a key of desk.SORT_COLUMNS; None: not sortable
 
 
-COLUMNS = (
-    Column("date", "Date", "start"),
-    Column("time", "Time", "start"),
-    Column("customer", "Customer", "customer_name"),
-    Column("email", "Email", "customer_email"),
-    Column("phone", "Phone", "customer_phone"),
-    Column("status", "Status", "status"),
-    Column("source", "Source", "source"),
-    Column("checked_in", "Checked in", "checked_in_at"),
-    Column("created_by", "Created by", None),
-    Column("notes", "Notes", None),
+COLUMNS = (  # titles translated when shown, in context BookingsTableModel
+    Column("date", QT_TRANSLATE_NOOP("BookingsTableModel", "Date"), "start"),
+    Column("time", QT_TRANSLATE_NOOP("BookingsTableModel", "Time"), "start"),
+    Column("customer", QT_TRANSLATE_NOOP("BookingsTableModel", "Customer"), "customer_name"),
+    Column("email", QT_TRANSLATE_NOOP("BookingsTableModel", "Email"), "customer_email"),
+    Column("phone", QT_TRANSLATE_NOOP("BookingsTableModel", "Phone"), "customer_phone"),
+    Column("status", QT_TRANSLATE_NOOP("BookingsTableModel", "Status"), "status"),
+    Column("source", QT_TRANSLATE_NOOP("BookingsTableModel", "Source"), "source"),
+    Column("checked_in", QT_TRANSLATE_NOOP("BookingsTableModel", "Checked in"), "checked_in_at"),
+    Column("created_by", QT_TRANSLATE_NOOP("BookingsTableModel", "Created by"), None),
+    Column("notes", QT_TRANSLATE_NOOP("BookingsTableModel", "Notes"), None),
 )
+
+
+def column_title(column: Column) -> str:
+    return QCoreApplication.translate("BookingsTableModel", column.title)
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
@@ -293,7 +296,7 @@ class BookingsTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
-                return self.tr(COLUMNS[section].title)
+                return column_title(COLUMNS[section])
             if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section].sort_key is None:
                 return self.tr("This column cannot be sorted.")
             return None
@@ -337,7 +340,7 @@ class BookingsTableModel(QAbstractTableModel):
         if key == "date":
             return day_text(b.start, tz)
         if key == "time":
-            return f"{time_text(b.start, tz)}–{time_text(b.end, tz)}"
+            return formats.time_range(b.start.astimezone(tz), b.end.astimezone(tz))
         if key == "customer":
             return b.customer_name
         if key == "email":
@@ -353,7 +356,8 @@ class BookingsTableModel(QAbstractTableModel):
                 return ""
             same_day = b.checked_in_at.astimezone(tz).date() == b.start.astimezone(tz).date()
             when = time_text(b.checked_in_at, tz)
-            return when if same_day else f"{day_text(b.checked_in_at, tz)} {when}"
+            return when if same_day else self.tr("{day} {time}").format(
+                day=day_text(b.checked_in_at, tz), time=when)
         if key == "created_by":
             return b.created_by or ""
         if key == "notes":

@@ -3,19 +3,26 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
+from ...errors import QT_TRANSLATE_NOOP
 from ...services.desk import BookingRow, SlotRow
 from .. import status_style as style
+from ..formats import time_range
 
 ROW_KIND = Qt.ItemDataRole.UserRole + 1   # "slot" | "booking"
 ROW_ID = Qt.ItemDataRole.UserRole + 2     # slot id or booking id
 ROW_DATA = Qt.ItemDataRole.UserRole + 3   # the SlotRow / BookingRow
 FILL = Qt.ItemDataRole.UserRole + 4       # (current, capacity) for the fill bar
 
-COLUMNS = ("Time", "Places", "Customer", "Phone", "Email", "Status")
+COLUMNS = (QT_TRANSLATE_NOOP("DayScheduleModel", "Time"),
+           QT_TRANSLATE_NOOP("DayScheduleModel", "Places"),
+           QT_TRANSLATE_NOOP("DayScheduleModel", "Customer"),
+           QT_TRANSLATE_NOOP("DayScheduleModel", "Phone"),
+           QT_TRANSLATE_NOOP("DayScheduleModel", "Email"),
+           QT_TRANSLATE_NOOP("DayScheduleModel", "Status"))
 
 
 def booking_status_text(row: BookingRow) -> str:
@@ -52,7 +59,8 @@ def apply_rows(slots: list[SlotRow], rows, include_cancelled: bool) -> list[Slot
 class DayScheduleModel(QStandardItemModel):
     def __init__(self, parent=None):
         super().__init__(0, len(COLUMNS), parent)
-        self.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.setHorizontalHeaderLabels(
+            [QCoreApplication.translate("DayScheduleModel", c) for c in COLUMNS])
         self.current_slot_id: int | None = None
 
     def load(self, slots: list[SlotRow], tz: ZoneInfo, now: datetime) -> None:
@@ -76,10 +84,10 @@ class DayScheduleModel(QStandardItemModel):
         start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
         label = style.slot_state_label(state)
         if state in ("started", "past") and slot.is_full:
-            label += ", full"
+            label = self.tr("{state}, full").format(state=label)
         if state == "blocked" and slot.block_reason:
             label = self.tr("Blocked: {reason}").format(reason=slot.block_reason)
-        items = [QStandardItem(f"{start:%H:%M}–{end:%H:%M}"),
+        items = [QStandardItem(time_range(start, end)),
                  QStandardItem(f"{slot.current_bookings}/{slot.max_capacity}"),
                  QStandardItem(label), QStandardItem(""), QStandardItem(""), QStandardItem("")]
         if state != "past":
@@ -91,11 +99,12 @@ class DayScheduleModel(QStandardItemModel):
             for item in items:
                 item.setFont(font)
         items[1].setData((slot.current_bookings, slot.max_capacity, state), FILL)
-        tip = (f"{start:%H:%M}–{end:%H:%M} · {slot.current_bookings} of "
-               f"{slot.max_capacity} places booked · {label}")
+        tip = self.tr("{time} · {booked} of %n place(s) booked · {state}", "",
+                      slot.max_capacity).format(time=time_range(start, end),
+                                                booked=slot.current_bookings, state=label)
         if slot.closed_reason:  # kept for its bookings, closed to new ones
             tip += "\n" + self.tr("{reason}; bookings already made stay.").format(
-                reason=slot.closed_reason)
+                reason=style.closed_reason_text(slot.closed_reason))
         for item in items:
             item.setEditable(False)
             item.setData("slot", ROW_KIND)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
+from ...errors import QT_TRANSLATE_NOOP
 from ...services import undo
 from ...services.desk import BookingFilter, BookingRow
 from .. import status_style as style
@@ -37,7 +38,8 @@ from ..commands import perform
 from ..operations import RefreshesWhenShown, with_row
 from ..dialogs.details_dialog import EditDetailsDialog
 from ..dialogs.reasons import CancelReasonDialog
-from ..errors import describe
+from ..errors import describe, refusal_reason
+from ..formats import table_date_pattern
 from ..fit import GrowToVisibleRows
 from ..message_bar import MessageBar
 from ..dialogs.reschedule_dialog import RescheduleDialog
@@ -108,9 +110,9 @@ class BookingsView(RefreshesWhenShown, QWidget):
         self.dates_check = QCheckBox(self.tr("&Dates"))
         local = self.session.today()
         today = QDate(local.year, local.month, local.day)
-        self.date_from = QDateEdit(today, calendarPopup=True, displayFormat="ddd dd MMM yyyy")
+        self.date_from = QDateEdit(today, calendarPopup=True, displayFormat=table_date_pattern())
         self.date_to = QDateEdit(today.addDays(6), calendarPopup=True,
-                                 displayFormat="ddd dd MMM yyyy")
+                                 displayFormat=table_date_pattern())
         self.date_from.setAccessibleName(self.tr("From date"))
         self.date_to.setAccessibleName(self.tr("To date"))
         self.clear_button = QPushButton(self.tr("C&lear filters"))
@@ -286,22 +288,25 @@ class BookingsView(RefreshesWhenShown, QWidget):
         bookings = self.selected_bookings()
         if not bookings:
             return
-        question = (self.tr("Cancel {n} bookings?").format(n=count_text(len(bookings)))
+        question = (self.tr("Cancel {count} booking(s)?", "", len(bookings)).format(
+            count=count_text(len(bookings)))
                     if len(bookings) > 1 else
                     self.tr("Cancel {ref} for {name}?").format(ref=bookings[0].reference,
                                                               name=bookings[0].customer_name))
         reason = CancelReasonDialog.ask(question, self)
         if reason is None:
             return
-        self._bulk(bookings, "cancellation", self.tr("Cancelled {what}"),
+        self._bulk(bookings, QT_TRANSLATE_NOOP("errors", "cancellation"), self.tr("Cancelled {what}"),
                    lambda b: undo.action(undo.cancel, booking=b.id, reason=reason,
                                          expected_status=b.status))
 
     def confirm_selected(self) -> None:
-        self._set_status("confirmation", self.tr("Confirmed {what}"), "confirmed")
+        self._set_status(QT_TRANSLATE_NOOP("errors", "confirmation"), self.tr("Confirmed {what}"),
+                         "confirmed")
 
     def no_show_selected(self) -> None:
-        self._set_status("no-show", self.tr("Marked {what} as no-show"), "no_show")
+        self._set_status(QT_TRANSLATE_NOOP("errors", "no-show"), self.tr("Marked {what} as no-show"),
+                         "no_show")
 
     def _set_status(self, noun: str, done_text: str, status: str) -> None:
         bookings = self.selected_bookings()
@@ -313,7 +318,7 @@ class BookingsView(RefreshesWhenShown, QWidget):
     def check_in_selected(self) -> None:
         bookings = self.selected_bookings()
         if bookings:
-            self._bulk(bookings, "check-in", self.tr("Checked in {what}"),
+            self._bulk(bookings, QT_TRANSLATE_NOOP("errors", "check-in"), self.tr("Checked in {what}"),
                        lambda b: undo.action(undo.check_in, booking=b.id))
 
     def reschedule_selected(self) -> None:
@@ -370,15 +375,16 @@ class BookingsView(RefreshesWhenShown, QWidget):
 
     def _summarise(self, done_text: str, done: int, total: int, refusals) -> None:
         if total == 1 and refusals:
-            self.show_problem(refusals[0].why[:1].upper() + refusals[0].why[1:] + ".")
+            self.show_problem(refusal_reason(refusals[0], sentence=True))
             return
         if not refusals:
             self.bar.hide()
             self.message.emit(done_text.format(what=self._bookings_text(total)) + ".")
             return
-        reasons = [f"{r.what}: {r.why}." if r.what else f"{r.why}." for r in refusals]
+        reasons = [self.tr("{what}: {why}.").format(what=r.what, why=refusal_reason(r)) if r.what
+                   else refusal_reason(r, sentence=True) for r in refusals]
         text = self.tr("{done}; {n} failed: {reasons}").format(
-            done=done_text.format(what=self.tr("{done} of {total} bookings").format(
+            done=done_text.format(what=self.tr("{done} of {total} booking(s)", "", total).format(
                 done=count_text(done), total=count_text(total))),
             n=count_text(len(refusals)), reasons=" ".join(reasons[:3])
             + (" …" if len(reasons) > 3 else ""))
@@ -386,7 +392,7 @@ class BookingsView(RefreshesWhenShown, QWidget):
         self.show_problem(text)
 
     def _bookings_text(self, n: int) -> str:
-        return self.tr("1 booking") if n == 1 else self.tr("{n} bookings").format(n=count_text(n))
+        return self.tr("{count} booking(s)", "", n).format(count=count_text(n))
 
     def _single_booking(self) -> BookingRow | None:
         rows = self.table.selectionModel().selectedRows()

@@ -8,7 +8,7 @@ query); the day view reuses the front desk's day model.
 """
 from datetime import date, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 from ... import services
 from ...clock import utcnow
 from ...services import desk, undo
+from ...errors import QT_TRANSLATE_NOOP
 from ...services.calendar import DayLoad
+from .. import status_style as style
 from ..commands import perform
 from ..operations import RefreshesWhenShown
 from ..models.day_model import ROW_DATA, ROW_KIND, DayScheduleModel
@@ -42,15 +44,22 @@ from ..dialogs.reasons import BlockReasonDialog
 from ..errors import describe
 from ..models.fill_delegate import FillDelegate
 from ..fit import FitColumns
-from ..status_style import when_text
+from ..formats import first_weekday, long_date, month_title, slot_when, weekday_name, when_text
 from ..message_bar import MessageBar
 
 DAY_LOAD = Qt.ItemDataRole.UserRole + 1   # the DayLoad of a cell
 IN_MONTH = Qt.ItemDataRole.UserRole + 2   # whether the cell's day is in the shown month
 IS_TODAY = Qt.ItemDataRole.UserRole + 3
 
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-KIND_LABELS = {"closed": "Closed", "holiday": "Holiday", "special": "Special hours", "open": ""}
+KIND_LABELS = {"closed": QT_TRANSLATE_NOOP("MonthModel", "Closed"),
+               "holiday": QT_TRANSLATE_NOOP("MonthModel", "Holiday"),
+               "special": QT_TRANSLATE_NOOP("MonthModel", "Special hours"), "open": ""}
+
+
+def kind_label(kind: str) -> str:
+    """"Closed", "Holiday", "Special hours"; "" for an ordinary day."""
+    text = KIND_LABELS.get(kind, "")
+    return QCoreApplication.translate("MonthModel", text) if text else ""
 
 
 def fill_colour(fill: float) -> QColor:
@@ -64,10 +73,11 @@ def fill_colour(fill: float) -> QColor:
     return QColor(*stops[-1][1])
 
 
-def month_grid(year: int, month: int) -> tuple[date, date]:
-    """The six weeks (Monday first) a month view shows."""
+def month_grid(year: int, month: int, week_starts: int = 0) -> tuple[date, date]:
+    """The six weeks a month view shows, each from `week_starts` (Monday 0,
+    the locale's first day of the week)."""
     first = date(year, month, 1)
-    start = first - timedelta(days=first.weekday())
+    start = first - timedelta(days=(first.weekday() - week_starts) % 7)
     return start, start + timedelta(days=41)
 
 
@@ -79,6 +89,7 @@ class MonthModel(QAbstractTableModel):
         self.loads: list[DayLoad] = []
         self.month = (2000, 1)
         self.today = date.today()
+        self.week_starts = first_weekday()  # the locale's: Monday in Germany, Sunday in the US
 
     def load(self, year: int, month: int, loads: list[DayLoad], today: date) -> None:
         self.beginResetModel()
@@ -124,24 +135,29 @@ class MonthModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, load: DayLoad) -> str:
-        parts = [f"{load.day:%A %d %B %Y}"]
+        parts = [long_date(load.day)]
         if load.day == self.today:
             parts.insert(0, self.tr("Today"))
-        kind = KIND_LABELS[load.kind]
+        kind = kind_label(load.kind)
         if kind:
-            parts.append(self.tr(kind) + (f": {load.note}" if load.note else ""))
+            parts.append(self.tr("{kind}: {note}").format(kind=kind, note=load.note)
+                         if load.note else kind)
         if load.slots:
-            parts.append(self.tr("{booked} of {places} places booked in {slots} slots").format(
-                booked=load.booked, places=load.capacity, slots=load.slots))
+            parts.append(self.load_text(load))
             if load.blocked:
-                parts.append(self.tr("{n} blocked").format(n=load.blocked))
+                parts.append(self.tr("%n blocked", "", load.blocked))
         else:
             parts.append(self.tr("No slots"))
         return " · ".join(parts)
 
+    def load_text(self, load: DayLoad) -> str:
+        """"5 of 12 places booked in 4 slots"."""
+        return self.tr("{booked} of {places} places booked in %n slot(s)", "", load.slots).format(
+            booked=load.booked, places=load.capacity)
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(WEEKDAY_NAMES[section])
+            return weekday_name((self.week_starts + section) % 7)
         return None
 
     def flags(self, index):
@@ -203,7 +219,7 @@ class DayCellDelegate(QStyledItemDelegate):
         small = QFont(option.font)
         small.setPointSizeF(small.pointSizeF() * 0.9)
         painter.setFont(small)
-        kind = KIND_LABELS[load.kind]
+        kind = kind_label(load.kind)
         words = [self.tr("Today")] if today else []
         if kind:
             words.append(kind if load.kind != "holiday" or not load.note else load.note)
@@ -444,7 +460,7 @@ class CalendarView(RefreshesWhenShown, QWidget):
             self.title.setText(self.tr("No business yet"))
             return
         year, month, day = self.year, self.month, self.day
-        first, last = month_grid(year, month)
+        first, last = month_grid(year, month, self.model.week_starts)
 
         def read():
             return services.month_overview(business, first, last), self._read_day(business, day)
@@ -461,12 +477,12 @@ class CalendarView(RefreshesWhenShown, QWidget):
                                                                                 self.month):
             return  # the calendar moved on; its own read is coming
         self.model.load(self.year, self.month, loads, self.session.today())
-        self.title.setText(f"{date(self.year, self.month, 1):%B %Y}")
+        self.title.setText(month_title(self.year, self.month))
         in_month = [d for d in loads if (d.day.year, d.day.month) == (self.year, self.month)]
         booked = sum(d.booked for d in in_month)
         places = sum(d.capacity for d in in_month)
-        self.summary.setText(self.tr("{booked} of {places} places booked this month").format(
-            booked=booked, places=places))
+        self.summary.setText(self.tr("{booked} of %n place(s) booked this month", "", places).format(
+            booked=booked))
         self.grid.selectionModel().blockSignals(True)
         self.grid.setCurrentIndex(self.model.index_of(self.day))
         self.grid.selectionModel().blockSignals(False)
@@ -536,13 +552,11 @@ class CalendarView(RefreshesWhenShown, QWidget):
         if kept is not None:
             self.select_slot(kept.id)
         load = self.model.load_at(self.model.index_of(day))
-        self.day_title.setText(f"{day:%A %d %B %Y}")
-        note = status.text  # "Closed — Public holiday", "Special hours 10:00–14:00 — …"
+        self.day_title.setText(long_date(day))
+        note = style.day_status_text(status)  # "Closed — Public holiday", "Special hours …"
         if load is not None:
             if load.slots:
-                note = " · ".join(filter(None, [note, self.tr(
-                    "{booked} of {places} places booked in {slots} slots").format(
-                    booked=load.booked, places=load.capacity, slots=load.slots)]))
+                note = " · ".join(filter(None, [note, self.model.load_text(load)]))
         if not any(slot.listed for slot in slots):
             if status.kind in ("closed", "holiday"):  # generating would make nothing
                 hint = self.tr("Nothing can be booked on this day.")
@@ -580,8 +594,7 @@ class CalendarView(RefreshesWhenShown, QWidget):
         self.bar.show_message(describe(exc))
 
     def _when(self, slot) -> str:
-        tz = self.session.zone
-        return f"{slot.start.astimezone(tz):%a %d %b %H:%M}–{slot.end.astimezone(tz):%H:%M}"
+        return slot_when(slot.start, slot.end, self.session.zone)
 
     show_refusal = _report  # where the pipeline says a refusal of this view's ops
 
@@ -640,11 +653,11 @@ class CalendarView(RefreshesWhenShown, QWidget):
         # never below its bookings: the service says why
         self._run(slot.id, undo.set_capacity, slot.id, capacity,
                   expected_capacity=slot.max_capacity,
-                  done=lambda _o: self.message.emit(self.tr("{when} now takes {n}.").format(
-                      when=self._when(slot), n=capacity)))
+                  done=lambda _o: self.message.emit(self.tr("{when} now takes %n.", "", capacity).format(
+                      when=self._when(slot))))
 
     def open_slot_tools(self) -> None:
         from ..dialogs.slots_dialog import GenerateSlotsDialog
         counts = GenerateSlotsDialog.ask(self.session, self.session.today(), self)
         if counts is not None:
-            self.message.emit(self.tr("Generated {n} slots.").format(n=counts["created"]))
+            self.message.emit(self.tr("Generated %n slot(s).", "", counts["created"]))

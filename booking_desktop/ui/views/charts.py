@@ -21,19 +21,37 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem
 
 from ... import services
-from ...services.reports import WEEKDAYS
+from ...errors import QT_TRANSLATE_NOOP
 from .. import status_style as style
+from ..formats import day_and_month, day_month_year, number, percent, weekday_name
 
 # Colour carries meaning only next to a legend with words.
 STATUS_COLOURS = {"pending": "#e0a526", "confirmed": "#2e7d32", "cancelled": "#9e9e9e",
                   "completed": "#1565c0", "no_show": "#c62828"}
 # Utilisation bands for the heatmap: (upper bound, label, colour).
-BANDS = ((0.2, "under 20%", "#e3f2fd"), (0.4, "20–40%", "#90caf9"),
-         (0.6, "40–60%", "#42a5f5"), (0.8, "60–80%", "#1e88e5"), (1.01, "80–100%", "#0d47a1"))
+BANDS = ((0.2, 0, 20, "#e3f2fd"), (0.4, 20, 40, "#90caf9"),
+         (0.6, 40, 60, "#42a5f5"), (0.8, 60, 80, "#1e88e5"), (1.01, 80, 100, "#0d47a1"))
+# The report's lead-time buckets (services.reports.LEAD_BUCKETS) in the window's language.
+LEAD_LABELS = {
+    "0–1 hour": QT_TRANSLATE_NOOP("Charts", "0–1 hour"),
+    "1–24 hours": QT_TRANSLATE_NOOP("Charts", "1–24 hours"),
+    "1–7 days": QT_TRANSLATE_NOOP("Charts", "1–7 days"),
+    "7–30 days": QT_TRANSLATE_NOOP("Charts", "7–30 days"),
+    "30+ days": QT_TRANSLATE_NOOP("Charts", "30+ days"),
+}
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Charts", text)
+def band_label(low: int, high: int) -> str:
+    """"under 20%", "20–40%" in the locale's way of writing a percentage."""
+    if low == 0:
+        return QCoreApplication.translate("Charts", "under {percent}").format(percent=percent(high))
+    return QCoreApplication.translate("Charts", "{low}–{high}", "a range of percentages").format(
+        low=number(low), high=percent(high))
+
+
+def lead_label(label: str) -> str:
+    text = LEAD_LABELS.get(label)
+    return QCoreApplication.translate("Charts", text) if text else label
 
 
 def _chart(title: str) -> QChart:
@@ -41,6 +59,11 @@ def _chart(title: str) -> QChart:
     chart.setTitle(title)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    # A little smaller than the axes: five statuses side by side stay whole
+    # under a chart half a 1024 px window wide, in German too.
+    small = chart.legend().font()
+    small.setPointSizeF(small.pointSizeF() * 0.9)
+    chart.legend().setFont(small)
     chart.setMargins(QMargins(4, 4, 4, 4))
     return chart
 
@@ -59,7 +82,7 @@ def _day_axis(chart: QChart, days, weekly: bool) -> QCategoryAxis:
     axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
     axis.setGridLineVisible(False)  # a category's line would run through its bar
     short = len(days) <= 10 or weekly
-    texts = [d.strftime("%d %b") if short else str(d.day) for d in days]
+    texts = [day_and_month(d) if short else str(d.day) for d in days]
     if not short:
         small = axis.labelsFont()
         small.setPointSizeF(small.pointSizeF() * 0.8)
@@ -89,15 +112,18 @@ def _day_axis(chart: QChart, days, weekly: bool) -> QCategoryAxis:
     chart.plotAreaChanged.connect(fit)
     if len(days) > 10 and days:
         first, last = days[0], days[-1]
-        title = f"{first:%d %b} – {last:%d %b %Y}"
-        axis.setTitleText(title + (tr(", a bar a week") if weekly else ""))
+        title = QCoreApplication.translate("Charts", "{first} – {last}").format(
+            first=day_and_month(first), last=day_month_year(last))
+        axis.setTitleText(QCoreApplication.translate("Charts", "{period}, a bar a week").format(
+            period=title) if weekly else title)
     return axis
 
 
 def _nothing_booked(chart: QChart) -> QChart:
     """The chart of a period without bookings: no axes or series, the words
     "No bookings in this period" in the middle (`chart.empty_text`)."""
-    text = QGraphicsSimpleTextItem(tr("No bookings in this period"), chart)
+    text = QGraphicsSimpleTextItem(
+        QCoreApplication.translate("Charts", "No bookings in this period"), chart)
     font = text.font()
     font.setPointSizeF(font.pointSizeF() * 1.2)
     text.setFont(font)
@@ -116,14 +142,14 @@ def _nothing_booked(chart: QChart) -> QChart:
 
 def bookings_per_day(report) -> QChart:
     """One stacked bar a day, a segment a status (long periods by week)."""
-    chart = _chart(tr("Bookings per day, by status"))
+    chart = _chart(QCoreApplication.translate("Charts", "Bookings per day, by status"))
     if not report.total:
         return _nothing_booked(chart)
     days = list(report.days)
     step = 7 if len(days) > 62 else 1
     groups = [days[i:i + step] for i in range(0, len(days), step)]
     if step > 1:
-        chart.setTitle(tr("Bookings per week, by status"))
+        chart.setTitle(QCoreApplication.translate("Charts", "Bookings per week, by status"))
     series = QStackedBarSeries()
     for status in services.BOOKING_STATUSES:
         bar = QBarSet(style.status_label(status))
@@ -149,12 +175,12 @@ def utilisation_heatmap(report) -> QChart:
     """Weekday (rows) × hour (columns): a square a cell with slots, its shade
     the utilisation band (the legend names the bands) and its percentage
     written in it (`chart.heatmap_numbers`), so colour is not needed to read it."""
-    chart = _chart(tr("Utilisation by weekday and hour"))
+    chart = _chart(QCoreApplication.translate("Charts", "Utilisation by weekday and hour"))
     hours = sorted({h for (_, h) in report.heatmap}) or list(range(9, 18))
     series_by_band = []
-    for _, label, colour in BANDS:
+    for _, low, high, colour in BANDS:
         series = QScatterSeries()
-        series.setName(label)
+        series.setName(band_label(low, high))
         series.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
         series.setMarkerSize(18)
         series.setColor(QColor(colour))
@@ -165,26 +191,26 @@ def utilisation_heatmap(report) -> QChart:
         if not usage.capacity:
             continue
         rate = usage.rate or 0.0
-        band = next(i for i, (bound, _, _) in enumerate(BANDS) if rate < bound)
+        band = next(i for i, (bound, *_) in enumerate(BANDS) if rate < bound)
         series_by_band[band].append(hour, 6 - weekday)  # Monday on top
         box = QGraphicsRectItem(chart)  # the whole cell in the band's shade
-        box.setBrush(QColor(BANDS[band][2]))
+        box.setBrush(QColor(BANDS[band][3]))
         box.setPen(QColor("#607d8b"))
         box.setZValue(10)
-        number = QGraphicsSimpleTextItem(f"{rate * 100:.0f}%", box)
-        number.setBrush(QColor("white" if band >= 3 else "#1f2328"))
-        numbers.append((number, QPointF(hour, 6 - weekday), series_by_band[band]))
+        figure = QGraphicsSimpleTextItem(percent(rate * 100), box)
+        figure.setBrush(QColor("white" if band >= 3 else "#1f2328"))
+        numbers.append((figure, QPointF(hour, 6 - weekday), series_by_band[band]))
     axis_x = QCategoryAxis()  # a label centred under each hour's column
     axis_x.setStartValue(min(hours) - 0.5)
     for hour in range(min(hours), max(hours) + 1):
         axis_x.append(f"{hour:02d}", hour + 0.5)
     axis_x.setRange(min(hours) - 0.5, max(hours) + 0.5)
     axis_x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionCenter)
-    axis_x.setTitleText(tr("hour of the day (local time)"))
+    axis_x.setTitleText(QCoreApplication.translate("Charts", "hour of the day (local time)"))
     axis_y = QCategoryAxis()  # a weekday centred on each row (never elided to "…")
     axis_y.setStartValue(-0.5)
-    for row, name in enumerate(reversed(WEEKDAYS)):
-        axis_y.append(name, row + 0.5)
+    for row in range(7):  # Monday on top
+        axis_y.append(weekday_name(6 - row), row + 0.5)
     axis_y.setRange(-0.5, 6.5)
     axis_y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionCenter)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
@@ -201,27 +227,27 @@ def utilisation_heatmap(report) -> QChart:
         origin = chart.mapToPosition(QPointF(0, 0), series_by_band[0])
         corner = chart.mapToPosition(QPointF(1, 1), series_by_band[0])
         width, height = abs(corner.x() - origin.x()) - 3, abs(corner.y() - origin.y()) - 3
-        for number, value, series in numbers:
+        for figure, value, series in numbers:
             centre = chart.mapToPosition(value, series)
-            number.parentItem().setRect(centre.x() - width / 2, centre.y() - height / 2,
+            figure.parentItem().setRect(centre.x() - width / 2, centre.y() - height / 2,
                                         width, height)
-            text = number.boundingRect()
-            number.setPos(centre.x() - text.width() / 2, centre.y() - text.height() / 2)
+            text = figure.boundingRect()
+            figure.setPos(centre.x() - text.width() / 2, centre.y() - text.height() / 2)
 
     chart.plotAreaChanged.connect(place_numbers)
-    chart.heatmap_numbers = [number for number, _, _ in numbers]
+    chart.heatmap_numbers = [figure for figure, _, _ in numbers]
     return chart
 
 
 def status_breakdown(report) -> QChart:
-    chart = _chart(tr("Bookings by status"))
+    chart = _chart(QCoreApplication.translate("Charts", "Bookings by status"))
     if not report.total:
         return _nothing_booked(chart)
     series = QPieSeries()
     for status in services.BOOKING_STATUSES:
         n = report.by_status.get(status, 0)
         if n:
-            piece = series.append(f"{style.status_label(status)} {n:,}", n)
+            piece = series.append(f"{style.status_label(status)} {number(n)}", n)
             piece.setColor(QColor(STATUS_COLOURS[status]))
     chart.addSeries(series)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -230,13 +256,14 @@ def status_breakdown(report) -> QChart:
 
 def lead_times(report) -> QChart:
     median = report.lead_median_hours
-    title = tr("Lead time (booking made → appointment)")
+    title = QCoreApplication.translate("Charts", "Lead time (booking made → appointment)")
     if median is not None:
-        title += tr(", median {hours:.1f} h").format(hours=median)
+        title = QCoreApplication.translate("Charts", "{title}, median {hours} h").format(
+            title=title, hours=number(median, 1))
     chart = _chart(title)
     if not report.total:
         return _nothing_booked(chart)
-    bar = QBarSet(tr("Bookings"))
+    bar = QBarSet(QCoreApplication.translate("Charts", "Bookings"))
     bar.setColor(QColor("#5c6bc0"))
     for _, n in report.lead_buckets:
         bar.append(n)
@@ -244,7 +271,7 @@ def lead_times(report) -> QChart:
     series.append(bar)
     chart.addSeries(series)
     axis_x = QBarCategoryAxis()
-    axis_x.append([label for label, _ in report.lead_buckets])
+    axis_x.append([lead_label(label) for label, _ in report.lead_buckets])
     small = axis_x.labelsFont()
     small.setPointSizeF(small.pointSizeF() * 0.85)  # "1–24 hours" whole at 1024 px
     axis_x.setLabelsFont(small)

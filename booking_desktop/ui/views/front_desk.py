@@ -33,8 +33,8 @@ from ..fit import FitColumns
 from ..message_bar import MessageBar
 from ..settings import Settings
 from ..dialogs.slots_dialog import GenerateSlotsDialog
+from ..formats import long_date, slot_when, time_text, when_text
 from ..status_style import colour
-from ..status_style import when_text
 from .walk_in import WalkInForm
 
 
@@ -121,7 +121,7 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
 
     # --- actions -----------------------------------------------------------
     def _action(self, text, shortcut, slot, booking_only=True) -> QAction:
-        action = QAction(self.tr(text), self)
+        action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -131,21 +131,21 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         return action
 
     def _build_actions(self) -> None:
-        self.check_in_action = self._action("Check &in", "Ctrl+I", self.check_in)
-        self.complete_action = self._action("Mark &completed", None,
+        self.check_in_action = self._action(self.tr("Check &in"), "Ctrl+I", self.check_in)
+        self.complete_action = self._action(self.tr("Mark &completed"), None,
                                             lambda: self.set_status("completed"))
-        self.no_show_action = self._action("Mark &no-show", None,
+        self.no_show_action = self._action(self.tr("Mark &no-show"), None,
                                            lambda: self.set_status("no_show"))
-        self.confirm_action = self._action("Con&firm", None, lambda: self.set_status("confirmed"))
-        self.cancel_action = self._action("C&ancel booking…", "Del", self.cancel)
-        self.reschedule_action = self._action("&Reschedule…", "Ctrl+R", self.reschedule)
-        self.edit_action = self._action("&Edit details…", "Ctrl+E", self.edit_details)
+        self.confirm_action = self._action(self.tr("Con&firm"), None, lambda: self.set_status("confirmed"))
+        self.cancel_action = self._action(self.tr("C&ancel booking…"), "Del", self.cancel)
+        self.reschedule_action = self._action(self.tr("&Reschedule…"), "Ctrl+R", self.reschedule)
+        self.edit_action = self._action(self.tr("&Edit details…"), "Ctrl+E", self.edit_details)
         self.booking_actions = [self.check_in_action, self.confirm_action, self.complete_action,
                                 self.no_show_action, self.reschedule_action, self.edit_action,
                                 self.cancel_action]
-        self.block_action = self._action("&Block slot…", None, lambda: self.set_blocked(True),
+        self.block_action = self._action(self.tr("&Block slot…"), None, lambda: self.set_blocked(True),
                                          booking_only=False)
-        self.unblock_action = self._action("&Unblock slot", None, lambda: self.set_blocked(False),
+        self.unblock_action = self._action(self.tr("&Unblock slot"), None, lambda: self.set_blocked(False),
                                            booking_only=False)
         self.owner_actions = [self.block_action, self.unblock_action]
         for action in self.owner_actions:
@@ -213,7 +213,7 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
 
     def _tick(self) -> None:
         now = utcnow().astimezone(self.session.zone)  # the clock of "Up to date · HH:MM" too
-        self.now_label.setText(self.tr("Now {time}").format(time=f"{now:%H:%M}"))
+        self.now_label.setText(self.tr("Now {time}").format(time=time_text(now)))
 
     def _on_change(self, change: Change) -> None:
         """A change this view (or its walk-in form) made is shown already, from
@@ -268,7 +268,7 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         self._tick()
         chosen = self.walk_in.chosen_slot_id()  # the walk-in's choice survives the reload
         now = utcnow()
-        self.title.setText(f"{self.day:%A} {self.day.day} {self.day:%B %Y}{self._day_suffix()}")
+        self.title.setText(self._day_title())
         self._show_day_note(status)
         keep = self.selected_booking()
         keep_slot = self.selected_slot()
@@ -285,7 +285,9 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
                 hint = self.tr("No slots on this day — generate slots for it.")
             else:
                 hint = self.tr("No slots on this day. Ask an owner to generate slots.")
-            self.empty_label.setText(f"{status.text}. {hint}" if status.text else hint)
+            said = style.day_status_text(status)
+            self.empty_label.setText(self.tr("{status}. {hint}").format(status=said, hint=hint)
+                                     if said else hint)
             self.generate_button.setVisible(self.session.is_owner and not closed)
         if self._highlight_id is not None:
             self.select_booking(self._highlight_id)
@@ -300,16 +302,22 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
             self.tree.scrollTo(self.model.index_of_slot(self.model.current_slot_id),
                                QAbstractItemView.ScrollHint.PositionAtTop)
         self._selection_changed()
-        self._offer_slots(slots, now, status.text, chosen)
+        self._offer_slots(slots, now, style.day_status_text(status), chosen)
 
-    def _day_suffix(self) -> str:
+    def _day_title(self) -> str:
+        """"Tuesday 1 December 2026 · today"."""
         days = (self.day - self.session.today()).days
-        return {0: self.tr(" · today"), 1: self.tr(" · tomorrow")}.get(days, "")
+        title = long_date(self.day)
+        if days == 0:
+            return self.tr("{day} · today").format(day=title)
+        if days == 1:
+            return self.tr("{day} · tomorrow").format(day=title)
+        return title
 
     def _show_day_note(self, status) -> None:
         """A holiday, a closed weekday or special hours, said above the day."""
-        self.day_note.setText(status.text)
-        self.day_note.setVisible(bool(status.text))
+        self.day_note.setText(style.day_status_text(status))
+        self.day_note.setVisible(status.kind != "open")
         tone = "full" if status.kind in ("closed", "holiday") else "filling"
         self.day_note.setStyleSheet(f"font-weight: 600; color: {colour(tone).name()};")
 
@@ -383,8 +391,7 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         booking = self.selected_booking()
         if booking is not None:
             self._run(undo.set_status, booking.id, status, expected_status=booking.status,
-                      done=lambda _o: self.message.emit(self.tr("Marked {name} {status}.").format(
-                          name=booking.customer_name, status=style.status_label(status).lower())))
+                      done=lambda _o: self.message.emit(style.marked_text(status, booking.customer_name)))
 
     def cancel(self) -> None:
         booking = self.selected_booking()
@@ -433,9 +440,7 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         slot = self.selected_slot()
         if slot is None:
             return
-        tz = self.session.zone
-        start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
-        when = f"{start:%a} {start.day} {start:%b %H:%M}–{end:%H:%M}"
+        when = slot_when(slot.start, slot.end, self.session.zone)
         reason = ""
         if blocked:
             reason = BlockReasonDialog.ask(self.tr("Why is {when} blocked?").format(when=when),
@@ -449,4 +454,4 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
     def generate_slots(self) -> None:
         counts = GenerateSlotsDialog.ask(self.session, self.day, self)
         if counts is not None:
-            self.message.emit(self.tr("Generated {n} slots.").format(n=counts["created"]))
+            self.message.emit(self.tr("Generated %n slot(s).", "", counts["created"]))

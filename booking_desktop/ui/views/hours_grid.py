@@ -12,9 +12,10 @@ from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ..formats import time_text, weekday_name
+
 STEP = 15                      # minutes per row
 ROWS = 24 * 60 // STEP         # 96
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def to_minutes(value: time) -> int:
@@ -216,7 +217,7 @@ class HoursGrid(QWidget):
                 p.setPen(text)
                 p.drawText(QRect(0, round(y) - 8, 46, 16),
                            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                           f"{hour:02d}:00")
+                           time_text(time(hour)))
         bold = QFont(self.font())
         bold.setBold(True)
         for day in range(7):
@@ -226,7 +227,7 @@ class HoursGrid(QWidget):
             p.setFont(bold)
             p.setPen(text)
             p.drawText(QRectF(column.left(), 0, column.width(), 24),
-                       int(Qt.AlignmentFlag.AlignCenter), self.tr(DAY_NAMES[day]))
+                       int(Qt.AlignmentFlag.AlignCenter), weekday_name(day))
             bad = problems(self.week[day])
             for i, (o, c) in enumerate(self.week[day]):
                 self._draw_interval(p, day, i, o, c, i in bad, small)
@@ -261,6 +262,6 @@ class HoursGrid(QWidget):
         if rect.height() >= 16:
             p.setFont(font)
             p.setPen(QColor("#1f2328"))
-            label = f"{opens:%H:%M}–{'24:00' if closes == time(23, 59) else f'{closes:%H:%M}'}"
+            label = f"{time_text(opens)}–{'24:00' if closes == time(23, 59) else time_text(closes)}"
             p.drawText(rect.adjusted(2, 1, -2, -1),
                        int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), label)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEventLoop, Qt, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEventLoop, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,21 +38,21 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
-from ...errors import InvalidInput
+from ...errors import QT_TRANSLATE_NOOP, InvalidInput
 from ...services import validation
 from ...services.calendar import BookingsOutsideHours, SpecialDay
-from ...services.hours import WEEKDAYS
 from ..errors import describe
+from ..formats import date_pattern, date_text, slot_when, time_pattern, weekday_name
 from ..operations import Change, Op
 from .hours_grid import HoursGrid
 
-TEMPLATE_LABELS = {
-    "weekday_9to5": "Mon–Fri 9–17",
-    "weekday_9to5_lunch": "Mon–Fri 9–12, 13–17 (lunch break)",
-    "weekday_8to6": "Mon–Fri 8–18",
-    "everyday_10to6": "Every day 10–18",
-    "weekend_10to4": "Sat–Sun 10–16",
-    "weekday_9to5_sat_9to1": "Mon–Fri 9–17, Sat 9–13",
+TEMPLATE_LABELS = {  # translated when shown, in context HoursView
+    "weekday_9to5": QT_TRANSLATE_NOOP("HoursView", "Mon–Fri 9–17"),
+    "weekday_9to5_lunch": QT_TRANSLATE_NOOP("HoursView", "Mon–Fri 9–12, 13–17 (lunch break)"),
+    "weekday_8to6": QT_TRANSLATE_NOOP("HoursView", "Mon–Fri 8–18"),
+    "everyday_10to6": QT_TRANSLATE_NOOP("HoursView", "Every day 10–18"),
+    "weekend_10to4": QT_TRANSLATE_NOOP("HoursView", "Sat–Sun 10–16"),
+    "weekday_9to5_sat_9to1": QT_TRANSLATE_NOOP("HoursView", "Mon–Fri 9–17, Sat 9–13"),
 }
 RED = "color: #c62828;"
 
@@ -73,16 +73,15 @@ class OutsideHoursDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Bookings outside the new hours"))
         self.choice = None
-        intro = QLabel(self.tr("{n} booking(s) would fall outside the opening hours. Keep "
-                               "them as they are, or cancel them?").format(n=len(bookings)))
+        intro = QLabel(self.tr("%n booking(s) would fall outside the opening hours. Keep "
+                               "them as they are, or cancel them?", "", len(bookings)))
         intro.setWordWrap(True)
         self.table = QTreeWidget()
         self.table.setRootIsDecorated(False)
         self.table.setHeaderLabels([self.tr("When"), self.tr("Customer"), self.tr("Phone"),
                                     self.tr("Reference")])
         for b in bookings:
-            start, end = b.start.astimezone(tz), b.end.astimezone(tz)
-            QTreeWidgetItem(self.table, [f"{start:%a %d %b %Y %H:%M}–{end:%H:%M}",
+            QTreeWidgetItem(self.table, [slot_when(b.start, b.end, tz, year=True),
                                          b.customer_name, b.customer_phone or "", b.reference])
         self.table.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.reason = QLineEdit()
@@ -128,7 +127,7 @@ class SpecialDayDialog(QDialog):
         day = initial.day if initial else first
         self.date = QDateEdit(QDate(day.year, day.month, day.day))
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("ddd d MMM yyyy")
+        self.date.setDisplayFormat(date_pattern())
         self.closed = QCheckBox(self.tr("Closed all day"))
         self.closed.setChecked(initial.closed if initial else True)
         self.hours = QLineEdit(initial.hours_text() if initial and not initial.closed else "")
@@ -171,7 +170,7 @@ class SpecialDayDialog(QDialog):
                 if not self.intervals():
                     message = self.tr("Give the opening hours of this day, or tick Closed.")
             except InvalidInput as exc:
-                message = str(exc)
+                message = describe(exc)
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not message)
@@ -190,11 +189,17 @@ class SpecialDayDialog(QDialog):
 
 def ask_unsaved(parent) -> str:
     """"save", "discard" or "stay"."""
-    box = QMessageBox(QMessageBox.Icon.Question, parent.tr("Unsaved hours"),
-                      parent.tr("The business hours have unsaved changes."), parent=parent)
-    save = box.addButton(parent.tr("Save"), QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton(parent.tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(parent.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    box = QMessageBox(QMessageBox.Icon.Question,
+                      QCoreApplication.translate("HoursView", "Unsaved hours"),
+                      QCoreApplication.translate("HoursView",
+                                                 "The business hours have unsaved changes."),
+                      parent=parent)
+    save = box.addButton(QCoreApplication.translate("HoursView", "Save"),
+                         QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(QCoreApplication.translate("HoursView", "Discard"),
+                            QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QCoreApplication.translate("HoursView", "Keep editing"),
+                  QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()
     return "save" if clicked is save else "discard" if clicked is discard else "stay"
@@ -222,7 +227,7 @@ class HoursView(QWidget):
         self.template.setMinimumContentsLength(18)
         self.template.setAccessibleName(self.tr("Template"))
         for key, label in TEMPLATE_LABELS.items():
-            self.template.addItem(self.tr(label), key)
+            self.template.addItem(QCoreApplication.translate("HoursView", label), key)
         self.template_button = QPushButton(self.tr("Apply template"))
         self.template_button.clicked.connect(self.apply_template)
         self.clear_button = QPushButton(self.tr("Clear week"))
@@ -262,7 +267,7 @@ class HoursView(QWidget):
         self.opens = QTimeEdit()
         self.closes = QTimeEdit()
         for edit in (self.opens, self.closes):
-            edit.setDisplayFormat("HH:mm")
+            edit.setDisplayFormat(time_pattern())
             edit.setEnabled(False)
             edit.timeChanged.connect(self._fine_tuned)
         self.remove_button = QPushButton(self.tr("Remove interval"))
@@ -395,8 +400,8 @@ class HoursView(QWidget):
     def _show_special_days(self, special_days) -> None:
         self.days.clear()
         for special in special_days:
-            item = QTreeWidgetItem(self.days, [f"{special.day:%a %d %b %Y}",
-                                               self.tr(special.hours_text()), special.note])
+            hours = self.tr("Closed") if special.closed else special.hours_text()
+            item = QTreeWidgetItem(self.days, [date_text(special.day), hours, special.note])
             item.setData(0, Qt.ItemDataRole.UserRole, special)
             item.setToolTip(2, special.note)
 
@@ -427,9 +432,9 @@ class HoursView(QWidget):
         messages = []
         for day in range(7):
             try:
-                validation.intervals(self.grid.intervals(day), self.tr(WEEKDAYS[day]))
+                validation.intervals(self.grid.intervals(day), weekday_name(day, short=False))
             except InvalidInput as exc:
-                messages.append(str(exc))
+                messages.append(describe(exc))
         self.problems.setText("\n".join(messages))
         self.problems.setVisible(bool(messages))
         may = self.session.is_owner and self.dirty and not self._busy
@@ -438,8 +443,9 @@ class HoursView(QWidget):
         if self._busy:
             return not messages  # the state line says what the editor waits for
         open_days = sum(1 for d in range(7) if self.grid.intervals(d))
-        self.state.setText((self.tr("Unsaved changes · ") if self.dirty else "")
-                           + self.tr("Open {n} days a week").format(n=open_days))
+        open_text = self.tr("Open %n day(s) a week", "", open_days)
+        self.state.setText(self.tr("Unsaved changes · {state}").format(state=open_text)
+                           if self.dirty else open_text)
         return not messages
 
     def _selected(self, day: int, index: int) -> None:
@@ -448,7 +454,7 @@ class HoursView(QWidget):
             widget.blockSignals(True)
         if has:
             opens, closes = self.grid.intervals(day)[index]
-            self.interval_day.setText(self.tr(WEEKDAYS[day]))
+            self.interval_day.setText(weekday_name(day, short=False))
             self.opens.setTime(_qtime(opens))
             self.closes.setTime(_qtime(closes))
         else:
@@ -515,7 +521,7 @@ class HoursView(QWidget):
 
     def _saved(self, text: str, cancelled: int) -> None:
         if cancelled:
-            text += " " + self.tr("{n} booking(s) cancelled.").format(n=cancelled)
+            text += " " + self.tr("%n booking(s) cancelled.", "", cancelled)
         self.message.emit(text)
 
     def save(self, then: Callable[[bool], None] | None = None) -> bool | None:
@@ -617,7 +623,7 @@ class HoursView(QWidget):
             lambda user, **answer: services.save_hours_exception(
                 business, day, closed=closed, intervals=intervals, note=note,
                 previous_day=previous_day, by=user, **answer),
-            self.tr("Saved {day}.").format(day=f"{day:%a %d %b %Y}"))
+            self.tr("Saved {day}.").format(day=date_text(day)))
 
     def remove_special_day(self) -> bool | None:
         current = self.selected_special_day()
@@ -627,7 +633,7 @@ class HoursView(QWidget):
         return self._special_day_change(
             lambda user, **answer: services.remove_special_day(
                 business, current.day, by=user, **answer),
-            self.tr("Removed {day}.").format(day=f"{current.day:%a %d %b %Y}"))
+            self.tr("Removed {day}.").format(day=date_text(current.day)))
 
     def _special_day_change(self, call, done_text: str) -> bool | None:
         business = self.session.business

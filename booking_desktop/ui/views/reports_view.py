@@ -9,7 +9,7 @@ shown, and once when shown again after changes."""
 from datetime import date, timedelta
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,13 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
+from ...errors import QT_TRANSLATE_NOOP
 from ...services.desk import BookingFilter
 from ...services.reports import booking_report
 from . import charts
+from .. import status_style as style
 from ..errors import describe
+from ..formats import date_text, number, percent, table_date_pattern
 from ..export.export_dialog import FORMATS, ExportDialog
 
-PRESETS = (("Last 30 days", 30), ("Last 7 days", 7), ("Last 90 days", 90), ("Last 365 days", 365))
+PRESETS = ((QT_TRANSLATE_NOOP("ReportsView", "Last 30 days"), 30),
+           (QT_TRANSLATE_NOOP("ReportsView", "Last 7 days"), 7),
+           (QT_TRANSLATE_NOOP("ReportsView", "Last 90 days"), 90),
+           (QT_TRANSLATE_NOOP("ReportsView", "Last 365 days"), 365))
 
 
 class FigureCard(QFrame):
@@ -58,7 +64,7 @@ class FigureCard(QFrame):
 
 
 def _pct(x) -> str:
-    return "–" if x is None else f"{x * 100:.0f}%"
+    return "–" if x is None else percent(x * 100)
 
 
 class ReportsView(QWidget):
@@ -81,12 +87,12 @@ class ReportsView(QWidget):
         self.preset_combo.setAccessibleName(self.tr("Period"))
         self.preset_combo.addItem(self.tr("Custom range"), None)
         for label, days in PRESETS:
-            self.preset_combo.addItem(self.tr(label), days)
+            self.preset_combo.addItem(QCoreApplication.translate("ReportsView", label), days)
         today = self.session.today()
         self.date_from = QDateEdit(QDate(today - timedelta(days=29)), calendarPopup=True,
-                                   displayFormat="ddd dd MMM yyyy")
+                                   displayFormat=table_date_pattern())
         self.date_to = QDateEdit(QDate(today), calendarPopup=True,
-                                 displayFormat="ddd dd MMM yyyy")
+                                 displayFormat=table_date_pattern())
         self.date_from.setAccessibleName(self.tr("From date"))
         self.date_to.setAccessibleName(self.tr("To date"))
         self.preset_combo.setCurrentIndex(1)
@@ -115,11 +121,12 @@ class ReportsView(QWidget):
         exports.addStretch(1)
         exports.addWidget(QLabel(self.tr("Export this period's bookings:")))
         self.export_buttons = {}
-        for key, label in (("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF"),
-                           ("ics", "iCalendar")):
+        for key, label in (("csv", self.tr("CSV")), ("xlsx", self.tr("Excel")),
+                           ("pdf", self.tr("PDF")), ("ics", self.tr("iCalendar"))):
             button = QPushButton(label)
             button.setToolTip(self.tr("Export this period's bookings as {0}").format(
-                next(f[1] for f in FORMATS if f[0] == key)))
+                next(QCoreApplication.translate("ExportDialog", f[1]) for f in FORMATS
+                     if f[0] == key)))
             button.clicked.connect(lambda _=False, k=key: self.export(k))
             self.export_buttons[key] = button
             exports.addWidget(button)
@@ -219,8 +226,8 @@ class ReportsView(QWidget):
         description = (self.tr("All bookings of {who} made {first} to {last}.")
                        if flt.basis == "booked" else
                        self.tr("All bookings of {who}, {first} to {last}.")).format(
-            who=self.business_combo.currentText(), first=flt.date_from.isoformat(),
-            last=flt.date_to.isoformat())
+            who=self.business_combo.currentText(), first=date_text(flt.date_from),
+            last=date_text(flt.date_to))
         dialog = ExportDialog(flt, fmt, runner=self.runner, description=description, parent=self,
                               by=self.session.user)
         dialog.done_message.connect(self.message)
@@ -230,22 +237,20 @@ class ReportsView(QWidget):
     # -- showing ---------------------------------------------------------
     def _show(self, report) -> None:
         total = report.total
-        self.cards["total"].set(f"{total:,}", ", ".join(
-            f"{s.replace('_', '-')} {n:,}" for s, n in report.by_status.items()))
-        booked = (self.tr("{b:,} booked place of {c:,} (slots not blocked)")
-                  if report.usage.booked == 1 else
-                  self.tr("{b:,} booked places of {c:,} (slots not blocked)"))
+        self.cards["total"].set(number(total), ", ".join(
+            f"{style.status_label(s)} {number(n)}" for s, n in report.by_status.items()))
+        booked = self.tr("{b} booked place(s) of {c} (slots not blocked)", "", report.usage.booked)
         self.cards["utilisation"].set(_pct(report.utilisation), booked.format(
-            b=report.usage.booked, c=report.usage.capacity))
+            b=number(report.usage.booked), c=number(report.usage.capacity)))
         self.cards["cancellation"].set(_pct(report.cancellation_rate))
         self.cards["no_show"].set(_pct(report.no_show_rate))
-        pending = (self.tr("{n:,} of {d:,} booking that was pending") if report.ever_pending == 1
-                   else self.tr("{n:,} of {d:,} bookings that were pending"))
+        pending = self.tr("{n} of {d} booking(s) that were pending", "", report.ever_pending)
         self.cards["confirmation"].set(_pct(report.confirmation_rate), pending.format(
-            n=report.confirmed_from_pending, d=report.ever_pending))
+            n=number(report.confirmed_from_pending), d=number(report.ever_pending)))
         lead = report.lead_median_hours
         self.cards["lead"].set("–" if lead is None else
-                               (f"{lead:.1f} h" if lead < 48 else f"{lead / 24:.1f} days"))
+                               self.tr("{n} h").format(n=number(lead, 1)) if lead < 48 else
+                               self.tr("{n} days").format(n=number(lead / 24, 1)))
         for view, build in zip(self.chart_views, charts.BUILDERS):
             old = view.chart()
             view.setChart(build(report))

@@ -9,7 +9,7 @@ import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,23 +37,35 @@ from ...services import desk, undo
 from ..commands import perform
 from ..errors import describe
 from ..message_bar import MessageBar
-from ..status_style import short_date, when_text
+from ..formats import date_text, short_date, time_range, when_text
+from ..status_style import closed_reason_text, sources
 
-SOURCES = (("walk_in", "Walk-in"), ("phone", "Phone"), ("online", "Online"), ("other", "Other"))
 BOOKABLE_STATES = ("free", "filling")
 SUGGEST_AFTER_MS = 150  # a pause in typing, not every keystroke, asks the database
 
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("WalkInForm", text)
+class _Counts(QObject):
+    """Plurals said outside the form's methods (lupdate reads a plural in a
+    class's `self.tr(text, "", n)`, not in QCoreApplication.translate)."""
+
+    def places_free(self, n: int) -> str:
+        return self.tr("%n place(s) free", "", n)
+
+
+_COUNTS = _Counts()
 
 
 def day_text(day: date, today: date) -> str:
     """"Tue 1 Dec 2026 · today": the day the form books, always with its date."""
-    words = {0: _tr(" · today"), 1: _tr(" · tomorrow")}.get((day - today).days, "")
-    return f"{short_date(day)} {day.year}{words}"
+    days = (day - today).days
+    if days == 0:
+        return QCoreApplication.translate("WalkInForm", "{day} · today").format(day=date_text(day))
+    if days == 1:
+        return QCoreApplication.translate("WalkInForm", "{day} · tomorrow").format(
+            day=date_text(day))
+    return date_text(day)
 
 
 def slot_label(slot, tz: ZoneInfo, state: str | None = None) -> str:
@@ -63,13 +75,17 @@ def slot_label(slot, tz: ZoneInfo, state: str | None = None) -> str:
     start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
     free = slot.max_capacity - slot.current_bookings
     if state in (None, *BOOKABLE_STATES):
-        places = _tr("1 place free") if free == 1 else _tr("{n} places free").format(n=free)
+        places = _COUNTS.places_free(free)
     elif state == "closed":
-        places = slot.closed_reason or _tr("Closed")
+        places = (closed_reason_text(slot.closed_reason) if slot.closed_reason
+                  else QCoreApplication.translate("WalkInForm", "Closed"))
     else:
-        places = {"full": _tr("Full now"), "blocked": _tr("Blocked"), "started": _tr("Started"),
-                  "past": _tr("Over"), "gone": _tr("Removed")}.get(state, state)
-    return f"{start:%H:%M}–{end:%H:%M} · {places}"
+        places = {"full": QCoreApplication.translate("WalkInForm", "Full now"),
+                  "blocked": QCoreApplication.translate("WalkInForm", "Blocked"),
+                  "started": QCoreApplication.translate("WalkInForm", "Started"),
+                  "past": QCoreApplication.translate("WalkInForm", "Over"),
+                  "gone": QCoreApplication.translate("WalkInForm", "Removed")}.get(state, state)
+    return f"{time_range(start, end)} · {places}"
 
 
 class WalkInForm(QGroupBox):
@@ -112,8 +128,8 @@ class WalkInForm(QGroupBox):
         self.email = QLineEdit()
         self.email.setPlaceholderText(self.tr("optional"))
         self.source = QComboBox()
-        for key, label in SOURCES:
-            self.source.addItem(self.tr(label), key)
+        for key, label in sources():
+            self.source.addItem(label, key)
         self.notes = QLineEdit()
         self.notes.setPlaceholderText(self.tr("optional"))
         self.book_button = QPushButton(self.tr("Book  (Enter)"))
@@ -189,7 +205,7 @@ class WalkInForm(QGroupBox):
         for row, state in sorted(offered.values(), key=lambda pair: pair[0].start):
             self.slot.addItem(slot_label(row, tz, state), row.id)
             if state not in BOOKABLE_STATES:
-                self.slot.setItemData(self.slot.count() - 1, row.closed_reason
+                self.slot.setItemData(self.slot.count() - 1, closed_reason_text(row.closed_reason)
                                       if state == "closed" else self.tr("Not bookable now"),
                                       Qt.ItemDataRole.ToolTipRole)
         index = self.slot.findData(keep_id) if keep_id is not None else -1
