@@ -94,6 +94,16 @@ done
 for png in "$WORK"/shots/*.png; do is_png "$png" || fail "$png is not a PNG"; done
 say "     $(ls "$WORK/shots" | wc -l) screenshots, PNG and non-empty ($count of the ${#wanted[@]} looked for)"
 
+# German: the app's catalogue (resources/i18n/*.qm, built by make) and Qt's
+# own (qtbase_de) must both be in the bundle; a missing one is logged.
+if step screenshot-de app screenshot --lang de "$WORK/shots-de"; then
+    if grep -q 'no translation' "$WORK/screenshot-de.err"; then
+        fail "German: $(grep 'no translation' "$WORK/screenshot-de.err" | head -2)"
+    fi
+    is_png "$WORK/shots-de/front-desk.png" || fail "no German front-desk.png"
+    say "     $(ls "$WORK/shots-de" | wc -l) German screenshots, every catalogue found"
+fi
+
 # The user guide is read from the bundle's resources/help, its pictures beside it.
 guides=("$BUNDLE"/_internal/resources/help/*.md)
 [ -f "${guides[0]}" ] || fail "no user guide in the bundle"
