@@ -83,6 +83,82 @@ def fill_missing_hashes(db: Database) -> int:
     return filled
 
 
+def rewrite_details(db: Database, new_details: dict[int, str]) -> int:
+    """Give the events `new_details` (event id -> details text) and chain
+    every event from the first of them on again, each onto the event before
+    it. Rewriting history: only a migration does this, with the append-only
+    triggers off (0018_customer_rights took customers' names out of the
+    events written before customers existed). Returns how many events were
+    rewritten (their details, or only their link and hash)."""
+    if not new_details:
+        return 0
+    first, previous, rewritten = min(new_details), None, 0
+    param = db.param
+    for event_id, at, user_id, action, entity, entity_id, details, prev_hash, stored in \
+            _events(db):
+        if event_id < first:
+            previous = stored
+            continue
+        details = new_details.get(event_id, details)
+        hashed = event_hash(event_id, at, user_id, action, entity, entity_id, details, previous)
+        if (hashed, previous) != (stored, prev_hash) or event_id in new_details:
+            db.execute_sql(f"UPDATE audit_event SET details = {param}, prev_hash = {param}, "
+                           f"hash = {param} WHERE id = {param}",
+                           (details, previous, hashed, event_id))
+            rewritten += 1
+        previous = hashed
+    return rewritten
+
+
+# The keys under which events written before customers existed (migration
+# 0017_customers) name the booked person; 0018_customer_rights took them out.
+PERSONAL_KEYS = ("customer_name", "customer_email", "customer_phone")
+
+
+def without_personal_data(text: str, customer_id: int | None = None) -> str | None:
+    """An event's details without the person's name and contact details (the
+    customer's id in their place, when known), as audit_details writes them;
+    None when there are none to take out."""
+    try:
+        details = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(details, dict) or not any(k in details for k in PERSONAL_KEYS):
+        return None
+    for key in PERSONAL_KEYS:
+        details.pop(key, None)
+    if customer_id is not None and "customer" not in details:
+        details["customer"] = customer_id
+    return json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
+
+
+def rechain_rows(events: list[dict], new_details: dict[int, str]) -> bool:
+    """`rewrite_details` on events held in memory (a backup's rows, dicts
+    with the audit_event columns, in id order), in place. Only a chain that
+    holds as it is gets rewritten (a broken one must still show broken):
+    returns whether it was. Events without a hash keep none."""
+    previous = None
+    for event in events:
+        if event["hash"] is None:
+            continue
+        content = [event[c] for c in ("id", "at", "user_id", "action", "entity", "entity_id",
+                                      "details")]
+        if event["prev_hash"] != previous or event["hash"] != event_hash(
+                *content, event["prev_hash"]):
+            return False
+        previous = event["hash"]
+    previous = None
+    for event in events:
+        event["details"] = new_details.get(event["id"], event["details"])
+        if event["hash"] is None:
+            continue
+        event["prev_hash"] = previous
+        event["hash"] = previous = event_hash(
+            *[event[c] for c in ("id", "at", "user_id", "action", "entity", "entity_id",
+                                 "details")], previous)
+    return True
+
+
 @dataclass(frozen=True)
 class ChainStatus:
     events: int

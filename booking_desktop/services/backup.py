@@ -48,7 +48,7 @@ from typing import IO
 
 from peewee import DataError, IntegrityError, Model
 
-from .. import models
+from .. import audit_chain, models
 from ..clock import utcnow
 from ..customer_links import link_unlinked_bookings
 from ..errors import QT_TRANSLATE_NOOP, InvalidInput
@@ -261,6 +261,38 @@ def _close_slots_outside_hours() -> None:
         reclose_slots(business, None, moment)
 
 
+def _without_personal_data(plan) -> None:
+    """A backup made before migration 0018: its audit events written before
+    customers existed name the booked person; they lose the name as 0018
+    took it out of the database's own events, and the chain is worked out
+    again (only a chain that holds: a broken one stays broken, and is
+    refused). In place, before anything is inserted."""
+    table = next(t for t in plan if t.model is models.AuditEvent)
+    columns = [f.column_name for f in table.fields]
+    booking = next(t for t in plan if t.model is models.Booking)
+    booking_columns = [f.column_name for f in booking.fields]
+    customer_of = {}
+    if "customer_id" in booking_columns:
+        at_id, at_customer = booking_columns.index("id"), booking_columns.index("customer_id")
+        customer_of = {row[at_id]: row[at_customer] for row in booking.rows}
+    events = sorted((dict(zip(columns, row, strict=True)) for row in table.rows),
+                    key=lambda event: event["id"])
+    changed = {}
+    for event in events:
+        customer = customer_of.get(event["entity_id"]) if event["entity"] == "booking" else None
+        details = audit_chain.without_personal_data(event["details"], customer)
+        if details is not None:
+            changed[event["id"]] = details
+    if not changed:
+        return
+    if "hash" not in columns:  # made before the chain (0011): chained when restored
+        for event in events:
+            event["details"] = changed.get(event["id"], event["details"])
+    elif not audit_chain.rechain_rows(events, changed):
+        return
+    table.rows[:] = [tuple(event[c] for c in columns) for event in events]
+
+
 def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None = None
                      ) -> dict[str, int]:
     """Put a backup into the connected database, which must be empty (freshly
@@ -290,6 +322,8 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     # A backup from before customers existed (migration 0017): its bookings
     # get customers as the migration gave the bookings it found.
     make_customers = "customer" not in data["tables"]
+    if "0018_customer_rights" not in data["migrations"]:
+        _without_personal_data(plan)
 
     def work():
         if not database_is_empty():
