@@ -24,6 +24,8 @@ COLUMNS = "id, at, user_id, action, entity, entity_id, details, prev_hash, hash"
 # event_hash below would). Never a stored hash: the trigger replaces it.
 CHAINED_BY_DATABASE = ""
 _PAGE = 5000
+# An event recording a rewrite of the log (booking_desktop.audit_redaction).
+REDACT_ACTION = "audit.redact"
 
 
 def _instant(value: datetime | str) -> str:
@@ -55,9 +57,8 @@ def next_link(db: Database) -> tuple[int, str | None]:
     return (1, None) if row is None else (row[0] + 1, row[1])
 
 
-def _events(db: Database) -> Iterator[tuple]:
-    """Every event in id order, read a page at a time."""
-    after = None
+def stored_events(db: Database, after: int | None = None) -> Iterator[tuple]:
+    """Every event (after the id `after`) in id order, read a page at a time."""
     while True:
         where = "" if after is None else f"WHERE id > {db.param}"
         rows = db.execute_sql(f"SELECT {COLUMNS} FROM audit_event {where} ORDER BY id "
@@ -68,12 +69,31 @@ def _events(db: Database) -> Iterator[tuple]:
         after = rows[-1][0]
 
 
+def append_event(db: Database, at: datetime, user_id: int | None, action: str, entity: str,
+                 entity_id: int | None, details: str) -> tuple[int, str]:
+    """Append an event to the chain outside the services (a migration's
+    record); `at` in UTC. Returns its id and hash."""
+    at = datetime.fromisoformat(_instant(at))  # naive UTC, as the column holds it
+    if isinstance(db, PostgresqlDatabase):
+        return db.execute_sql(
+            "INSERT INTO audit_event (id, at, user_id, action, entity, entity_id, details, hash) "
+            "VALUES (0, %s, %s, %s, %s, %s, %s, %s) RETURNING id, hash",
+            (at, user_id, action, entity, entity_id, details, CHAINED_BY_DATABASE)).fetchone()
+    event_id, prev_hash = next_link(db)
+    hashed = event_hash(event_id, at, user_id, action, entity, entity_id, details, prev_hash)
+    db.execute_sql("INSERT INTO audit_event (id, at, user_id, action, entity, entity_id, details, "
+                   "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (event_id, _instant(at), user_id, action, entity, entity_id, details,
+                    prev_hash, hashed))
+    return event_id, hashed
+
+
 def fill_missing_hashes(db: Database) -> int:
     """Chain the events that have no hash yet (the history before 0011, or a
     restored backup made before it), each onto the event before it. Events
     that have a hash keep it. Returns how many were filled in."""
     previous, filled = None, 0
-    for event_id, *content, _link, stored in _events(db):
+    for event_id, *content, _link, stored in stored_events(db):
         if stored is None:
             stored = event_hash(event_id, *content, previous)
             db.execute_sql(f"UPDATE audit_event SET prev_hash = {db.param}, hash = {db.param} "
@@ -81,82 +101,6 @@ def fill_missing_hashes(db: Database) -> int:
             filled += 1
         previous = stored
     return filled
-
-
-def rewrite_details(db: Database, new_details: dict[int, str]) -> int:
-    """Give the events `new_details` (event id -> details text) and chain
-    every event from the first of them on again, each onto the event before
-    it. Rewriting history: only a migration does this, with the append-only
-    triggers off (0018_customer_rights took customers' names out of the
-    events written before customers existed). Returns how many events were
-    rewritten (their details, or only their link and hash)."""
-    if not new_details:
-        return 0
-    first, previous, rewritten = min(new_details), None, 0
-    param = db.param
-    for event_id, at, user_id, action, entity, entity_id, details, prev_hash, stored in \
-            _events(db):
-        if event_id < first:
-            previous = stored
-            continue
-        details = new_details.get(event_id, details)
-        hashed = event_hash(event_id, at, user_id, action, entity, entity_id, details, previous)
-        if (hashed, previous) != (stored, prev_hash) or event_id in new_details:
-            db.execute_sql(f"UPDATE audit_event SET details = {param}, prev_hash = {param}, "
-                           f"hash = {param} WHERE id = {param}",
-                           (details, previous, hashed, event_id))
-            rewritten += 1
-        previous = hashed
-    return rewritten
-
-
-# The keys under which events written before customers existed (migration
-# 0017_customers) name the booked person; 0018_customer_rights took them out.
-PERSONAL_KEYS = ("customer_name", "customer_email", "customer_phone")
-
-
-def without_personal_data(text: str, customer_id: int | None = None) -> str | None:
-    """An event's details without the person's name and contact details (the
-    customer's id in their place, when known), as audit_details writes them;
-    None when there are none to take out."""
-    try:
-        details = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(details, dict) or not any(k in details for k in PERSONAL_KEYS):
-        return None
-    for key in PERSONAL_KEYS:
-        details.pop(key, None)
-    if customer_id is not None and "customer" not in details:
-        details["customer"] = customer_id
-    return json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
-
-
-def rechain_rows(events: list[dict], new_details: dict[int, str]) -> bool:
-    """`rewrite_details` on events held in memory (a backup's rows, dicts
-    with the audit_event columns, in id order), in place. Only a chain that
-    holds as it is gets rewritten (a broken one must still show broken):
-    returns whether it was. Events without a hash keep none."""
-    previous = None
-    for event in events:
-        if event["hash"] is None:
-            continue
-        content = [event[c] for c in ("id", "at", "user_id", "action", "entity", "entity_id",
-                                      "details")]
-        if event["prev_hash"] != previous or event["hash"] != event_hash(
-                *content, event["prev_hash"]):
-            return False
-        previous = event["hash"]
-    previous = None
-    for event in events:
-        event["details"] = new_details.get(event["id"], event["details"])
-        if event["hash"] is None:
-            continue
-        event["prev_hash"] = previous
-        event["hash"] = previous = event_hash(
-            *[event[c] for c in ("id", "at", "user_id", "action", "entity", "entity_id",
-                                 "details")], previous)
-    return True
 
 
 @dataclass(frozen=True)
@@ -173,7 +117,7 @@ class ChainStatus:
 def verify(db: Database) -> ChainStatus:
     """Walk the chain from the first event and stop at the first broken link."""
     count, previous_id, previous_hash = 0, None, None
-    for event_id, *content, prev_hash, stored in _events(db):
+    for event_id, *content, prev_hash, stored in stored_events(db):
         count += 1
         if stored is None:
             return ChainStatus(count, event_id, f"Audit event {event_id} has no hash: it was "
@@ -186,5 +130,23 @@ def verify(db: Database) -> ChainStatus:
                      else f"event {previous_id}, the one before it")
             return ChainStatus(count, event_id, f"Audit event {event_id} does not follow on from "
                                f"{where}: events were removed, inserted or rewritten there.")
+        if content[2] == REDACT_ACTION:
+            # A rewrite chains the events again; an event that did not hold
+            # before it is noted here, in case its new content happens to
+            # match its old hash (the rewrite leaves its hash as it was).
+            broken = _recorded_break(content[5])
+            if broken is not None:
+                return ChainStatus(count, broken, f"Audit event {broken} did not hold when the "
+                                   f"log was rewritten (audit event {event_id} records it): it "
+                                   "had been changed or removed, or written around the chain, "
+                                   "before.")
         previous_id, previous_hash = event_id, stored
     return ChainStatus(count, None, None)
+
+
+def _recorded_break(details: str) -> int | None:
+    try:
+        noted = json.loads(details)
+    except ValueError:
+        return None
+    return noted.get("chain_broken_at") if isinstance(noted, dict) else None

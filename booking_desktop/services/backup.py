@@ -48,7 +48,7 @@ from typing import IO
 
 from peewee import DataError, IntegrityError, Model
 
-from .. import audit_chain, models
+from .. import audit_redaction, models
 from ..clock import utcnow
 from ..customer_links import link_unlinked_bookings
 from ..errors import QT_TRANSLATE_NOOP, InvalidInput
@@ -261,12 +261,13 @@ def _close_slots_outside_hours() -> None:
         reclose_slots(business, None, moment)
 
 
-def _without_personal_data(plan) -> None:
+def _without_personal_data(plan) -> audit_redaction.Redaction | None:
     """A backup made before migration 0018: its audit events written before
     customers existed name the booked person; they lose the name as 0018
     took it out of the database's own events, and the chain is worked out
-    again (only a chain that holds: a broken one stays broken, and is
-    refused). In place, before anything is inserted."""
+    again (an event that did not hold still does not: such a backup is
+    refused). In place, before anything is inserted. Returns what was done,
+    for the `audit.redact` event the restore appends."""
     table = next(t for t in plan if t.model is models.AuditEvent)
     columns = [f.column_name for f in table.fields]
     booking = next(t for t in plan if t.model is models.Booking)
@@ -280,17 +281,13 @@ def _without_personal_data(plan) -> None:
     changed = {}
     for event in events:
         customer = customer_of.get(event["entity_id"]) if event["entity"] == "booking" else None
-        details = audit_chain.without_personal_data(event["details"], customer)
+        details = audit_redaction.without_personal_data(event["details"], customer)
         if details is not None:
             changed[event["id"]] = details
-    if not changed:
-        return
-    if "hash" not in columns:  # made before the chain (0011): chained when restored
-        for event in events:
-            event["details"] = changed.get(event["id"], event["details"])
-    elif not audit_chain.rechain_rows(events, changed):
-        return
-    table.rows[:] = [tuple(event[c] for c in columns) for event in events]
+    redaction = audit_redaction.redact_rows(events, changed)
+    if redaction is not None:
+        table.rows[:] = [tuple(event[c] for c in columns) for event in events]
+    return redaction
 
 
 def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None = None
@@ -300,7 +297,10 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     the backup, so the result is identical to the database that was backed up;
     on any problem nothing is restored. The restore writes no audit event of
     its own: that would make the data differ from the backup (the audit log is
-    append-only, so one cannot be removed afterwards either).
+    append-only, so one cannot be removed afterwards either). Except for a
+    backup made before migration 0018: its events lose the booked names as
+    0018 took them out of the database's own, and the restore appends the
+    `audit.redact` event recording that (booking_desktop.audit_redaction).
 
     Only what the services themselves could have written is restored: the
     file's checksum, structure and every value are checked before anything
@@ -322,8 +322,8 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     # A backup from before customers existed (migration 0017): its bookings
     # get customers as the migration gave the bookings it found.
     make_customers = "customer" not in data["tables"]
-    if "0018_customer_rights" not in data["migrations"]:
-        _without_personal_data(plan)
+    redaction = (_without_personal_data(plan) if "0018_customer_rights" not in data["migrations"]
+                 else None)
 
     def work():
         if not database_is_empty():
@@ -338,6 +338,9 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
         # Events from before the chain (0011) are chained now; a chain the
         # backup carries must hold, like every other value in it.
         rebuild_audit_chain()
+        if redaction is not None:  # recorded as 0018 records its own
+            audit(None, audit_redaction.ACTION, "audit_event", redaction.first,
+                  **redaction.details("restore of a backup made before 0018_customer_rights"))
         chain = check_audit_chain()
         if not chain.intact:
             raise InvalidInput(f"{name} cannot be restored: {chain.message} Nothing was "

@@ -22,6 +22,7 @@ from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
 from .customers import customer_id, locked_customer
 from .exports import neutralise
+from .search import purge_search_index
 from .files import atomic_file
 
 EXPORT_FORMAT = "booking-desktop-customer"
@@ -163,6 +164,7 @@ def erase_customer(customer, by: User | None = None, now: datetime | None = None
         locked_customer(wanted)
         moment = current_time(now)
         count = _erase(wanted, moment)
+        purge_search_index()
         audit(by, "customer.erase", "customer", wanted, at=moment, bookings=count)
         return count
 
@@ -255,6 +257,8 @@ def erase_expired_customers(by: User | None = None, now: datetime | None = None)
                   reason="retention")
             done.append({"business_id": business_id, "customer_id": cid, "name": name,
                          "bookings": count})
+        if done:
+            purge_search_index()
         return done
 
     return run_write(work)

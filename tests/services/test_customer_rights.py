@@ -113,22 +113,39 @@ def test_the_export_is_saved_as_json_and_csv(jurgen, owner, tmp_path):
 
 # --- erasure -----------------------------------------------------------------------------
 
+def every_column() -> list[tuple[str, str]]:
+    """(table, column) of every table of the database: the search index's
+    tables too (SQLite's FTS5 table and its shadow tables)."""
+    if db.is_postgres():
+        return sql("SELECT table_name, column_name FROM information_schema.columns "
+                   "WHERE table_schema = current_schema() ORDER BY 1, 2").fetchall()
+    tables = [t for (t,) in sql("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                "ORDER BY name").fetchall()]
+    assert {"customer_search", "customer_search_data", "customer_search_idx"} <= set(tables)
+    return [(t, c[1]) for t in tables for c in sql(f'PRAGMA table_info("{t}")').fetchall()]
+
+
 def found_anywhere(trace: str) -> list[str]:
-    """Where the text is stored: customer and booking columns, audit details."""
-    where = []
+    """Where the text is stored: any column of any table, whatever its type
+    (cast to text: blobs too), case aside."""
     like = f"%{trace.lower()}%"
-    for table, columns in (("customer", ("name", "email", "phone", "name_key", "surname_key",
-                                         "email_key", "phone_key", "notes", "search_text",
-                                         "search_phones")),
-                           ("booking", ("customer_name", "customer_email", "customer_phone",
-                                        "name_key", "surname_key", "email_key", "phone_key",
-                                        "notes")),
-                           ("audit_event", ("details",))):
-        for column in columns:
-            if sql(f"SELECT COUNT(*) FROM {table} WHERE LOWER({column}) LIKE ?",
-                   like).fetchone()[0]:
-                where.append(f"{table}.{column}")
-    return where
+    return [f"{table}.{column}" for table, column in every_column()
+            if sql(f'SELECT COUNT(*) FROM "{table}" WHERE LOWER(CAST("{column}" AS TEXT)) '
+                   "LIKE ?", like).fetchone()[0]]
+
+
+# SQLite's FTS5 index stores the trigrams of each text, not the text, each
+# after the one before it with their common start left out: these trigrams of
+# the name begin with a letter no other trigram in these tests begins with, so
+# they are stored whole (where a replaced text's trigrams stay until merged).
+RARE_TRIGRAMS = (b"kne", b"web")
+
+
+def search_index_storage() -> bytes:
+    """SQLite: the FTS5 index's storage, every block and page key of it."""
+    blocks = sql("SELECT block FROM customer_search_data").fetchall()
+    terms = sql("SELECT term FROM customer_search_idx").fetchall()
+    return b"".join(bytes(value or b"") for (value,) in blocks + terms)
 
 
 def test_an_erased_customer_is_found_nowhere_and_the_rest_stays(jurgen, owner, business, now):
@@ -139,6 +156,8 @@ def test_an_erased_customer_is_found_nowhere_and_the_rest_stays(jurgen, owner, b
                                Booking.cancelled_at, Booking.cancel_reason)
                 .where(Booking.customer == jurgen).order_by(Booking.id).tuples())
     assert found_anywhere("Weberknecht")  # the test can fail
+    if not db.is_postgres():
+        assert all(t in search_index_storage() for t in RARE_TRIGRAMS)
 
     assert services.erase_customer(jurgen, by=owner, now=now + timedelta(days=3)) == 3
 
@@ -151,6 +170,8 @@ def test_an_erased_customer_is_found_nowhere_and_the_rest_stays(jurgen, owner, b
         (label, None, None, "", None, None)}
     for trace in TRACES:
         assert found_anywhere(trace) == [], trace
+    if not db.is_postgres():  # not even the trigrams in the index's storage
+        assert not any(t in search_index_storage() for t in RARE_TRIGRAMS)
     for text in ("Weberknecht", "eberkne", "Jurgen", "5583", "7734 5583", "j.weberknecht",
                  "example.org"):
         assert services.find_customers(text) == [], text
@@ -199,38 +220,126 @@ def test_an_unknown_customer_is_not_found(database, owner):
     assert snapshot() == before
 
 
-def test_migration_0018_takes_the_names_out_of_earlier_events(database, business, now, owner):
-    """Events written before customers existed named the booked person in
-    their details: 0018 replaces the name by the customer id and chains the
-    log again; later events follow on, the append-only triggers hold."""
+def _before_0018(business, now, owner):
+    """A booking, the schema back at 0017, and an event as versions before
+    customers (0017) wrote it (naming the person) with one after it."""
     slot = day_slots(business, now=now)[0]
     booking = services.create_booking(slot, NAME, EMAIL, PHONE, now=now)
     db.migrate_to("0017_customers")
-    # An event as versions before customers (0017) wrote it, and one after it.
     _tx.run_write(lambda: _tx.audit(None, "booking.create", "booking", booking.id, at=now,
                                     reference=booking.reference, time_slot=slot.id,
                                     customer_name=NAME, source="walk_in", status="confirmed"))
     _tx.run_write(lambda: _tx.audit(owner, "slot.block", "time_slot", slot.id, at=now))
+    return slot, booking
+
+
+def test_migration_0018_takes_the_names_out_of_earlier_events_and_records_it(
+        database, business, now, owner, run, db_url):
+    """0018 replaces the name by the customer id, chains the log again from
+    there and appends an `audit.redact` event naming the chain's head as it
+    was; later events follow on, the append-only triggers hold."""
+    slot, booking = _before_0018(business, now, owner)
     assert found_anywhere("Weberknecht") != []
-    count = AuditEvent.select().count()
+    events = list(AuditEvent.select().order_by(AuditEvent.id))
+    named = next(e for e in events if NAME in e.details)
+    head = events[-1]
 
     assert db.migrate_to() == ("up", ["0018_customer_rights"])
     assert "audit_event.details" not in found_anywhere("Weberknecht")
-    rewritten = AuditEvent.select().where(AuditEvent.action == "booking.create").order_by(
-        AuditEvent.id.desc()).first()
+    rewritten = AuditEvent.get_by_id(named.id)
     assert details(rewritten) == {"customer": Booking.get_by_id(booking.id).customer_id,
                                   "reference": booking.reference, "time_slot": slot.id,
                                   "source": "walk_in", "status": "confirmed"}
-    assert AuditEvent.select().count() == count
+    # Nothing before it changed; it and the one after it were chained again.
+    after = list(AuditEvent.select().order_by(AuditEvent.id))
+    assert [(e.id, e.details, e.hash) for e in after if e.id < named.id] == [
+        (e.id, e.details, e.hash) for e in events if e.id < named.id]
+    assert AuditEvent.get_by_id(head.id).hash != head.hash
+    # Recorded: one event more, at the end of the new chain.
+    assert len(after) == len(events) + 1
+    record = after[-1]
+    assert (record.action, record.entity, record.entity_id, record.user_id) == (
+        "audit.redact", "audit_event", named.id, None)
+    assert details(record) == {
+        "rewritten_by": "0018_customer_rights", "keys": ["customer_name", "customer_email",
+                                               "customer_phone"],
+        "events_redacted": 1, "events_rechained": 1, "from_event": named.id,
+        "to_event": head.id, "previous_head_hash": head.hash, "chain_broken_at": None}
     chain = check_audit_chain()
     assert chain.intact, chain.message
     with pytest.raises(Exception, match="append-only"), models.database.atomic():
         sql("UPDATE audit_event SET details = '{}' WHERE id = ?", rewritten.id)
     services.set_slot_blocked(slot, False, now=now)
     assert check_audit_chain().intact
+    # `check` is green and says what was rewritten, with the old head's hash.
+    code, out, err = run("check", "--db", db_url)
+    assert code == 0, out + err
+    assert out.endswith("No problems found.\n")
+    assert (f"Audit event {record.id} " in out and "0018_customer_rights" in out
+            and f"1 events from event {named.id} on lost the booked person's name" in out
+            and f"ended in event {head.id} with hash {head.hash}." in out), out
+    db.connect(db_url, migrate=False)
     services.erase_customer(Booking.get_by_id(booking.id).customer_id, by=owner)
     assert all(found_anywhere(trace) == [] for trace in TRACES)
     assert check_audit_chain().intact
+
+
+def _edit_event(event_id: int, text: str) -> None:
+    """What someone with full rights on the database can do: change an
+    event's details, the append-only triggers off for it."""
+    if db.is_postgres():
+        sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        sql("UPDATE audit_event SET details = ? WHERE id = ?", text, event_id)
+        sql("ALTER TABLE audit_event ENABLE TRIGGER USER")
+    else:
+        [trigger] = sql("SELECT sql FROM sqlite_master WHERE name = 'audit_event_no_update'"
+                        ).fetchone()
+        sql("DROP TRIGGER audit_event_no_update")
+        sql("UPDATE audit_event SET details = ? WHERE id = ?", text, event_id)
+        sql(trigger)
+
+
+def test_migration_0018_leaves_a_broken_chain_broken_where_it_was(database, business, now,
+                                                                  owner):
+    """The rewrite chains the events again: it must not mend a chain that
+    someone broke before it (here an event after the named one was edited).
+    The break stays at the same event, and the record says where it was."""
+    _before_0018(business, now, owner)
+    edited = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
+    _edit_event(edited.id, '{"reason": "none"}')
+    before = check_audit_chain()
+    assert (before.broken_at, before.message) == (
+        edited.id, f"Audit event {edited.id} was changed or removed after it was written (its "
+                   "hash does not match).")
+
+    db.migrate_to()
+    assert "audit_event.details" not in found_anywhere("Weberknecht")
+    after = check_audit_chain()
+    assert (after.broken_at, after.message) == (before.broken_at, before.message)
+    assert details(last_audit("audit.redact"))["chain_broken_at"] == edited.id
+
+
+def test_migration_0018_does_not_mend_names_slipped_in_around_the_chain(database, business,
+                                                                        now, owner):
+    """A name added to an event's details without the chain knowing: taking
+    it out gives back content that matches the event's hash, so the walk
+    alone would pass it; the record keeps the break."""
+    _before_0018(business, now, owner)
+    first = AuditEvent.select().where(AuditEvent.action == "booking.create").order_by(
+        AuditEvent.id).first()
+    assert "customer_name" not in details(first)
+    _edit_event(first.id, _tx.audit_details(customer_name=NAME, **details(first)))
+    assert check_audit_chain().broken_at == first.id
+
+    db.migrate_to()
+    assert AuditEvent.get_by_id(first.id).details == first.details
+    record = last_audit("audit.redact")
+    assert details(record)["chain_broken_at"] == first.id
+    after = check_audit_chain()
+    assert (after.broken_at, after.message) == (
+        first.id, f"Audit event {first.id} did not hold when the log was rewritten (audit "
+                  f"event {record.id} records it): it had been changed or removed, or written "
+                  "around the chain, before.")
 
 
 def test_an_erased_customer_stays_erased_through_backup_and_restore(jurgen, owner, tmp_path):
@@ -449,6 +558,17 @@ def test_a_backup_from_before_0018_is_restored_without_the_names_in_its_events(
         assert [(e.id, details(e)["customer"]) for e in AuditEvent.select().where(
             AuditEvent.action == "booking.create").order_by(AuditEvent.id)] == creates
         assert check_audit_chain().intact
+        # Recorded as 0018 records its own rewrite, naming the backup's head.
+        table = json.loads(old.read_text(encoding="utf-8"))["tables"]["audit_event"]
+        head = dict(zip(table["columns"], table["rows"][-1], strict=True))
+        record = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
+        assert (record.action, record.id) == ("audit.redact", head["id"] + 1)
+        assert details(record) == {
+            "rewritten_by": "restore of a backup made before 0018_customer_rights",
+            "keys": ["customer_name", "customer_email", "customer_phone"],
+            "events_redacted": len(creates), "events_rechained": len(table["rows"]) - creates[0][0]
+            - len(creates) + 1, "from_event": creates[0][0], "to_event": head["id"],
+            "previous_head_hash": head["hash"], "chain_broken_at": None}
         services.erase_customer(jurgen, by=owner)
         assert all(found_anywhere(trace) == [] for trace in TRACES)
         assert check_audit_chain().intact
