@@ -12,7 +12,7 @@ import pytest
 from booking_desktop import db, models, services
 from booking_desktop.errors import InvalidInput, NotFound, PermissionDenied
 from booking_desktop.models import AuditEvent, Booking, Customer, TimeSlot
-from booking_desktop.services import _tx
+from booking_desktop.services import _tx, desk
 from booking_desktop.services.integrity import check_audit_chain
 from booking_desktop.services.maintenance import next_month
 from booking_desktop.services.reports import booking_report
@@ -109,6 +109,45 @@ def test_the_export_is_saved_as_json_and_csv(jurgen, owner, tmp_path):
         audit_rows = list(csv.DictReader(handle))
     assert [r["action"] for r in audit_rows] == [e["action"] for e in export["audit_events"]]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
+
+
+# --- the audit log holds ids, not people ------------------------------------------------
+
+def test_no_audit_event_written_since_customers_names_anyone(slots, owner, now):
+    """Every audit writer since 0017 names a customer or a booking by id:
+    the walk-in (on PostgreSQL its one statement, with a new customer and with
+    one picked), details edited, moved, checked in, status, cancelled, the
+    customer's record corrected, another record merged into it, exported.
+    So an erasure has nothing to take out of the log."""
+    later = slots[3].end
+    first = services.create_booking(slots[2], NAME, EMAIL, PHONE, notes=NOTE, by=owner, now=now)
+    customer = Booking.get_by_id(first.id).customer_id
+    second = services.create_booking(slots[3], NAME, by=owner, now=now, customer=customer)
+    desk.update_booking_details(first, customer_name="Jürgen Q. Weberknecht",
+                                customer_email="jqw@weberknecht.example",
+                                customer_phone="+49 151 9988 7766", notes="latex, again",
+                                by=owner, now=now)
+    services.reschedule_booking(first, slots[4], by=owner, now=now)
+    services.check_in_booking(second, by=owner, now=slots[3].start)
+    services.set_booking_status(second, "completed", by=owner, now=later)
+    services.cancel_booking(first, reason="ill", by=owner, now=now)
+    services.update_customer(customer, name="Jürgen Weberknecht-Lutz", email="jwl@example.org",
+                             phone="0171 5566 4433", notes="latex", contact_ok=True, by=owner,
+                             now=now)
+    other = services.create_booking(slots[5], "J. Weberknecht", "jw@weberknecht.example",
+                                by=owner, now=now)
+    services.merge_customers(customer, Booking.get_by_id(other.id).customer_id, by=owner,
+                             now=now)
+    services.export_customer(customer, by=owner, now=now)
+
+    actions = {e.action for e in AuditEvent.select()}
+    assert {"booking.create", "booking.edit", "booking.reschedule", "booking.check_in",
+            "booking.status", "booking.cancel", "customer.edit", "customer.merge",
+            "customer.export"} <= actions
+    assert found_anywhere("Weberknecht")  # the test can fail
+    for trace in (*TRACES, "jqw@", "99887766", "9988 7766", "Lutz", "jwl@", "55664433",
+                  "jw@weberknecht"):
+        assert "audit_event.details" not in found_anywhere(trace), trace
 
 
 # --- erasure -----------------------------------------------------------------------------
@@ -587,3 +626,16 @@ def test_a_changed_backup_from_before_0018_is_still_refused(jurgen, owner, tmp_p
         assert Customer.select().count() == 0
     finally:
         db.close(handle)
+
+
+def test_the_redaction_benchmark_runs_on_a_tiny_synthetic_database(db_url):
+    """booking_desktop.tools.bench_redaction: the benchmark's bookings, an
+    event naming each as before customers, 0018 timed; every event redacted,
+    none still naming anyone, the chain intact."""
+    from booking_desktop.tools import bench_redaction
+
+    figures = bench_redaction.run(db_url, 0.01, lambda text: None)
+    assert figures["old_events"] > 1000
+    assert figures["events_redacted"] == figures["old_events"] == figures["audit_events"]
+    assert (figures["events_still_naming"], figures["chain_intact"]) == (0, True)
+    assert figures["migration_0018_s"] >= 0
