@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from booking_desktop import db, models, services
-from booking_desktop.errors import InvalidInput, NotFound, PermissionDenied
+from booking_desktop.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from booking_desktop.models import AuditEvent, Booking, Customer, TimeSlot
-from booking_desktop.services import _tx, desk
+from booking_desktop.services import _tx, desk, undo
 from booking_desktop.services.integrity import check_audit_chain
 from booking_desktop.services.maintenance import next_month
 from booking_desktop.services.reports import booking_report
@@ -237,6 +237,18 @@ def test_an_erased_customer_is_found_nowhere_and_the_rest_stays(jurgen, owner, b
     assert not any(trace in json.dumps(export, ensure_ascii=False) for trace in TRACES)
 
 
+def test_an_undo_offered_before_the_erasure_cannot_bring_the_name_back(jurgen, owner, now):
+    """The window's undo of a details edit writes the previous name back; it
+    expects the details it wrote, so after an erasure it is refused."""
+    booking = Booking.select().where(Booking.customer == jurgen).order_by(Booking.id).first()
+    outcome = undo.edit_details(booking.id, {"notes": "moved to the window seat"}, by=owner,
+                                now=now)
+    services.erase_customer(jurgen, by=owner, now=now)
+    with pytest.raises(InvalidTransition):
+        outcome.reverse.perform(by=owner, now=now)
+    assert all(found_anywhere(trace) == [] for trace in TRACES)
+
+
 def test_staff_may_neither_export_nor_erase(jurgen, staff):
     before = snapshot()
     with pytest.raises(PermissionDenied):
@@ -435,6 +447,8 @@ def test_retention_dry_run_lists_and_the_run_erases_those_without_a_recent_booki
     assert anna().email == "anna@example.com"
     assert details(last_audit("customer.erase")) == {"bookings": 3, "reason": "retention"}
     assert all(found_anywhere(trace) == [] for trace in TRACES)
+    if not db.is_postgres():
+        assert not any(t in search_index_storage() for t in RARE_TRIGRAMS)
     assert check_audit_chain().intact
     assert services.customers_to_erase(by=owner, now=moment) == []  # erased once
 
