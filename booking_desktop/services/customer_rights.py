@@ -149,7 +149,9 @@ def erase_customer(customer, by: User | None = None, now: datetime | None = None
     """Erase a customer (their right to be forgotten): their name, email,
     phone and notes are removed from their record and from all their
     bookings (named "Erased customer #<id>" from now on; the search finds
-    them by nothing else), whether they agreed to be contacted is cleared.
+    them by nothing else, and SQLite's FTS5 index is merged so that its
+    storage keeps no trigram of the old details), whether they agreed to be
+    contacted is cleared.
     Their bookings keep their dates, slots, statuses and sources, so places
     and reports do not change. The audit log holds no personal data to
     remove (see the module).
