@@ -57,8 +57,9 @@ def next_link(db: Database) -> tuple[int, str | None]:
     return (1, None) if row is None else (row[0] + 1, row[1])
 
 
-def stored_events(db: Database, after: int | None = None) -> Iterator[tuple]:
-    """Every event (after the id `after`) in id order, read a page at a time."""
+def _events(db: Database) -> Iterator[tuple]:
+    """Every event in id order, read a page at a time."""
+    after = None
     while True:
         where = "" if after is None else f"WHERE id > {db.param}"
         rows = db.execute_sql(f"SELECT {COLUMNS} FROM audit_event {where} ORDER BY id "
@@ -93,7 +94,7 @@ def fill_missing_hashes(db: Database) -> int:
     restored backup made before it), each onto the event before it. Events
     that have a hash keep it. Returns how many were filled in."""
     previous, filled = None, 0
-    for event_id, *content, _link, stored in stored_events(db):
+    for event_id, *content, _link, stored in _events(db):
         if stored is None:
             stored = event_hash(event_id, *content, previous)
             db.execute_sql(f"UPDATE audit_event SET prev_hash = {db.param}, hash = {db.param} "
@@ -117,7 +118,7 @@ class ChainStatus:
 def verify(db: Database) -> ChainStatus:
     """Walk the chain from the first event and stop at the first broken link."""
     count, previous_id, previous_hash = 0, None, None
-    for event_id, *content, prev_hash, stored in stored_events(db):
+    for event_id, *content, prev_hash, stored in _events(db):
         count += 1
         if stored is None:
             return ChainStatus(count, event_id, f"Audit event {event_id} has no hash: it was "

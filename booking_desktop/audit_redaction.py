@@ -25,13 +25,13 @@ What keeps this honest:
 It cannot be undone: the names are gone, which is its purpose.
 """
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import Database, PostgresqlDatabase
 
-from .audit_chain import COLUMNS, REDACT_ACTION, append_event, event_hash, stored_events
+from .audit_chain import COLUMNS, REDACT_ACTION, append_event, event_hash
 from .clock import utcnow
 
 ACTION = REDACT_ACTION
@@ -76,23 +76,28 @@ class Redaction:
 
 
 class Relinker:
-    """Works out the events' new details, links and hashes, in id order."""
+    """Works out the events' new details, links and hashes, in id order.
+    `redact(event id, details, customer id)`: the details without personal
+    data, or None to keep them."""
 
-    def __init__(self, new_details: dict[int, str], previous: str | None = None) -> None:
-        self.new_details = new_details
+    def __init__(self, redact: Callable[[int, str, int | None], str | None],
+                 previous: str | None = None) -> None:
+        self.redact = redact
         # The hash of the event before the first one given, as stored (events
-        # before the first rewritten one keep theirs, so old and new agree).
+        # before it keep theirs, so old and new agree).
         self.old_previous = self.new_previous = previous
         self.broken_at: int | None = None
+        self.first: int | None = None
         self.redacted = self.rechained = 0
         self.head: tuple[int, str | None] | None = None
 
     def rows(self, events: Iterable[tuple]) -> Iterator[tuple]:
-        """`events`: audit_chain.COLUMNS rows. Yields (id, details, prev_hash,
-        hash) of each event that changes."""
-        for event_id, at, user_id, action, entity, entity_id, details, prev_hash, stored in events:
+        """`events`: audit_chain.COLUMNS and the booking's customer id. Yields
+        (id, details, prev_hash, hash) of each event that changes."""
+        for (event_id, at, user_id, action, entity, entity_id, details, prev_hash, stored,
+             customer) in events:
             self.head = (event_id, stored)
-            text = self.new_details.get(event_id, details)
+            text = self.redact(event_id, details, customer) or details
             if stored is None:  # written around the chain: it stays so
                 link, hashed = prev_hash, None
                 self._broken(event_id)
@@ -108,6 +113,8 @@ class Relinker:
             if (text, link, hashed) != (details, prev_hash, stored):
                 if text != details:
                     self.redacted += 1
+                    if self.first is None:
+                        self.first = event_id
                 else:
                     self.rechained += 1
                 yield event_id, text, link, hashed
@@ -117,27 +124,43 @@ class Relinker:
         if self.broken_at is None:
             self.broken_at = event_id
 
-    def redaction(self, first: int) -> Redaction:
+    def redaction(self) -> Redaction | None:
+        """What was done; None when no event lost personal data."""
+        if not self.redacted:
+            return None
         head_id, head_hash = self.head
-        return Redaction(self.redacted, self.rechained, first, head_id, head_hash,
+        return Redaction(self.redacted, self.rechained, self.first, head_id, head_hash,
                          self.broken_at)
 
 
 # --- in the database (the migration) -----------------------------------------------
 
-def personal_events(db: Database) -> dict[int, str]:
-    """event id -> its details without the person's name (the booking's
-    customer id in its place), for every event that names one."""
-    changed = {}
-    rows = db.execute_sql(
-        "SELECT e.id, e.details, b.customer_id FROM audit_event e "
-        "LEFT JOIN booking b ON e.entity = 'booking' AND b.id = e.entity_id "
-        f"WHERE e.details LIKE {db.param} ORDER BY e.id", ('%"customer_%',)).fetchall()
-    for event_id, text, customer in rows:
-        details = without_personal_data(text, customer)
-        if details is not None:
-            changed[event_id] = details
-    return changed
+def _redact_stored(event_id: int, details: str, customer: int | None) -> str | None:
+    # Most details hold no "customer_…" key at all: no JSON to parse for them.
+    return without_personal_data(details, customer) if '"customer_' in details else None
+
+
+def _first_naming(db: Database) -> int | None:
+    """The id of the first event whose details may name someone (checked
+    exactly in Python afterwards)."""
+    like = " OR ".join(f"details LIKE {db.param}" for _ in PERSONAL_KEYS)
+    return db.execute_sql(f"SELECT MIN(id) FROM audit_event WHERE {like}",
+                          tuple(f'%"{key}"%' for key in PERSONAL_KEYS)).fetchone()[0]
+
+
+def _events_with_customers(db: Database, after: int) -> Iterator[tuple]:
+    """Every event after the id `after`, in id order, with the customer of
+    the booking it is about: a page at a time."""
+    columns = ", ".join(f"e.{c.strip()}" for c in COLUMNS.split(","))
+    while True:
+        rows = db.execute_sql(
+            f"SELECT {columns}, b.customer_id FROM audit_event e LEFT JOIN booking b "
+            f"ON e.entity = 'booking' AND b.id = e.entity_id WHERE e.id > {db.param} "
+            f"ORDER BY e.id LIMIT {_BATCH}", (after,)).fetchall()
+        yield from rows
+        if len(rows) < _BATCH:
+            return
+        after = rows[-1][0]
 
 
 def _chunks(rows: Iterator[tuple]) -> Iterator[list[tuple]]:
@@ -185,18 +208,19 @@ def _rewrite(db: Database, rows: Iterator[tuple]) -> None:
 def redact_database(db: Database, by: str, at: datetime | None = None) -> Redaction | None:
     """Take personal data out of the events that hold it, chain the log again
     from the first of them, and append the `audit.redact` event recording it.
-    Call inside a migration's transaction. None when no event names anyone."""
-    new_details = personal_events(db)
-    if not new_details:
+    Call inside a migration's transaction. Reads and writes a page at a time.
+    None when no event names anyone (nothing is changed then)."""
+    first = _first_naming(db)
+    if first is None:
         return None
-    first = min(new_details)
     row = db.execute_sql(f"SELECT hash FROM audit_event WHERE id < {db.param} "
                          "ORDER BY id DESC LIMIT 1", (first,)).fetchone()
-    relinker = Relinker(new_details, row[0] if row else None)
-    _rewrite(db, relinker.rows(stored_events(db, after=first - 1)))
-    redaction = relinker.redaction(first)
-    append_event(db, at or utcnow(), None, ACTION, "audit_event", first,
-                 json.dumps(redaction.details(by), sort_keys=True, ensure_ascii=False))
+    relinker = Relinker(_redact_stored, row[0] if row else None)
+    _rewrite(db, relinker.rows(_events_with_customers(db, first - 1)))
+    redaction = relinker.redaction()
+    if redaction is not None:
+        append_event(db, at or utcnow(), None, ACTION, "audit_event", redaction.first,
+                     json.dumps(redaction.details(by), sort_keys=True, ensure_ascii=False))
     return redaction
 
 
@@ -212,15 +236,13 @@ def redact_rows(events: list[dict], new_details: dict[int, str]) -> Redaction | 
             event["details"] = new_details.get(event["id"], event["details"])
         return Redaction(len(new_details), 0, min(new_details), events[-1]["id"], None, None)
     columns = [c.strip() for c in COLUMNS.split(",")]
-    relinker = Relinker(new_details)
+    relinker = Relinker(lambda event_id, _details, _customer: new_details.get(event_id))
     changed = {row[0]: row for row in relinker.rows(
-        tuple(event.get(c) for c in columns) for event in events)}
+        (*(event[c] for c in columns), None) for event in events)}
     for event in events:
         if event["id"] in changed:
-            _, event["details"], link, hashed = changed[event["id"]]
-            if "hash" in event:
-                event["prev_hash"], event["hash"] = link, hashed
-    return relinker.redaction(min(new_details))
+            _, event["details"], event["prev_hash"], event["hash"] = changed[event["id"]]
+    return relinker.redaction()
 
 
 def redactions(db: Database) -> list[tuple[int, datetime, dict]]:
@@ -231,4 +253,4 @@ def redactions(db: Database) -> list[tuple[int, datetime, dict]]:
 
 
 __all__ = ["ACTION", "PERSONAL_KEYS", "Redaction", "Relinker", "without_personal_data",
-           "personal_events", "redact_database", "redact_rows", "redactions"]
+           "redact_database", "redact_rows", "redactions"]

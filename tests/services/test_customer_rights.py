@@ -333,6 +333,12 @@ def test_migration_0018_takes_the_names_out_of_earlier_events_and_records_it(
     services.erase_customer(Booking.get_by_id(booking.id).customer_id, by=owner)
     assert all(found_anywhere(trace) == [] for trace in TRACES)
     assert check_audit_chain().intact
+    # Down and up again: nothing left to rewrite, nothing rewritten or recorded twice.
+    events = list(AuditEvent.select().order_by(AuditEvent.id).tuples())
+    assert db.migrate_to("0017_customers") == ("down", ["0018_customer_rights"])
+    assert db.migrate_to() == ("up", ["0018_customer_rights"])
+    assert list(AuditEvent.select().order_by(AuditEvent.id).tuples()) == events
+    assert check_audit_chain().intact
 
 
 def _edit_event(event_id: int, text: str) -> None:
