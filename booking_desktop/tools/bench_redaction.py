@@ -8,8 +8,9 @@ It builds the benchmark's synthetic bookings at schema 0016 (its builder,
 reused), runs 0017 (customers), then writes one `booking.create` event a
 booking as the versions before customers wrote them (the booked name in the
 details, chained), and times 0018: the rewrite of every one of those events,
-the chain worked out again and the `audit.redact` record appended. Then it
-walks the chain (`main.py check`'s walk) and says how long that took.
+the chain worked out again and the `audit.redact` record appended, and the
+process's peak resident memory meanwhile (Linux). Then it walks the chain
+(`main.py check`'s walk) and says how long that took.
 
 URL must name an empty database or one holding only the benchmark's data
 (which it rebuilds); never the user's.
@@ -68,6 +69,26 @@ def _old_events(handle, postgres: bool) -> int:
     return written
 
 
+def _reset_peak_memory() -> None:
+    """Linux: start this process's resident high-water mark (VmHWM) afresh."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+def _peak_memory_mib() -> float | None:
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def run(url: str, scale: float, say) -> dict:
     handle = database.open_database(url)
     database.bind(handle)
@@ -92,9 +113,11 @@ def run(url: str, scale: float, say) -> dict:
         figures["audit_events"] = handle.execute_sql("SELECT COUNT(*) FROM audit_event"
                                                      ).fetchone()[0]
         say("Migrating to 0018 (the rewrite) ...")
+        _reset_peak_memory()
         started = time.perf_counter()
         database.migrate_to("0018_customer_rights", handle)
         figures["migration_0018_s"] = round(time.perf_counter() - started, 1)
+        figures["migration_0018_peak_rss_mib"] = _peak_memory_mib()
         [(_, _, record)] = redactions(handle)
         figures.update(events_redacted=record["events_redacted"],
                        events_rechained=record["events_rechained"])
