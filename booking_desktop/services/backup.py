@@ -49,6 +49,7 @@ from typing import IO
 from peewee import DataError, IntegrityError, Model
 
 from .. import audit_redaction, models
+from ..audit_chain import event_hash
 from ..clock import utcnow
 from ..customer_links import link_unlinked_bookings
 from ..errors import QT_TRANSLATE_NOOP, InvalidInput
@@ -57,7 +58,7 @@ from ._tx import audit, current_time, require_owner, run_write
 from .backup_checks import not_a_backup, plan_restore
 from .files import atomic_file
 from .hours import reclose_slots
-from .integrity import check_audit_chain, check_integrity, rebuild_audit_chain
+from .integrity import check_audit_chain, check_integrity
 from .tables import (
     applied_migrations,
     database_is_empty,
@@ -290,6 +291,29 @@ def _without_personal_data(plan) -> audit_redaction.Redaction | None:
     return redaction
 
 
+def _chained_before_insert(plan) -> None:
+    """A backup made before migration 0011 has no hashes: its events are
+    chained here, in id order, before anything is inserted, as 0011 chained
+    a database's own (so a restore never updates an audit event). A backup
+    that has the hashes keeps them: an event without one was written around
+    the chain, and the chain's check refuses it."""
+    table = next(t for t in plan if t.model is models.AuditEvent)
+    columns = [f.column_name for f in table.fields]
+    if "hash" in columns:
+        return
+    events = sorted((dict(zip(columns, row, strict=True)) for row in table.rows),
+                    key=lambda event: event["id"])
+    previous = None
+    for event in events:
+        event["prev_hash"] = previous
+        event["hash"] = previous = event_hash(
+            event["id"], event["at"], event["user_id"], event["action"], event["entity"],
+            event["entity_id"], event["details"], previous)
+    table.fields.extend(f for f in (models.AuditEvent.prev_hash, models.AuditEvent.hash)
+                        if f.column_name not in columns)
+    table.rows[:] = [tuple(event[f.column_name] for f in table.fields) for event in events]
+
+
 def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None = None
                      ) -> dict[str, int]:
     """Put a backup into the connected database, which must be empty (freshly
@@ -324,6 +348,7 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     make_customers = "customer" not in data["tables"]
     redaction = (_without_personal_data(plan) if "0018_customer_rights" not in data["migrations"]
                  else None)
+    _chained_before_insert(plan)
 
     def work():
         if not database_is_empty():
@@ -335,9 +360,8 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
             link_unlinked_bookings(models.database.obj)
         reset_sequences()
         _close_slots_outside_hours()
-        # Events from before the chain (0011) are chained now; a chain the
-        # backup carries must hold, like every other value in it.
-        rebuild_audit_chain()
+        # A chain the backup carries (or that was worked out for it above)
+        # must hold, like every other value in it.
         if redaction is not None:  # recorded as 0018 records its own
             audit(None, audit_redaction.ACTION, "audit_event", redaction.first,
                   **redaction.details("restore of a backup made before 0018_customer_rights"))

@@ -207,8 +207,10 @@ def audit_redactions() -> list[str]:
 
 
 def rebuild_audit_chain() -> int:
-    """Chain the audit events that have no hash yet (restored from a backup
-    made before the chain existed) onto the events before them; events with a
-    hash are left as they are. Call inside the restore's transaction. Returns
-    how many events were chained."""
+    """Chain the audit events that have no hash yet onto the events before
+    them, as migration 0011 did for the history before it; events with a
+    hash are left as they are. The one UPDATE the append-only triggers let
+    through. Nothing calls it at run time: a restore chains a backup made
+    before 0011 in memory, before inserting it, and refuses an event without
+    a hash in a newer one. Returns how many events were chained."""
     return run_write(lambda: audit_chain.fill_missing_hashes(models.database.obj))
