@@ -1,5 +1,6 @@
 """Checking that the data is sound, and repairing counters that drifted."""
 from dataclasses import dataclass
+from datetime import datetime
 
 from peewee import fn
 
@@ -193,7 +194,7 @@ def audit_redactions() -> list[str]:
     tell this rewrite from tampering."""
     said = []
     for event_id, at, d in run_read(lambda: audit_redaction.redactions(models.database.obj)):
-        when = at if isinstance(at, str) else f"{at:%Y-%m-%d %H:%M}"
+        when = f"{datetime.fromisoformat(at) if isinstance(at, str) else at:%Y-%m-%d %H:%M}"
         broken = (f" The chain did not hold at event {d['chain_broken_at']} before it and "
                   "still does not." if d.get("chain_broken_at") else "")
         head = (f"ended in event {d['to_event']} with hash {d['previous_head_hash']}"

@@ -326,7 +326,8 @@ def test_migration_0018_takes_the_names_out_of_earlier_events_and_records_it(
     code, out, err = run("check", "--db", db_url)
     assert code == 0, out + err
     assert out.endswith("No problems found.\n")
-    assert (f"Audit event {record.id} " in out and "0018_customer_rights" in out
+    assert (f"Audit event {record.id} ({record.at:%Y-%m-%d %H:%M} UTC, 0018_customer_rights)"
+            in out
             and f"1 events from event {named.id} on lost the booked person's name" in out
             and f"ended in event {head.id} with hash {head.hash}." in out), out
     db.connect(db_url, migrate=False)
