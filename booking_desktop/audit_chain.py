@@ -41,9 +41,14 @@ def _instant(value: datetime | str) -> str:
 def event_hash(event_id: int, at, user_id: int | None, action: str, entity: str,
                entity_id: int | None, details: str, prev_hash: str | None) -> str:
     """PostgreSQL's audit_event_hash() (migration 0014) computes the same."""
-    content = json.dumps([event_id, _instant(at), user_id, action, entity, entity_id, details,
-                          prev_hash], separators=(",", ":"))
+    content = _COMPACT.encode([event_id, _instant(at), user_id, action, entity, entity_id,
+                               details, prev_hash])
     return hashlib.sha256(content.encode("ascii")).hexdigest()
+
+
+# What json.dumps(value, separators=(",", ":")) builds on every call, built
+# once (the same output; a walk of the chain hashes every event).
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def next_link(db: Database) -> tuple[int, str | None]:

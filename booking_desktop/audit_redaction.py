@@ -55,7 +55,12 @@ def without_personal_data(text: str, customer_id: int | None = None) -> str | No
         details.pop(key, None)
     if customer_id is not None and "customer" not in details:
         details["customer"] = customer_id
-    return json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
+    return _DETAILS.encode(details)
+
+
+# json.dumps(details, default=str, sort_keys=True, ensure_ascii=False), as
+# _tx.audit_details writes them, built once.
+_DETAILS = json.JSONEncoder(default=str, sort_keys=True, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
