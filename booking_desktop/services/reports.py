@@ -115,7 +115,8 @@ class LocalTime:
     PostgreSQL converts with AT TIME ZONE on the business's zone column.
     SQLite has no zones: the offsets in force over the period are written
     into a CASE (a year has two changes), keyed by zone when there are
-    several businesses."""
+    several businesses; with no business at all (no zone) there is nothing
+    to convert and the column's UTC text stands (a CASE with no WHEN is not SQL)."""
     postgres: bool
     zones: tuple[tuple[str, datetime, datetime], ...]  # (zone, utc lo, utc hi)
     zone_column: str = "bz.timezone"
@@ -134,6 +135,8 @@ class LocalTime:
                 last = i == len(segments) - 1
                 cond = zone_test + ("1=1" if last else f"{column} < '{_ts(until)}'")
                 branches.append(f"WHEN {cond} THEN datetime({column}, '{seconds:+d} seconds')")
+        if not branches:  # no business, so no slot or booking either: any text will do
+            return f"datetime({column})"
         return "(CASE " + " ".join(branches) + f" ELSE datetime({column}) END)"
 
     def day(self, column: str) -> str:

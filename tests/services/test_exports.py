@@ -540,3 +540,26 @@ def test_an_unknown_basis_is_refused(database, business, out):
         exports.export_csv(out / "x.csv", BookingFilter(business_id=business.id, date_from=MON,
                                                         date_to=MON, basis="paid"))
     assert not list(out.iterdir())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ics"])
+def test_a_database_without_businesses_exports_a_period_with_no_rows(database, out, fmt):
+    """No business at all: SQLite's local-time CASE has no zone to write (it
+    was `CASE ELSE … END`, a syntax error, in the XLSX summary's report)."""
+    from openpyxl import load_workbook
+
+    flt = BookingFilter(date_from=MON, date_to=TUE)
+    path = out / f"empty.{fmt}"
+    assert exports.export_bookings(fmt, path, flt) == 0
+    if fmt == "csv":
+        assert read_csv(path) == [list(HEADERS)]
+    elif fmt == "xlsx":
+        book = load_workbook(path)
+        assert [c.value for c in next(book["Bookings"].iter_rows())] == list(HEADERS)
+        assert book["Bookings"].max_row == 1
+        figures = summary_figures(book)
+        assert figures["Business"] == "All businesses"
+        assert figures["Bookings exported"] == 0 and figures["Bookings in the period"] == 0
+    else:
+        assert b"BEGIN:VEVENT" not in path.read_bytes()
+    assert [p.name for p in out.iterdir()] == [path.name]

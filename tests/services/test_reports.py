@@ -168,3 +168,14 @@ def test_one_place_is_said_in_the_singular(database, business):
     figures = dict(booking_report(business, day, day).figures())
     assert figures["Utilisation"].endswith("(1 of 1 place)")
     assert figures["Popular #1"].endswith("(1 place)")
+
+
+def test_a_database_without_businesses_reports_nothing(database):
+    """SQLite's local-time CASE had no WHEN to write without a business (a
+    syntax error); the report of every business is then empty."""
+    for basis in ("appointment", "booked"):
+        report = booking_report(None, MON, TUE, basis=basis)
+        assert report.business_name == "All businesses" and report.total == 0
+        assert report.usage.capacity == 0 and report.lead_median_hours is None
+        assert [d.day for d in report.days] == [MON, TUE]
+        assert dict(report.figures())["Bookings"] == "0"
