@@ -3328,6 +3328,10 @@
         <translation>Stornogrund</translation>
     </message>
     <message>
+        <source>Customer id</source>
+        <translation>Kundennummer</translation>
+    </message>
+    <message>
         <source>Bookings</source>
         <translation>Buchungen</translation>
     </message>
@@ -3470,6 +3474,30 @@
     <message>
         <source>Places</source>
         <translation>Plätze</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Kunden</translation>
+    </message>
+    <message>
+        <source>New customers</source>
+        <translation>Neue Kunden</translation>
+    </message>
+    <message>
+        <source>Returning customers</source>
+        <translation>Wiederkehrende Kunden</translation>
+    </message>
+    <message>
+        <source>Bookings by returning customers</source>
+        <translation>Buchungen wiederkehrender Kunden</translation>
+    </message>
+    <message>
+        <source>Most no-shows</source>
+        <translation>Am häufigsten nicht erschienen</translation>
+    </message>
+    <message>
+        <source>No-shows</source>
+        <translation>Nicht erschienen</translation>
     </message>
 </context>
 <context>
