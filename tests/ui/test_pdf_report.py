@@ -179,3 +179,15 @@ def test_the_figures_have_the_customers_and_the_most_no_shows(gui_db, tmp_path, 
     assert "Bookings by returning customers 33.3% (1 of 3)" in text
     assert f"Most no-shows #1 Jon (2; customer {jon_id})" in text
     assert "Most no-shows #2" not in text
+
+
+def test_a_database_without_businesses_gives_a_report_of_nothing(gui_db, tmp_path, qapp):
+    """No business at all: the report's SQL once had a local-time CASE with
+    no WHEN on SQLite ('near "ELSE": syntax error')."""
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "empty.pdf"
+    assert pdf_report.write_pdf(target, BookingFilter(date_from=DAY, date_to=DAY)) == 0
+    text = " ".join(pdf_pages(target))
+    assert "Booking report · All businesses · 04 Mar 2030 – 04 Mar 2030" in text
+    assert "Bookings 0" in text and "New customers 0" in text
+    assert list((tmp_path / "out").iterdir()) == [target]
