@@ -205,14 +205,22 @@ def run(args) -> int:
         year_end = year + timedelta(days=364)
         say(f"CSV export of every business, {year} to {year_end}, through the CLI ...")
         raw_path, csv_path = os.path.join(out, "raw.csv"), os.path.join(out, "all.csv")
-        raw_s, raw_peak, how = raw_dump(url, raw_sql(year, year_end), raw_path, postgres)
-        raw_rows = _rows_in(raw_path)
-        csv_s, csv_peak = cli_csv(url, year, year_end, csv_path)
-        csv_rows = _rows_in(csv_path)
+        # The dump and the export take turns, `csv_runs` times, and the
+        # fastest of each counts: on a shared machine, what else runs slows
+        # both alike, and the fastest run is the one least disturbed.
+        runs = max(1, int(getattr(args, "csv_runs", 3) or 3))
+        raws, csvs = [], []
+        for _ in range(runs):
+            raws.append(raw_dump(url, raw_sql(year, year_end), raw_path, postgres))
+            csvs.append(cli_csv(url, year, year_end, csv_path))
+        raw_s, raw_peak, how = min(raws)
+        csv_s, csv_peak = min(csvs)
+        raw_rows, csv_rows = _rows_in(raw_path), _rows_in(csv_path)
         ratio = csv_s / raw_s if raw_s else float("inf")
         lines.append((f"CSV export, {year} to {year_end}, all businesses (CLI)",
                       f"{csv_rows:,} rows in {csv_s:.2f} s, peak {_mib(csv_peak)}; raw {how} "
-                      f"{raw_rows:,} rows in {raw_s:.2f} s, peak {_mib(raw_peak)}; {ratio:.1f}x",
+                      f"{raw_rows:,} rows in {raw_s:.2f} s, peak {_mib(raw_peak)}; {ratio:.1f}x"
+                      f" (fastest of {runs} each)",
                       f"<= {CSV_RATIO_GOAL:g}x the raw dump",
                       "ok" if ratio <= CSV_RATIO_GOAL and csv_rows == raw_rows else "OVER"))
 
