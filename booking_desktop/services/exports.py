@@ -17,8 +17,11 @@ a temporary file in the target's folder and renames it only when complete:
 a cancelled or failed export leaves no file behind.
 """
 import csv
+import logging
+import queue
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from .. import models
 from ..clock import UTC
+from ..db import is_postgres
 from ..errors import QT_TRANSLATE_NOOP, BookingError, InvalidInput
 from ..models import Booking, Business, TimeSlot
 from ._tx import require_export, run_read
@@ -34,6 +38,8 @@ from .businesses import get_business
 from .desk import BookingFilter, filtered_bookings
 from .files import atomic_file
 from .reports import LocalTime, as_utc, check_zone, booking_report, scope_for
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "xlsx", "ics", "pdf")
 BATCH = 5000
@@ -198,7 +204,8 @@ def _row_batches(flt: BookingFilter, progress: Progress | None,
                  by, shape: Callable[..., str] | None = None,
                  key: tuple[int, int] = (START_UTC, ID)) -> Iterator[list]:
     """(business, a batch (list) of its rows) in iter_rows's order (`shape`,
-    `key`: see _business_batches)."""
+    `key`: see _business_batches). On PostgreSQL the batches are read ahead
+    (`_read_ahead`)."""
     require_export(by)
     batch = batch or BATCH
     businesses = run_read(lambda: _businesses(flt))
@@ -207,14 +214,76 @@ def _row_batches(flt: BookingFilter, progress: Progress | None,
     done = 0
     if progress:
         progress(0, total)
-    for business, one in zip(businesses, scopes):
+
+    def read() -> Iterator[tuple]:
+        for business, one in zip(businesses, scopes):
+            if cancelled is not None and cancelled():
+                raise ExportCancelled()
+            for rows in _business_batches(one, batch, cancelled, shape, key):
+                yield business, rows
+
+    for business, rows in (_read_ahead(read()) if is_postgres() else read()):
         if cancelled is not None and cancelled():
             raise ExportCancelled()
-        for rows in _business_batches(one, batch, cancelled, shape, key):
-            yield business, rows
-            done += len(rows)
-            if progress:
-                progress(done, max(total, done))
+        yield business, rows
+        done += len(rows)
+        if progress:
+            progress(done, max(total, done))
+
+
+_READ = object()  # _read_ahead: the reading has ended
+
+
+def _read_ahead(batches: Iterator, depth: int = 2) -> Iterator:
+    """`batches`, read on a thread of its own (with its own connection) up to
+    `depth` batches ahead of the caller: PostgreSQL computes the next batch
+    while Python writes this one (the bench's year of CSV: about a third
+    less time). SQLite would gain nothing: its driver holds the GIL while it
+    builds rows. What the reading raises is raised here, in the
+    caller's thread; when the caller stops early (an error, a cancel), the
+    reading stops after its current batch and its connection goes back to
+    the pool before this returns."""
+    ahead: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for item in batches:
+                if not hand_over((item, None)):
+                    return
+            outcome = (_READ, None)
+        except BaseException as exc:  # handed to the caller, who raises it
+            outcome = (None, exc)
+        finally:
+            batches.close()
+            try:
+                models.database.close()  # this thread's connection, back to the pool
+            except Exception:
+                log.warning("could not close the read-ahead connection", exc_info=True)
+        hand_over(outcome)
+
+    reader = threading.Thread(target=read, name="export read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item, error = ahead.get()
+            if error is not None:
+                raise error
+            if item is _READ:
+                return
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _business_batches(flt: BookingFilter, batch: int,

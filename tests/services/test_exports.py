@@ -3,13 +3,15 @@ with the database row by row, on SQLite and PostgreSQL: formula injection,
 unicode and right-to-left names, commas, quotes and newlines in notes, empty
 ranges, time zones, stable UIDs, cancelling and unwritable files."""
 import csv
+import threading
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from booking_desktop import services
-from booking_desktop.errors import InvalidInput
+from booking_desktop import models
+from booking_desktop.errors import DatabaseUnavailable, InvalidInput
 from booking_desktop.models import Booking, TimeSlot
 from booking_desktop.services import exports
 from booking_desktop.services.desk import BookingFilter
@@ -373,6 +375,42 @@ def test_the_csv_s_own_reading_gives_iter_rows_cells_across_batches(filled, out,
     assert read_csv(out / "all.csv")[1:] == want
     assert {row[1] for row in want} == {filled.name, "Clinic Tokyo"}
     assert len({(row[1], row[2], row[3]) for row in want}) < len(want)  # equal starts
+
+
+def _read_ahead_threads() -> list:
+    return [t for t in threading.enumerate() if t.name == "export read-ahead"]
+
+
+def test_a_read_failing_half_way_is_the_caller_s_error(filled, out, monkeypatch):
+    """The reading (on PostgreSQL a thread of its own, read ahead) fails after
+    its first batch: the export raises that error, as it would have, leaves
+    no file, and no reading is left running."""
+    real = exports._business_batches
+
+    def fails_after_one(*args, **kwargs):
+        yield next(real(*args, **kwargs))
+        raise DatabaseUnavailable()
+    monkeypatch.setattr(exports, "BATCH", 2)
+    monkeypatch.setattr(exports, "_business_batches", fails_after_one)
+    for fmt in ("csv", "xlsx", "ics"):
+        with pytest.raises(DatabaseUnavailable):
+            exports.export_bookings(fmt, out / f"half.{fmt}", BookingFilter(business_id=filled.id))
+    assert list(out.iterdir()) == []
+    assert _read_ahead_threads() == []
+
+
+def test_a_caller_stopping_early_stops_the_reading(filled, out):
+    """Two rows read of seven, then the caller stops: the reading stops too
+    and (PostgreSQL) its connection is back in the pool."""
+    pool = getattr(models.database.obj, "_in_use", None)
+    in_use = len(pool) if pool is not None else None
+    rows = exports.iter_rows(BookingFilter(date_from=MON, date_to=TUE), batch=1)
+    first = [next(rows), next(rows)]
+    rows.close()
+    assert [r[exports.REF] for r in first] == [r[0] for r in expected_rows()[:2]]
+    assert _read_ahead_threads() == []
+    if pool is not None:
+        assert len(pool) == in_use
 
 
 def test_unwritable_targets_are_one_clear_error(filled, out):
