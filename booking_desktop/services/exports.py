@@ -234,6 +234,14 @@ def _row_batches(flt: BookingFilter, progress: Progress | None,
 _READ = object()  # _read_ahead: the reading has ended
 
 
+def _close_this_thread_s_connection() -> None:
+    """A helper thread's connection, closed (back to the pool) as it ends."""
+    try:
+        models.database.close()
+    except Exception:
+        log.warning("could not close an export thread's connection", exc_info=True)
+
+
 def _read_ahead(batches: Iterator, depth: int = 2) -> Iterator:
     """`batches`, read on a thread of its own (with its own connection) up to
     `depth` batches ahead of the caller: PostgreSQL computes the next batch
@@ -265,10 +273,7 @@ def _read_ahead(batches: Iterator, depth: int = 2) -> Iterator:
             outcome = (None, exc)
         finally:
             batches.close()
-            try:
-                models.database.close()  # this thread's connection, back to the pool
-            except Exception:
-                log.warning("could not close the read-ahead connection", exc_info=True)
+            _close_this_thread_s_connection()
         hand_over(outcome)
 
     reader = threading.Thread(target=read, name="export read-ahead", daemon=True)
@@ -485,6 +490,7 @@ class _SheetRows:
         self._sheet, self._out = sheet, sheet.row_data_fh.write
         self._styles = tuple(f._get_xf_index() for f in (day_format, time_format, stamp_format))
         self._serials = _Serials()
+        self._known: dict[str, str] = {}
         self.count = 0
 
     def write(self, rows) -> int:
@@ -497,22 +503,28 @@ class _SheetRows:
         if n + len(rows) > _XLSX_ROWS:
             raise InvalidInput(f"That is more bookings than one Excel sheet holds "
                                f"({_XLSX_ROWS - 1:,}). Choose fewer days, or export CSV.")
+        # Business, zone, status and source repeat from row to row: their
+        # XML is made once.
+        known = self._known
         for row in rows:
             n += 1
             start, end = str(row[LOCAL_START]), str(row[LOCAL_END])
+            business, zone, status, source = (
+                known.get(v) or known.setdefault(v, text(v))
+                for v in (row[BUSINESS], row[ZONE], row[STATUS], row[SOURCE]))
             add(f'<row r="{n}"><c r="A{n}" t="inlineStr">{text(row[REF])}</c>'
-                f'<c r="B{n}" t="inlineStr">{text(row[BUSINESS])}</c>'
+                f'<c r="B{n}" t="inlineStr">{business}</c>'
                 f'<c r="C{n}" s="{day_style}"><v>{day(start)}</v></c>'
                 f'<c r="D{n}" s="{time_style}"><v>{clock(start):.16G}</v></c>'
                 f'<c r="E{n}" s="{time_style}"><v>{clock(end):.16G}</v></c>'
-                f'<c r="F{n}" t="inlineStr">{text(row[ZONE])}</c>'
+                f'<c r="F{n}" t="inlineStr">{zone}</c>'
                 f'<c r="G{n}" t="inlineStr">{text(row[NAME])}</c>')
             if row[EMAIL]:
                 add(f'<c r="H{n}" t="inlineStr">{text(row[EMAIL])}</c>')
             if row[PHONE]:
                 add(f'<c r="I{n}" t="inlineStr">{text(row[PHONE])}</c>')
-            add(f'<c r="J{n}" t="inlineStr">{text(row[STATUS])}</c>'
-                f'<c r="K{n}" t="inlineStr">{text(row[SOURCE])}</c>')
+            add(f'<c r="J{n}" t="inlineStr">{status}</c>'
+                f'<c r="K{n}" t="inlineStr">{source}</c>')
             if row[NOTES]:
                 add(f'<c r="L{n}" t="inlineStr">{text(row[NOTES])}</c>')
             for letter, value in (("M", row[CREATED]), ("N", row[CHECKED_IN])):
@@ -552,6 +564,7 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
 
     say = _say(words)
     count = 0
+    figures = None
     with atomic_file(path, None) as temp, _discarded_on_failure() as scratch:
         workbook = xlsxwriter.Workbook(temp, {
             "constant_memory": True, "tmpdir": scratch, "strings_to_numbers": False,
@@ -572,14 +585,22 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
             sheet.set_footer(say("&CPage &P of &N"))
             sheet.write_row(0, 0, [say(h) for h in HEADERS], bold)
             rows = _SheetRows(sheet, day_format, time_format, stamp_format)
-            for _, batch in _row_batches(flt, progress, cancelled, None, by):
+            batches = _row_batches(flt, progress, cancelled, None, by)
+            _, first = next(batches, (None, []))  # the permission and filter checked first
+            if flt.date_from or flt.date_to:
+                figures = _Meanwhile(_report_of(flt, by))
+            count = rows.write(first)
+            for _, batch in batches:
                 count = rows.write(batch)
             rows.close()
             sheet.autofilter(0, 0, count, len(HEADERS) - 1)
-            _summary_sheet(workbook, summary, flt, bold, count, by, say)
+            _summary_sheet(workbook, summary, flt, bold, count, by, say,
+                           figures.result if figures else None)
             if cancelled is not None and cancelled():
                 raise ExportCancelled()
         except BaseException:
+            if figures is not None:
+                figures.abandon()
             for worksheet in workbook.worksheets():
                 handle = getattr(worksheet, "row_data_fh", None)
                 if handle is not None:
@@ -598,12 +619,58 @@ def _discarded_on_failure():
         yield scratch
 
 
+def _report_of(flt: BookingFilter, by) -> Callable:
+    """The report figures an XLSX summary of `flt` shows (it has a date range)."""
+    first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
+    return lambda: booking_report(flt.business_id, first, last, by=by, basis=flt.basis)
+
+
+class _Meanwhile:
+    """`work()` on a thread of its own, with its own connection, while the
+    caller does something else: the XLSX summary's report figures are
+    aggregate queries (5 s for a year of 20 businesses on SQLite, whose
+    driver lets other threads run while SQLite computes) computed while the
+    rows are written. `result()` waits and returns or raises what `work`
+    did; `abandon()` interrupts its query and waits for the thread."""
+
+    def __init__(self, work: Callable):
+        self._value = self._error = self._connection = None
+
+        def run():
+            try:
+                self._connection = models.database.connection()
+                self._value = work()
+            except BaseException as exc:  # the caller's, in result()
+                self._error = exc
+            finally:
+                _close_this_thread_s_connection()
+
+        self._thread = threading.Thread(target=run, name="export meanwhile", daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def abandon(self) -> None:
+        connection = self._connection
+        if connection is not None and self._thread.is_alive():
+            try:  # sqlite3's interrupt() and psycopg's cancel() are for other threads
+                (getattr(connection, "interrupt", None) or connection.cancel)()
+            except Exception:
+                log.debug("could not interrupt the summary's query", exc_info=True)
+        self._thread.join()
+
+
 def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by,
-                   say: Callable[[str], str] = str) -> None:
+                   say: Callable[[str], str] = str, figures: Callable | None = None) -> None:
     """Figure | Value | Share: the filters the export used, then the report's
     figures (counts with their shares), the weekday x hour utilisation table
     and the popular times. The figures come from `booking_report`, the same
-    numbers as the report window, the command line and the PDF."""
+    numbers as the report window, the command line and the PDF (`figures()`
+    gives them when the caller has had them computed meanwhile)."""
     from .reports import WEEKDAYS
 
     pct = workbook.add_format({"num_format": "0.0%"})
@@ -646,7 +713,7 @@ def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by,
     if first is None:
         put(say("Report figures"), say("choose a date range to include them"))
         return
-    report = booking_report(flt.business_id, first, last, by=by, basis=flt.basis)
+    report = (figures or _report_of(flt, by))()
     put(say("Figure"), say("Value"), share=say("Share"), header=True)
     put(say("Business"), report.business_name)
     put(say("From"), report.date_from)

@@ -378,7 +378,26 @@ def test_the_csv_s_own_reading_gives_iter_rows_cells_across_batches(filled, out,
 
 
 def _read_ahead_threads() -> list:
-    return [t for t in threading.enumerate() if t.name == "export read-ahead"]
+    """The export's helper threads still running (reading ahead, the XLSX
+    summary's figures computed meanwhile)."""
+    return [t for t in threading.enumerate() if t.name.startswith("export ")]
+
+
+def test_a_cancelled_xlsx_leaves_no_file_and_no_thread(filled, out, monkeypatch):
+    """With a date range the XLSX summary's figures are computed while the
+    rows are written; cancelled after the first batch, the export stops them
+    too and leaves nothing behind."""
+    monkeypatch.setattr(exports, "BATCH", 2)
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 2
+    with pytest.raises(ExportCancelled):
+        exports.export_xlsx(out / "c.xlsx", BookingFilter(date_from=MON, date_to=TUE),
+                            cancelled=cancelled)
+    assert list(out.iterdir()) == []
+    assert _read_ahead_threads() == []
 
 
 def test_a_read_failing_half_way_is_the_caller_s_error(filled, out, monkeypatch):
