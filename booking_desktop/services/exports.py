@@ -585,12 +585,10 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
             sheet.set_footer(say("&CPage &P of &N"))
             sheet.write_row(0, 0, [say(h) for h in HEADERS], bold)
             rows = _SheetRows(sheet, day_format, time_format, stamp_format)
-            batches = _row_batches(flt, progress, cancelled, None, by)
-            _, first = next(batches, (None, []))  # the permission and filter checked first
-            if flt.date_from or flt.date_to:
-                figures = _Meanwhile(_report_of(flt, by))
-            count = rows.write(first)
-            for _, batch in batches:
+            for done, (_, batch) in enumerate(_row_batches(flt, progress, cancelled, None, by)):
+                if not done and (flt.date_from or flt.date_to):
+                    # Once the permission and the filter have been checked.
+                    figures = _Meanwhile(_report_of(flt, by))
                 count = rows.write(batch)
             rows.close()
             sheet.autofilter(0, 0, count, len(HEADERS) - 1)
