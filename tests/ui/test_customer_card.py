@@ -529,6 +529,26 @@ def test_staff_see_neither_the_duplicates_nor_merging(qtbot, desk, roberta):
         services.likely_duplicates(desk.shop, by=desk.staff)
 
 
+def test_the_card_is_named_for_screen_readers_and_its_mnemonics_differ(qtbot, desk, roberta):
+    from .test_keyboard_access import mnemonic, unnamed
+    window = desk.window(desk.owner)
+    window.front_desk.open_customer_card(roberta)
+    card = window.front_desk.card
+    shown(qtbot, card)
+    card.merge_with()
+    assert unnamed(card) == [] and unnamed(card.picker) == []
+    assert card.phone_edit.accessibleName() == "Phone"
+    window.show_duplicates()
+    assert unnamed(window.duplicates_dialog) == []
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+    for root in (card, window.duplicates_dialog):
+        widgets = root.findChildren(QAbstractButton) + [
+            label for label in root.findChildren(QLabel) if label.buddy() is not None]
+        keys = [mnemonic(w.text()) for w in widgets if w.isVisibleTo(root)]
+        keys = [k for k in keys if k]
+        assert len(keys) == len(set(keys)), keys
+
+
 def test_the_item_models_hold_up(qtbot, qtmodeltester, desk, roberta):
     window = desk.window(desk.owner)
     window.front_desk.open_customer_card(roberta)

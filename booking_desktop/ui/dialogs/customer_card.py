@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from ... import services
 from ...errors import InvalidInput, InvalidTransition, NotFound
 from .. import status_style as style
+from ..accessible import name_from_labels
 from ..customer_words import WORDS, local_day
 from ..errors import describe
 from ..formats import date_text, table_date, time_range
@@ -209,6 +210,7 @@ class CustomerCard(QDialog):
         layout.addWidget(self.bar)
         layout.addLayout(body, 1)
         layout.addLayout(bottom)
+        name_from_labels(self)  # the fields say their labels to a screen reader
         self._fit_to(parent)
         self._set_enabled(False)
         self.reload()
