@@ -639,8 +639,12 @@
         <translation>Was der Empfang beim nächsten Mal wissen sollte</translation>
     </message>
     <message>
-        <source>Agreed to be &amp;contacted (reminders, news)</source>
-        <translation>Mit &amp;Kontaktaufnahme einverstanden (Erinnerungen, Neuigkeiten)</translation>
+        <source>Agreed to be &amp;contacted</source>
+        <translation>Mit &amp;Kontaktaufnahme einverstanden</translation>
+    </message>
+    <message>
+        <source>Reminders and news may be sent to them</source>
+        <translation>Erinnerungen und Neuigkeiten dürfen geschickt werden</translation>
     </message>
     <message>
         <source>&amp;Name</source>
@@ -676,7 +680,7 @@
     </message>
     <message>
         <source>Reference</source>
-        <translation>Buchungsnummer</translation>
+        <translation>Buchungsnr.</translation>
     </message>
     <message>
         <source>Notes</source>

@@ -141,7 +141,8 @@ class CustomerCard(QDialog):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setPlaceholderText(self.tr("What the desk should know next time"))
-        self.contact_check = QCheckBox(self.tr("Agreed to be &contacted (reminders, news)"))
+        self.contact_check = QCheckBox(self.tr("Agreed to be &contacted"))
+        self.contact_check.setToolTip(self.tr("Reminders and news may be sent to them"))
         self._fields = {"name": self.name_edit, "phone": self.phone_edit,
                         "email": self.email_edit, "notes": self.notes_edit,
                         "contact_ok": self.contact_check}
@@ -164,10 +165,11 @@ class CustomerCard(QDialog):
         self.history.setAlternatingRowColors(True)
         self.history.setWordWrap(False)
         self.history.verticalHeader().hide()
-        header = self.history.horizontalHeader()
-        for column in range(5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Dates, times, statuses and references whole (sized when filled); notes take
+        # the rest, elided, whole on hover.
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.history_title = QLabel(self.tr("Bookings"))
         self.history_title.setStyleSheet("font-weight: 600;")
 
@@ -189,14 +191,18 @@ class CustomerCard(QDialog):
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
 
-        left = QVBoxLayout()
+        details = QWidget()
+        details.setMaximumWidth(340)  # the bookings get the room the screen has
+        left = QVBoxLayout(details)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(form)
         left.addStretch(1)
+        self.notes_edit.setMaximumHeight(160)
         right = QVBoxLayout()
         right.addWidget(self.history_title)
         right.addWidget(self.history, 1)
         body = QHBoxLayout()
-        body.addLayout(left, 2)
+        body.addWidget(details, 2)
         body.addSpacing(12)
         body.addLayout(right, 3)
         bottom = QHBoxLayout()
@@ -226,10 +232,10 @@ class CustomerCard(QDialog):
     def _fit_to(self, parent: QWidget | None) -> None:
         """Room for the history beside the details, inside the window."""
         window = parent.window() if parent is not None else None
-        width, height = 940, 640
+        width, height = 1100, 700
         if window is not None and window.isVisible():
-            width = min(width, window.width() - 40)
-            height = min(height, window.height() - 40)
+            width = min(width, window.width() - 80)
+            height = min(height, window.height() - 60)
         self.resize(max(width, 600), max(height, 480))
 
     # --- reading -------------------------------------------------------------
@@ -299,6 +305,8 @@ class CustomerCard(QDialog):
             items[-1].setToolTip(booking.notes)
             items[0].setData(booking.id, Qt.ItemDataRole.UserRole)
             model.appendRow(items)
+        for column in range(model.columnCount() - 1):
+            self.history.resizeColumnToContents(column)
         if total > len(history):
             self.history_title.setText(self.tr("Bookings: the newest {shown} of {total}").format(
                 shown=len(history), total=total))

@@ -164,8 +164,9 @@ class DuplicatesDialog(QDialog):
             "No likely duplicates: no two records share a phone number or an email."))
         self.empty.setVisible(not self.groups)
         self.summary.setText(self.tr("%n group(s)", "", len(self.groups)) if self.groups else "")
-        if kept is not None:
-            self.select_customer(kept.id)
+        if kept is None or not self.select_customer(kept.id):
+            if self.groups:  # the first group's oldest record: Merge works from the keyboard
+                self.tree.setCurrentIndex(self.model.item(0, 0).child(0, 0).index())
         self._update_buttons()
 
     # --- selection -----------------------------------------------------------

@@ -431,7 +431,9 @@ class WalkInForm(QGroupBox):
             self.customer_note.clear()
             return
         line = WORDS.history_line(customer, self.session.zone, self.session.today())
-        self.customer_line.setText(line)
+        # Wrapped between its parts only ("last 25 Nov" stays whole).
+        self.customer_line.setText(" · ".join(part.replace(" ", "\u00a0")
+                                              for part in line.split(" · ")))
         self.customer_line.setToolTip(self.tr("Booking for {name}'s record").format(
             name=customer.name))
         note = " ".join(customer.notes.split())
