@@ -342,8 +342,10 @@ def test_a_refused_detail_is_said_next_to_the_field(qtbot, desk, roberta):
     shown(qtbot, card)
     card.email_edit.setFocus()
     qtbot.keyClicks(card.email_edit, "not an email")
-    qtbot.keyClick(card.email_edit, Qt.Key.Key_Return)
-    assert card.bar.isVisible() and card.email_edit.hasFocus()
+    card.notes_edit.setFocus()
+    qtbot.keyClick(card.notes_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert card.bar.isVisible() and "email" in card.bar.label.text()
+    assert card.email_edit.hasFocus()  # the field the refusal is about
     assert Customer.get_by_id(roberta).email is None
 
 

@@ -379,7 +379,9 @@ class CustomerCard(QDialog):
             self.bar.show_message(text, self.tr("Reload"), self._reload_fields)
         else:
             self.bar.show_message(text)
-        field = self._fields.get(getattr(exc, "field", None)) \
+        # The services name a customer's fields as a booking's ("customer_email").
+        name = getattr(exc, "field", None) or ""
+        field = self._fields.get(name.removeprefix("customer_")) \
             if isinstance(exc, InvalidInput) else None
         if field is not None:
             field.setFocus()

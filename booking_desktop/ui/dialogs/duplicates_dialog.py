@@ -61,6 +61,7 @@ class DuplicatesDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.groups: list = []
+        self.card = None  # the customer card opened last
         self.setWindowTitle(self.tr("Likely duplicates"))
         intro = QLabel(self.tr(
             "Customer records that share a phone number or an email: likely one person. "
