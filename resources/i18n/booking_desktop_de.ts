@@ -782,8 +782,8 @@
         <translation>Gefundene Kunden</translation>
     </message>
     <message>
-        <source>Merge into {name}…</source>
-        <translation>Mit {name} zusammenführen…</translation>
+        <source>Merge…</source>
+        <translation>Zusammenführen…</translation>
     </message>
     <message>
         <source>No other customer found.</source>

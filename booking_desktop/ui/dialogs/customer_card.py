@@ -232,10 +232,10 @@ class CustomerCard(QDialog):
     def _fit_to(self, parent: QWidget | None) -> None:
         """Room for the history beside the details, inside the window."""
         window = parent.window() if parent is not None else None
-        width, height = 1100, 700
-        if window is not None and window.isVisible():
-            width = min(width, window.width() - 80)
-            height = min(height, window.height() - 60)
+        width, height = 940, 640  # fits a 1024x700 screen
+        if window is not None and window.isVisible():  # as large as the window allows
+            width = min(1100, window.width() - 80)
+            height = min(700, window.height() - 60)
         self.resize(max(width, 600), max(height, 480))
 
     # --- reading -------------------------------------------------------------
@@ -471,8 +471,8 @@ class CustomerPicker(QDialog):
         self.results.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.empty = QLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.pick_button = self.buttons.addButton(self.tr("Merge into {name}…").format(
-            name=customer.name), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.pick_button = self.buttons.addButton(self.tr("Merge…"),
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
         self.pick_button.setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -544,7 +544,7 @@ class CustomerPicker(QDialog):
             self.find()
             return
         other = self.selected()
-        if other is None:
+        if other is None or not self.isVisible():  # Enter's returnPressed, then the default button
             return
         super().accept()
         self.chosen.emit(other)
