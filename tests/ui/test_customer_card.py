@@ -229,6 +229,11 @@ def test_someone_else_button_unbinds(qtbot, desk, roberta):
     type_and_pick(qtbot, form, "robe")
     qtbot.mouseClick(form.unbind_button, Qt.MouseButton.LeftButton)
     assert form.customer is None and form.name.hasFocus()
+    assert form.phone.text() == ""  # her phone would find her record again
+    qtbot.keyClicks(form.name, "Rita Other")  # typed over the selected name
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    booked = Booking.get(Booking.customer_name == "Rita Other")
+    assert booked.customer_id != roberta
 
 
 def test_a_customer_merged_away_meanwhile_is_said_and_nothing_booked(qtbot, desk, roberta):

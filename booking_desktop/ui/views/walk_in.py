@@ -366,8 +366,13 @@ class WalkInForm(QGroupBox):
                                                     self.email.text(), self.phone.text()):
             return
         self.unbind()
-        if desk.still_describes(customer, self.name.text()):
-            return  # another phone or email: the details typed find the customer
+        if not desk.still_describes(customer, self.name.text()):
+            self._take_out_details_of(customer)
+        # else another phone or email: the details typed find the customer
+
+    def _take_out_details_of(self, customer: desk.Customer) -> None:
+        """Clear the phone and email the pick of `customer` filled in (as
+        filled), and say so."""
         cleared = [field for field, value in ((self.phone, customer.phone),
                                               (self.email, customer.email))
                    if value and field.text() == value]
@@ -441,7 +446,12 @@ class WalkInForm(QGroupBox):
         self.customer_note.setVisible(bool(note))
 
     def _someone_else(self) -> None:
+        """"Someone else": not the picked customer's booking, nor found by
+        their phone or email; the name is selected for typing over."""
+        customer = self.customer
         self.unbind()
+        if customer is not None:
+            self._take_out_details_of(customer)
         self.focus_name()
 
     # --- booking -----------------------------------------------------------
