@@ -47,7 +47,7 @@ from .. import status_style as style
 from ..accessible import name_from_labels
 from ..customer_words import WORDS, local_day
 from ..errors import describe
-from ..formats import date_text, table_date, time_range
+from ..formats import date_text, number, table_date, time_range
 from ..message_bar import MessageBar
 from ..operations import Change, Op
 
@@ -265,8 +265,8 @@ class CustomerCard(QDialog):
             self.since.setText(self.tr("Customer since {day}").format(
                 day=date_text(local_day(row.created_at, tz))))
         values = {
-            "visits": str(row.visits), "no_shows": str(row.no_shows),
-            "cancellations": str(row.cancellations),
+            "visits": number(row.visits), "no_shows": number(row.no_shows),
+            "cancellations": number(row.cancellations),
             "first_visit": _day(row.first_visit, tz), "last_visit": _day(row.last_visit, tz),
             "next_visit": _day(row.next_visit, tz)}
         for key, value in values.items():
@@ -521,7 +521,7 @@ class CustomerPicker(QDialog):
         for row in self.rows:
             self.model.appendRow([QStandardItem(row.name), QStandardItem(row.phone or ""),
                                   QStandardItem(row.email or ""),
-                                  QStandardItem(str(row.visits))])
+                                  QStandardItem(number(row.visits))])
         if self.rows:
             self.results.setCurrentIndex(self.model.index(0, 0))
         for column in (1, 2, 3):

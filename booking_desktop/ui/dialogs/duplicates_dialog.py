@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ... import services
 from ..customer_words import WORDS, local_day
 from ..errors import describe
-from ..formats import date_text
+from ..formats import date_text, number
 from ..message_bar import MessageBar
 from ..operations import Change, Op
 from .customer_card import show_card
@@ -150,7 +150,7 @@ class DuplicatesDialog(QDialog):
             for customer in group.customers:
                 cells = [QStandardItem(customer.name), QStandardItem(customer.phone or ""),
                          QStandardItem(customer.email or ""),
-                         QStandardItem(str(customer.bookings)),
+                         QStandardItem(number(customer.bookings)),
                          QStandardItem(date_text(local_day(customer.created_at, tz))
                                        if customer.created_at is not None else "")]
                 for cell in cells:
