@@ -161,6 +161,7 @@ def _customer(window, folder: Path, customer, note: str | None) -> list[Path]:
     form = window.front_desk.walk_in
     window.front_desk.start_walk_in()
     _settle(window.session)
+    form.message.clear()  # "Nothing is free today any more…": another picture's subject
     form.pick_customer(desk.Customer(customer.name, customer.email, customer.phone, customer.id,
                                      customer.visits, customer.no_shows, customer.last_visit,
                                      customer.notes))
