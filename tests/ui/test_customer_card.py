@@ -340,6 +340,25 @@ def test_another_desks_edit_between_opening_and_saving_is_refused_in_the_card(qt
     assert card.phone_edit.text() == "030 999 0" and not card.bar.isVisible()
 
 
+def test_the_open_card_follows_another_desks_booking(qtbot, desk, roberta):
+    window = desk.window(desk.staff)
+    window.front_desk.open_customer_card(roberta)
+    card = window.front_desk.card
+    shown(qtbot, card)
+    assert card.history_model.rowCount() == 3 and card.figures["next_visit"].text() == "–"
+    card.notes_edit.setFocus()
+    qtbot.keyClick(card.notes_edit, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(card.notes_edit, " (typed here)")
+    booked = services.create_booking(tomorrow_slot(desk.shop), "Roberta Regular",
+                                     customer_phone="030 999")  # another desk
+    window.session.notify_changed()  # as its NOTIFY or data_version would
+    qtbot.waitUntil(lambda: card.history_model.rowCount() == 4)
+    assert card.history_model.item(0, 4).text() == booked.reference
+    assert card.figures["next_visit"].text() == formats.date_text(
+        booked.time_slot.start.date())
+    assert card.notes_edit.toPlainText() == "Prefers Katrin (typed here)"  # kept
+
+
 def test_a_refused_detail_is_said_next_to_the_field(qtbot, desk, roberta):
     window = desk.window(desk.staff)
     window.front_desk.open_customer_card(roberta)

@@ -219,6 +219,7 @@ class CustomerCard(QDialog):
         name_from_labels(self)  # the fields say their labels to a screen reader
         self._fit_to(parent)
         self._set_enabled(False)
+        session.did_execute.connect(self._on_change)
         self.reload()
 
     def add_owner_action(self, text: str, slot) -> QPushButton:
@@ -241,15 +242,23 @@ class CustomerCard(QDialog):
     # --- reading -------------------------------------------------------------
     def reload(self) -> None:
         """Read the record and its bookings (one job on the worker)."""
+        self._read(fields=True)
+
+    def _on_change(self, change) -> None:
+        """Another desk's change (or F5, or a merge elsewhere): the figures and
+        bookings are read again; the fields too unless something is typed."""
+        if change.initiator is self or self.row is None or not self.isVisible() \
+                or not change.concerns(self.row.business_id):
+            return
+        self._read(fields=not self.changes())
+
+    def _read(self, fields: bool) -> None:
         wanted = self.customer_id
-
-        def read():
-            return (services.get_customer(wanted),
-                    services.customer_history(wanted, limit=HISTORY_LIMIT))
-
-        self.session.pipeline.read(("customer-card", id(self)), read,
-                                   lambda answer: self._show(*answer), self._load_failed,
-                                   owner=self)
+        self.session.pipeline.read(
+            ("customer-card", id(self)),
+            lambda: (services.get_customer(wanted),
+                     services.customer_history(wanted, limit=HISTORY_LIMIT)),
+            lambda answer: self._show(*answer, fields=fields), self._load_failed, owner=self)
 
     def _load_failed(self, exc: BaseException) -> None:
         self.bar.show_message(describe(exc))
@@ -426,13 +435,7 @@ class CustomerCard(QDialog):
         self.status.setText(self.tr("Merged {other} into this record.").format(other=other.name))
         self.merged.emit(row)
         # The fields keep what is typed; the figures and bookings are read again.
-        dirty = self.changes()
-        wanted = self.customer_id
-        self.session.pipeline.read(
-            ("customer-card", id(self)),
-            lambda: (services.get_customer(wanted),
-                     services.customer_history(wanted, limit=HISTORY_LIMIT)),
-            lambda answer: self._show(*answer, fields=not dirty), self._load_failed, owner=self)
+        self._read(fields=not self.changes())
 
 
 def _day(moment: datetime | None, tz) -> str:
