@@ -3,13 +3,15 @@ with the database row by row, on SQLite and PostgreSQL: formula injection,
 unicode and right-to-left names, commas, quotes and newlines in notes, empty
 ranges, time zones, stable UIDs, cancelling and unwritable files."""
 import csv
+import threading
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from booking_desktop import services
-from booking_desktop.errors import InvalidInput
+from booking_desktop import models
+from booking_desktop.errors import DatabaseUnavailable, InvalidInput
 from booking_desktop.models import Booking, Customer, TimeSlot
 from booking_desktop.services import exports
 from booking_desktop.services.desk import BookingFilter
@@ -373,6 +375,74 @@ def test_batches_progress_and_cancel_leave_no_file(filled, out, monkeypatch):
         assert list(out.iterdir()) == [], fmt
 
 
+def test_the_csv_s_own_reading_gives_iter_rows_cells_across_batches(filled, out, monkeypatch):
+    """The CSV reads fewer columns than iter_rows (csv_sql) and pages on its own
+    keyset: in batches of 2, over two businesses, several bookings sharing a
+    start, it writes exactly csv_values of every iter_rows row."""
+    monkeypatch.setattr(exports, "BATCH", 2)
+    flt = BookingFilter(date_from=MON, date_to=TUE)
+    want = [exports.csv_values(row) for row in exports.iter_rows(flt)]
+    assert exports.export_csv(out / "all.csv", flt) == len(want) == 7
+    assert read_csv(out / "all.csv")[1:] == want
+    assert {row[1] for row in want} == {filled.name, "Clinic Tokyo"}
+    assert len({(row[1], row[2], row[3]) for row in want}) < len(want)  # equal starts
+
+
+def _read_ahead_threads() -> list:
+    """The export's helper threads still running (reading ahead, the XLSX
+    summary's figures computed meanwhile)."""
+    return [t for t in threading.enumerate() if t.name.startswith("export ")]
+
+
+def test_a_cancelled_xlsx_leaves_no_file_and_no_thread(filled, out, monkeypatch):
+    """With a date range the XLSX summary's figures are computed while the
+    rows are written; cancelled after the first batch, the export stops them
+    too and leaves nothing behind."""
+    monkeypatch.setattr(exports, "BATCH", 2)
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 2
+    with pytest.raises(ExportCancelled):
+        exports.export_xlsx(out / "c.xlsx", BookingFilter(date_from=MON, date_to=TUE),
+                            cancelled=cancelled)
+    assert list(out.iterdir()) == []
+    assert _read_ahead_threads() == []
+
+
+def test_a_read_failing_half_way_is_the_caller_s_error(filled, out, monkeypatch):
+    """The reading (on PostgreSQL a thread of its own, read ahead) fails after
+    its first batch: the export raises that error, as it would have, leaves
+    no file, and no reading is left running."""
+    real = exports._business_batches
+
+    def fails_after_one(*args, **kwargs):
+        yield next(real(*args, **kwargs))
+        raise DatabaseUnavailable()
+    monkeypatch.setattr(exports, "BATCH", 2)
+    monkeypatch.setattr(exports, "_business_batches", fails_after_one)
+    for fmt in ("csv", "xlsx", "ics"):
+        with pytest.raises(DatabaseUnavailable):
+            exports.export_bookings(fmt, out / f"half.{fmt}", BookingFilter(business_id=filled.id))
+    assert list(out.iterdir()) == []
+    assert _read_ahead_threads() == []
+
+
+def test_a_caller_stopping_early_stops_the_reading(filled, out):
+    """Two rows read of seven, then the caller stops: the reading stops too
+    and (PostgreSQL) its connection is back in the pool."""
+    pool = getattr(models.database.obj, "_in_use", None)
+    in_use = len(pool) if pool is not None else None
+    rows = exports.iter_rows(BookingFilter(date_from=MON, date_to=TUE), batch=1)
+    first = [next(rows), next(rows)]
+    rows.close()
+    assert [r[exports.REF] for r in first] == [r[0] for r in expected_rows()[:2]]
+    assert _read_ahead_threads() == []
+    if pool is not None:
+        assert len(pool) == in_use
+
+
 def test_unwritable_targets_are_one_clear_error(filled, out):
     flt = BookingFilter(business_id=filled.id)
     with pytest.raises(InvalidInput, match="Cannot write the export"):
@@ -386,7 +456,7 @@ def test_unwritable_targets_are_one_clear_error(filled, out):
 def test_a_failure_half_way_leaves_nothing(filled, out, monkeypatch):
     def boom(row):
         raise RuntimeError("disk on fire")
-    monkeypatch.setattr(exports, "csv_values", boom)
+    monkeypatch.setattr(exports, "_csv_cells", lambda business, zone: boom)
     (out / "keep.csv").write_text("old", encoding="utf-8")
     with pytest.raises(RuntimeError):
         exports.export_csv(out / "keep.csv", BookingFilter(business_id=filled.id))
