@@ -487,7 +487,8 @@ def _add_export_commands(command) -> None:
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
 
     report = command("report", cmd_report, "print a period's figures: bookings by status, "
-                     "utilisation, cancellation, no-show and confirmation rates, lead times")
+                     "utilisation, cancellation, no-show and confirmation rates, lead times, "
+                     "new and returning customers, the most no-shows")
     period(report)
     for parser in (export, report):
         parser.add_argument("--basis", choices=("appointment", "booked"), default="appointment",

@@ -51,7 +51,11 @@ HEADERS = (QT_TRANSLATE_NOOP("exports", "Reference"), QT_TRANSLATE_NOOP("exports
            QT_TRANSLATE_NOOP("exports", "Source"), QT_TRANSLATE_NOOP("exports", "Notes"),
            QT_TRANSLATE_NOOP("exports", "Booked at"),
            QT_TRANSLATE_NOOP("exports", "Checked in at"),
-           QT_TRANSLATE_NOOP("exports", "Cancel reason"))
+           QT_TRANSLATE_NOOP("exports", "Cancel reason"),
+           # The customer's record (the customer table's id): the same person
+           # across bookings, whatever they typed; empty for a booking without
+           # one. Last, so files read by column position keep their columns.
+           QT_TRANSLATE_NOOP("exports", "Customer id"))
 # The words a CSV or XLSX file writes besides its data: the column headings,
 # the sheets' names and the summary sheet's labels. They are English unless
 # the caller passes `words` (English -> its language; the window does, from
@@ -85,7 +89,11 @@ WORDS = (*HEADERS,
     QT_TRANSLATE_NOOP("exports", "Utilisation {day}"),
     QT_TRANSLATE_NOOP("exports", "Utilisation by weekday and hour"),
     QT_TRANSLATE_NOOP("exports", "Popular times"), QT_TRANSLATE_NOOP("exports", "When"),
-    QT_TRANSLATE_NOOP("exports", "Places"))
+    QT_TRANSLATE_NOOP("exports", "Places"),
+    QT_TRANSLATE_NOOP("exports", "Customers"), QT_TRANSLATE_NOOP("exports", "New customers"),
+    QT_TRANSLATE_NOOP("exports", "Returning customers"),
+    QT_TRANSLATE_NOOP("exports", "Bookings by returning customers"),
+    QT_TRANSLATE_NOOP("exports", "Most no-shows"), QT_TRANSLATE_NOOP("exports", "No-shows"))
 
 
 def _say(words) -> Callable[[str], str]:
@@ -93,7 +101,7 @@ def _say(words) -> Callable[[str], str]:
     return (lambda text: words.get(text) or text) if words else (lambda text: text)
 # Positions in an export row (`iter_rows`).
 (REF, BUSINESS, LOCAL_START, LOCAL_END, ZONE, NAME, EMAIL, PHONE, STATUS, SOURCE, NOTES, CREATED,
- CHECKED_IN, CANCEL_REASON, START_UTC, END_UTC, UPDATED, ID) = range(18)
+ CHECKED_IN, CANCEL_REASON, START_UTC, END_UTC, UPDATED, ID, CUSTOMER_ID) = range(19)
 ICS_STATUS = {"pending": "TENTATIVE", "confirmed": "CONFIRMED", "completed": "CONFIRMED",
               "no_show": "CONFIRMED", "cancelled": "CANCELLED"}
 ICS_DOMAIN = "booking-desktop.invalid"
@@ -172,20 +180,20 @@ def export_sql(local: LocalTime, b: str = "b", ts: str = "ts",
             f"bz.timezone, {b}.customer_name, {b}.customer_email, {b}.customer_phone, "
             f"{b}.status, {b}.source, {b}.notes, {stamps.text(f'{b}.created_at')}, "
             f"{stamps.text(f'{b}.checked_in_at')}, {b}.cancel_reason, "
-            f"{ts}.start, {ts}.\"end\", {b}.updated_at, {b}.id")
+            f"{ts}.start, {ts}.\"end\", {b}.updated_at, {b}.id, {b}.customer_id")
 
 
 _PAGE_COLUMNS = (Booking.id, Booking.reference, Booking.customer_name, Booking.customer_email,
                  Booking.customer_phone, Booking.status, Booking.source, Booking.notes,
                  Booking.created_at, Booking.checked_in_at, Booking.cancel_reason,
                  Booking.updated_at, TimeSlot.start, TimeSlot.end.alias("end"),
-                 TimeSlot.business.alias("business_id"))
+                 TimeSlot.business.alias("business_id"), Booking.customer)
 
 
 def iter_rows(flt: BookingFilter, progress: Progress | None = None,
               cancelled: Callable[[], bool] | None = None, batch: int | None = None,
               by=None) -> Iterator[tuple]:
-    """Export rows (positions REF .. ID) of the filtered bookings, grouped by
+    """Export rows (positions REF .. CUSTOMER_ID) of the filtered bookings, grouped by
     business (`_businesses` order), within a business by local start (one
     zone per business, so the UTC start's order), then booking id. Raises
     PermissionDenied (see the module), ExportCancelled once `cancelled()` is
@@ -350,7 +358,9 @@ def neutralise(value):
 def csv_values(row) -> list:
     """An `iter_rows` row as the CSV's cells (what `export_csv` writes)."""
     return _csv_cells(row[BUSINESS], row[ZONE])(
-        (row[REF], row[LOCAL_START], row[LOCAL_END], *row[NAME:CANCEL_REASON + 1]))
+        (row[REF], row[LOCAL_START], row[LOCAL_END], *row[NAME:CANCEL_REASON + 1],
+         row[START_UTC], row[ID],
+         None if row[CUSTOMER_ID] is None else str(row[CUSTOMER_ID])))
 
 
 def csv_sql(local: LocalTime, b: str = "b", ts: str = "ts",
@@ -358,15 +368,16 @@ def csv_sql(local: LocalTime, b: str = "b", ts: str = "ts",
     """What the CSV reads of a booking: `export_sql`'s columns without the
     business's name and zone (the same for all of a business's rows; the
     CSV adds them), then the keyset (the slot's UTC start, the booking's
-    id). Reading a value through the driver costs more than anything else
-    a CSV export does, so it reads no value twice and none it does not
-    write."""
+    id), then the customer's id as text (the CSV's last column). Reading a value
+    through the driver costs more than anything else a CSV export does, so
+    it reads no value twice and none it does not write."""
     stamps = stamps or local
     end = f'{ts}."end"'
     return (f"{b}.reference, {local.text(f'{ts}.start')}, {local.text(end)}, "
             f"{b}.customer_name, {b}.customer_email, {b}.customer_phone, {b}.status, "
             f"{b}.source, {b}.notes, {stamps.text(f'{b}.created_at')}, "
-            f"{stamps.text(f'{b}.checked_in_at')}, {b}.cancel_reason, {ts}.start, {b}.id")
+            f"{stamps.text(f'{b}.checked_in_at')}, {b}.cancel_reason, {ts}.start, {b}.id, "
+            f"CAST({b}.customer_id AS TEXT)")
 
 
 _CSV_KEY = (12, 13)  # csv_sql's positions of the keyset
@@ -381,7 +392,7 @@ def _csv_cells(business: str, zone: str) -> Callable[[tuple], list]:
         start = row[1]
         values = [row[0], business, start[:10], start[11:16], row[2][11:16], zone, row[3],
                   row[4] or "", row[5] or "", row[6], row[7], row[8], row[9] or "",
-                  row[10] or "", row[11]]
+                  row[10] or "", row[11], row[14] or ""]
         # Most cells start with a letter or digit: test the first character
         # here and call `neutralise` only for the few that might be formulas.
         for i in (0, 6, 7, 8, 11, 14):
@@ -414,7 +425,7 @@ def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress |
 
 # ---------------------------------------------------------------- XLSX
 
-_XLSX_WIDTHS = (11, 22, 11, 7, 7, 16, 26, 28, 18, 11, 9, 30, 19, 19, 24)
+_XLSX_WIDTHS = (11, 22, 11, 7, 7, 16, 26, 28, 18, 11, 9, 30, 19, 19, 24, 11)
 
 
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
@@ -494,7 +505,7 @@ class _SheetRows:
         self.count = 0
 
     def write(self, rows) -> int:
-        """Append export rows (positions REF .. ID); returns the rows so far."""
+        """Append export rows (positions REF .. CUSTOMER_ID); returns the rows so far."""
         day_style, time_style, stamp_style = self._styles
         day, clock, text = self._serials.day, self._serials.time, _inline_text
         parts = []
@@ -533,6 +544,8 @@ class _SheetRows:
                         f"<v>{day(value) + clock(value):.16G}</v></c>")
             if row[CANCEL_REASON]:
                 add(f'<c r="O{n}" t="inlineStr">{text(row[CANCEL_REASON])}</c>')
+            if row[CUSTOMER_ID] is not None:  # a number cell, as write_number writes it
+                add(f'<c r="P{n}"><v>{int(row[CUSTOMER_ID])}</v></c>')
             add("</row>")
             if len(parts) > 2000:  # a few hundred rows: memory stays flat
                 self._out("".join(parts))
@@ -665,10 +678,12 @@ class _Meanwhile:
 def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by,
                    say: Callable[[str], str] = str, figures: Callable | None = None) -> None:
     """Figure | Value | Share: the filters the export used, then the report's
-    figures (counts with their shares), the weekday x hour utilisation table
-    and the popular times. The figures come from `booking_report`, the same
-    numbers as the report window, the command line and the PDF (`figures()`
-    gives them when the caller has had them computed meanwhile)."""
+    figures (counts with their shares, the customers' among them), the weekday
+    x hour utilisation table, the popular times and the customers with the
+    most no-shows (name, no-shows, customer id: the Bookings sheet's column).
+    The figures come from `booking_report`, the same numbers as the report
+    window, the command line and the PDF (`figures()` gives them when the
+    caller has had them computed meanwhile)."""
     from .reports import WEEKDAYS
 
     pct = workbook.add_format({"num_format": "0.0%"})
@@ -733,6 +748,16 @@ def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by,
     put(say("Lead time, median (hours)"), report.lead_median_hours, hours_format)
     for label, n in report.lead_buckets:
         put(say("Lead time {bucket}").format(bucket=say(label)), n)
+    # Customers (see services.reports): new and returning as shares of the
+    # period's customers; their bookings as a share of those that held a place.
+    customers = report.customers
+    put(say("Customers"), customers)
+    put(say("New customers"), report.new_customers,
+        share=report.new_customers / customers if customers else None)
+    put(say("Returning customers"), report.returning_customers,
+        share=report.returning_customers / customers if customers else None)
+    put(say("Bookings by returning customers"), report.returning_bookings,
+        share=report.returning_share)
     for d in report.days:
         put(say("Utilisation {day}").format(day=d.day.isoformat()), d.usage.rate, pct)
 
@@ -755,6 +780,16 @@ def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by,
     for rank, (weekday, hour, places) in enumerate(report.popular_times, 1):
         put(f"#{rank}", f"{say(WEEKDAYS[weekday])} {hour:02d}:00", share=None)
         sheet.write_number(line - 1, 2, places)
+
+    line += 1
+    put(say("Most no-shows"), say("Customer"), share=say("No-shows"), header=True)
+    sheet.write_string(line - 1, 3, say("Customer id"), bold)
+    for rank, (customer_id, name, missed) in enumerate(report.most_no_shows, 1):
+        put(f"#{rank}", name)
+        sheet.write_number(line - 1, 2, missed)
+        sheet.write_number(line - 1, 3, customer_id)
+    if not report.most_no_shows:
+        put(say("none"))
 
 
 # ---------------------------------------------------------------- iCalendar

@@ -57,7 +57,7 @@ def raw_sql(first: date, last: date) -> str:
     lo, hi = (f"'{x.astimezone(UTC):%Y-%m-%d %H:%M:%S}'" for x in (lo, hi))
     return ("SELECT b.reference, bz.name, ts.start, ts.\"end\", bz.timezone, b.customer_name, "
             "b.customer_email, b.customer_phone, b.status, b.source, b.notes, b.created_at, "
-            "b.checked_in_at, b.cancel_reason FROM booking b "
+            "b.checked_in_at, b.cancel_reason, b.customer_id FROM booking b "
             "JOIN time_slot ts ON ts.id = b.time_slot_id "
             "JOIN business bz ON bz.id = ts.business_id "
             f"WHERE ts.start >= {lo} AND ts.start < {hi} ORDER BY bz.name, bz.id, ts.start, b.id")

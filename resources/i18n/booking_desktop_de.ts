@@ -744,6 +744,59 @@
     </message>
 </context>
 <context>
+    <name>CustomerFigures</name>
+    <message>
+        <source>New customers</source>
+        <translation>Neukunden</translation>
+    </message>
+    <message>
+        <source>Customers whose first booking that was not cancelled falls in this period</source>
+        <translation>Kunden, deren erste nicht stornierte Buchung in diesen Zeitraum fällt</translation>
+    </message>
+    <message>
+        <source>Returning customers</source>
+        <translation>Wiederkehrende Kunden</translation>
+    </message>
+    <message>
+        <source>Customers of this period who had a booking that was not cancelled before it</source>
+        <translation>Kunden dieses Zeitraums, die schon davor eine nicht stornierte Buchung hatten</translation>
+    </message>
+    <message>
+        <source>Bookings by returning customers</source>
+        <translation>Buchungen wiederkehrender Kunden</translation>
+    </message>
+    <message>
+        <source>Of this period&apos;s bookings that were not cancelled, the share made by returning customers</source>
+        <translation>Anteil wiederkehrender Kunden an den nicht stornierten Buchungen dieses Zeitraums</translation>
+    </message>
+    <message>
+        <source>Most no-shows:</source>
+        <translation>Am häufigsten nicht erschienen:</translation>
+    </message>
+    <message numerus="yes">
+        <source>{n} of {d} booking(s) not cancelled</source>
+        <translation>
+            <numerusform>{n} von {d} nicht stornierten Buchung</numerusform>
+            <numerusform>{n} von {d} nicht stornierten Buchungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name} ({n})</source>
+        <translation>{name} ({n})</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name}: %n no-show(s) (customer {id})</source>
+        <translation>
+            <numerusform>{name}: %n-mal nicht erschienen (Kundennr. {id})</numerusform>
+            <numerusform>{name}: %n-mal nicht erschienen (Kundennr. {id})</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CustomerPicker</name>
     <message>
         <source>Merge with…</source>
@@ -2460,6 +2513,30 @@
         <translation>{n} h</translation>
     </message>
     <message>
+        <source>New customers</source>
+        <translation>Neukunden</translation>
+    </message>
+    <message>
+        <source>Returning customers</source>
+        <translation>Wiederkehrende Kunden</translation>
+    </message>
+    <message>
+        <source>Bookings by returning customers</source>
+        <translation>Buchungen wiederkehrender Kunden</translation>
+    </message>
+    <message>
+        <source>{rate} ({n} of {d})</source>
+        <translation>{rate} ({n} von {d})</translation>
+    </message>
+    <message>
+        <source>Most no-shows #{rank}</source>
+        <translation>Am häufigsten nicht erschienen Nr. {rank}</translation>
+    </message>
+    <message>
+        <source>{name} ({n}; customer {id})</source>
+        <translation>{name} ({n}; Kundennr. {id})</translation>
+    </message>
+    <message>
         <source>Source: {source}</source>
         <translation>Kanal: {source}</translation>
     </message>
@@ -3739,6 +3816,10 @@
         <translation>Stornogrund</translation>
     </message>
     <message>
+        <source>Customer id</source>
+        <translation>Kundennummer</translation>
+    </message>
+    <message>
         <source>Bookings</source>
         <translation>Buchungen</translation>
     </message>
@@ -3881,6 +3962,30 @@
     <message>
         <source>Places</source>
         <translation>Plätze</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Kunden</translation>
+    </message>
+    <message>
+        <source>New customers</source>
+        <translation>Neukunden</translation>
+    </message>
+    <message>
+        <source>Returning customers</source>
+        <translation>Wiederkehrende Kunden</translation>
+    </message>
+    <message>
+        <source>Bookings by returning customers</source>
+        <translation>Buchungen wiederkehrender Kunden</translation>
+    </message>
+    <message>
+        <source>Most no-shows</source>
+        <translation>Am häufigsten nicht erschienen</translation>
+    </message>
+    <message>
+        <source>No-shows</source>
+        <translation>Nicht erschienen</translation>
     </message>
 </context>
 <context>

@@ -50,6 +50,23 @@
     </message>
 </context>
 <context>
+    <name>CustomerFigures</name>
+    <message numerus="yes">
+        <source>{n} of {d} booking(s) not cancelled</source>
+        <translation>
+            <numerusform>{n} of {d} booking not cancelled</numerusform>
+            <numerusform>{n} of {d} bookings not cancelled</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{name}: %n no-show(s) (customer {id})</source>
+        <translation>
+            <numerusform>{name}: %n no-show (customer {id})</numerusform>
+            <numerusform>{name}: %n no-shows (customer {id})</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CustomerWords</name>
     <message numerus="yes">
         <source>%n visit(s)</source>

@@ -203,6 +203,10 @@ def test_every_view_fits_the_screen(qtbot, demo_window, size):
                         reports.date_to, *reports.export_buttons.values()])
     for card in reports.cards.values():
         assert_not_clipped([card.value])
+    strip = reports.customer_figures  # captions and values whole; the names elide
+    assert_not_clipped([label for label in strip.findChildren(QLabel)
+                        if label is not strip.no_shows])
+    assert strip.no_shows.width() >= strip.no_shows.minimumWidth()
     for view in reports.chart_views:
         assert view.height() >= 150 and view.width() >= 300
 
