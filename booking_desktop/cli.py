@@ -548,7 +548,8 @@ def _add_export_commands(command) -> None:
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
 
     report = command("report", cmd_report, "print a period's figures: bookings by status, "
-                     "utilisation, cancellation, no-show and confirmation rates, lead times")
+                     "utilisation, cancellation, no-show and confirmation rates, lead times, "
+                     "new and returning customers, the most no-shows")
     period(report)
     for parser in (export, report):
         parser.add_argument("--basis", choices=("appointment", "booked"), default="appointment",
@@ -560,6 +561,9 @@ def _add_export_commands(command) -> None:
     bench.add_argument("--scale", type=float, default=1.0, help="size as for bench (default 1.0)")
     bench.add_argument("--keep", action="store_true", help="reuse the synthetic data")
     bench.add_argument("--runs", type=int, default=5, help="runs of the report (default 5)")
+    bench.add_argument("--csv-runs", type=int, default=3,
+                       help="runs of the CSV export and of the raw dump, taking turns; the "
+                            "fastest of each counts (default 3)")
 
 
 def build_parser() -> CommandLineParser:

@@ -207,3 +207,46 @@ def test_export_by_date_booked(run, shop_db, tmp_path):
     code, _, err = run("--db", shop_db, "export", "--format", "csv", "--from", MON, "--to", MON,
                        "--basis", "paid", "-o", tmp_path / "x.csv")
     assert code == 2 and err.startswith("error: ") and not (tmp_path / "x.csv").exists()
+
+
+@pytest.fixture
+def empty_db(db_url):
+    """A database with no business at all (migrated, nothing else)."""
+    db.close(db.connect(db_url))
+    return db_url
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf", "ics"])
+def test_export_of_a_database_without_businesses(run, empty_db, tmp_path, fmt, request):
+    """`export --format xlsx` failed with 'near "ELSE": syntax error' (SQLite's
+    local-time CASE written with no zone, in the summary's report); PDF too."""
+    from openpyxl import load_workbook
+
+    if fmt == "pdf":
+        request.getfixturevalue("qapp")
+    target = tmp_path / f"empty.{fmt}"
+    code, out, err = run("--db", empty_db, "export", "--format", fmt, "--from", MON,
+                         "--to", TUE, "-o", target)
+    assert code == 0 and err == "", err
+    assert "Wrote 0 bookings" in out
+    if fmt == "csv":
+        assert target.read_bytes().startswith(b"\xef\xbb\xbfReference,Business")
+        assert len(target.read_bytes().splitlines()) == 1
+    elif fmt == "xlsx":
+        book = load_workbook(target)
+        assert book["Bookings"].max_row == 1
+        summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+        assert summary["Business"] == "All businesses" and summary["Bookings in the period"] == 0
+    elif fmt == "pdf":
+        text = pdf_text(target)
+        assert "Booking report · All businesses · 04 Mar 2030 – 05 Mar 2030" in text
+        assert re.search(r"\nBookings\s+0\n", text), text
+    else:
+        assert b"BEGIN:VCALENDAR" in target.read_bytes()
+
+
+def test_report_of_a_database_without_businesses(run, empty_db):
+    code, out, err = run("--db", empty_db, "report", "--from", MON, "--to", TUE)
+    assert code == 0, err
+    lines = dict(re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in out.splitlines())
+    assert lines["Business"] == "All businesses" and lines["Bookings"] == "0"

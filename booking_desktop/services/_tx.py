@@ -248,6 +248,17 @@ def _count_refusals(refused: list[tuple]) -> None:
             day = None if postgres else utcnow().date()
         try:
             models.database.execute_sql(statement, (day, reason, slot_id))
+        except (OperationalError, InterfaceError) as exc:
+            if not connection_lost(exc):
+                log.warning("could not count a refused booking (%s)", reason, exc_info=True)
+                continue
+            # Expected when the server goes away: the next operation
+            # reconnects and says so; the count is lost, nothing else.
+            log.warning("could not count a refused booking (%s): the connection was lost",
+                        reason)
+            if not models.database.in_transaction():
+                discard_connection()
+            return
         except Exception:  # a refusal counted or not, the desk hears the refusal
             log.warning("could not count a refused booking (%s)", reason, exc_info=True)
 

@@ -176,14 +176,15 @@ def refuse_duplicate(slot_id: int, email_key, phone_key, exclude_id=None) -> Non
             "errors", "This customer already has a booking in this time slot."))
 
 
-_CUSTOMER_GONE = ("That customer's record no longer exists (it may have been merged into "
-                  "another); pick the customer again. Nothing was booked.")
+_CUSTOMER_GONE = QT_TRANSLATE_NOOP("errors", "That customer's record no longer exists (it may "
+                                             "have been merged into another); pick the customer "
+                                             "again. Nothing was booked.")
 
 
 def booking_error_from_integrity(exc: IntegrityError) -> Exception:
     text = str(exc).lower()
     if "booking_customer" in text.partition("\n")[0] or "its customer" in text:
-        return NotFound(_CUSTOMER_GONE)
+        return NotFound(_CUSTOMER_GONE, field="customer")
     if "email_key" in text or "phone_key" in text or "per_email" in text or "per_phone" in text:
         return DuplicateBooking(QT_TRANSLATE_NOOP(
             "errors", "This customer already has a booking in this time slot."))
@@ -351,8 +352,10 @@ def _refuse_customer(wanted: int, slot_id: int) -> None:
     business_id = business_of_customer(wanted)
     slot_business = TimeSlot.select(TimeSlot.business).where(TimeSlot.id == slot_id).scalar()
     if slot_business is not None and slot_business != business_id:
-        raise InvalidInput("That customer is a customer of another business; book them there, "
-                           "or book this business's record of them.", field="customer")
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "That customer is a customer of another "
+                                                       "business; book them there, or book this "
+                                                       "business's record of them."),
+                           field="customer")
 
 
 def _customer_for(business_id: int, name: str, email: str | None, phone: str | None,

@@ -17,7 +17,7 @@ from datetime import datetime
 from .. import models
 from ..clock import utcnow
 from ..db import is_postgres
-from ..errors import InvalidInput, InvalidTransition, NotFound
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput, InvalidTransition, NotFound
 from ..keys import email_term, with_terms
 from ..models import Booking, Customer, TimeSlot, User
 from . import validation as v
@@ -283,8 +283,9 @@ def get_customer(customer, now: datetime | None = None) -> CustomerRow:
     wanted = customer_id(customer)
     rows = run_read(lambda: customer_rows([wanted], _moment(now)))
     if not rows:
-        raise NotFound("That customer no longer exists (they may have been merged into "
-                       "another record).")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That customer no longer exists (they may "
+                                                   "have been merged into another record)."),
+                       field="customer")
     return rows[0]
 
 
@@ -294,8 +295,9 @@ def locked_customer(wanted: int) -> Customer:
     query = Customer.select().where(Customer.id == wanted)
     found = (query.for_update() if is_postgres() else query).first()
     if found is None:
-        raise NotFound("That customer no longer exists (they may have been merged into "
-                       "another record); nothing was changed.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That customer no longer exists (they may "
+                                                   "have been merged into another record); "
+                                                   "nothing was changed."), field="customer")
     return found
 
 
@@ -343,8 +345,9 @@ def update_customer(customer, name=None, email=None, phone=None, notes=None, con
     def work():
         current = locked_customer(wanted)
         if any(getattr(current, field) != value for field, value in expected.items()):
-            raise InvalidTransition("This customer's details were changed at another desk "
-                                    "meanwhile; nothing was changed.")
+            raise InvalidTransition(QT_TRANSLATE_NOOP(
+                "errors", "This customer's details were changed at another desk meanwhile; "
+                          "nothing was changed."))
         differ = {k: value for k, value in changes.items() if getattr(current, k) != value}
         fields = sorted(k for k in differ if k in CUSTOMER_FIELDS)
         if fields:
@@ -378,7 +381,8 @@ def merge_customers(keep, other, by: User | None = None,
     keep_id, other_id = customer_id(keep), customer_id(other)
     require_owner(by, "merge customers")
     if keep_id == other_id:
-        raise InvalidInput("That is the same customer twice; choose two records to merge.",
+        raise InvalidInput(QT_TRANSLATE_NOOP("errors", "That is the same customer twice; "
+                                                       "choose two records to merge."),
                            field="other")
 
     def work():
@@ -388,8 +392,10 @@ def merge_customers(keep, other, by: User | None = None,
         locked = {first: locked_customer(first), second: locked_customer(second)}
         kept, merged = locked[keep_id], locked[other_id]
         if kept.business_id != merged.business_id:
-            raise InvalidInput("These customers belong to two businesses; only records of one "
-                               "business can be merged.", field="other")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "These customers belong to two "
+                                                           "businesses; only records of one "
+                                                           "business can be merged."),
+                               field="other")
         moment = current_time(now)
         moved = (Booking.update(customer=keep_id)
                  .where(Booking.customer == other_id).execute())
@@ -473,8 +479,10 @@ def business_of_customer(wanted: int) -> int:
     """The business of a customer. Raises NotFound."""
     business_id = (Customer.select(Customer.business).where(Customer.id == wanted).scalar())
     if business_id is None:
-        raise NotFound("That customer no longer exists (they may have been merged into "
-                       "another record); pick the customer again.")
+        raise NotFound(QT_TRANSLATE_NOOP("errors", "That customer no longer exists (they may "
+                                                   "have been merged into another record); "
+                                                   "pick the customer again."),
+                       field="customer")
     return business_id
 
 

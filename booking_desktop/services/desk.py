@@ -5,6 +5,7 @@ database), one booking by id or reference, customer suggestions, and a
 change token the windows poll to see other desks' work.
 """
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from datetime import date, datetime
 
 from peewee import JOIN, IntegrityError, fn
@@ -327,6 +328,33 @@ def customer_suggestions(text, business: Business | None = None, limit: int = 8)
             for row in find_customers(text, business, limit=limit)]
 
 
+# How alike a typed name must stay to the picked customer's (difflib's ratio
+# of the folded names) for the booking to stay theirs: a typo put right
+# ("Roberta Regullar") keeps them; another name ("Maria Regular") does not.
+SAME_NAME_RATIO = 0.8
+
+
+def still_describes(customer, name: str, email: str | None = None,
+                    phone: str | None = None) -> bool:
+    """Whether what the desk typed after picking `customer` (a typeahead
+    `Customer` or a `CustomerRow`) still describes them, so a booking made now
+    is theirs. No: the name is gone or no longer alike (case, accents and
+    spacing aside; see SAME_NAME_RATIO), or the phone or email typed differs
+    from one the customer has (other digits, another address). A phone or
+    email typed where the customer has none adds to their details. No query."""
+    typed = v.folded(name or "")
+    if not typed:
+        return False
+    known = v.folded(customer.name or "")
+    if typed != known and SequenceMatcher(None, typed, known).ratio() < SAME_NAME_RATIO:
+        return False
+    digits, their_digits = v.phone_digits(phone), v.phone_digits(customer.phone)
+    if digits and their_digits and digits != their_digits:
+        return False
+    key, their_key = v.email_key((email or "").strip()), v.email_key(customer.email)
+    return not (key and their_key and key != their_key)
+
+
 def customer_history(customer, limit: int | None = None) -> list[BookingRow]:
     """The customer's bookings, newest first (by their time, then the
     newest made), in every status, as the desk's rows; at most `limit`.
@@ -498,6 +526,7 @@ def reinstate_booking(booking: Booking | int, status: str = "confirmed", by: Use
 __all__ = [
     "BookingRow", "SlotRow", "row_of", "day_schedule", "free_slots", "free_slot_to_offer", "BookingFilter",
     "SORT_COLUMNS", "filtered_bookings", "list_bookings", "count_bookings", "Customer",
-    "customer_suggestions", "customer_history", "booking_row", "booking_row_by_reference",
+    "customer_suggestions", "SAME_NAME_RATIO", "still_describes", "customer_history",
+    "booking_row", "booking_row_by_reference",
     "DETAIL_FIELDS", "update_booking_details", "change_token", "reinstate_booking",
 ]

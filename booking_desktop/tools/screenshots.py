@@ -136,6 +136,57 @@ def _health(window, folder: Path, size: tuple[int, int], log_path: Path) -> Path
         dialog.close()
 
 
+def _regular_customer(business):
+    """The customer with the most bookings among the next busy day's (a card
+    with a history worth showing), or None."""
+    day = _next_busy_day(business)
+    if day is None:
+        return None
+    rows = desk.list_bookings(desk.BookingFilter(business_id=business.id, date_from=day,
+                                                 date_to=day), limit=40)
+    ids = sorted({row.customer_id for row in rows if row.customer_id is not None})
+    customers = [services.get_customer(cid) for cid in ids]
+    return max(customers, key=lambda c: (c.bookings, -c.id), default=None)
+
+
+def _customer(window, folder: Path, customer, note: str | None) -> list[Path]:
+    """The walk-in with a regular customer picked (history line and note),
+    and their card over the window, as the desk sees it at this size."""
+    from PySide6.QtGui import QColor, QPainter
+
+    if note:  # the scratch demo's customers have no notes of their own
+        services.update_customer(customer.id, notes=note, by=window.session.user)
+        customer = services.get_customer(customer.id)
+    window.show_view(0)
+    form = window.front_desk.walk_in
+    window.front_desk.start_walk_in()
+    _settle(window.session)
+    form.message.clear()  # "Nothing is free today any more…": another picture's subject
+    form.pick_customer(desk.Customer(customer.name, customer.email, customer.phone, customer.id,
+                                     customer.visits, customer.no_shows, customer.last_visit,
+                                     customer.notes))
+    written = [_save(window, folder, "walk-in-customer", window.session)]
+    window.front_desk.customer_card()
+    card = window.front_desk.card
+    _settle(window.session)
+    card.show()
+    QApplication.processEvents()
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.fillRect(picture.rect(), QColor(0, 0, 0, 60))  # the window behind a modal card
+    shot = card.grab()
+    painter.drawPixmap((picture.width() - shot.width()) // 2,
+                       (picture.height() - shot.height()) // 2, shot)
+    painter.end()
+    path = folder / "customer-card.png"
+    if not picture.save(str(path)):
+        raise OSError(f"could not write {path}")
+    written.append(path)
+    card.close()
+    form.clear()
+    return written
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """"1024x700" -> (1024, 700)."""
     width, _, height = text.lower().partition("x")
@@ -225,6 +276,13 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
                 window.show_view(_index(window, window.calendar))
                 window.calendar.select_day(holiday)
                 written.append(_save(window, folder, "calendar-holiday", window.session))
+        regular = _regular_customer(business) if business is not None else None
+        if regular is not None:
+            # A note as the desk would type it, in the desk's language (data, not a window text).
+            note = None if scratch is None else {
+                "de": "Sitzt gern am Fenster; Latexallergie"}.get(
+                    language, "Prefers the window seat; allergic to latex")
+            written += _customer(window, folder, regular, note)
         written.append(_reports(window.session, folder, size))
         written.append(_guide(window, folder, size))
         if scratch is not None and business is not None:

@@ -51,6 +51,17 @@ def short_date(day: date) -> str:
         "formats", "ddd d MMM", "a day without its year: Tue 1 Dec (Qt QDate format)"))
 
 
+def recent_date(day: date, today: date) -> str:
+    """"3 Nov" in this year, "3 Nov 2025" in another: a customer's last visit."""
+    if day.year == today.year:
+        pattern = QCoreApplication.translate("formats", "d MMM",
+                                             "a day of this year: 3 Nov (Qt QDate format)")
+    else:
+        pattern = QCoreApplication.translate("formats", "d MMM yyyy",
+                                             "a day of another year: 3 Nov 2025 (Qt QDate format)")
+    return QLocale().toString(qdate(day), pattern)
+
+
 def date_text(day: date) -> str:
     """"Tue 1 Dec 2026"."""
     return QLocale().toString(qdate(day), date_pattern())

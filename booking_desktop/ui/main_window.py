@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
                       (self.tr("Bookings"), self.bookings)]
         self.hours = self.reports = None
         self.help_window = self.health_dialog = None  # made when first asked for
+        self.duplicates_dialog = None
         if session.is_owner:  # staff see the calendar read-only; no hours, no reports
             self.hours = HoursView(session, self.undo_stack)
             self.reports = ReportsView(session)
@@ -241,6 +242,8 @@ class MainWindow(QMainWindow):
         booking.addSeparator()
         for action in self.front_desk.booking_actions:
             booking.addAction(action)
+        booking.addSeparator()
+        booking.addAction(self.front_desk.customer_card_action)
 
         view = bar.addMenu(self.tr("&View"))
         for number, (title, _view) in enumerate(self.views, start=1):
@@ -259,6 +262,8 @@ class MainWindow(QMainWindow):
         for action in self.front_desk.owner_actions:
             self.owner_menu.addAction(action)
         self.users_action = self._add(self.owner_menu, self.tr("&Users…"), None, self._users)
+        self.duplicates_action = self._add(self.owner_menu, self.tr("Likely &duplicates…"), None,
+                                           self.show_duplicates)
         self.owner_menu.addSeparator()
         self.health_action = self._add(self.owner_menu, self.tr("&Health…"), None,
                                        self.show_health)
@@ -447,6 +452,17 @@ class MainWindow(QMainWindow):
         self.health_dialog.show()
         self.health_dialog.raise_()
         self.health_dialog.activateWindow()
+
+    def show_duplicates(self) -> None:
+        """Owner → Likely duplicates: one window, read again each time it is opened."""
+        from .dialogs.duplicates_dialog import DuplicatesDialog
+        if self.duplicates_dialog is None:
+            self.duplicates_dialog = DuplicatesDialog(self.session, self)
+        else:
+            self.duplicates_dialog.refresh()
+        self.duplicates_dialog.show()
+        self.duplicates_dialog.raise_()
+        self.duplicates_dialog.activateWindow()
 
     def _users(self) -> None:
         from .dialogs.users_dialog import UsersDialog

@@ -18,6 +18,8 @@ class MessageBar(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.action = QPushButton()
         self.action.setVisible(False)
+        # In a dialog, Enter stays the dialog's default button's (Save, OK), never the bar's.
+        self.action.setAutoDefault(False)
         self.action.clicked.connect(self._run)
         self.close_button = QToolButton()
         self.close_button.setText("✕")

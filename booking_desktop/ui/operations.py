@@ -50,7 +50,8 @@ class Offline(DatabaseUnavailable):
 @dataclass(frozen=True)
 class Change:
     """What one operation changed, told to every view once."""
-    kind: str                         # "booking", "slot", "hours", "slots", "business", "external"
+    # "booking", "slot", "hours", "slots", "business", "customer" (a merge), "external"
+    kind: str
     business_id: int | None = None    # None: any business (or not known)
     booking_ids: tuple[int, ...] = ()
     slot_ids: tuple[int, ...] = ()

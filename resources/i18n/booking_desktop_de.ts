@@ -181,6 +181,10 @@
         <translation>&amp;Details bearbeiten…</translation>
     </message>
     <message>
+        <source>C&amp;ustomer card…</source>
+        <translation>&amp;Kundenkarte…</translation>
+    </message>
+    <message>
         <source>Only an owner, or staff an owner has allowed to export, can export customers&apos; details.</source>
         <translation>Kundendaten exportieren können nur Inhaber und Mitarbeiter, denen ein Inhaber es erlaubt hat.</translation>
     </message>
@@ -573,6 +577,312 @@
     </message>
 </context>
 <context>
+    <name>CustomerCard</name>
+    <message>
+        <source>Merge customers</source>
+        <translation>Kunden zusammenführen</translation>
+    </message>
+    <message>
+        <source>Merge {other} into {keep}?</source>
+        <translation>{other} mit {keep} zusammenführen?</translation>
+    </message>
+    <message>
+        <source>{other}&apos;s bookings ({count}) move to {keep}&apos;s record, {other}&apos;s notes are added to {keep}&apos;s, and {other}&apos;s record is removed. This cannot be undone.</source>
+        <translation>Die Buchungen von {other} ({count}) kommen zum Eintrag von {keep}, die Notizen von {other} werden an die von {keep} angehängt, und der Eintrag von {other} wird entfernt. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>Zusammenführen</translation>
+    </message>
+    <message>
+        <source>Close the card</source>
+        <translation>Karte schließen</translation>
+    </message>
+    <message>
+        <source>The changes to {name}&apos;s details are not saved. Close anyway?</source>
+        <translation>Die Änderungen an den Angaben von {name} sind nicht gespeichert. Trotzdem schließen?</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Besuche</translation>
+    </message>
+    <message>
+        <source>No-shows</source>
+        <translation>Nicht erschienen</translation>
+    </message>
+    <message>
+        <source>Cancellations</source>
+        <translation>Stornierungen</translation>
+    </message>
+    <message>
+        <source>First visit</source>
+        <translation>Erster Besuch</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>Letzter Besuch</translation>
+    </message>
+    <message>
+        <source>Next booking</source>
+        <translation>Nächste Buchung</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>What the desk should know next time</source>
+        <translation>Was der Empfang beim nächsten Mal wissen sollte</translation>
+    </message>
+    <message>
+        <source>Agreed to be &amp;contacted</source>
+        <translation>Mit &amp;Kontaktaufnahme einverstanden</translation>
+    </message>
+    <message>
+        <source>Reminders and news may be sent to them</source>
+        <translation>Erinnerungen und Neuigkeiten dürfen geschickt werden</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>&amp;Name</translation>
+    </message>
+    <message>
+        <source>&amp;Phone</source>
+        <translation>&amp;Telefon</translation>
+    </message>
+    <message>
+        <source>&amp;Email</source>
+        <translation>E-&amp;Mail</translation>
+    </message>
+    <message>
+        <source>N&amp;otes</source>
+        <translation>N&amp;otizen</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Uhrzeit</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Booked via</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Buchungsnr.</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <source>Bookings of this customer</source>
+        <translation>Buchungen dieses Kunden</translation>
+    </message>
+    <message>
+        <source>Bookings</source>
+        <translation>Buchungen</translation>
+    </message>
+    <message>
+        <source>&amp;Merge with…</source>
+        <translation>&amp;Zusammenführen mit…</translation>
+    </message>
+    <message>
+        <source>Another record of the same person: its bookings move to this one</source>
+        <translation>Ein anderer Eintrag derselben Person: seine Buchungen kommen zu diesem</translation>
+    </message>
+    <message>
+        <source>Save the details (Ctrl+S)</source>
+        <translation>Angaben speichern (Strg+S)</translation>
+    </message>
+    <message>
+        <source>Customer — {name}</source>
+        <translation>Kunde — {name}</translation>
+    </message>
+    <message>
+        <source>Customer since {day}</source>
+        <translation>Kunde seit {day}</translation>
+    </message>
+    <message>
+        <source>Bookings: the newest {shown} of {total}</source>
+        <translation>Buchungen: die neuesten {shown} von {total}</translation>
+    </message>
+    <message>
+        <source>No bookings yet</source>
+        <translation>Noch keine Buchungen</translation>
+    </message>
+    <message>
+        <source>Nothing to save.</source>
+        <translation>Nichts zu speichern.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Gespeichert.</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Neu laden</translation>
+    </message>
+    <message>
+        <source>Merged {other} into this record.</source>
+        <translation>{other} wurde mit diesem Eintrag zusammengeführt.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerFigures</name>
+    <message>
+        <source>New customers</source>
+        <translation>Neukunden</translation>
+    </message>
+    <message>
+        <source>Customers whose first booking that was not cancelled falls in this period</source>
+        <translation>Kunden, deren erste nicht stornierte Buchung in diesen Zeitraum fällt</translation>
+    </message>
+    <message>
+        <source>Returning customers</source>
+        <translation>Wiederkehrende Kunden</translation>
+    </message>
+    <message>
+        <source>Customers of this period who had a booking that was not cancelled before it</source>
+        <translation>Kunden dieses Zeitraums, die schon davor eine nicht stornierte Buchung hatten</translation>
+    </message>
+    <message>
+        <source>Bookings by returning customers</source>
+        <translation>Buchungen wiederkehrender Kunden</translation>
+    </message>
+    <message>
+        <source>Of this period&apos;s bookings that were not cancelled, the share made by returning customers</source>
+        <translation>Anteil wiederkehrender Kunden an den nicht stornierten Buchungen dieses Zeitraums</translation>
+    </message>
+    <message>
+        <source>Most no-shows:</source>
+        <translation>Am häufigsten nicht erschienen:</translation>
+    </message>
+    <message numerus="yes">
+        <source>{n} of {d} booking(s) not cancelled</source>
+        <translation>
+            <numerusform>{n} von {d} nicht stornierten Buchung</numerusform>
+            <numerusform>{n} von {d} nicht stornierten Buchungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name} ({n})</source>
+        <translation>{name} ({n})</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name}: %n no-show(s) (customer {id})</source>
+        <translation>
+            <numerusform>{name}: %n-mal nicht erschienen (Kundennr. {id})</numerusform>
+            <numerusform>{name}: %n-mal nicht erschienen (Kundennr. {id})</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPicker</name>
+    <message>
+        <source>Merge with…</source>
+        <translation>Zusammenführen mit…</translation>
+    </message>
+    <message>
+        <source>Find the other record of {name}: its bookings move to this one.</source>
+        <translation>Den anderen Eintrag von {name} suchen: seine Buchungen kommen zu diesem.</translation>
+    </message>
+    <message>
+        <source>Name, phone or email</source>
+        <translation>Name, Telefon oder E-Mail</translation>
+    </message>
+    <message>
+        <source>Find a customer</source>
+        <translation>Kunden suchen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Besuche</translation>
+    </message>
+    <message>
+        <source>Customers found</source>
+        <translation>Gefundene Kunden</translation>
+    </message>
+    <message>
+        <source>Merge…</source>
+        <translation>Zusammenführen…</translation>
+    </message>
+    <message>
+        <source>No other customer found.</source>
+        <translation>Kein anderer Kunde gefunden.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerWords</name>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n Besuch</numerusform>
+            <numerusform>%n Besuche</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n no-show(s)</source>
+        <translation>
+            <numerusform>%n-mal nicht erschienen</numerusform>
+            <numerusform>%n-mal nicht erschienen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cancellation(s)</source>
+        <translation>
+            <numerusform>%n Stornierung</numerusform>
+            <numerusform>%n Stornierungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n booking(s)</source>
+        <translation>
+            <numerusform>%n Buchung</numerusform>
+            <numerusform>%n Buchungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last {day}</source>
+        <translation>zuletzt {day}</translation>
+    </message>
+    <message>
+        <source>No visits yet</source>
+        <translation>Noch keine Besuche</translation>
+    </message>
+</context>
+<context>
     <name>DayCellDelegate</name>
     <message>
         <source>Today</source>
@@ -678,6 +988,92 @@
     <message>
         <source>Day sheet</source>
         <translation>Tagesliste</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesDialog</name>
+    <message>
+        <source>Merge customers</source>
+        <translation>Kunden zusammenführen</translation>
+    </message>
+    <message>
+        <source>Merge {others} into {keep}?</source>
+        <translation>{others} mit {keep} zusammenführen?</translation>
+    </message>
+    <message>
+        <source>Their bookings ({count}) move to {keep}&apos;s record, their notes are added to {keep}&apos;s, and their records are removed. This cannot be undone.</source>
+        <translation>Ihre Buchungen ({count}) kommen zum Eintrag von {keep}, ihre Notizen werden an die von {keep} angehängt, und ihre Einträge werden entfernt. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>Zusammenführen</translation>
+    </message>
+    <message>
+        <source>Likely duplicates</source>
+        <translation>Mögliche Doppelte</translation>
+    </message>
+    <message>
+        <source>Customer records that share a phone number or an email: likely one person. Select the record to keep and press Merge; the others&apos; bookings move to it.</source>
+        <translation>Kundeneinträge mit derselben Telefonnummer oder E-Mail: wahrscheinlich eine Person. Den Eintrag wählen, der bleiben soll, und Zusammenführen drücken; die Buchungen der anderen kommen zu ihm.</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Bookings</source>
+        <translation>Buchungen</translation>
+    </message>
+    <message>
+        <source>Customer since</source>
+        <translation>Kunde seit</translation>
+    </message>
+    <message>
+        <source>&amp;Merge into selected…</source>
+        <translation>Mit Ausgewähltem &amp;zusammenführen…</translation>
+    </message>
+    <message>
+        <source>Keep the selected record; the group&apos;s others are merged into it</source>
+        <translation>Der ausgewählte Eintrag bleibt; die anderen der Gruppe werden mit ihm zusammengeführt</translation>
+    </message>
+    <message>
+        <source>Open &amp;card</source>
+        <translation>&amp;Karte öffnen</translation>
+    </message>
+    <message>
+        <source>The selected customer&apos;s card (Enter)</source>
+        <translation>Die Karte des ausgewählten Kunden (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Same email: {key}</source>
+        <translation>Gleiche E-Mail: {key}</translation>
+    </message>
+    <message>
+        <source>Same phone: {key}</source>
+        <translation>Gleiche Telefonnummer: {key}</translation>
+    </message>
+    <message>
+        <source>No likely duplicates: no two records share a phone number or an email.</source>
+        <translation>Keine möglichen Doppelten: keine zwei Einträge haben dieselbe Telefonnummer oder E-Mail.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n group(s)</source>
+        <translation>
+            <numerusform>%n Gruppe</numerusform>
+            <numerusform>%n Gruppen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Merged {others} into {keep}.</source>
+        <translation>{others} mit {keep} zusammengeführt.</translation>
     </message>
 </context>
 <context>
@@ -967,6 +1363,10 @@
     <message>
         <source>&amp;Unblock slot</source>
         <translation>Zeitfenster &amp;freigeben</translation>
+    </message>
+    <message>
+        <source>C&amp;ustomer card…</source>
+        <translation>&amp;Kundenkarte…</translation>
     </message>
     <message>
         <source>Now {time}</source>
@@ -1880,6 +2280,10 @@
         <translation>&amp;Benutzer…</translation>
     </message>
     <message>
+        <source>Likely &amp;duplicates…</source>
+        <translation>Mögliche &amp;Doppelte…</translation>
+    </message>
+    <message>
         <source>&amp;Health…</source>
         <translation>&amp;Systemzustand…</translation>
     </message>
@@ -2107,6 +2511,30 @@
     <message>
         <source>{n} h</source>
         <translation>{n} h</translation>
+    </message>
+    <message>
+        <source>New customers</source>
+        <translation>Neukunden</translation>
+    </message>
+    <message>
+        <source>Returning customers</source>
+        <translation>Wiederkehrende Kunden</translation>
+    </message>
+    <message>
+        <source>Bookings by returning customers</source>
+        <translation>Buchungen wiederkehrender Kunden</translation>
+    </message>
+    <message>
+        <source>{rate} ({n} of {d})</source>
+        <translation>{rate} ({n} von {d})</translation>
+    </message>
+    <message>
+        <source>Most no-shows #{rank}</source>
+        <translation>Am häufigsten nicht erschienen Nr. {rank}</translation>
+    </message>
+    <message>
+        <source>{name} ({n}; customer {id})</source>
+        <translation>{name} ({n}; Kundennr. {id})</translation>
     </message>
     <message>
         <source>Source: {source}</source>
@@ -2601,6 +3029,34 @@
         <translation>Kein freies Zeitfenster an diesem Tag</translation>
     </message>
     <message>
+        <source>Booking for someone else than {name}: the phone and email filled in with {name} were taken out.</source>
+        <translation>Buchung für jemand anderen als {name}: Telefon und E-Mail, die mit {name} eingetragen wurden, sind entfernt.</translation>
+    </message>
+    <message>
+        <source>Card… (F4)</source>
+        <translation>Karte… (F4)</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s card: details, notes and every booking</source>
+        <translation>Die Karte des Kunden: Angaben, Notizen und alle Buchungen</translation>
+    </message>
+    <message>
+        <source>Someone else</source>
+        <translation>Jemand anderes</translation>
+    </message>
+    <message>
+        <source>Book for someone else: not this customer&apos;s record</source>
+        <translation>Für jemand anderen buchen: nicht der Eintrag dieses Kunden</translation>
+    </message>
+    <message>
+        <source>Booking for {name}&apos;s record</source>
+        <translation>Buchung für den Eintrag von {name}</translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation>Notiz: {note}</translation>
+    </message>
+    <message>
         <source>There is no free slot to book on this day.</source>
         <translation>An diesem Tag ist kein Zeitfenster mehr frei.</translation>
     </message>
@@ -2921,8 +3377,16 @@
         <translation>Dieses Zeitfenster ist voll ({booked}/{places}).</translation>
     </message>
     <message>
+        <source>That customer&apos;s record no longer exists (it may have been merged into another); pick the customer again. Nothing was booked.</source>
+        <translation>Der Eintrag dieses Kunden existiert nicht mehr (er wurde vielleicht mit einem anderen zusammengeführt); bitte den Kunden erneut wählen. Es wurde nichts gebucht.</translation>
+    </message>
+    <message>
         <source>This time slot is full.</source>
         <translation>Dieses Zeitfenster ist voll.</translation>
+    </message>
+    <message>
+        <source>That customer is a customer of another business; book them there, or book this business&apos;s record of them.</source>
+        <translation>Dieser Kunde gehört zu einem anderen Geschäft; dort buchen oder den Eintrag dieses Geschäfts für ihn wählen.</translation>
     </message>
     <message>
         <source>The reference {ref} belongs to another booking; nothing was booked.</source>
@@ -3264,6 +3728,30 @@
         <source>Cannot write the {what} to {path}: {why}.</source>
         <translation>Kann {what} nicht nach {path} schreiben: {why}.</translation>
     </message>
+    <message>
+        <source>That customer no longer exists (they may have been merged into another record).</source>
+        <translation>Dieser Kunde existiert nicht mehr (er wurde vielleicht mit einem anderen Eintrag zusammengeführt).</translation>
+    </message>
+    <message>
+        <source>That customer no longer exists (they may have been merged into another record); nothing was changed.</source>
+        <translation>Dieser Kunde existiert nicht mehr (er wurde vielleicht mit einem anderen Eintrag zusammengeführt); es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>This customer&apos;s details were changed at another desk meanwhile; nothing was changed.</source>
+        <translation>Die Angaben dieses Kunden wurden inzwischen an einem anderen Arbeitsplatz geändert; es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>That is the same customer twice; choose two records to merge.</source>
+        <translation>Das ist zweimal derselbe Kunde; bitte zwei Einträge zum Zusammenführen wählen.</translation>
+    </message>
+    <message>
+        <source>These customers belong to two businesses; only records of one business can be merged.</source>
+        <translation>Diese Kunden gehören zu zwei Geschäften; nur Einträge eines Geschäfts lassen sich zusammenführen.</translation>
+    </message>
+    <message>
+        <source>That customer no longer exists (they may have been merged into another record); pick the customer again.</source>
+        <translation>Dieser Kunde existiert nicht mehr (er wurde vielleicht mit einem anderen Eintrag zusammengeführt); bitte den Kunden erneut wählen.</translation>
+    </message>
 </context>
 <context>
     <name>exports</name>
@@ -3326,6 +3814,10 @@
     <message>
         <source>Cancel reason</source>
         <translation>Stornogrund</translation>
+    </message>
+    <message>
+        <source>Customer id</source>
+        <translation>Kundennummer</translation>
     </message>
     <message>
         <source>Bookings</source>
@@ -3471,6 +3963,30 @@
         <source>Places</source>
         <translation>Plätze</translation>
     </message>
+    <message>
+        <source>Customers</source>
+        <translation>Kunden</translation>
+    </message>
+    <message>
+        <source>New customers</source>
+        <translation>Neukunden</translation>
+    </message>
+    <message>
+        <source>Returning customers</source>
+        <translation>Wiederkehrende Kunden</translation>
+    </message>
+    <message>
+        <source>Bookings by returning customers</source>
+        <translation>Buchungen wiederkehrender Kunden</translation>
+    </message>
+    <message>
+        <source>Most no-shows</source>
+        <translation>Am häufigsten nicht erschienen</translation>
+    </message>
+    <message>
+        <source>No-shows</source>
+        <translation>Nicht erschienen</translation>
+    </message>
 </context>
 <context>
     <name>formats</name>
@@ -3493,6 +4009,16 @@
         <source>ddd d MMM</source>
         <comment>a day without its year: Tue 1 Dec (Qt QDate format)</comment>
         <translation>ddd, d. MMM</translation>
+    </message>
+    <message>
+        <source>d MMM</source>
+        <comment>a day of this year: 3 Nov (Qt QDate format)</comment>
+        <translation>d. MMM</translation>
+    </message>
+    <message>
+        <source>d MMM yyyy</source>
+        <comment>a day of another year: 3 Nov 2025 (Qt QDate format)</comment>
+        <translation>d. MMM yyyy</translation>
     </message>
     <message>
         <source>ddd dd MMM yyyy</source>

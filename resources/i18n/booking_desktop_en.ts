@@ -50,12 +50,70 @@
     </message>
 </context>
 <context>
+    <name>CustomerFigures</name>
+    <message numerus="yes">
+        <source>{n} of {d} booking(s) not cancelled</source>
+        <translation>
+            <numerusform>{n} of {d} booking not cancelled</numerusform>
+            <numerusform>{n} of {d} bookings not cancelled</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{name}: %n no-show(s) (customer {id})</source>
+        <translation>
+            <numerusform>{name}: %n no-show (customer {id})</numerusform>
+            <numerusform>{name}: %n no-shows (customer {id})</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CustomerWords</name>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n visit</numerusform>
+            <numerusform>%n visits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n no-show(s)</source>
+        <translation>
+            <numerusform>%n no-show</numerusform>
+            <numerusform>%n no-shows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cancellation(s)</source>
+        <translation>
+            <numerusform>%n cancellation</numerusform>
+            <numerusform>%n cancellations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n booking(s)</source>
+        <translation>
+            <numerusform>%n booking</numerusform>
+            <numerusform>%n bookings</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DayScheduleModel</name>
     <message numerus="yes">
         <source>{time} · {booked} of %n place(s) booked · {state}</source>
         <translation>
             <numerusform>{time} · {booked} of %n place booked · {state}</numerusform>
             <numerusform>{time} · {booked} of %n places booked · {state}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesDialog</name>
+    <message numerus="yes">
+        <source>%n group(s)</source>
+        <translation>
+            <numerusform>%n group</numerusform>
+            <numerusform>%n groups</numerusform>
         </translation>
     </message>
 </context>

@@ -3,14 +3,16 @@ with the database row by row, on SQLite and PostgreSQL: formula injection,
 unicode and right-to-left names, commas, quotes and newlines in notes, empty
 ranges, time zones, stable UIDs, cancelling and unwritable files."""
 import csv
+import threading
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from booking_desktop import services
-from booking_desktop.errors import InvalidInput
-from booking_desktop.models import Booking, TimeSlot
+from booking_desktop import models
+from booking_desktop.errors import DatabaseUnavailable, InvalidInput
+from booking_desktop.models import Booking, Customer, TimeSlot
 from booking_desktop.services import exports
 from booking_desktop.services.desk import BookingFilter
 from booking_desktop.services.exports import HEADERS, ExportCancelled, neutralise
@@ -58,7 +60,8 @@ def filled(database, business):
 def expected_rows(business_id=None, statuses=()):
     """Straight from the models, in the exports' order (business name, local start,
     id): (reference, business, local date, start, end, zone, name, email, phone,
-    status, source, notes, booked at local, checked in at local, cancel reason)."""
+    status, source, notes, booked at local, checked in at local, cancel reason,
+    customer id)."""
     query = (Booking.select(Booking, TimeSlot).join(TimeSlot)
              .order_by(TimeSlot.start, Booking.id))
     if business_id is not None:
@@ -79,7 +82,8 @@ def expected_rows(business_id=None, statuses=()):
         rows.append((b.reference, business.name, start.date(), start.strftime("%H:%M"),
                      end.strftime("%H:%M"), business.timezone, b.customer_name,
                      b.customer_email or "", b.customer_phone or "", b.status, b.source, b.notes,
-                     local(b.created_at), local(b.checked_in_at), b.cancel_reason))
+                     local(b.created_at), local(b.checked_in_at), b.cancel_reason,
+                     b.customer_id))
     return rows
 
 
@@ -166,7 +170,7 @@ def test_xlsx_has_typed_columns_and_a_summary(filled, out):
     assert rows[0] == HEADERS
     for got, want in zip(rows[1:], expected_rows(filled.id), strict=True):
         ref, business, day, start, end, zone, name, email, phone, status, source, notes, \
-            created, checked, reason = got
+            created, checked, reason, customer_id = got
         assert isinstance(day, datetime) and day.date() == want[2]
         assert start.strftime("%H:%M") == want[3] and end.strftime("%H:%M") == want[4]
         assert isinstance(created, datetime)
@@ -178,6 +182,7 @@ def test_xlsx_has_typed_columns_and_a_summary(filled, out):
                 unescape(notes or ""), reason or "") == (want[0], want[1], want[5], want[6],
                                                          want[7], want[8], want[9], want[10],
                                                          want[11], want[14])
+        assert customer_id == want[15] and isinstance(customer_id, int)
     formula = load_workbook(path, data_only=False)["Bookings"]
     assert all(c.data_type != "f" for row in formula.iter_rows() for c in row)
     summary = summary_figures(book)
@@ -214,7 +219,7 @@ def test_xlsx_header_filters_and_prints_like_an_accountant_expects(filled, out):
     flt = BookingFilter(business_id=filled.id, date_from=MON, date_to=TUE)
     assert exports.export_xlsx(path, flt) == 6
     sheet = load_workbook(path)["Bookings"]
-    assert sheet.auto_filter.ref == "A1:O7"
+    assert sheet.auto_filter.ref == "A1:P7"
     assert sheet.freeze_panes == "A2"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -271,6 +276,14 @@ def test_xlsx_summary_matches_the_report_and_names_the_filters(filled, out):
     want = [(f"#{i}", f"{WEEKDAYS[d]} {h:02d}:00", n)
             for i, (d, h, n) in enumerate(report.popular_times, 1)]
     assert [tuple(r[:3]) for r in popular[:len(want)]] == want and want
+    # Customers: 5 held a place (one of the 6 was cancelled), each new.
+    assert by_label["Customers"][0] == report.customers == 5
+    assert by_label["New customers"][:2] == (5, 1)
+    assert by_label["Returning customers"][:2] == (0, 0)
+    assert by_label["Bookings by returning customers"][:2] == (0, 0)
+    most = rows[next(i for i, r in enumerate(rows) if r[0] == "Most no-shows"):]
+    assert tuple(most[0][:4]) == ("Most no-shows", "Customer", "No-shows", "Customer id")
+    assert most[1][0] == "none" and len(most) == 2
 
 
 def test_xlsx_summary_without_dates_says_so(filled, out):
@@ -362,6 +375,74 @@ def test_batches_progress_and_cancel_leave_no_file(filled, out, monkeypatch):
         assert list(out.iterdir()) == [], fmt
 
 
+def test_the_csv_s_own_reading_gives_iter_rows_cells_across_batches(filled, out, monkeypatch):
+    """The CSV reads fewer columns than iter_rows (csv_sql) and pages on its own
+    keyset: in batches of 2, over two businesses, several bookings sharing a
+    start, it writes exactly csv_values of every iter_rows row."""
+    monkeypatch.setattr(exports, "BATCH", 2)
+    flt = BookingFilter(date_from=MON, date_to=TUE)
+    want = [exports.csv_values(row) for row in exports.iter_rows(flt)]
+    assert exports.export_csv(out / "all.csv", flt) == len(want) == 7
+    assert read_csv(out / "all.csv")[1:] == want
+    assert {row[1] for row in want} == {filled.name, "Clinic Tokyo"}
+    assert len({(row[1], row[2], row[3]) for row in want}) < len(want)  # equal starts
+
+
+def _read_ahead_threads() -> list:
+    """The export's helper threads still running (reading ahead, the XLSX
+    summary's figures computed meanwhile)."""
+    return [t for t in threading.enumerate() if t.name.startswith("export ")]
+
+
+def test_a_cancelled_xlsx_leaves_no_file_and_no_thread(filled, out, monkeypatch):
+    """With a date range the XLSX summary's figures are computed while the
+    rows are written; cancelled after the first batch, the export stops them
+    too and leaves nothing behind."""
+    monkeypatch.setattr(exports, "BATCH", 2)
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 2
+    with pytest.raises(ExportCancelled):
+        exports.export_xlsx(out / "c.xlsx", BookingFilter(date_from=MON, date_to=TUE),
+                            cancelled=cancelled)
+    assert list(out.iterdir()) == []
+    assert _read_ahead_threads() == []
+
+
+def test_a_read_failing_half_way_is_the_caller_s_error(filled, out, monkeypatch):
+    """The reading (on PostgreSQL a thread of its own, read ahead) fails after
+    its first batch: the export raises that error, as it would have, leaves
+    no file, and no reading is left running."""
+    real = exports._business_batches
+
+    def fails_after_one(*args, **kwargs):
+        yield next(real(*args, **kwargs))
+        raise DatabaseUnavailable()
+    monkeypatch.setattr(exports, "BATCH", 2)
+    monkeypatch.setattr(exports, "_business_batches", fails_after_one)
+    for fmt in ("csv", "xlsx", "ics"):
+        with pytest.raises(DatabaseUnavailable):
+            exports.export_bookings(fmt, out / f"half.{fmt}", BookingFilter(business_id=filled.id))
+    assert list(out.iterdir()) == []
+    assert _read_ahead_threads() == []
+
+
+def test_a_caller_stopping_early_stops_the_reading(filled, out):
+    """Two rows read of seven, then the caller stops: the reading stops too
+    and (PostgreSQL) its connection is back in the pool."""
+    pool = getattr(models.database.obj, "_in_use", None)
+    in_use = len(pool) if pool is not None else None
+    rows = exports.iter_rows(BookingFilter(date_from=MON, date_to=TUE), batch=1)
+    first = [next(rows), next(rows)]
+    rows.close()
+    assert [r[exports.REF] for r in first] == [r[0] for r in expected_rows()[:2]]
+    assert _read_ahead_threads() == []
+    if pool is not None:
+        assert len(pool) == in_use
+
+
 def test_unwritable_targets_are_one_clear_error(filled, out):
     flt = BookingFilter(business_id=filled.id)
     with pytest.raises(InvalidInput, match="Cannot write the export"):
@@ -375,7 +456,7 @@ def test_unwritable_targets_are_one_clear_error(filled, out):
 def test_a_failure_half_way_leaves_nothing(filled, out, monkeypatch):
     def boom(row):
         raise RuntimeError("disk on fire")
-    monkeypatch.setattr(exports, "csv_values", boom)
+    monkeypatch.setattr(exports, "_csv_cells", lambda business, zone: boom)
     (out / "keep.csv").write_text("old", encoding="utf-8")
     with pytest.raises(RuntimeError):
         exports.export_csv(out / "keep.csv", BookingFilter(business_id=filled.id))
@@ -436,8 +517,10 @@ def test_xlsx_rows_are_the_bytes_xlsxwriter_itself_writes(database, business, ou
         # control characters and outer spaces in new input.
         Booking.update(customer_name=name, notes=notes).where(Booking.id == b.id).execute()
     services.check_in_booking(b, now=slot.start)
+    Booking.update(customer=None).where(Booking.id == b.id).execute()  # as an erasure leaves it
     flt = BookingFilter(business_id=business.id)
     rows = list(exports.iter_rows(flt))
+    assert [r[exports.CUSTOMER_ID] is None for r in rows] == [False] * 4 + [True]
     # The reference: XlsxWriter's own API, cell by cell (the code this replaced).
     ref_path = out / "ref.xlsx"
     book = xlsxwriter.Workbook(str(ref_path), {"constant_memory": True,
@@ -470,6 +553,8 @@ def test_xlsx_rows_are_the_bytes_xlsxwriter_itself_writes(database, business, ou
                                    stamp_f)
         if row[exports.CANCEL_REASON]:
             sheet.write_string(n, 14, row[exports.CANCEL_REASON])
+        if row[exports.CUSTOMER_ID] is not None:
+            sheet.write_number(n, 15, row[exports.CUSTOMER_ID])
     book.close()
     # The fast path, in a workbook set up the same way.
     fast_path = out / "fast.xlsx"
@@ -489,6 +574,9 @@ def test_xlsx_rows_are_the_bytes_xlsxwriter_itself_writes(database, business, ou
     assert rich in got and b"<r>rich?</r>" in want  # the one intended difference
     assert got == want.replace(b"<is><r>rich?</r></is>", b"<is><t>" + rich + b"</t></is>")
     assert b"_x005F_x0041_" in got and b'xml:space="preserve"' in got and b"_x0007_" in got
+    first_customer = rows[0][exports.CUSTOMER_ID]
+    assert f'<c r="P2"><v>{first_customer}</v></c></row>'.encode() in got
+    assert b'<c r="P6">' not in got
 
 
 def test_a_note_that_looks_like_rich_text_reads_back_as_typed(database, business, out):
@@ -540,3 +628,72 @@ def test_an_unknown_basis_is_refused(database, business, out):
         exports.export_csv(out / "x.csv", BookingFilter(business_id=business.id, date_from=MON,
                                                         date_to=MON, basis="paid"))
     assert not list(out.iterdir())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ics"])
+def test_a_database_without_businesses_exports_a_period_with_no_rows(database, out, fmt):
+    """No business at all: SQLite's local-time CASE has no zone to write (it
+    was `CASE ELSE … END`, a syntax error, in the XLSX summary's report)."""
+    from openpyxl import load_workbook
+
+    flt = BookingFilter(date_from=MON, date_to=TUE)
+    path = out / f"empty.{fmt}"
+    assert exports.export_bookings(fmt, path, flt) == 0
+    if fmt == "csv":
+        assert read_csv(path) == [list(HEADERS)]
+    elif fmt == "xlsx":
+        book = load_workbook(path)
+        assert [c.value for c in next(book["Bookings"].iter_rows())] == list(HEADERS)
+        assert book["Bookings"].max_row == 1
+        figures = summary_figures(book)
+        assert figures["Business"] == "All businesses"
+        assert figures["Bookings exported"] == 0 and figures["Bookings in the period"] == 0
+    else:
+        assert b"BEGIN:VEVENT" not in path.read_bytes()
+    assert [p.name for p in out.iterdir()] == [path.name]
+
+
+def test_the_customer_id_column_is_the_customer_record_in_csv_and_xlsx(database, out):
+    """The same customer (found by email) has one id on all their bookings,
+    whatever name they gave; another person another; a booking without a
+    customer an empty cell. CSV and XLSX have the same columns in the same
+    order and the same ids. The XLSX summary lists the most no-shows with
+    the same ids."""
+    from openpyxl import load_workbook
+
+    from tests.services.test_report_customers import MON as S_MON, TUE as S_TUE, make_salon
+
+    salon = make_salon()
+    anna = Booking.get(Booking.customer_email == "anna@example.com",
+                       Booking.business == salon.id).customer_id
+    Booking.update(customer_name="Anna Maria").where(
+        Booking.customer_email == "anna@example.com", Booking.business == salon.id).execute()
+    flt = BookingFilter(business_id=salon.id)
+    assert exports.export_csv(out / "c.csv", flt) == 16
+    header, *csv_rows = read_csv(out / "c.csv")
+    assert header[-1] == "Customer id" and header.index("Customer id") == 15
+    ids = {r[0]: r[15] for r in csv_rows}
+    want = {b.reference: "" if b.customer_id is None else str(b.customer_id)
+            for b in Booking.select().where(Booking.business == salon.id)}
+    assert ids == want
+    assert [r[15] for r in csv_rows if r[7] == "anna@example.com"] == [str(anna)] * 2
+    assert sum(1 for v in ids.values() if v == "") == 1  # the booking without a customer
+    assert len({r[15] for r in csv_rows if r[15]}) == 8  # Anna..Jan, Dora too: one id each
+
+    assert exports.export_xlsx(out / "c.xlsx", flt.with_(date_from=S_MON, date_to=S_TUE)) == 11
+    book = load_workbook(out / "c.xlsx")
+    sheet = list(book["Bookings"].iter_rows(values_only=True))
+    assert list(sheet[0]) == header
+    csv_in_period = {r[0]: r[15] for r in csv_rows}
+    assert {r[0]: ("" if r[15] is None else str(r[15])) for r in sheet[1:]} == {
+        ref: csv_in_period[ref] for ref in (r[0] for r in sheet[1:])}
+    summary = list(book["Summary"].iter_rows(values_only=True))
+    label = {r[0]: r[1:] for r in reversed(summary)}
+    assert label["Customers"][0] == 7 and label["New customers"][:2] == (5, pytest.approx(5 / 7))
+    assert label["Returning customers"][:2] == (2, pytest.approx(2 / 7))
+    assert label["Bookings by returning customers"][:2] == (3, pytest.approx(3 / 10))
+    top = next(i for i, r in enumerate(summary) if r[0] == "Most no-shows")
+    cem, ben, gus = (Customer.get(Customer.business == salon.id, Customer.name == n).id
+                     for n in ("Cem", "Ben", "Gus"))
+    assert [tuple(r[:4]) for r in summary[top + 1:top + 4]] == [
+        ("#1", "Cem", 2, cem), ("#2", "Ben", 1, ben), ("#3", "Gus", 1, gus)]

@@ -118,6 +118,46 @@ def test_counting_never_turns_a_refusal_into_another_error(database, business, n
     assert "could not count a refused booking (full)" in caplog.text
 
 
+def test_a_connection_lost_while_counting_is_one_line_and_the_desk_goes_on(
+        pg_schema_url, now, caplog, monkeypatch):
+    """The server ends the desk's connection just as a refusal is being
+    counted (PostgreSQL): the desk hears the refusal, the log says in one
+    line (no traceback) that the count was lost, and the next booking
+    reconnects and goes through."""
+    import psycopg
+
+    from booking_desktop import db, models
+    from tests.conftest import PG_URL
+
+    handle = db.connect(pg_schema_url)
+    try:
+        business = services.create_business("Salon Berlin", "Europe/Berlin")
+        services.create_recurring_business_hours(business, "weekday_9to5")
+        slots = day_slots(business, now=now)
+        services.create_booking(slots[0], "Ana", now=now)
+        real = type(models.database.obj).execute_sql
+
+        def cut_first(self, sql_text, *args, **kwargs):
+            if sql_text.startswith("INSERT INTO booking_refusal"):
+                pid = self.connection().info.backend_pid
+                with psycopg.connect(PG_URL, autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            return real(self, sql_text, *args, **kwargs)
+        monkeypatch.setattr(type(models.database.obj), "execute_sql", cut_first)
+        with caplog.at_level(logging.WARNING, logger="booking_desktop.services._tx"):
+            with pytest.raises(SlotFull):
+                services.create_booking(slots[0], "Ben", now=now)
+        monkeypatch.setattr(type(models.database.obj), "execute_sql", real)
+        lost = [r for r in caplog.records if "could not count" in r.getMessage()]
+        assert [r.getMessage() for r in lost] == [
+            "could not count a refused booking (full): the connection was lost"]
+        assert lost[0].exc_info is None
+        booked = services.create_booking(slots[1], "Cem", now=now)
+        assert Booking.get_by_id(booked.id).customer_name == "Cem"
+    finally:
+        db.close(handle)
+
+
 # --- backups ---------------------------------------------------------------------
 
 def test_no_backup_yet_is_due(database, business, now):

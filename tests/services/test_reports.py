@@ -97,6 +97,13 @@ def test_every_figure_matches_the_hand_worked_values(fixture):
     assert report.lead_median_hours == pytest.approx(33.0)
     assert report.lead_buckets == (("0–1 hour", 1), ("1–24 hours", 1), ("1–7 days", 3),
                                    ("7–30 days", 1), ("30+ days", 1))
+    # Customers (a name alone never finds one: each booking its own): the 5
+    # that held a place are new; B's no-show is the only one.
+    assert (report.customers, report.new_customers, report.returning_customers) == (5, 5, 0)
+    assert (report.returning_bookings, report.held_bookings) == (0, 5)
+    assert report.returning_share == 0
+    ben = Booking.get(Booking.customer_name == "Ben B").customer_id
+    assert report.most_no_shows == ((ben, "Ben B", 1),)
 
 
 def test_an_even_count_takes_the_mean_of_the_middle_two(fixture):
@@ -168,3 +175,14 @@ def test_one_place_is_said_in_the_singular(database, business):
     figures = dict(booking_report(business, day, day).figures())
     assert figures["Utilisation"].endswith("(1 of 1 place)")
     assert figures["Popular #1"].endswith("(1 place)")
+
+
+def test_a_database_without_businesses_reports_nothing(database):
+    """SQLite's local-time CASE had no WHEN to write without a business (a
+    syntax error); the report of every business is then empty."""
+    for basis in ("appointment", "booked"):
+        report = booking_report(None, MON, TUE, basis=basis)
+        assert report.business_name == "All businesses" and report.total == 0
+        assert report.usage.capacity == 0 and report.lead_median_hours is None
+        assert [d.day for d in report.days] == [MON, TUE]
+        assert dict(report.figures())["Bookings"] == "0"

@@ -77,6 +77,19 @@ def test_a_walk_in_with_a_reference_is_three_round_trips(proxied, desk_day, now)
     assert proxied.round_trips <= 3, proxied.round_trips
 
 
+def test_a_walk_in_for_a_customer_picked_in_the_typeahead_is_three_round_trips(proxied, desk_day,
+                                                                               now):
+    """The walk-in form binds the booking to the customer picked (customer=)."""
+    shop, owner, slots = desk_day
+    first = services.create_booking(slots[1], "Maria Lopez", customer_phone="+49 30 1111",
+                                    by=owner, now=now)
+    proxied.reset()
+    outcome = undo.book(slots[0].id, "Maria Lopez", None, "+49 30 1111", by=owner, now=now,
+                        customer=first.customer_id)
+    assert proxied.round_trips <= 3, proxied.round_trips
+    assert outcome.rows[0].customer_id == first.customer_id
+
+
 def test_showing_a_day_is_one_round_trip(proxied, desk_day, now):
     shop, owner, slots = desk_day
     services.create_booking(slots[0], "Maria Lopez", by=owner, now=now)

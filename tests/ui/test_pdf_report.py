@@ -84,7 +84,7 @@ def fake_rows(n: int):
         for i in range(n):
             start = datetime(2030, 3, 4, 9) + timedelta(minutes=i)
             end = start + timedelta(minutes=30)
-            row = [None] * 18
+            row = [None] * (exports.CUSTOMER_ID + 1)
             row[exports.REF] = f"R{i:06d}"
             row[exports.BUSINESS] = "Big Shop"
             row[exports.LOCAL_START] = start.isoformat(" ")
@@ -151,3 +151,43 @@ def test_memory_does_not_grow_with_the_rows(rows_of, tmp_path, qapp):
     assert len(PdfReader(tmp_path / "large.pdf").pages) > 3.5 * len(
         PdfReader(tmp_path / "small.pdf").pages)
     assert large < 1.5 * small, (small, large)
+
+
+def test_the_figures_have_the_customers_and_the_most_no_shows(gui_db, tmp_path, qapp):
+    """Ines came before the period (returning), Jon is new and missed twice,
+    Kai's only booking was cancelled (not a customer of the period)."""
+    utc = ZoneInfo("UTC")
+    shop = services.create_business("Corner Salon", "UTC")
+    services.set_weekly_hours(shop, {d: [(time(8), time(18))] for d in range(7)})
+    services.generate_time_slots(shop, DAY - timedelta(days=7), DAY, max_capacity=3,
+                                 now=datetime(2030, 1, 1, tzinfo=utc))
+    slots = services.slots_between(shop, DAY)
+    made = datetime(2030, 1, 1, tzinfo=utc)
+    services.create_booking(services.slots_between(shop, DAY - timedelta(days=7))[0], "Ines",
+                            "ines@example.com", now=made)
+    services.create_booking(slots[0], "Ines", "ines@example.com", now=made)
+    for slot in slots[1:3]:
+        jon = services.create_booking(slot, "Jon", "jon@example.com", now=made)
+        services.set_booking_status(jon, "no_show", now=datetime(2030, 3, 5, tzinfo=utc))
+    services.cancel_booking(services.create_booking(slots[3], "Kai", "kai@example.com",
+                                                    now=made), now=made)
+    jon_id = services.find_customers("jon@example.com")[0].id
+    target = tmp_path / "customers.pdf"
+    assert pdf_report.write_pdf(target, BookingFilter(date_from=DAY, date_to=DAY)) == 4
+    text = " ".join(pdf_pages(target))
+    assert "New customers 1 Returning customers 1" in text
+    assert "Bookings by returning customers 33.3% (1 of 3)" in text
+    assert f"Most no-shows #1 Jon (2; customer {jon_id})" in text
+    assert "Most no-shows #2" not in text
+
+
+def test_a_database_without_businesses_gives_a_report_of_nothing(gui_db, tmp_path, qapp):
+    """No business at all: the report's SQL once had a local-time CASE with
+    no WHEN on SQLite ('near "ELSE": syntax error')."""
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "empty.pdf"
+    assert pdf_report.write_pdf(target, BookingFilter(date_from=DAY, date_to=DAY)) == 0
+    text = " ".join(pdf_pages(target))
+    assert "Booking report · All businesses · 04 Mar 2030 – 04 Mar 2030" in text
+    assert "Bookings 0" in text and "New customers 0" in text
+    assert list((tmp_path / "out").iterdir()) == [target]

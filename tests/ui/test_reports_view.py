@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCharts import QPieSeries, QScatterSeries, QStackedBarSeries
+from PySide6.QtWidgets import QLabel
 
 from booking_desktop import services
 from booking_desktop.ui.export.export_dialog import ExportDialog
@@ -275,3 +276,57 @@ def test_a_pdf_of_many_pages_is_announced_first(qtbot, view, booked, tmp_path, m
     dialog.start()
     assert dialog.count == 4 and len(PdfReader(target).pages) == 3  # title, figures, table
     assert "Drawing page 1 of 3…" in seen
+
+
+def test_customer_figures_new_returning_and_most_no_shows(qtbot, view, shop):
+    """Tomorrow and the day after: Ana booked both days (returning on the
+    second), Ben is new there and does not come, Cem's only booking is
+    cancelled. Then another desk marks Ana's second booking a no-show."""
+    day1 = datetime.now(timezone.utc).date() + timedelta(days=1)
+    day2 = day1 + timedelta(days=1)
+    first, second = services.slots_between(shop, day1)[20], services.slots_between(shop, day2)[20]
+    after = datetime.combine(day2, time(23), tzinfo=timezone.utc)
+    services.create_booking(first, "Ana", "ana@example.com")
+    ana = services.create_booking(second, "Ana", "ana@example.com")
+    ben = services.create_booking(second, "Ben", "ben@example.com")
+    services.set_booking_status(ben, "no_show", now=after)
+    services.cancel_booking(services.create_booking(second, "Cem", "cem@example.com"))
+    view.set_range(day2, day2)
+    strip = view.customer_figures
+    assert [strip.values[k].text() for k in ("new", "returning", "share")] == ["1", "1", "50%"]
+    assert strip.values["share"].toolTip() == "1 of 2 bookings not cancelled"
+    assert strip.no_shows.text() == "Ben (1)"
+    ben_id = services.find_customers("ben@example.com")[0].id
+    assert strip.no_shows.toolTip() == f"Ben: 1 no-show (customer {ben_id})"
+
+    services.set_booking_status(ana, "no_show", now=after)  # another desk
+    view.refresh()
+    assert strip.no_shows.text() == "Ana (1), Ben (1)"  # a tie: the older record first
+    view.set_range(day1, day2)
+    assert [strip.values[k].text() for k in ("new", "returning", "share")] == ["2", "0", "0%"]
+
+    view.set_range(day2 + timedelta(days=30), day2 + timedelta(days=30))
+    assert [strip.values[k].text() for k in ("new", "returning", "share")] == ["0", "0", "–"]
+    assert strip.no_shows.text() == "none" and strip.no_shows.toolTip() == ""
+
+
+@pytest.mark.parametrize("width, height", [(1024, 700), (1280, 800)])
+def test_customer_figures_fit_on_one_line(qtbot, view, booked, width, height):
+    """Every caption and value whole at either size; the names take what is
+    left and end in "…" when short of room, all of them in the tooltip."""
+    day1, day2 = booked
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_range(day1, day2)
+    strip = view.customer_figures
+    strip.no_shows.setText(", ".join(f"Customer with a long name {i} (1)" for i in range(5)))
+    labels = [label for label in strip.findChildren(QLabel) if label is not strip.no_shows]
+    assert len(labels) == 7  # three captions, three values, "Most no-shows:"
+
+    def whole():
+        return all(label.width() >= label.sizeHint().width() for label in labels)
+    qtbot.waitUntil(whole)  # once the layout has taken the new texts in
+    assert view.width() == width  # the line did not make the view wider than asked
+    assert strip.no_shows.shown_text().endswith("…")
+    assert strip.height() <= 2 * strip.fontMetrics().height() + 16  # one line

@@ -20,6 +20,9 @@ def test_screenshot_command_renders_views_on_the_demo_data(tmp_path):
     assert {"front-desk.png", "bookings.png", "sign-in.png", "first-run.png"} <= names
     assert {"calendar.png", "calendar-day.png", "hours-editor.png", "generate-slots.png"} <= names
     assert {"user-guide.png", "health.png"} <= names
+    assert {"walk-in-customer.png", "customer-card.png"} <= names
+    card = QImage(str(out / "customer-card.png"))  # the card over the window it belongs to
+    assert (card.width(), card.height()) == (1280, 800)
     image = QImage(str(out / "front-desk.png"))
     assert (image.width(), image.height()) == (1280, 800)
     # Not a blank picture: many distinct colours.
@@ -38,7 +41,7 @@ def test_screenshot_command_renders_a_small_front_desk_screen(tmp_path):
                             env=env)
     assert result.returncode == 0, result.stderr
     for name in ("front-desk", "calendar", "bookings", "hours-editor", "reports", "user-guide",
-                 "health"):
+                 "health", "customer-card"):
         image = QImage(str(out / f"{name}.png"))
         assert (image.width(), image.height()) == (1024, 700), name
 

@@ -203,12 +203,18 @@ def test_every_view_fits_the_screen(qtbot, demo_window, size):
                         reports.date_to, *reports.export_buttons.values()])
     for card in reports.cards.values():
         assert_not_clipped([card.value])
+    strip = reports.customer_figures  # captions and values whole; the names elide
+    assert_not_clipped([label for label in strip.findChildren(QLabel)
+                        if label is not strip.no_shows])
+    assert strip.no_shows.width() >= strip.no_shows.minimumWidth()
     for view in reports.chart_views:
         assert view.height() >= 150 and view.width() >= 300
 
 
 def dialogs(window, booking_row):
+    from booking_desktop.ui.dialogs.customer_card import CustomerCard, CustomerPicker
     from booking_desktop.ui.dialogs.details_dialog import EditDetailsDialog
+    from booking_desktop.ui.dialogs.duplicates_dialog import DuplicatesDialog
     from booking_desktop.ui.dialogs.reasons import CancelReasonDialog
     from booking_desktop.ui.export.export_dialog import ExportDialog
     from booking_desktop.ui.dialogs.first_run import FirstRunDialog
@@ -232,6 +238,9 @@ def dialogs(window, booking_row):
         SpecialDayDialog(None, today + timedelta(days=1)),
         OutsideHoursDialog([booking_row] * 3, ZoneInfo(session.business.timezone)),
         UsersDialog(session),
+        CustomerCard(session, booking_row.customer_id),
+        CustomerPicker(session, services.get_customer(booking_row.customer_id)),
+        DuplicatesDialog(session),
     ]
 
 

@@ -113,6 +113,18 @@ def figure_lines(report) -> list[tuple[str, str]]:
          "–" if report.lead_median_hours is None else QCoreApplication.translate(
              "PdfReport", "{n} h").format(n=number(report.lead_median_hours, 1)))]
     lines += [(f"  {charts.lead_label(label)}", number(n)) for label, n in report.lead_buckets]
+    lines += [
+        (QCoreApplication.translate("PdfReport", "New customers"), number(report.new_customers)),
+        (QCoreApplication.translate("PdfReport", "Returning customers"),
+         number(report.returning_customers)),
+        (QCoreApplication.translate("PdfReport", "Bookings by returning customers"),
+         QCoreApplication.translate("PdfReport", "{rate} ({n} of {d})").format(
+             rate=_pct(report.returning_share), n=number(report.returning_bookings),
+             d=number(report.held_bookings)))]
+    lines += [(QCoreApplication.translate("PdfReport", "Most no-shows #{rank}").format(rank=i + 1),
+               QCoreApplication.translate("PdfReport", "{name} ({n}; customer {id})").format(
+                   name=name, n=number(n), id=customer_id))
+              for i, (customer_id, name, n) in enumerate(report.most_no_shows)]
     lines += [(QCoreApplication.translate("PdfReport", "Source: {source}").format(
         source=style.source_label(s)), f"{number(report.by_source.get(s, 0))} "
         f"({_pct(report.source_share.get(s))})") for s in services.BOOKING_SOURCES]

@@ -36,6 +36,7 @@ from ..models.bookings_model import (COLUMN_INDEX, COLUMNS, BookingsTableModel, 
                              time_text)
 from ..commands import perform
 from ..operations import RefreshesWhenShown, with_row
+from ..dialogs.customer_card import show_card
 from ..dialogs.details_dialog import EditDetailsDialog
 from ..dialogs.reasons import CancelReasonDialog
 from ..errors import describe, refusal_reason
@@ -201,8 +202,11 @@ class BookingsView(RefreshesWhenShown, QWidget):
         self.reschedule_action = action(self.tr("&Reschedule…"), self.reschedule_selected,
                                         "Ctrl+R")
         self.edit_action = action(self.tr("&Edit details…"), self.edit_selected, "Ctrl+E")
+        self.customer_card_action = action(self.tr("C&ustomer card…"), self.customer_card, "F4")
         self.selection_actions = [self.cancel_action, self.confirm_action, self.no_show_action,
-                                  self.check_in_action, self.reschedule_action, self.edit_action]
+                                  self.check_in_action, self.reschedule_action, self.edit_action,
+                                  self.customer_card_action]
+        self.card = None  # the customer card opened last
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self._update_actions()
@@ -356,6 +360,12 @@ class BookingsView(RefreshesWhenShown, QWidget):
             self.message.emit(self.tr("Saved the details of {name}.").format(
                 name=saved.get("customer_name", booking.customer_name)))
 
+    def customer_card(self) -> None:
+        """F4: the card of the selected booking's customer."""
+        booking = self._single_booking()
+        if booking is not None and booking.customer_id is not None:
+            self.card = show_card(self.session, booking.customer_id, self)
+
     # -- helpers ---------------------------------------------------------
     def _bulk(self, bookings, noun: str, done_text: str, make_action) -> None:
         """One undoable step for the whole selection, in one transaction: the
@@ -454,13 +464,16 @@ class BookingsView(RefreshesWhenShown, QWidget):
             a.setEnabled(count > 0)
         self.reschedule_action.setEnabled(count == 1)
         self.edit_action.setEnabled(count == 1)
+        single = self._single_booking() if count == 1 else None
+        self.customer_card_action.setEnabled(single is not None
+                                             and single.customer_id is not None)
 
     def _context_menu(self, pos) -> None:
         if not self.table.indexAt(pos).isValid():
             return
         menu = QMenu(self)
         for i, a in enumerate(self.selection_actions):
-            if i in (3, 4):
+            if i in (3, 4, 6):
                 menu.addSeparator()
             menu.addAction(a)
         menu.exec(self.table.viewport().mapToGlobal(pos))

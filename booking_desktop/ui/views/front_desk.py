@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -26,6 +27,7 @@ from .. import status_style as style
 from ..commands import perform
 from ..operations import Change, RefreshesWhenShown, with_row
 from ..models.day_model import ROW_DATA, ROW_KIND, DayScheduleModel, apply_rows
+from ..dialogs.customer_card import show_card
 from ..dialogs.reasons import BlockReasonDialog, CancelReasonDialog
 from ..errors import describe
 from ..models.fill_delegate import FillDelegate
@@ -94,6 +96,9 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         self.walk_in.setMinimumWidth(250)
         self.walk_in.setMaximumWidth(340)
         self.walk_in.booked.connect(self._booked)
+        self.walk_in.card_requested.connect(self.open_customer_card)
+        self.walk_in.customer_changed.connect(lambda _customer: self._selection_changed())
+        self.card: "object | None" = None  # the customer card opened last
 
         head = QHBoxLayout()
         head.addWidget(self.title, 1)  # takes the free room; wraps only when there is none
@@ -148,6 +153,10 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         self.unblock_action = self._action(self.tr("&Unblock slot"), None, lambda: self.set_blocked(False),
                                            booking_only=False)
         self.owner_actions = [self.block_action, self.unblock_action]
+        # F4: the card of the customer picked in the walk-in form when the
+        # keyboard is there, else of the selected booking's customer.
+        self.customer_card_action = self._action(self.tr("C&ustomer card…"), "F4",
+                                                 self.customer_card, booking_only=False)
         for action in self.owner_actions:
             action.setVisible(self.session.is_owner)
         self._selection_changed()
@@ -157,6 +166,9 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         kind = self.tree.currentIndex().data(ROW_KIND)
         for action in self.booking_actions if kind == "booking" else []:
             menu.addAction(action)
+        if kind == "booking":
+            menu.addSeparator()
+            menu.addAction(self.customer_card_action)
         if self.session.is_owner and kind == "slot":
             menu.addAction(self.block_action)
             menu.addAction(self.unblock_action)
@@ -171,6 +183,9 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
             self.check_in_action.setEnabled(booking.checked_in_at is None)
             # Confirming a confirmed booking would change nothing.
             self.confirm_action.setEnabled(booking.status != "confirmed")
+        self.customer_card_action.setEnabled(
+            (booking is not None and booking.customer_id is not None)
+            or self.walk_in.customer is not None)
         slot = self.selected_slot()
         self.block_action.setEnabled(slot is not None and not slot.is_blocked)
         self.unblock_action.setEnabled(slot is not None and slot.is_blocked)
@@ -364,6 +379,23 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
             self.set_day(booked_day)  # the slot picked may be on a later day: show it
         self.message.emit(text)
         self.walk_in.focus_name()
+
+    # --- customers -----------------------------------------------------------
+    def customer_card(self) -> None:
+        """F4: the walk-in's picked customer when typing there (or nothing is
+        selected), else the selected booking's customer."""
+        picked = self.walk_in.customer
+        booking = self.selected_booking()
+        focus = QApplication.focusWidget()
+        typing = focus is not None and self.walk_in.isAncestorOf(focus)
+        if picked is not None and (typing or booking is None or booking.customer_id is None):
+            self.open_customer_card(picked.id)
+        elif booking is not None and booking.customer_id is not None:
+            self.open_customer_card(booking.customer_id)
+
+    def open_customer_card(self, customer_id: int) -> None:
+        self.card = show_card(self.session, customer_id, self)
+        self.card.saved.connect(self.walk_in.customer_saved)
 
     # --- booking actions ---------------------------------------------------
     def _report(self, exc: BaseException) -> None:

@@ -392,7 +392,7 @@ class HoursView(QWidget):
         slots do not change what this view shows; what this view saved is
         shown already)."""
         business = self.session.business
-        if change.kind in ("booking", "slot", "slots") or change.initiator is self \
+        if change.kind in ("booking", "slot", "slots", "customer") or change.initiator is self \
                 or not change.concerns(business.id if business is not None else None):
             return
         self.load()

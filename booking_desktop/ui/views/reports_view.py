@@ -1,5 +1,7 @@
 """Reports: how the business is doing over a period, for owners at the end of
-the day. The figures at the top, four charts (bookings per day by status,
+the day. The figures at the top, a line of customer figures (new and
+returning customers, the share of bookings by returning customers, the most
+no-shows), four charts (bookings per day by status,
 utilisation by weekday × hour, the status breakdown, lead times), the date
 range and business filter, and an export button for each format.
 
@@ -9,7 +11,7 @@ shown, and once when shown again after changes."""
 from datetime import date, timedelta
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QCoreApplication, QDate, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -65,6 +67,79 @@ class FigureCard(QFrame):
 
 def _pct(x) -> str:
     return "–" if x is None else percent(x * 100)
+
+
+class ElidedNames(QLabel):
+    """One line of names that ends in "…" when short of room (it takes what
+    the line leaves); the tooltip has them all."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # names are typed by people
+        self.setMinimumWidth(60)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def shown_text(self) -> str:
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             self.contentsRect().width())
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.shown_text())
+
+
+class CustomerFigures(QFrame):
+    """The period's customers in one line under the figures: new, returning,
+    the share of the bookings that held a place made by returning customers,
+    and the customers with the most no-shows (services.reports defines them)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.setSpacing(6)
+        self.values = {}
+        for key, caption, tip in (
+                ("new", self.tr("New customers"), self.tr(
+                    "Customers whose first booking that was not cancelled falls in this "
+                    "period")),
+                ("returning", self.tr("Returning customers"), self.tr(
+                    "Customers of this period who had a booking that was not cancelled "
+                    "before it")),
+                ("share", self.tr("Bookings by returning customers"), self.tr(
+                    "Of this period's bookings that were not cancelled, the share made by "
+                    "returning customers"))):
+            label = QLabel(caption)
+            label.setToolTip(tip)
+            value = QLabel("–")
+            font = value.font()
+            font.setBold(True)
+            value.setFont(font)
+            value.setToolTip(tip)
+            layout.addWidget(label)
+            layout.addWidget(value)
+            layout.addSpacing(12)
+            self.values[key] = value
+        layout.addWidget(QLabel(self.tr("Most no-shows:")))
+        self.no_shows = ElidedNames()
+        layout.addWidget(self.no_shows, 1)
+
+    def show_report(self, report) -> None:
+        self.values["new"].setText(number(report.new_customers))
+        self.values["returning"].setText(number(report.returning_customers))
+        self.values["share"].setText(_pct(report.returning_share))
+        held = self.tr("{n} of {d} booking(s) not cancelled", "", report.held_bookings)
+        self.values["share"].setToolTip(held.format(n=number(report.returning_bookings),
+                                                    d=number(report.held_bookings)))
+        most = report.most_no_shows
+        self.no_shows.setText(", ".join(self.tr("{name} ({n})").format(name=name, n=number(n))
+                                        for _, name, n in most) if most else self.tr("none"))
+        self.no_shows.setToolTip("\n".join(
+            self.tr("{name}: %n no-show(s) (customer {id})", "", n).format(
+                name=name, id=customer_id) for customer_id, name, n in most))
 
 
 class ReportsView(QWidget):
@@ -147,6 +222,8 @@ class ReportsView(QWidget):
             card = self.cards[key] = FigureCard(title)
             cards.addWidget(card)
 
+        self.customer_figures = CustomerFigures()
+
         grid = QGridLayout()
         grid.setSpacing(8)
         self.chart_views = []
@@ -166,6 +243,7 @@ class ReportsView(QWidget):
         layout.addLayout(exports)
         layout.addWidget(self.problem)
         layout.addLayout(cards)
+        layout.addWidget(self.customer_figures)
         layout.addLayout(grid, 1)
 
         self._reload_timer = QTimer(self, singleShot=True, interval=150)
@@ -251,6 +329,7 @@ class ReportsView(QWidget):
         self.cards["lead"].set("–" if lead is None else
                                self.tr("{n} h").format(n=number(lead, 1)) if lead < 48 else
                                self.tr("{n} days").format(n=number(lead / 24, 1)))
+        self.customer_figures.show_report(report)
         for view, build in zip(self.chart_views, charts.BUILDERS):
             old = view.chart()
             view.setChart(build(report))

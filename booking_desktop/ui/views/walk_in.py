@@ -1,5 +1,14 @@
 """The walk-in form: F2, type a name, Enter. Email and phone are optional.
 
+Typing a name (or a phone, an email, a fragment of one) offers the
+business's customers; picking one fills the form, binds the booking to
+that customer's record and shows their history ("12 visits · 2 no-shows ·
+last 3 Nov") and note under the form, with their card (F4). Editing the
+details afterwards keeps the binding only while they still describe that
+customer (`desk.still_describes`: a typo put right, a phone added where
+they had none); another name, phone or email unbinds, and the booking
+finds its customer by email or phone as an unpicked one does.
+
 The slot chosen here changes only when the person changes it: when another
 desk fills it (or it closes, or disappears) while they type, the form keeps
 it, says so ("Full now"), and Enter refuses with the nearest free slot of the
@@ -9,13 +18,24 @@ import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QFrame,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,6 +55,7 @@ from ...errors import (
 )
 from ...services import desk, undo
 from ..commands import perform
+from ..customer_words import WORDS
 from ..errors import describe
 from ..message_bar import MessageBar
 from ..formats import date_text, short_date, time_range, when_text
@@ -42,6 +63,8 @@ from ..status_style import closed_reason_text, sources
 
 BOOKABLE_STATES = ("free", "filling")
 SUGGEST_AFTER_MS = 150  # a pause in typing, not every keystroke, asks the database
+NAME_ROLE = Qt.ItemDataRole.UserRole          # what picking a suggestion puts in the name field
+CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 1  # the suggestion's customer id
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +111,31 @@ def slot_label(slot, tz: ZoneInfo, state: str | None = None) -> str:
     return f"{time_range(start, end)} · {places}"
 
 
+class SuggestionModel(QStringListModel):
+    """The typeahead's list: each row's text is what the popup shows ("Roberta
+    Regular (030 999 · last 3 Nov)"); NAME_ROLE is what picking it types
+    (the name alone), CUSTOMER_ROLE the customer's id."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.customers: list[desk.Customer] = []
+
+    def set_customers(self, customers, labels: list[str]) -> None:
+        self.customers = list(customers)
+        self.setStringList(labels)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role in (NAME_ROLE, CUSTOMER_ROLE) and index.isValid() \
+                and index.row() < len(self.customers):
+            customer = self.customers[index.row()]
+            return customer.name if role == NAME_ROLE else customer.id
+        return super().data(index, role)
+
+
 class WalkInForm(QGroupBox):
     booked = Signal(object, str)  # the BookingRow, status-bar message
+    card_requested = Signal(int)  # the picked customer's id: open their card
+    customer_changed = Signal(object)  # the customer picked now (desk.Customer), or None
 
     def __init__(self, session, undo_stack, parent=None):
         super().__init__(parent)
@@ -97,6 +143,8 @@ class WalkInForm(QGroupBox):
         self.session = session
         self.undo_stack = undo_stack
         self._suggestions: dict[str, desk.Customer] = {}
+        self.customer: desk.Customer | None = None  # the customer picked: the booking is theirs
+        self._someone_else_said = ""  # the message of the last unbinding by another name
         # (slot id, fields, reference) of a booking whose answer was lost with
         # the connection: asked about by its reference once the database is back.
         self._unanswered = None
@@ -135,6 +183,7 @@ class WalkInForm(QGroupBox):
         self.book_button = QPushButton(self.tr("Book  (Enter)"))
         self.book_button.setDefault(True)
         self.message = MessageBar()
+        self._build_customer_panel()
 
         form = QFormLayout()
         form.addRow(self.tr("Day"), self.day_label)
@@ -146,16 +195,21 @@ class WalkInForm(QGroupBox):
         form.addRow(self.tr("No&tes"), self.notes)  # Alt+O is the Owner menu
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.customer_panel)
         layout.addWidget(self.message)
         layout.addWidget(self.book_button)
         layout.addStretch(1)
 
-        self._completer_model = QStringListModel(self)
+        self._completer_model = SuggestionModel(self)
         completer = QCompleter(self._completer_model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        completer.activated.connect(self._use_suggestion)
+        completer.setCompletionRole(NAME_ROLE)  # the popup shows more than the name it types
+        completer.activated[QModelIndex].connect(self._suggestion_activated)
         self.name.setCompleter(completer)
+        # Enter on a suggestion picks it, and only that: Qt hands the key to the
+        # name field first, whose returnPressed would book the fragment typed.
+        completer.popup().installEventFilter(self)
         # Earlier customers are looked up once typing pauses, on the window's
         # database thread, and only the newest question's answer is shown.
         self._suggest_timer = QTimer(self)
@@ -163,6 +217,9 @@ class WalkInForm(QGroupBox):
         self._suggest_timer.setInterval(SUGGEST_AFTER_MS)
         self._suggest_timer.timeout.connect(self._ask_for_suggestions)
         self.name.textEdited.connect(lambda _text: self._suggest_timer.start())
+        for field in (self.name, self.phone, self.email):
+            field.textEdited.connect(self._details_edited)
+        session.business_changed.connect(lambda _business: self.unbind())
 
         for field in (self.name, self.phone, self.email, self.notes):
             field.returnPressed.connect(self.book)
@@ -251,18 +308,151 @@ class WalkInForm(QGroupBox):
                                    lambda exc: log.info("no suggestions: %s", exc), owner=self)
 
     def _show_suggestions(self, customers) -> None:
-        self._suggestions = {c.label(): c for c in customers}
-        self._completer_model.setStringList(list(self._suggestions))
+        tz, today = self.session.zone, self.session.today()
+        labels = [WORDS.suggestion(c, tz, today) for c in customers]
+        self._suggestions = dict(zip(labels, customers))
+        self._completer_model.set_customers(customers, labels)
         if customers and self.name.hasFocus():
             self.name.completer().complete()
 
+    def eventFilter(self, watched, event) -> bool:
+        completer = self.name.completer()
+        if completer is not None and watched is completer.popup() \
+                and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            index = completer.popup().currentIndex()
+            if index.isValid():
+                completer.popup().hide()
+                self._suggestion_activated(index)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _suggestion_activated(self, index: QModelIndex) -> None:
+        """A suggestion picked in the popup (Enter or a click)."""
+        wanted = index.data(CUSTOMER_ROLE)
+        customer = next((c for c in self._completer_model.customers if c.id == wanted), None)
+        if customer is not None:
+            self.pick_customer(customer)
+
     def _use_suggestion(self, label: str) -> None:
         customer = self._suggestions.get(label)
-        if customer is None:
-            return
+        if customer is not None:
+            self.pick_customer(customer)
+
+    def pick_customer(self, customer: desk.Customer) -> None:
+        """Fill the form with the customer's details and book for their record."""
+        self._suggest_timer.stop()
         self.name.setText(customer.name)
         self.phone.setText(customer.phone or "")
         self.email.setText(customer.email or "")
+        self.customer = customer if customer.id is not None else None
+        if self._someone_else_said and self.message.text() == self._someone_else_said:
+            self.message.clear()  # said of the pick before this one
+        self._show_customer()
+
+    def unbind(self) -> None:
+        """The booking is for whoever the details say, no longer the customer picked."""
+        self.customer = None
+        self._show_customer()
+
+    def _details_edited(self, _text: str = "") -> None:
+        """Name, phone or email typed after picking: the booking stays the
+        picked customer's only while they still describe them. When the name
+        says it is someone else, the phone and email the pick filled in are
+        the picked customer's, not this person's: they are taken out, so they
+        cannot find that customer's record for the booking either."""
+        customer = self.customer
+        if customer is None or desk.still_describes(customer, self.name.text(),
+                                                    self.email.text(), self.phone.text()):
+            return
+        self.unbind()
+        if not desk.still_describes(customer, self.name.text()):
+            self._take_out_details_of(customer)
+        # else another phone or email: the details typed find the customer
+
+    def _take_out_details_of(self, customer: desk.Customer) -> None:
+        """Clear the phone and email the pick of `customer` filled in (as
+        filled), and say so."""
+        cleared = [field for field, value in ((self.phone, customer.phone),
+                                              (self.email, customer.email))
+                   if value and field.text() == value]
+        for field in cleared:
+            field.clear()
+        if cleared:
+            self._someone_else_said = self.tr(
+                "Booking for someone else than {name}: the phone and email filled in with "
+                "{name} were taken out.").format(name=customer.name)
+            self.message.show_message(self._someone_else_said)
+
+    def customer_saved(self, row) -> None:
+        """The card saved the picked customer's record (a `CustomerRow`): the
+        form books with their details as they are now."""
+        if self.customer is None or row.id != self.customer.id:
+            return
+        self.pick_customer(desk.Customer(row.name, row.email, row.phone, row.id, row.visits,
+                                         row.no_shows, row.last_visit, row.notes))
+
+    # --- the picked customer ------------------------------------------------
+    def _build_customer_panel(self) -> None:
+        """Under the fields: the picked customer's history and note, their
+        card and a way to book for someone else after all."""
+        self.customer_panel = QFrame()
+        self.customer_panel.setObjectName("customerPanel")
+        self.customer_panel.setFrameShape(QFrame.Shape.StyledPanel)
+        self.customer_line = QLabel()
+        self.customer_line.setObjectName("customerHistory")
+        self.customer_line.setWordWrap(True)
+        self.customer_line.setStyleSheet("font-weight: 600;")
+        self.customer_note = QLabel()
+        self.customer_note.setObjectName("customerNote")
+        self.customer_note.setWordWrap(True)
+        self.customer_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.card_button = QPushButton(self.tr("Card… (F4)"))
+        self.card_button.setToolTip(self.tr("The customer's card: details, notes and every "
+                                            "booking"))
+        self.card_button.clicked.connect(
+            lambda: self.customer is not None and self.card_requested.emit(self.customer.id))
+        self.unbind_button = QPushButton(self.tr("Someone else"))
+        self.unbind_button.setToolTip(self.tr("Book for someone else: not this customer's "
+                                              "record"))
+        self.unbind_button.clicked.connect(self._someone_else)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.card_button)
+        buttons.addWidget(self.unbind_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self.customer_panel)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.customer_line)
+        layout.addWidget(self.customer_note)
+        layout.addLayout(buttons)
+        self.customer_panel.hide()
+
+    def _show_customer(self) -> None:
+        customer = self.customer
+        self.customer_panel.setVisible(customer is not None)
+        self.customer_changed.emit(customer)
+        if customer is None:
+            self.customer_line.clear()
+            self.customer_note.clear()
+            return
+        line = WORDS.history_line(customer, self.session.zone, self.session.today())
+        # Wrapped between its parts only ("last 25 Nov" stays whole).
+        self.customer_line.setText(" · ".join(part.replace(" ", "\u00a0")
+                                              for part in line.split(" · ")))
+        self.customer_line.setToolTip(self.tr("Booking for {name}'s record").format(
+            name=customer.name))
+        note = " ".join(customer.notes.split())
+        self.customer_note.setText(self.tr("Note: {note}").format(note=note) if note else "")
+        self.customer_note.setVisible(bool(note))
+
+    def _someone_else(self) -> None:
+        """"Someone else": not the picked customer's booking, nor found by
+        their phone or email; the name is selected for typing over."""
+        customer = self.customer
+        self.unbind()
+        if customer is not None:
+            self._take_out_details_of(customer)
+        self.focus_name()
 
     # --- booking -----------------------------------------------------------
     def clear(self) -> None:
@@ -271,6 +461,7 @@ class WalkInForm(QGroupBox):
         self.source.setCurrentIndex(0)
         self.message.clear()
         self._unanswered = None
+        self.unbind()
 
     def focus_name(self) -> None:
         self.name.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -297,7 +488,8 @@ class WalkInForm(QGroupBox):
         self._suggest_timer.stop()  # the name is typed: no suggestions to fetch any more
         fields = {"customer_name": self.name.text(), "customer_email": self.email.text() or None,
                   "customer_phone": self.phone.text() or None,
-                  "source": self.source.currentData(), "notes": self.notes.text()}
+                  "source": self.source.currentData(), "notes": self.notes.text(),
+                  "customer": self.customer.id if self.customer is not None else None}
         # The reference is drawn here, so that if the answer is lost with the
         # connection the desk can ask whether this very booking was saved.
         if reference is None:
@@ -396,6 +588,12 @@ class WalkInForm(QGroupBox):
         widget = {"customer_name": self.name, "customer_email": self.email,
                   "customer_phone": self.phone, "notes": self.notes}.get(field)
         self.message.show_message(text)
+        if field == "customer" or getattr(exc, "details", {}).get("field") == "customer":
+            # The picked record was merged away (or is another business's):
+            # the details typed stay; Enter books for whoever they describe.
+            self.unbind()
+            self.name.setFocus()
+            return
         if isinstance(exc, (SlotFull, SlotInPast, SlotBlocked, NotFound)):
             self._offer(text)
             return
