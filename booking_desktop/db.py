@@ -150,8 +150,8 @@ def open_database(url: str) -> Database:
             # (DEALLOCATE ALL), so it happens again and again. Which walk-in
             # pays depended on the statements run before it (a migration's
             # ALTER TABLE moved it onto the measured one). The price: each
-            # statement is planned every time (the fragment search 8 ms
-            # instead of 3.5 at 500,000 bookings; docs/architecture.md).
+            # statement is planned every time (measured in
+            # docs/architecture.md: inside the benchmark's noise).
             prepare_threshold=None,
             **({} if named else {"application_name": "booking-desktop"}),
         )
