@@ -24,6 +24,8 @@ COLUMNS = "id, at, user_id, action, entity, entity_id, details, prev_hash, hash"
 # event_hash below would). Never a stored hash: the trigger replaces it.
 CHAINED_BY_DATABASE = ""
 _PAGE = 5000
+# An event recording a rewrite of the log (booking_desktop.audit_redaction).
+REDACT_ACTION = "audit.redact"
 
 
 def _instant(value: datetime | str) -> str:
@@ -39,9 +41,14 @@ def _instant(value: datetime | str) -> str:
 def event_hash(event_id: int, at, user_id: int | None, action: str, entity: str,
                entity_id: int | None, details: str, prev_hash: str | None) -> str:
     """PostgreSQL's audit_event_hash() (migration 0014) computes the same."""
-    content = json.dumps([event_id, _instant(at), user_id, action, entity, entity_id, details,
-                          prev_hash], separators=(",", ":"))
+    content = _COMPACT.encode([event_id, _instant(at), user_id, action, entity, entity_id,
+                               details, prev_hash])
     return hashlib.sha256(content.encode("ascii")).hexdigest()
+
+
+# What json.dumps(value, separators=(",", ":")) builds on every call, built
+# once (the same output; a walk of the chain hashes every event).
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def next_link(db: Database) -> tuple[int, str | None]:
@@ -66,6 +73,25 @@ def _events(db: Database) -> Iterator[tuple]:
         if len(rows) < _PAGE:
             return
         after = rows[-1][0]
+
+
+def append_event(db: Database, at: datetime, user_id: int | None, action: str, entity: str,
+                 entity_id: int | None, details: str) -> tuple[int, str]:
+    """Append an event to the chain outside the services (a migration's
+    record); `at` in UTC. Returns its id and hash."""
+    at = datetime.fromisoformat(_instant(at))  # naive UTC, as the column holds it
+    if isinstance(db, PostgresqlDatabase):
+        return db.execute_sql(
+            "INSERT INTO audit_event (id, at, user_id, action, entity, entity_id, details, hash) "
+            "VALUES (0, %s, %s, %s, %s, %s, %s, %s) RETURNING id, hash",
+            (at, user_id, action, entity, entity_id, details, CHAINED_BY_DATABASE)).fetchone()
+    event_id, prev_hash = next_link(db)
+    hashed = event_hash(event_id, at, user_id, action, entity, entity_id, details, prev_hash)
+    db.execute_sql("INSERT INTO audit_event (id, at, user_id, action, entity, entity_id, details, "
+                   "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (event_id, _instant(at), user_id, action, entity, entity_id, details,
+                    prev_hash, hashed))
+    return event_id, hashed
 
 
 def fill_missing_hashes(db: Database) -> int:
@@ -110,5 +136,23 @@ def verify(db: Database) -> ChainStatus:
                      else f"event {previous_id}, the one before it")
             return ChainStatus(count, event_id, f"Audit event {event_id} does not follow on from "
                                f"{where}: events were removed, inserted or rewritten there.")
+        if content[2] == REDACT_ACTION:
+            # A rewrite chains the events again; an event that did not hold
+            # before it is noted here, in case its new content happens to
+            # match its old hash (the rewrite leaves its hash as it was).
+            broken = _recorded_break(content[5])
+            if broken is not None:
+                return ChainStatus(count, broken, f"Audit event {broken} did not hold when the "
+                                   f"log was rewritten (audit event {event_id} records it): it "
+                                   "had been changed or removed, or written around the chain, "
+                                   "before.")
         previous_id, previous_hash = event_id, stored
     return ChainStatus(count, None, None)
+
+
+def _recorded_break(details: str) -> int | None:
+    try:
+        noted = json.loads(details)
+    except ValueError:
+        return None
+    return noted.get("chain_broken_at") if isinstance(noted, dict) else None

@@ -27,7 +27,7 @@ from peewee import InterfaceError, OperationalError, ProgrammingError
 
 from . import __version__, config, db, services
 from .errors import BookingError, InvalidInput
-from .services.integrity import check_audit_chain
+from .services.integrity import audit_redactions, check_audit_chain
 
 log = logging.getLogger(__name__)
 # How the person started the commands, as help and messages name it: the
@@ -85,6 +85,15 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _months(text: str):
+    if text == "off":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of months or 'off': {text!r}") from None
 
 
 def _read_password(password_file: str | None, username: str) -> str:
@@ -217,9 +226,61 @@ def cmd_check(args) -> int:
         problems.append(chain.message)
     for problem in problems:
         print(problem)
+    for rewrite in audit_redactions():  # not a problem: said so that it is known
+        print(rewrite)
     if problems:
         return 1
     print("No problems found.")
+    return 0
+
+
+def cmd_customer_export(args) -> int:
+    _connect(args)
+    export = services.export_customer(args.id)
+    written = services.write_customer_export(export, args.output)
+    print(f"Customer {args.id}: {_plural(len(export['bookings']), 'booking')}, "
+          f"{_plural(len(export['audit_events']), 'audit event')} written to "
+          f"{', '.join(str(p) for p in written)}.")
+    return 0
+
+
+def cmd_customer_erase(args) -> int:
+    _connect(args)
+    count = services.erase_customer(args.id)
+    print(f"Customer {args.id} erased, with {_plural(count, 'booking')}.")
+    return 0
+
+
+def cmd_retention(args) -> int:
+    _connect(args)
+    business = services.find_business(args.business)
+    months = None if args.months == "off" else args.months
+    months = services.set_customer_retention(business.id, months)
+    print(f"{business.name}: " + ("customers are kept." if months is None else
+          f"customers with no booking for {_plural(months, 'month')} are erased by maintain."))
+    return 0
+
+
+def cmd_maintain(args) -> int:
+    _connect(args)
+    report = services.run_maintenance(dry_run=args.dry_run)
+    would = "would " if report.dry_run else ""
+    if not report.ok:
+        for problem in report.problems:
+            print(problem)
+        return _fail(f"The integrity check found {_plural(len(report.problems), 'problem')}; "
+                     "nothing else was done.")
+    print("Integrity check: no problems found.")
+    for name, first, last, made in report.slots_made:
+        print(f"{name}: {would}create {_plural(made, 'slot')} for {first:%Y-%m-%d} to "
+              f"{last:%Y-%m-%d}.")
+    for name, removed in report.slots_removed:
+        print(f"{name}: {would}remove {_plural(removed, 'past unbooked slot')}.")
+    for gone in report.erased:
+        print(f"Customer {gone['customer_id']} (business {gone['business_id']}): "
+              + (f"would be erased ({gone['name']})." if report.dry_run else "erased."))
+    print(f"{_plural(len(report.erased), 'customer')} {would or ''}"
+          f"{'be ' if report.dry_run else ''}erased (retention).")
     return 0
 
 
@@ -558,6 +619,25 @@ def build_parser() -> CommandLineParser:
     check = command("check", cmd_check, "look for broken booking rules (exit status 1 if any)")
     check.add_argument("--repair", action="store_true", help="first fix slot counters that "
                        "drifted from their bookings")
+
+    export = command("customer-export", cmd_customer_export, "save everything stored about a "
+                     "customer (their data rights): JSON, and CSV files next to it")
+    export.add_argument("id", type=int, metavar="ID", help="the customer's id")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.json",
+                        help="the JSON file to write")
+    command("customer-erase", cmd_customer_erase, "erase a customer's name, contact details and "
+            "notes from their record and bookings").add_argument(
+        "id", type=int, metavar="ID", help="the customer's id")
+    retention = command("retention", cmd_retention, "erase a business's customers who have had "
+                        "no booking for some months (run by maintain)")
+    retention.add_argument("--business", required=True, metavar="NAME", help="the business's name")
+    retention.add_argument("--months", required=True, type=_months, metavar="N|off",
+                           help="months without a booking, or 'off' (keep them; the default)")
+    maintain = command("maintain", cmd_maintain, "the weekly or monthly routine: integrity "
+                       "check, next month's slots, past unbooked slots removed, customers "
+                       "erased after the retention period")
+    maintain.add_argument("--dry-run", action="store_true", help="say what it would do, change "
+                          "nothing")
 
     command("backup", cmd_backup, "save every table to a portable JSON file").add_argument(
         "file", help="the file to write")

@@ -142,6 +142,17 @@ def open_database(url: str) -> Database:
             stale_timeout=600,
             timeout=30,
             connect_timeout=10,
+            # psycopg prepares a statement on the server once it has run 5
+            # times on a connection, in a round trip of its own (Parse, wait,
+            # then Bind/Execute): the 6th BEGIN, COMMIT or walk-in statement
+            # would cost 4 round trips instead of 3. And the first ROLLBACK,
+            # ALTER or DROP it sees afterwards forgets them all with one more
+            # (DEALLOCATE ALL), so it happens again and again. Which walk-in
+            # pays depended on the statements run before it (a migration's
+            # ALTER TABLE moved it onto the measured one). The price: each
+            # statement is planned every time (measured in
+            # docs/architecture.md: inside the benchmark's noise).
+            prepare_threshold=None,
             **({} if named else {"application_name": "booking-desktop"}),
         )
     raise InvalidInput(f"Unknown database type {scheme!r}; use sqlite:/// or postgresql://.")

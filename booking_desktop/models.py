@@ -92,6 +92,9 @@ class Business(BaseModel):
     email = CharField(max_length=254, null=True)
     address = TextField(null=True)
     created_at = UTCDateTimeField(default=utcnow)
+    # Customers with no booking for this many months are erased by
+    # `main.py maintain` (services.customer_rights); None keeps them (0018).
+    erase_customers_after_months = IntegerField(null=True)
 
 
 class BusinessHours(BaseModel):

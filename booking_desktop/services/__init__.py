@@ -37,6 +37,14 @@ from .customers import (
     update_customer,
 )
 from .desk import customer_history
+from .customer_rights import (
+    customers_to_erase,
+    erase_customer,
+    erase_expired_customers,
+    export_customer,
+    set_customer_retention,
+    write_customer_export,
+)
 from .calendar import (
     BookingsOutsideHours,
     DayLoad,
@@ -56,6 +64,7 @@ from .calendar import (
     special_days,
 )
 from .demo import build_demo
+from .maintenance import MaintenanceReport, run_maintenance
 from .hours import (
     TEMPLATES,
     DayStatus,
@@ -127,4 +136,7 @@ __all__ = [
     # customers: records, history, search by any fragment (issue 12)
     "CustomerRow", "DuplicateGroup", "find_customers", "get_customer", "customer_history",
     "update_customer", "merge_customers", "likely_duplicates",
+    # their data rights: export, erasure, retention (issue 12, phase 2)
+    "export_customer", "write_customer_export", "erase_customer", "set_customer_retention",
+    "customers_to_erase", "erase_expired_customers", "MaintenanceReport", "run_maintenance",
 ]

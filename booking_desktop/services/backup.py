@@ -48,7 +48,8 @@ from typing import IO
 
 from peewee import DataError, IntegrityError, Model
 
-from .. import models
+from .. import audit_redaction, models
+from ..audit_chain import event_hash
 from ..clock import utcnow
 from ..customer_links import link_unlinked_bookings
 from ..errors import QT_TRANSLATE_NOOP, InvalidInput
@@ -57,7 +58,7 @@ from ._tx import audit, current_time, require_owner, run_write
 from .backup_checks import not_a_backup, plan_restore
 from .files import atomic_file
 from .hours import reclose_slots
-from .integrity import check_audit_chain, check_integrity, rebuild_audit_chain
+from .integrity import check_audit_chain, check_integrity
 from .tables import (
     applied_migrations,
     database_is_empty,
@@ -261,6 +262,58 @@ def _close_slots_outside_hours() -> None:
         reclose_slots(business, None, moment)
 
 
+def _without_personal_data(plan) -> audit_redaction.Redaction | None:
+    """A backup made before migration 0018: its audit events written before
+    customers existed name the booked person; they lose the name as 0018
+    took it out of the database's own events, and the chain is worked out
+    again (an event that did not hold still does not: such a backup is
+    refused). In place, before anything is inserted. Returns what was done,
+    for the `audit.redact` event the restore appends."""
+    table = next(t for t in plan if t.model is models.AuditEvent)
+    columns = [f.column_name for f in table.fields]
+    booking = next(t for t in plan if t.model is models.Booking)
+    booking_columns = [f.column_name for f in booking.fields]
+    customer_of = {}
+    if "customer_id" in booking_columns:
+        at_id, at_customer = booking_columns.index("id"), booking_columns.index("customer_id")
+        customer_of = {row[at_id]: row[at_customer] for row in booking.rows}
+    events = sorted((dict(zip(columns, row, strict=True)) for row in table.rows),
+                    key=lambda event: event["id"])
+    changed = {}
+    for event in events:
+        customer = customer_of.get(event["entity_id"]) if event["entity"] == "booking" else None
+        details = audit_redaction.without_personal_data(event["details"], customer)
+        if details is not None:
+            changed[event["id"]] = details
+    redaction = audit_redaction.redact_rows(events, changed)
+    if redaction is not None:
+        table.rows[:] = [tuple(event[c] for c in columns) for event in events]
+    return redaction
+
+
+def _chained_before_insert(plan) -> None:
+    """A backup made before migration 0011 has no hashes: its events are
+    chained here, in id order, before anything is inserted, as 0011 chained
+    a database's own (so a restore never updates an audit event). A backup
+    that has the hashes keeps them: an event without one was written around
+    the chain, and the chain's check refuses it."""
+    table = next(t for t in plan if t.model is models.AuditEvent)
+    columns = [f.column_name for f in table.fields]
+    if "hash" in columns:
+        return
+    events = sorted((dict(zip(columns, row, strict=True)) for row in table.rows),
+                    key=lambda event: event["id"])
+    previous = None
+    for event in events:
+        event["prev_hash"] = previous
+        event["hash"] = previous = event_hash(
+            event["id"], event["at"], event["user_id"], event["action"], event["entity"],
+            event["entity_id"], event["details"], previous)
+    table.fields.extend(f for f in (models.AuditEvent.prev_hash, models.AuditEvent.hash)
+                        if f.column_name not in columns)
+    table.rows[:] = [tuple(event[f.column_name] for f in table.fields) for event in events]
+
+
 def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None = None
                      ) -> dict[str, int]:
     """Put a backup into the connected database, which must be empty (freshly
@@ -268,7 +321,10 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     the backup, so the result is identical to the database that was backed up;
     on any problem nothing is restored. The restore writes no audit event of
     its own: that would make the data differ from the backup (the audit log is
-    append-only, so one cannot be removed afterwards either).
+    append-only, so one cannot be removed afterwards either). Except for a
+    backup made before migration 0018: its events lose the booked names as
+    0018 took them out of the database's own, and the restore appends the
+    `audit.redact` event recording that (booking_desktop.audit_redaction).
 
     Only what the services themselves could have written is restored: the
     file's checksum, structure and every value are checked before anything
@@ -290,6 +346,9 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
     # A backup from before customers existed (migration 0017): its bookings
     # get customers as the migration gave the bookings it found.
     make_customers = "customer" not in data["tables"]
+    redaction = (_without_personal_data(plan) if "0018_customer_rights" not in data["migrations"]
+                 else None)
+    _chained_before_insert(plan)
 
     def work():
         if not database_is_empty():
@@ -301,9 +360,11 @@ def restore_database(path_or_file: str | os.PathLike | IO[str], by: User | None 
             link_unlinked_bookings(models.database.obj)
         reset_sequences()
         _close_slots_outside_hours()
-        # Events from before the chain (0011) are chained now; a chain the
-        # backup carries must hold, like every other value in it.
-        rebuild_audit_chain()
+        # A chain the backup carries (or that was worked out for it above)
+        # must hold, like every other value in it.
+        if redaction is not None:  # recorded as 0018 records its own
+            audit(None, audit_redaction.ACTION, "audit_event", redaction.first,
+                  **redaction.details("restore of a backup made before 0018_customer_rights"))
         chain = check_audit_chain()
         if not chain.intact:
             raise InvalidInput(f"{name} cannot be restored: {chain.message} Nothing was "

@@ -211,6 +211,18 @@ def block_slot(slot: TimeSlot | int, blocked: bool = True, reason: str = "",
     return set_slot_blocked(slot, blocked, by=by, now=now, reason=reason)
 
 
+def _past_unbooked(business: Business, moment: datetime):
+    booked = Booking.select(Booking.time_slot).distinct()
+    return ((TimeSlot.business == business.id) & (TimeSlot.end <= moment)
+            & TimeSlot.id.not_in(booked))
+
+
+def count_past_unbooked_slots(business: Business, now: datetime | None = None) -> int:
+    """How many slots `delete_past_unbooked_slots` would remove now."""
+    return run_read(lambda: TimeSlot.select().where(
+        _past_unbooked(business, current_time(now))).count())
+
+
 def delete_past_unbooked_slots(business: Business, by: User | None = None,
                                now: datetime | None = None) -> int:
     """Remove slots that have ended and never held a booking (of any status:
@@ -219,11 +231,7 @@ def delete_past_unbooked_slots(business: Business, by: User | None = None,
 
     def work():
         moment = current_time(now)
-        booked = Booking.select(Booking.time_slot).distinct()
-        deleted = (TimeSlot.delete()
-                   .where((TimeSlot.business == business.id) & (TimeSlot.end <= moment)
-                          & TimeSlot.id.not_in(booked))
-                   .execute())
+        deleted = TimeSlot.delete().where(_past_unbooked(business, moment)).execute()
         audit(by, "slots.cleanup", "business", business.id, at=moment, deleted=deleted)
         return deleted
 
@@ -449,6 +457,7 @@ def special_days(business: Business, first: date, last: date) -> list[SpecialDay
 __all__ = ["DayLoad", "GenerationPreview", "StrandedBooking", "BookingsOutsideHours",
            "SpecialDay", "month_overview", "block_reasons", "set_slot_capacity",
            "set_slots_blocked", "block_slot", "delete_past_unbooked_slots",
+           "count_past_unbooked_slots",
            "preview_generation", "bookings_outside_hours", "save_weekly_hours",
            "save_hours_exception", "remove_special_day", "special_days", "WEEKDAYS",
            "MAX_GENERATE_DAYS"]

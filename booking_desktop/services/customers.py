@@ -289,8 +289,9 @@ def get_customer(customer, now: datetime | None = None) -> CustomerRow:
     return rows[0]
 
 
-def _locked(wanted: int) -> Customer:
-    """The customer, locked until the transaction ends (PostgreSQL)."""
+def locked_customer(wanted: int) -> Customer:
+    """The customer, locked until the transaction ends (PostgreSQL); inside
+    the caller's transaction. Raises NotFound."""
     query = Customer.select().where(Customer.id == wanted)
     found = (query.for_update() if is_postgres() else query).first()
     if found is None:
@@ -342,7 +343,7 @@ def update_customer(customer, name=None, email=None, phone=None, notes=None, con
         changes.update(contact_ok=contact_ok)
 
     def work():
-        current = _locked(wanted)
+        current = locked_customer(wanted)
         if any(getattr(current, field) != value for field, value in expected.items()):
             raise InvalidTransition(QT_TRANSLATE_NOOP(
                 "errors", "This customer's details were changed at another desk meanwhile; "
@@ -388,7 +389,7 @@ def merge_customers(keep, other, by: User | None = None,
         # Locked in id order, as every merge locks them: two merges never wait
         # for each other crosswise.
         first, second = sorted((keep_id, other_id))
-        locked = {first: _locked(first), second: _locked(second)}
+        locked = {first: locked_customer(first), second: locked_customer(second)}
         kept, merged = locked[keep_id], locked[other_id]
         if kept.business_id != merged.business_id:
             raise InvalidInput(QT_TRANSLATE_NOOP("errors", "These customers belong to two "
@@ -488,4 +489,4 @@ def business_of_customer(wanted: int) -> int:
 __all__ = ["CustomerRow", "DuplicateGroup", "CUSTOMER_FIELDS", "customer_id", "customer_rows",
            "matching_customer_ids", "find_customers", "get_customer", "update_customer",
            "merge_customers", "likely_duplicates", "business_of_customer", "add_search_terms",
-           "FRAGMENT_CANDIDATES"]
+           "FRAGMENT_CANDIDATES", "locked_customer"]

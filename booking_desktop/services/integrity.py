@@ -1,9 +1,10 @@
 """Checking that the data is sound, and repairing counters that drifted."""
 from dataclasses import dataclass
+from datetime import datetime
 
 from peewee import fn
 
-from .. import audit_chain, models
+from .. import audit_chain, audit_redaction, models
 from ..db import is_postgres
 from ..models import ACTIVE_STATUSES_SQL, Booking, TimeSlot, User
 from . import validation as v
@@ -186,9 +187,31 @@ def check_audit_chain() -> audit_chain.ChainStatus:
     return run_read(lambda: audit_chain.verify(models.database.obj))
 
 
+def audit_redactions() -> list[str]:
+    """The rewrites the audit log has had (migration 0018 took booked names
+    out of events written before customers existed), each in a sentence
+    that names the chain's head as it was, so whoever noted that hash can
+    tell this rewrite from tampering."""
+    said = []
+    for event_id, at, d in run_read(lambda: audit_redaction.redactions(models.database.obj)):
+        when = f"{datetime.fromisoformat(at) if isinstance(at, str) else at:%Y-%m-%d %H:%M}"
+        broken = (f" The chain did not hold at event {d['chain_broken_at']} before it and "
+                  "still does not." if d.get("chain_broken_at") else "")
+        head = (f"ended in event {d['to_event']} with hash {d['previous_head_hash']}"
+                if d.get("previous_head_hash") else f"ended in event {d['to_event']}")
+        said.append(f"Audit event {event_id} ({when} UTC, {d['rewritten_by']}) records a rewrite of the "
+                    f"log: {d['events_redacted']:,} events from event {d['from_event']} on "
+                    f"lost the booked person's name and contact details and "
+                    f"{d['events_rechained']:,} more were chained again; before it the "
+                    f"chain {head}.{broken}")
+    return said
+
+
 def rebuild_audit_chain() -> int:
-    """Chain the audit events that have no hash yet (restored from a backup
-    made before the chain existed) onto the events before them; events with a
-    hash are left as they are. Call inside the restore's transaction. Returns
-    how many events were chained."""
+    """Chain the audit events that have no hash yet onto the events before
+    them, as migration 0011 did for the history before it; events with a
+    hash are left as they are. The one UPDATE the append-only triggers let
+    through. Nothing calls it at run time: a restore chains a backup made
+    before 0011 in memory, before inserting it, and refuses an event without
+    a hash in a newer one. Returns how many events were chained."""
     return run_write(lambda: audit_chain.fill_missing_hashes(models.database.obj))

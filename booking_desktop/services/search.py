@@ -123,6 +123,20 @@ def customer_fragment(query: Query):
                                "MATCH ?)", [fragment_match(query)]))
 
 
+def purge_search_index() -> None:
+    """After an erasure, inside its transaction. SQLite's FTS5 index keeps
+    the trigrams of a replaced text in its storage (customer_search_data),
+    only marked deleted, until its segments are merged: 'optimize' merges
+    them all, so nothing of an erased name or phone stays in the file's
+    index (SQLite 3.42's 'secure-delete' option would spare the merge; this
+    Python's SQLite may be older). PostgreSQL's trigram index answers from
+    the rows as they are now; the dead row versions and their index entries
+    go at the next (auto)vacuum."""
+    if not is_postgres():
+        Customer._meta.database.execute_sql(
+            "INSERT INTO customer_search (customer_search) VALUES ('optimize')")
+
+
 @functools.lru_cache(maxsize=64)
 def _word_start(needle: str) -> re.Pattern:
     """The needle at the start of a word (a line start included: the
@@ -142,4 +156,4 @@ def rank(query: Query, name_key: str, search_text: str, search_phones: str) -> i
 
 
 __all__ = ["FRAGMENT_MIN", "Query", "read_query", "prefix_columns", "prefix_matches",
-           "like_pattern", "fragment_match", "customer_fragment", "rank"]
+           "like_pattern", "fragment_match", "customer_fragment", "rank", "purge_search_index"]

@@ -249,6 +249,27 @@ def test_an_audit_event_edited_in_the_file_is_refused(backup_data, db_url, tmp_p
     assert backup_module.database_is_empty()
 
 
+def test_a_newer_backup_with_an_event_written_around_the_chain_is_refused(backup_data, db_url,
+                                                                         tmp_path):
+    """Only a backup made before migration 0011 gets its events chained: in
+    a newer one, its newest event rewritten with its hash and link left out
+    is an event written around the chain, not one to chain now."""
+    data = dict(backup_data)
+    table = data["tables"]["audit_event"]
+    newest = len(table["rows"]) - 1
+    for column, value in (("details", '{"slipped": "in"}'), ("hash", None),
+                          ("prev_hash", None)):
+        _set(data, "audit_event", column, value, row=newest)
+    event_id = table["rows"][newest][_index(data, "audit_event", "id")]
+    path = tmp_path / "around-the-chain.json"
+    path.write_text(signed(data), encoding="utf-8")
+    db.connect(db_url)
+    with pytest.raises(InvalidInput, match=f"Audit event {event_id} has no hash") as no:
+        services.restore_database(path)
+    assert str(no.value).endswith("Nothing was restored.")
+    assert backup_module.database_is_empty()
+
+
 def test_a_backup_from_before_the_chain_gets_its_events_chained(backup_data, db_url, tmp_path):
     """A backup made before migration 0011 has no hashes: restored, its events
     are chained in id order and `check` finds the chain intact."""
