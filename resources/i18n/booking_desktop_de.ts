@@ -603,6 +603,30 @@
         <translation>Die Änderungen an den Angaben von {name} sind nicht gespeichert. Trotzdem schließen?</translation>
     </message>
     <message>
+        <source>Export the customer&apos;s data</source>
+        <translation>Kundendaten exportieren</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Erase the customer&apos;s data</source>
+        <translation>Kundendaten löschen</translation>
+    </message>
+    <message>
+        <source>Erase {name}&apos;s data?</source>
+        <translation>Die Daten von {name} löschen?</translation>
+    </message>
+    <message>
+        <source>Their name, phone, email and notes are removed from their record and from their bookings ({count}); from now on they are called &quot;{erased}&quot;. The bookings keep their dates and statuses, so reports do not change. This cannot be undone.</source>
+        <translation>Name, Telefon, E-Mail und Notizen werden aus dem Kundeneintrag und aus den Buchungen ({count}) entfernt; der Eintrag heißt dann „{erased}“. Die Buchungen behalten Datum und Status, die Auswertungen ändern sich also nicht. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Erase</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>Kunde</translation>
     </message>
@@ -703,6 +727,22 @@
         <translation>Ein anderer Eintrag derselben Person: seine Buchungen kommen zu diesem</translation>
     </message>
     <message>
+        <source>E&amp;xport data…</source>
+        <translation>&amp;Daten exportieren…</translation>
+    </message>
+    <message>
+        <source>Everything stored about this customer, as a JSON file and CSV files</source>
+        <translation>Alles, was über diesen Kunden gespeichert ist, als JSON-Datei und CSV-Dateien</translation>
+    </message>
+    <message>
+        <source>E&amp;rase…</source>
+        <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+        <source>Remove this customer&apos;s name, contacts and notes for good; their bookings stay, unnamed</source>
+        <translation>Name, Kontaktdaten und Notizen dieses Kunden endgültig entfernen; die Buchungen bleiben, ohne Namen</translation>
+    </message>
+    <message>
         <source>Save the details (Ctrl+S)</source>
         <translation>Angaben speichern (Strg+S)</translation>
     </message>
@@ -741,6 +781,18 @@
     <message>
         <source>Merged {other} into this record.</source>
         <translation>{other} wurde mit diesem Eintrag zusammengeführt.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Export läuft…</translation>
+    </message>
+    <message>
+        <source>Exported to {file} and {count} CSV files beside it, in {folder}.</source>
+        <translation>Exportiert nach {file} und {count} CSV-Dateien daneben, im Ordner {folder}.</translation>
+    </message>
+    <message>
+        <source>Erased: the name, contacts and notes are gone from the record and from {bookings}.</source>
+        <translation>Gelöscht: Name, Kontaktdaten und Notizen sind aus dem Eintrag und aus {bookings} entfernt.</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,240 @@
+"""A customer's data rights in the windows (issue 12, phase 2): the card's
+"Export data…" writes the JSON and CSV files and says where; "Erase…"
+asks, erases, shows the erased record, the day view follows, and Ctrl+Z
+cannot bring the name back; staff see neither. Driven by clicks and keys
+and checked in the widgets, the files and the database, on SQLite and
+PostgreSQL."""
+import csv
+import json
+from datetime import datetime, timedelta, timezone
+
+from PySide6.QtCore import Qt
+
+from booking_desktop import services
+from booking_desktop.models import AuditEvent, Booking, Customer
+from booking_desktop.ui.dialogs import customer_card
+from booking_desktop.ui.dialogs.details_dialog import EditDetailsDialog
+
+from . import test_customer_card as card_tests
+from .test_customer_card import day_rows, shown, tomorrow_slot, walk_in
+
+desk = card_tests.desk          # the card tests' fixtures: a business, an owner, staff,
+roberta = card_tests.roberta    # and Roberta Regular with three past bookings
+
+UTC = timezone.utc
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def open_card(qtbot, window, customer_id):
+    window.front_desk.open_customer_card(customer_id)
+    card = window.front_desk.card
+    shown(qtbot, card)
+    return card
+
+
+def no_trace_of(name: str, phone: str) -> bool:
+    """Neither the customer's record nor any booking holds the name or phone."""
+    return (not Customer.select().where((Customer.name == name) | (Customer.phone == phone))
+            .exists()
+            and not Booking.select().where((Booking.customer_name == name)
+                                           | (Booking.customer_phone == phone)).exists())
+
+
+# --- export ----------------------------------------------------------------------------------
+
+def test_an_owner_exports_the_customer_as_json_and_csv(qtbot, desk, roberta, tmp_path,
+                                                       monkeypatch):
+    references = sorted(b.reference for b in Booking.select().where(Booking.customer == roberta))
+    window = desk.window(desk.owner)
+    card = open_card(qtbot, window, roberta)
+    assert card.export_button.isVisibleTo(card) and card.erase_button.isVisibleTo(card)
+    asked = []
+    target = tmp_path / "roberta"  # no suffix typed: .json is added
+    monkeypatch.setattr(customer_card, "ask_export_path",
+                        lambda parent, suggested: asked.append(suggested) or str(target))
+    qtbot.mouseClick(card.export_button, Qt.MouseButton.LeftButton)
+
+    assert asked and asked[0].endswith(f"customer-{roberta}.json")
+    export = json.loads((tmp_path / "roberta.json").read_text(encoding="utf-8"))
+    assert export["customer"]["name"] == "Roberta Regular"
+    assert sorted(b["reference"] for b in export["bookings"]) == references
+    with open(tmp_path / "roberta-bookings.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(r["reference"] for r in rows) == references
+    assert {r["customer_name"] for r in rows} == {"Roberta Regular"}
+    with open(tmp_path / "roberta-customer.csv", encoding="utf-8", newline="") as handle:
+        assert [r["phone"] for r in csv.DictReader(handle)] == ["030 999"]
+    assert (tmp_path / "roberta-audit.csv").exists()
+    assert card.status.text() == (f"Exported to roberta.json and 3 CSV files beside it, in "
+                                  f"{tmp_path}.")
+    assert str(tmp_path / "roberta-bookings.csv") in card.status.toolTip()
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert (event.action, event.entity_id) == ("customer.export", roberta)
+    assert Customer.get_by_id(roberta).name == "Roberta Regular"  # an export changes nothing
+
+
+def test_an_export_cancelled_in_the_file_dialog_writes_nothing(qtbot, desk, roberta, tmp_path,
+                                                               monkeypatch):
+    window = desk.window(desk.owner)
+    card = open_card(qtbot, window, roberta)
+    before = AuditEvent.select().count()
+    monkeypatch.setattr(customer_card, "ask_export_path", lambda parent, suggested: "")
+    qtbot.mouseClick(card.export_button, Qt.MouseButton.LeftButton)
+    assert AuditEvent.select().count() == before and list(tmp_path.glob("*.json")) == []
+    assert card.status.text() == ""
+
+
+def test_a_folder_that_cannot_be_written_is_said_in_the_card(qtbot, desk, roberta, tmp_path,
+                                                             monkeypatch):
+    window = desk.window(desk.owner)
+    card = open_card(qtbot, window, roberta)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(customer_card, "ask_export_path",
+                        lambda parent, suggested: str(blocked / "roberta.json"))
+    qtbot.mouseClick(card.export_button, Qt.MouseButton.LeftButton)
+    assert card.bar.isVisible() and card.bar.label.text() != ""
+    assert card.isVisible() and not card.status.text().startswith("Exported")
+
+
+def test_staff_see_neither_export_nor_erase(qtbot, desk, roberta):
+    window = desk.window(desk.staff)
+    card = open_card(qtbot, window, roberta)
+    assert not card.export_button.isVisibleTo(card)
+    assert not card.erase_button.isVisibleTo(card)
+
+
+# --- erasure ---------------------------------------------------------------------------------
+
+def test_an_owner_erases_and_the_card_and_the_day_view_follow(qtbot, desk, roberta,
+                                                               monkeypatch):
+    upcoming = services.create_booking(tomorrow_slot(desk.shop), "Roberta Regular",
+                                       customer_phone="030 999")
+    statuses = dict(Booking.select(Booking.id, Booking.status)
+                    .where(Booking.customer == roberta).tuples())
+    window = desk.window(desk.owner)
+    front = window.front_desk
+    front.set_day(datetime.now(UTC).date() + timedelta(days=1))
+    assert [r.customer_name for r in day_rows(front)] == ["Roberta Regular"]
+    card = open_card(qtbot, window, roberta)
+    asked = []
+    monkeypatch.setattr(customer_card, "confirm_erase",
+                        lambda parent, row: asked.append(row.name) or True)
+    qtbot.mouseClick(card.erase_button, Qt.MouseButton.LeftButton)
+
+    erased = f"Erased customer #{roberta}"
+    assert asked == ["Roberta Regular"]
+    record = Customer.get_by_id(roberta)
+    assert (record.name, record.phone, record.email, record.notes) == (erased, None, None, "")
+    assert dict(Booking.select(Booking.id, Booking.status)
+                .where(Booking.customer == roberta).tuples()) == statuses
+    assert {b.customer_name for b in Booking.select().where(Booking.customer == roberta)} == \
+        {erased}
+    assert no_trace_of("Roberta Regular", "030 999")
+    assert card.title.text() == erased and card.name_edit.text() == erased
+    assert (card.phone_edit.text(), card.notes_edit.toPlainText()) == ("", "")
+    assert card.history_model.rowCount() == 4  # the bookings stay
+    assert card.status.text() == ("Erased: the name, contacts and notes are gone from the "
+                                  "record and from 4 bookings.")
+    # The day view read the day again (the pipeline's announce).
+    assert [(r.id, r.customer_name) for r in day_rows(front)] == [(upcoming.id, erased)]
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert (event.action, event.entity_id) == ("customer.erase", roberta)
+
+
+def test_erase_cancelled_changes_nothing(qtbot, desk, roberta, monkeypatch):
+    window = desk.window(desk.owner)
+    card = open_card(qtbot, window, roberta)
+    monkeypatch.setattr(customer_card, "confirm_erase", lambda parent, row: False)
+    qtbot.mouseClick(card.erase_button, Qt.MouseButton.LeftButton)
+    assert Customer.get_by_id(roberta).name == "Roberta Regular"
+    assert card.title.text() == "Roberta Regular"
+
+
+def test_the_confirmation_defaults_to_cancel_and_names_what_happens(qtbot, desk, roberta):
+    """Enter in the question keeps the data: Cancel is its default button."""
+    window = desk.window(desk.owner)
+    card = open_card(qtbot, window, roberta)
+    seen = []
+
+    def answer_with_enter():
+        from PySide6.QtWidgets import QApplication, QMessageBox
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return False
+        seen.append(box.informativeText())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        return True
+
+    from PySide6.QtCore import QTimer
+    timer = QTimer(card, interval=50)
+    timer.timeout.connect(lambda: answer_with_enter() and timer.stop())
+    timer.start()
+    qtbot.mouseClick(card.erase_button, Qt.MouseButton.LeftButton)
+    assert seen and "cannot be undone" in seen[0]
+    assert f"Erased customer #{roberta}" in seen[0] and "3 bookings" in seen[0]
+    assert Customer.get_by_id(roberta).name == "Roberta Regular"
+
+
+def test_another_desks_edit_before_the_erasure_is_erased_too(qtbot, desk, roberta,
+                                                             monkeypatch):
+    """Decided: erasing removes whatever the details are when it runs, so
+    another desk's change between opening the card and "Erase…" is erased
+    as well (not refused as a save of the fields would be)."""
+    window = desk.window(desk.owner)
+    card = open_card(qtbot, window, roberta)
+    services.update_customer(roberta, phone="030 111 222", email="rr@example.com",
+                             by=desk.owner)  # another desk
+    monkeypatch.setattr(customer_card, "confirm_erase", lambda parent, row: True)
+    qtbot.mouseClick(card.erase_button, Qt.MouseButton.LeftButton)
+    record = Customer.get_by_id(roberta)
+    assert (record.name, record.phone, record.email) == (f"Erased customer #{roberta}", None,
+                                                         None)
+    assert not card.bar.isVisible()
+    assert card.title.text() == f"Erased customer #{roberta}"
+
+
+def test_ctrl_z_after_an_erasure_cannot_bring_the_name_back(qtbot, desk, monkeypatch):
+    """A walk-in and a details edit made in this window before the erasure:
+    Ctrl+Z on the edit (which would write the previous details back) is
+    refused and says so, the step stays, and nothing holds the name again."""
+    window = desk.window(desk.owner)
+    form = walk_in(qtbot, window)
+    qtbot.keyClicks(form.name, "Wanda Walker")
+    qtbot.keyClicks(form.phone, "0170 555")
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    booking = Booking.get(Booking.customer_name == "Wanda Walker")
+    wanda = booking.customer_id
+    front = window.front_desk
+    front.set_day(booking.time_slot.start.date())
+    front.select_booking(booking.id)
+    front.tree.setFocus()
+
+    def ask(cls, session, row, parent=None, *, save):
+        changes = {"notes": "Window seat"}
+        save(changes, {"notes": row.notes}).run()  # as the dialog's Save does
+        return changes
+
+    monkeypatch.setattr(EditDetailsDialog, "ask", classmethod(ask))
+    qtbot.keyClick(front.tree, Qt.Key.Key_E, CTRL)
+    assert Booking.get_by_id(booking.id).notes == "Window seat"
+    assert window.undo_action.text().replace("&", "").startswith("Undo")
+
+    card = open_card(qtbot, window, wanda)
+    monkeypatch.setattr(customer_card, "confirm_erase", lambda parent, row: True)
+    qtbot.mouseClick(card.erase_button, Qt.MouseButton.LeftButton)
+    assert Customer.get_by_id(wanda).name == f"Erased customer #{wanda}"
+    card.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    front.tree.setFocus()
+
+    step = window.undo_action.text()
+    qtbot.keyClick(front.tree, Qt.Key.Key_Z, CTRL)
+    assert no_trace_of("Wanda Walker", "0170 555")
+    assert window.undo_action.text() == step  # refused: the step is still there
+    qtbot.keyClick(front.tree, Qt.Key.Key_Z, CTRL)  # again: the same refusal
+    assert no_trace_of("Wanda Walker", "0170 555")
+    assert Customer.get_by_id(wanda).name == f"Erased customer #{wanda}"
+    assert Booking.get_by_id(booking.id).customer_name == f"Erased customer #{wanda}"
+    assert front.bar.isVisible() and "Nothing was undone" in front.bar.label.text()
