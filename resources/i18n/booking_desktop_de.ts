@@ -796,6 +796,99 @@
     </message>
 </context>
 <context>
+    <name>CustomerDataDialog</name>
+    <message>
+        <source>Erase customers</source>
+        <translation>Kunden löschen</translation>
+    </message>
+    <message>
+        <source>They have had no booking for {months} months. Their names, phones, emails and notes are removed from their records and bookings; the bookings keep their dates and statuses. This cannot be undone.</source>
+        <translation>Sie hatten seit {months} Monaten keine Buchung. Namen, Telefonnummern, E-Mail-Adressen und Notizen werden aus ihren Einträgen und Buchungen entfernt; die Buchungen behalten Datum und Status. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Erase</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Customer data</source>
+        <translation>Kundendaten</translation>
+    </message>
+    <message>
+        <source>Customers who have not booked for a long time can be erased automatically when &quot;python main.py maintain&quot; runs: their names and contacts go, their bookings stay unnamed so the reports do not change. Off by default.</source>
+        <translation>Kunden, die lange nicht gebucht haben, können automatisch gelöscht werden, wenn „python main.py maintain“ läuft: Namen und Kontaktdaten werden entfernt, die Buchungen bleiben ohne Namen erhalten, die Auswertungen ändern sich also nicht. Standardmäßig aus.</translation>
+    </message>
+    <message>
+        <source>E&amp;rase customers with no booking for</source>
+        <translation>Kunden &amp;löschen, die keine Buchung haben seit</translation>
+    </message>
+    <message>
+        <source> months</source>
+        <translation> Monaten</translation>
+    </message>
+    <message>
+        <source>Months without a booking</source>
+        <translation>Monate ohne Buchung</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>&amp;Vorschau</translation>
+    </message>
+    <message>
+        <source>What maintain would erase now (changes nothing)</source>
+        <translation>Was die Wartung jetzt löschen würde (ändert nichts)</translation>
+    </message>
+    <message>
+        <source>Erase &amp;now…</source>
+        <translation>&amp;Jetzt löschen…</translation>
+    </message>
+    <message>
+        <source>Saved: customers are kept until erased by hand.</source>
+        <translation>Gespeichert: Kunden bleiben, bis sie von Hand gelöscht werden.</translation>
+    </message>
+    <message>
+        <source>Maintain erases no one while this is off.</source>
+        <translation>Solange dies aus ist, löscht die Wartung niemanden.</translation>
+    </message>
+    <message>
+        <source>Saved: customers are erased {months} months after their latest booking.</source>
+        <translation>Gespeichert: Kunden werden {months} Monate nach ihrer letzten Buchung gelöscht.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Maintain would erase %n customer(s) now.</source>
+        <translation>
+            <numerusform>Die Wartung würde jetzt %n Kunden löschen.</numerusform>
+            <numerusform>Die Wartung würde jetzt %n Kunden löschen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Customer #{id}, last visit {day}</source>
+        <translation>Kunde #{id}, letzter Besuch {day}</translation>
+    </message>
+    <message>
+        <source>Customer #{id}, never visited</source>
+        <translation>Kunde #{id}, nie da gewesen</translation>
+    </message>
+    <message>
+        <source>and {more} more</source>
+        <translation>und {more} weitere</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Gespeichert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Erased %n customer(s).</source>
+        <translation>
+            <numerusform>%n Kunde gelöscht.</numerusform>
+            <numerusform>%n Kunden gelöscht.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CustomerFigures</name>
     <message>
         <source>New customers</source>
@@ -2336,6 +2429,10 @@
         <translation>Mögliche &amp;Doppelte…</translation>
     </message>
     <message>
+        <source>Customer d&amp;ata…</source>
+        <translation>&amp;Kundendaten…</translation>
+    </message>
+    <message>
         <source>&amp;Health…</source>
         <translation>&amp;Systemzustand…</translation>
     </message>
@@ -2852,6 +2949,16 @@
     <message>
         <source>{day} {time}</source>
         <translation>{day} {time}</translation>
+    </message>
+</context>
+<context>
+    <name>RetentionWords</name>
+    <message numerus="yes">
+        <source>Erase %n customer(s) now?</source>
+        <translation>
+            <numerusform>%n Kunden jetzt löschen?</numerusform>
+            <numerusform>%n Kunden jetzt löschen?</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,9 @@
 """A customer's data rights in the windows (issue 12, phase 2): the card's
 "Export data…" writes the JSON and CSV files and says where; "Erase…"
 asks, erases, shows the erased record, the day view follows, and Ctrl+Z
-cannot bring the name back; staff see neither. Driven by clicks and keys
+cannot bring the name back; staff see neither. Owner → Customer data…
+saves the retention period, previews what maintain would erase (changing
+nothing) and erases them after asking. Driven by clicks and keys
 and checked in the widgets, the files and the database, on SQLite and
 PostgreSQL."""
 import csv
@@ -11,12 +13,13 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import Qt
 
 from booking_desktop import services
-from booking_desktop.models import AuditEvent, Booking, Customer
-from booking_desktop.ui.dialogs import customer_card
+from booking_desktop.models import AuditEvent, Booking, Business, Customer
+from booking_desktop.ui import formats
+from booking_desktop.ui.dialogs import customer_card, customer_data_dialog
 from booking_desktop.ui.dialogs.details_dialog import EditDetailsDialog
 
 from . import test_customer_card as card_tests
-from .test_customer_card import day_rows, shown, tomorrow_slot, walk_in
+from .test_customer_card import day_rows, past_booking, shown, tomorrow_slot, walk_in
 
 desk = card_tests.desk          # the card tests' fixtures: a business, an owner, staff,
 roberta = card_tests.roberta    # and Roberta Regular with three past bookings
@@ -238,3 +241,109 @@ def test_ctrl_z_after_an_erasure_cannot_bring_the_name_back(qtbot, desk, monkeyp
     assert Customer.get_by_id(wanda).name == f"Erased customer #{wanda}"
     assert Booking.get_by_id(booking.id).customer_name == f"Erased customer #{wanda}"
     assert front.bar.isVisible() and "Nothing was undone" in front.bar.label.text()
+
+
+# --- retention -------------------------------------------------------------------------------
+
+def customers() -> list[tuple]:
+    return list(Customer.select(Customer.id, Customer.name, Customer.phone, Customer.updated_at)
+                .order_by(Customer.id).tuples())
+
+
+def test_retention_is_saved_previewed_and_erased_from_the_owner_menu(qtbot, desk, roberta,
+                                                                      monkeypatch):
+    olga = past_booking(desk.shop, 70, "Olga Old", "030 700")
+    otto = past_booking(desk.shop, 90, "Otto Older")
+    window = desk.window(desk.owner)
+    assert window.customer_data_action in window.owner_menu.actions()
+    window.customer_data_action.trigger()
+    dialog = window.customer_data_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.preview is not None)
+    # Off by default.
+    assert not dialog.erase_check.isChecked() and not dialog.months.isEnabled()
+    assert dialog.saved_label.text() == "Saved: customers are kept until erased by hand."
+    assert dialog.preview_title.text() == "Maintain erases no one while this is off."
+    assert not dialog.erase_now_button.isEnabled()
+
+    qtbot.mouseClick(dialog.erase_check, Qt.MouseButton.LeftButton)
+    assert dialog.months.isEnabled()
+    dialog.months.setFocus()
+    dialog.months.selectAll()
+    qtbot.keyClicks(dialog.months, "2")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert Business.get_by_id(desk.shop.id).erase_customers_after_months == 2
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert (event.action, event.entity_id) == ("business.retention", desk.shop.id)
+    assert dialog.saved_label.text() == ("Saved: customers are erased 2 months after their "
+                                         "latest booking.")
+    # The preview lists what maintain would erase now: Olga and Otto, not Roberta.
+    due = services.customers_to_erase(by=desk.owner)
+    assert [c["customer_id"] for c in due] == [olga.customer_id, otto.customer_id]
+    assert dialog.preview_title.text() == "Maintain would erase 2 customers now."
+    assert dialog.preview_lines.text().split("\n") == [
+        f"Customer #{olga.customer_id}, last visit "
+        f"{formats.date_text(olga.time_slot.start.date())}",
+        f"Customer #{otto.customer_id}, last visit "
+        f"{formats.date_text(otto.time_slot.start.date())}"]
+
+    # A preview is a dry run: asking again changes nothing.
+    before, events = customers(), AuditEvent.select().count()
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    assert customers() == before and AuditEvent.select().count() == events
+    assert dialog.preview_title.text() == "Maintain would erase 2 customers now."
+
+    asked = []
+    monkeypatch.setattr(customer_data_dialog, "confirm_erase_expired",
+                        lambda parent, count, months: asked.append((count, months)) or True)
+    qtbot.mouseClick(dialog.erase_now_button, Qt.MouseButton.LeftButton)
+    assert asked == [(2, 2)]
+    assert [Customer.get_by_id(c).name for c in (olga.customer_id, otto.customer_id)] == [
+        f"Erased customer #{olga.customer_id}", f"Erased customer #{otto.customer_id}"]
+    assert Customer.get_by_id(roberta).name == "Roberta Regular"
+    assert no_trace_of("Olga Old", "030 700")
+    assert dialog.status.text() == "Erased 2 customers."
+    assert dialog.preview_title.text() == "Maintain would erase 0 customers now."
+    assert not dialog.erase_now_button.isEnabled()
+
+
+def test_erase_now_cancelled_and_retention_turned_off_again(qtbot, desk, monkeypatch):
+    olga = past_booking(desk.shop, 70, "Olga Old", "030 700")
+    services.set_customer_retention(desk.shop, 1, by=desk.owner)  # another desk
+    window = desk.window(desk.owner)
+    window.show_customer_data()
+    dialog = window.customer_data_dialog
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert dialog.erase_check.isChecked() and dialog.months.value() == 1
+    assert dialog.preview_title.text() == "Maintain would erase 1 customer now."
+    monkeypatch.setattr(customer_data_dialog, "confirm_erase_expired",
+                        lambda parent, count, months: False)
+    before = customers()
+    qtbot.mouseClick(dialog.erase_now_button, Qt.MouseButton.LeftButton)
+    assert customers() == before
+    qtbot.mouseClick(dialog.erase_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert Business.get_by_id(desk.shop.id).erase_customers_after_months is None
+    assert dialog.preview_title.text() == "Maintain erases no one while this is off."
+    assert Customer.get_by_id(olga.customer_id).name == "Olga Old"
+
+
+def test_a_refused_retention_is_said_in_the_dialog(qtbot, desk):
+    """The account was disabled at another desk meanwhile: the service
+    refuses and the dialog's bar says so; nothing is saved."""
+    from booking_desktop.services import users as user_service
+    window = desk.window(desk.owner)
+    window.show_customer_data()
+    dialog = window.customer_data_dialog
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    second = user_service.create_user("otto", "owner-password-2", role="owner", by=desk.owner)
+    user_service.set_user_active("olga", False, by=second)
+    qtbot.mouseClick(dialog.erase_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.bar.isVisible() and dialog.bar.label.text() != ""
+    assert dialog.isVisible()
+    assert Business.get_by_id(desk.shop.id).erase_customers_after_months is None
+
+
+def test_staff_have_no_customer_data_dialog(qtbot, desk):
+    window = desk.window(desk.staff)
+    assert not window.owner_menu.menuAction().isVisible()
