@@ -822,10 +822,6 @@
         <translation>Kunden &amp;löschen, die keine Buchung haben seit</translation>
     </message>
     <message>
-        <source> months</source>
-        <translation> Monaten</translation>
-    </message>
-    <message>
         <source>Months without a booking</source>
         <translation>Monate ohne Buchung</translation>
     </message>
@@ -844,6 +840,13 @@
     <message>
         <source>Erase &amp;now…</source>
         <translation>&amp;Jetzt löschen…</translation>
+    </message>
+    <message numerus="yes">
+        <source> month(s)</source>
+        <translation>
+            <numerusform> Monat</numerusform>
+            <numerusform> Monaten</numerusform>
+        </translation>
     </message>
     <message>
         <source>Saved: customers are kept until erased by hand.</source>

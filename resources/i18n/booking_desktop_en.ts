@@ -52,6 +52,13 @@
 <context>
     <name>CustomerDataDialog</name>
     <message numerus="yes">
+        <source> month(s)</source>
+        <translation>
+            <numerusform> month</numerusform>
+            <numerusform> months</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Maintain would erase %n customer(s) now.</source>
         <translation>
             <numerusform>Maintain would erase %n customer now.</numerusform>

@@ -270,6 +270,7 @@ def test_retention_is_saved_previewed_and_erased_from_the_owner_menu(qtbot, desk
     dialog.months.setFocus()
     dialog.months.selectAll()
     qtbot.keyClicks(dialog.months, "2")
+    assert dialog.months.text() == "2 months"
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert Business.get_by_id(desk.shop.id).erase_customers_after_months == 2
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
@@ -314,6 +315,7 @@ def test_erase_now_cancelled_and_retention_turned_off_again(qtbot, desk, monkeyp
     dialog = window.customer_data_dialog
     qtbot.waitUntil(lambda: dialog.preview is not None)
     assert dialog.erase_check.isChecked() and dialog.months.value() == 1
+    assert dialog.months.text() == "1 month"
     assert dialog.preview_title.text() == "Maintain would erase 1 customer now."
     monkeypatch.setattr(customer_data_dialog, "confirm_erase_expired",
                         lambda parent, count, months: False)

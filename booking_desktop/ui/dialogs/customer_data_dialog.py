@@ -77,7 +77,8 @@ class CustomerDataDialog(QDialog):
         self.months = QSpinBox()
         self.months.setRange(1, 120)
         self.months.setValue(24)
-        self.months.setSuffix(self.tr(" months"))
+        self._month_suffix(self.months.value())
+        self.months.valueChanged.connect(self._month_suffix)
         self.months.setAccessibleName(self.tr("Months without a booking"))
         self.months.setEnabled(False)
         self.erase_check.toggled.connect(self.months.setEnabled)
@@ -128,6 +129,10 @@ class CustomerDataDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(560, 380)
         self.read()
+
+    def _month_suffix(self, value: int) -> None:
+        """"1 month", "2 months": the suffix follows the number."""
+        self.months.setSuffix(self.tr(" month(s)", "", value))
 
     # --- reading ----------------------------------------------------------------
     def read(self) -> None:
