@@ -119,6 +119,12 @@ def test_an_owner_erases_and_the_card_and_the_day_view_follow(qtbot, desk, rober
     front = window.front_desk
     front.set_day(datetime.now(UTC).date() + timedelta(days=1))
     assert [r.customer_name for r in day_rows(front)] == ["Roberta Regular"]
+    window.show_view(2)  # the Bookings table, read once with her name
+    table = window.bookings.model
+    qtbot.waitUntil(lambda: table.rowCount() > 0)
+    assert {table.booking(r).customer_name for r in range(table.rowCount())} == {
+        "Roberta Regular"}
+    window.show_view(0)
     card = open_card(qtbot, window, roberta)
     asked = []
     monkeypatch.setattr(customer_card, "confirm_erase",
@@ -141,6 +147,11 @@ def test_an_owner_erases_and_the_card_and_the_day_view_follow(qtbot, desk, rober
                                   "record and from 4 bookings.")
     # The day view read the day again (the pipeline's announce).
     assert [(r.id, r.customer_name) for r in day_rows(front)] == [(upcoming.id, erased)]
+    # So does the Bookings table (marked stale while hidden, read when shown).
+    card.close()
+    window.show_view(2)
+    qtbot.waitUntil(lambda: table.rowCount() > 0)
+    assert {table.booking(r).customer_name for r in range(table.rowCount())} == {erased}
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert (event.action, event.entity_id) == ("customer.erase", roberta)
 
