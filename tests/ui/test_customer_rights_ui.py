@@ -360,3 +360,46 @@ def test_a_refused_retention_is_said_in_the_dialog(qtbot, desk):
 def test_staff_have_no_customer_data_dialog(qtbot, desk):
     window = desk.window(desk.staff)
     assert not window.owner_menu.menuAction().isVisible()
+
+
+def test_a_booking_made_elsewhere_after_the_preview_keeps_that_customer(qtbot, desk,
+                                                                        monkeypatch):
+    """Another desk books Olga between the preview and Erase now: the
+    erasure works out who is due when it runs, so she stays, and the
+    dialog says how many it erased and reads the preview again."""
+    olga = past_booking(desk.shop, 70, "Olga Old", "030 700")
+    otto = past_booking(desk.shop, 90, "Otto Older")
+    services.set_customer_retention(desk.shop, 1, by=desk.owner)
+    window = desk.window(desk.owner)
+    window.show_customer_data()
+    dialog = window.customer_data_dialog
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert dialog.preview_title.text() == "Maintain would erase 2 customers now."
+    services.create_booking(tomorrow_slot(desk.shop), "Olga Old", customer_phone="030 700")
+    monkeypatch.setattr(customer_data_dialog, "confirm_erase_expired",
+                        lambda parent, count, months: True)
+    qtbot.mouseClick(dialog.erase_now_button, Qt.MouseButton.LeftButton)
+    assert Customer.get_by_id(olga.customer_id).name == "Olga Old"
+    assert Customer.get_by_id(otto.customer_id).name == f"Erased customer #{otto.customer_id}"
+    assert dialog.status.text() == "Erased 1 customer."
+    assert dialog.preview_title.text() == "Maintain would erase 0 customers now."
+
+
+def test_export_and_erase_run_on_the_windows_database_thread(qtbot, threaded_desk, desk,
+                                                            roberta, tmp_path, monkeypatch):
+    """As in the app: the work runs on the worker thread and the card
+    applies the answers when they come."""
+    window = desk.window(desk.owner)
+    assert window.session.pipeline.worker.threaded
+    card = open_card(qtbot, window, roberta)
+    monkeypatch.setattr(customer_card, "ask_export_path",
+                        lambda parent, suggested: str(tmp_path / "r.json"))
+    qtbot.mouseClick(card.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card.status.text().startswith("Exported"), timeout=10000)
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["customer"]["id"] \
+        == roberta
+    monkeypatch.setattr(customer_card, "confirm_erase", lambda parent, row: True)
+    qtbot.mouseClick(card.erase_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card.title.text() == f"Erased customer #{roberta}", timeout=10000)
+    qtbot.waitUntil(window.session.pipeline.idle, timeout=10000)
+    assert Customer.get_by_id(roberta).phone is None
