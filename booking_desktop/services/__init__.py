@@ -42,6 +42,7 @@ from .customer_rights import (
     erase_customer,
     erase_expired_customers,
     export_customer,
+    retention_preview,
     set_customer_retention,
     write_customer_export,
 )
@@ -138,5 +139,6 @@ __all__ = [
     "update_customer", "merge_customers", "likely_duplicates",
     # their data rights: export, erasure, retention (issue 12, phase 2)
     "export_customer", "write_customer_export", "erase_customer", "set_customer_retention",
-    "customers_to_erase", "erase_expired_customers", "MaintenanceReport", "run_maintenance",
+    "customers_to_erase", "erase_expired_customers", "retention_preview", "MaintenanceReport",
+    "run_maintenance",
 ]

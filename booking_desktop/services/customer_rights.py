@@ -13,10 +13,13 @@ append-only, hash-chained log stays as it is, and its chain intact.
 """
 import csv
 import json
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 
-from ..errors import InvalidInput
+from ..errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
+from peewee import fn
+
 from ..models import AuditEvent, Booking, Business, Customer, TimeSlot, User
 from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
@@ -207,16 +210,19 @@ def _months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def _expired(moment: datetime) -> list[tuple[int, int, str]]:
+def _expired(moment: datetime, only: int | None = None) -> list[tuple[int, int, str]]:
     """(business id, customer id, name) of the customers to erase as of
-    `moment`: of a business with a retention period, not erased yet, whose
-    latest booking (its slot's start, or when it was made if later) and
-    whose record's last change are older than the period."""
+    `moment`: of a business with a retention period (of business `only` if
+    given), not erased yet, whose latest booking (its slot's start, or when
+    it was made if later) and whose record's last change are older than the
+    period."""
     found = []
+    businesses = Business.erase_customers_after_months.is_null(False)
+    if only is not None:
+        businesses &= Business.id == only
     for business_id, months in (Business.select(Business.id,
                                                 Business.erase_customers_after_months)
-                                .where(Business.erase_customers_after_months.is_null(False))
-                                .tuples()):
+                                .where(businesses).tuples()):
         cutoff = _months_before(moment, months)
         # (No NULL among the ids: NOT IN a list holding one keeps no one.)
         recent = (Booking.select(Booking.customer)
@@ -233,26 +239,89 @@ def _expired(moment: datetime) -> list[tuple[int, int, str]]:
     return found
 
 
-def customers_to_erase(by: User | None = None, now: datetime | None = None) -> list[dict]:
+def _business_id(business) -> int | None:
+    if business is None:
+        return None
+    return v.record_id(business if isinstance(business, int) else business.id, "business")
+
+
+def customers_to_erase(by: User | None = None, now: datetime | None = None,
+                       business=None) -> list[dict]:
     """The customers the retention periods would erase now (a dry run):
-    {"business_id", "customer_id", "name"}, by business then id. Owner only."""
+    {"business_id", "customer_id", "name"}, by business then id; of one
+    `business` if given, else of all (as `main.py maintain`). Owner only."""
     require_owner(by, "see which customers are due to be erased")
+    only = _business_id(business)
     return run_read(lambda: [{"business_id": b, "customer_id": c, "name": n}
-                             for b, c, n in _expired(current_time(now))])
+                             for b, c, n in _expired(current_time(now), only)])
 
 
-def erase_expired_customers(by: User | None = None, now: datetime | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class ErasableCustomer:
+    """A customer the retention period would erase now (no name: the
+    preview says who by number)."""
+    customer_id: int
+    last_visit: datetime | None   # the start of their latest booking; None: never booked
+
+
+@dataclass(frozen=True)
+class RetentionPreview:
+    """A business's retention setting and what it would erase now."""
+    business_id: int
+    months: int | None            # None: customers are kept (the default)
+    count: int                    # how many customers it would erase now
+    first: tuple[ErasableCustomer, ...]   # the first few of them, by id
+
+
+def retention_preview(business, by: User | None = None, now: datetime | None = None,
+                      shown: int = 5) -> RetentionPreview:
+    """The business's retention setting and the customers `maintain` would
+    erase of it now (a dry run: nothing changes, nothing is recorded): how
+    many, and the first `shown` with their latest booking's start. Owner
+    only. Raises PermissionDenied, NotFound."""
+    require_owner(by, "see which customers are due to be erased")
+    wanted = _business_id(business)
+
+    def work():
+        months = (Business.select(Business.erase_customers_after_months)
+                  .where(Business.id == wanted).scalar(as_tuple=True))
+        if months is None:
+            raise NotFound(QT_TRANSLATE_NOOP("errors", "That business no longer exists."))
+        ids = [cid for _b, cid, _n in _expired(current_time(now), wanted)]
+        first = ids[:max(shown, 0)]
+        latest = dict(Booking.select(Booking.customer, fn.MAX(TimeSlot.start)).join(TimeSlot)
+                      .where(Booking.customer.in_(first)).group_by(Booking.customer)
+                      .tuples()) if first else {}
+        return RetentionPreview(wanted, months[0], len(ids), tuple(
+            ErasableCustomer(cid, _aware(latest.get(cid))) for cid in first))
+
+    return run_read(work)
+
+
+def _aware(moment) -> datetime | None:
+    """A stored instant as an aware UTC datetime (SQLite's MAX() answers text)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def erase_expired_customers(by: User | None = None, now: datetime | None = None,
+                            business=None) -> list[dict]:
     """Erase the customers whose business's retention period has passed
-    since their latest booking (see `customers_to_erase`), in one
-    transaction; each erasure writes `customer.erase` (reason "retention").
+    since their latest booking (see `customers_to_erase`), of one `business`
+    if given, else of all; in one transaction; each erasure writes
+    `customer.erase` (reason "retention").
     Owner only. Returns what was erased, as `customers_to_erase` lists it
     (with "bookings": how many of theirs were erased)."""
     require_owner(by, "erase customers")
+    only = _business_id(business)
 
     def work():
         moment = current_time(now)
         done = []
-        for business_id, cid, name in _expired(moment):
+        for business_id, cid, name in _expired(moment, only):
             locked_customer(cid)
             count = _erase(cid, moment)
             audit(by, "customer.erase", "customer", cid, at=moment, bookings=count,
@@ -268,4 +337,5 @@ def erase_expired_customers(by: User | None = None, now: datetime | None = None)
 
 __all__ = ["export_customer", "write_customer_export", "erase_customer", "erased_name",
            "set_customer_retention", "customers_to_erase", "erase_expired_customers",
+           "retention_preview", "RetentionPreview", "ErasableCustomer",
            "EXPORT_FORMAT", "EXPORT_VERSION"]

@@ -136,6 +136,20 @@ def _health(window, folder: Path, size: tuple[int, int], log_path: Path) -> Path
         dialog.close()
 
 
+def _customer_data(window, folder: Path, demo_data: bool) -> Path:
+    """Owner → Customer data; on the demo data with a retention period set,
+    so that its preview lists customers (a database given is left as it is)."""
+    if demo_data:
+        services.set_customer_retention(window.session.business.id, 3)
+    window.show_customer_data()
+    dialog = window.customer_data_dialog
+    _settle(window.session)
+    try:
+        return _save(dialog, folder, "customer-data", window.session)
+    finally:
+        dialog.close()
+
+
 def _regular_customer(business):
     """The customer with the most bookings among the next busy day's (a card
     with a history worth showing), or None."""
@@ -299,6 +313,8 @@ def render(folder: str | os.PathLike, db_url: str | None = None,
             handler.close()
             if scratch is None:
                 log_path.unlink(missing_ok=True)
+        if business is not None:
+            written.append(_customer_data(window, folder, scratch is not None))
         window.close()
         (folder / ".screens.ini").unlink(missing_ok=True)
 

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
                       (self.tr("Bookings"), self.bookings)]
         self.hours = self.reports = None
         self.help_window = self.health_dialog = None  # made when first asked for
-        self.duplicates_dialog = None
+        self.duplicates_dialog = self.customer_data_dialog = None
         if session.is_owner:  # staff see the calendar read-only; no hours, no reports
             self.hours = HoursView(session, self.undo_stack)
             self.reports = ReportsView(session)
@@ -264,6 +264,8 @@ class MainWindow(QMainWindow):
         self.users_action = self._add(self.owner_menu, self.tr("&Users…"), None, self._users)
         self.duplicates_action = self._add(self.owner_menu, self.tr("Likely &duplicates…"), None,
                                            self.show_duplicates)
+        self.customer_data_action = self._add(self.owner_menu, self.tr("Customer d&ata…"), None,
+                                              self.show_customer_data)
         self.owner_menu.addSeparator()
         self.health_action = self._add(self.owner_menu, self.tr("&Health…"), None,
                                        self.show_health)
@@ -463,6 +465,13 @@ class MainWindow(QMainWindow):
         self.duplicates_dialog.show()
         self.duplicates_dialog.raise_()
         self.duplicates_dialog.activateWindow()
+
+    def show_customer_data(self) -> None:
+        """Owner → Customer data: how long customers are kept, and erasing
+        those due now."""
+        from .dialogs.customer_data_dialog import CustomerDataDialog
+        self.customer_data_dialog = CustomerDataDialog(self.session, self)
+        self.customer_data_dialog.open()
 
     def _users(self) -> None:
         from .dialogs.users_dialog import UsersDialog

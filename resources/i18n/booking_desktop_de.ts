@@ -603,6 +603,30 @@
         <translation>Die Änderungen an den Angaben von {name} sind nicht gespeichert. Trotzdem schließen?</translation>
     </message>
     <message>
+        <source>Export the customer&apos;s data</source>
+        <translation>Kundendaten exportieren</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Erase the customer&apos;s data</source>
+        <translation>Kundendaten löschen</translation>
+    </message>
+    <message>
+        <source>Erase {name}&apos;s data?</source>
+        <translation>Die Daten von {name} löschen?</translation>
+    </message>
+    <message>
+        <source>Their name, phone, email and notes are removed from their record and from their bookings ({count}); from now on they are called &quot;{erased}&quot;. The bookings keep their dates and statuses, so reports do not change. This cannot be undone.</source>
+        <translation>Name, Telefon, E-Mail und Notizen werden aus dem Kundeneintrag und aus den Buchungen ({count}) entfernt; der Eintrag heißt dann „{erased}“. Die Buchungen behalten Datum und Status, die Auswertungen ändern sich also nicht. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Erase</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>Kunde</translation>
     </message>
@@ -703,6 +727,22 @@
         <translation>Ein anderer Eintrag derselben Person: seine Buchungen kommen zu diesem</translation>
     </message>
     <message>
+        <source>E&amp;xport data…</source>
+        <translation>&amp;Daten exportieren…</translation>
+    </message>
+    <message>
+        <source>Everything stored about this customer, as a JSON file and CSV files</source>
+        <translation>Alles, was über diesen Kunden gespeichert ist, als JSON-Datei und CSV-Dateien</translation>
+    </message>
+    <message>
+        <source>E&amp;rase…</source>
+        <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+        <source>Remove this customer&apos;s name, contacts and notes for good; their bookings stay, unnamed</source>
+        <translation>Name, Kontaktdaten und Notizen dieses Kunden endgültig entfernen; die Buchungen bleiben, ohne Namen</translation>
+    </message>
+    <message>
         <source>Save the details (Ctrl+S)</source>
         <translation>Angaben speichern (Strg+S)</translation>
     </message>
@@ -741,6 +781,114 @@
     <message>
         <source>Merged {other} into this record.</source>
         <translation>{other} wurde mit diesem Eintrag zusammengeführt.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Export läuft…</translation>
+    </message>
+    <message>
+        <source>Exported to {file} and {count} CSV files beside it, in {folder}.</source>
+        <translation>Exportiert nach {file} und {count} CSV-Dateien daneben, im Ordner {folder}.</translation>
+    </message>
+    <message>
+        <source>Erased: the name, contacts and notes are gone from the record and from {bookings}.</source>
+        <translation>Gelöscht: Name, Kontaktdaten und Notizen sind aus dem Eintrag und aus {bookings} entfernt.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDataDialog</name>
+    <message>
+        <source>Erase customers</source>
+        <translation>Kunden löschen</translation>
+    </message>
+    <message>
+        <source>They have had no booking for {months} months. Their names, phones, emails and notes are removed from their records and bookings; the bookings keep their dates and statuses. This cannot be undone.</source>
+        <translation>Sie hatten seit {months} Monaten keine Buchung. Namen, Telefonnummern, E-Mail-Adressen und Notizen werden aus ihren Einträgen und Buchungen entfernt; die Buchungen behalten Datum und Status. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Erase</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Customer data</source>
+        <translation>Kundendaten</translation>
+    </message>
+    <message>
+        <source>Customers who have not booked for a long time can be erased automatically when &quot;python main.py maintain&quot; runs: their names and contacts go, their bookings stay unnamed so the reports do not change. Off by default.</source>
+        <translation>Kunden, die lange nicht gebucht haben, können automatisch gelöscht werden, wenn „python main.py maintain“ läuft: Namen und Kontaktdaten werden entfernt, die Buchungen bleiben ohne Namen erhalten, die Auswertungen ändern sich also nicht. Standardmäßig aus.</translation>
+    </message>
+    <message>
+        <source>E&amp;rase customers with no booking for</source>
+        <translation>Kunden &amp;löschen, die keine Buchung haben seit</translation>
+    </message>
+    <message>
+        <source>Months without a booking</source>
+        <translation>Monate ohne Buchung</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>&amp;Vorschau</translation>
+    </message>
+    <message>
+        <source>What maintain would erase now (changes nothing)</source>
+        <translation>Was die Wartung jetzt löschen würde (ändert nichts)</translation>
+    </message>
+    <message>
+        <source>Erase &amp;now…</source>
+        <translation>&amp;Jetzt löschen…</translation>
+    </message>
+    <message numerus="yes">
+        <source> month(s)</source>
+        <translation>
+            <numerusform> Monat</numerusform>
+            <numerusform> Monaten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved: customers are kept until erased by hand.</source>
+        <translation>Gespeichert: Kunden bleiben, bis sie von Hand gelöscht werden.</translation>
+    </message>
+    <message>
+        <source>Maintain erases no one while this is off.</source>
+        <translation>Solange dies aus ist, löscht die Wartung niemanden.</translation>
+    </message>
+    <message>
+        <source>Saved: customers are erased {months} months after their latest booking.</source>
+        <translation>Gespeichert: Kunden werden {months} Monate nach ihrer letzten Buchung gelöscht.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Maintain would erase %n customer(s) now.</source>
+        <translation>
+            <numerusform>Die Wartung würde jetzt %n Kunden löschen.</numerusform>
+            <numerusform>Die Wartung würde jetzt %n Kunden löschen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Customer #{id}, last visit {day}</source>
+        <translation>Kunde #{id}, letzter Besuch {day}</translation>
+    </message>
+    <message>
+        <source>Customer #{id}, never visited</source>
+        <translation>Kunde #{id}, nie da gewesen</translation>
+    </message>
+    <message>
+        <source>and {more} more</source>
+        <translation>und {more} weitere</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Gespeichert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Erased %n customer(s).</source>
+        <translation>
+            <numerusform>%n Kunde gelöscht.</numerusform>
+            <numerusform>%n Kunden gelöscht.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2284,6 +2432,10 @@
         <translation>Mögliche &amp;Doppelte…</translation>
     </message>
     <message>
+        <source>Customer d&amp;ata…</source>
+        <translation>&amp;Kundendaten…</translation>
+    </message>
+    <message>
         <source>&amp;Health…</source>
         <translation>&amp;Systemzustand…</translation>
     </message>
@@ -2800,6 +2952,16 @@
     <message>
         <source>{day} {time}</source>
         <translation>{day} {time}</translation>
+    </message>
+</context>
+<context>
+    <name>RetentionWords</name>
+    <message numerus="yes">
+        <source>Erase %n customer(s) now?</source>
+        <translation>
+            <numerusform>%n Kunden jetzt löschen?</numerusform>
+            <numerusform>%n Kunden jetzt löschen?</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -50,6 +50,30 @@
     </message>
 </context>
 <context>
+    <name>CustomerDataDialog</name>
+    <message numerus="yes">
+        <source> month(s)</source>
+        <translation>
+            <numerusform> month</numerusform>
+            <numerusform> months</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Maintain would erase %n customer(s) now.</source>
+        <translation>
+            <numerusform>Maintain would erase %n customer now.</numerusform>
+            <numerusform>Maintain would erase %n customers now.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Erased %n customer(s).</source>
+        <translation>
+            <numerusform>Erased %n customer.</numerusform>
+            <numerusform>Erased %n customers.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CustomerFigures</name>
     <message numerus="yes">
         <source>{n} of {d} booking(s) not cancelled</source>
@@ -323,6 +347,16 @@
         <translation>
             <numerusform>{start}–{end}   {free} of %n free</numerusform>
             <numerusform>{start}–{end}   {free} of %n free</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RetentionWords</name>
+    <message numerus="yes">
+        <source>Erase %n customer(s) now?</source>
+        <translation>
+            <numerusform>Erase %n customer now?</numerusform>
+            <numerusform>Erase %n customers now?</numerusform>
         </translation>
     </message>
 </context>

@@ -474,6 +474,47 @@ def test_a_booking_without_a_customer_keeps_no_one_from_retention(jurgen, owner,
         by=owner, now=now + timedelta(days=190))] == [jurgen, anna().id, walk_in]
 
 
+def test_the_preview_counts_and_dates_without_changing_anything(jurgen, owner, staff,
+                                                                   business, now):
+    """The windows' dry run: the setting, how many, and the first few with
+    the start of their latest booking; nothing written, not even an event."""
+    moment = now + timedelta(days=190)
+    off = services.retention_preview(business, by=owner, now=moment)
+    assert (off.business_id, off.months, off.count, off.first) == (business.id, None, 0, ())
+    services.set_customer_retention(business, 6, by=owner, now=now)
+    latest = {c: max(b.time_slot.start for b in Booking.select().where(Booking.customer == c))
+              for c in (jurgen, anna().id)}
+    before = snapshot()
+    preview = services.retention_preview(business, by=owner, now=moment)
+    assert snapshot() == before
+    assert (preview.months, preview.count) == (6, 2)
+    assert [(c.customer_id, c.last_visit) for c in preview.first] == [
+        (jurgen, latest[jurgen]), (anna().id, latest[anna().id])]
+    assert services.retention_preview(business, by=owner, now=moment, shown=1).first == \
+        preview.first[:1]
+    with pytest.raises(PermissionDenied):
+        services.retention_preview(business, by=staff, now=moment)
+    with pytest.raises(NotFound):
+        services.retention_preview(999, by=owner, now=moment)
+
+
+def test_retention_of_one_business_leaves_the_others(jurgen, owner, business, now):
+    """The window's Erase now works on the business it shows; maintain on all."""
+    other = services.create_business("Salon Hamburg", "Europe/Berlin")
+    services.create_recurring_business_hours(other, "weekday_9to5")
+    elsewhere = services.create_booking(day_slots(other, now=now)[0], "Otto Other", now=now)
+    for shop in (business, other):
+        services.set_customer_retention(shop, 6, by=owner, now=now)
+    moment, anna_id = now + timedelta(days=190), anna().id
+    assert {c["customer_id"] for c in services.customers_to_erase(
+        by=owner, now=moment, business=other)} == {elsewhere.customer_id}
+    done = services.erase_expired_customers(by=owner, now=moment, business=business.id)
+    assert {c["customer_id"] for c in done} == {jurgen, anna_id}
+    assert Customer.get_by_id(elsewhere.customer_id).name == "Otto Other"
+    assert [c["customer_id"] for c in services.customers_to_erase(by=owner, now=moment)] == [
+        elsewhere.customer_id]
+
+
 # --- the maintenance routine -------------------------------------------------------------
 
 def test_maintain_makes_next_months_slots_and_removes_past_unbooked_ones(

@@ -20,7 +20,7 @@ def test_screenshot_command_renders_views_on_the_demo_data(tmp_path):
     assert {"front-desk.png", "bookings.png", "sign-in.png", "first-run.png"} <= names
     assert {"calendar.png", "calendar-day.png", "hours-editor.png", "generate-slots.png"} <= names
     assert {"user-guide.png", "health.png"} <= names
-    assert {"walk-in-customer.png", "customer-card.png"} <= names
+    assert {"walk-in-customer.png", "customer-card.png", "customer-data.png"} <= names
     card = QImage(str(out / "customer-card.png"))  # the card over the window it belongs to
     assert (card.width(), card.height()) == (1280, 800)
     image = QImage(str(out / "front-desk.png"))

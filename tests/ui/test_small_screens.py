@@ -213,6 +213,7 @@ def test_every_view_fits_the_screen(qtbot, demo_window, size):
 
 def dialogs(window, booking_row):
     from booking_desktop.ui.dialogs.customer_card import CustomerCard, CustomerPicker
+    from booking_desktop.ui.dialogs.customer_data_dialog import CustomerDataDialog
     from booking_desktop.ui.dialogs.details_dialog import EditDetailsDialog
     from booking_desktop.ui.dialogs.duplicates_dialog import DuplicatesDialog
     from booking_desktop.ui.dialogs.reasons import CancelReasonDialog
@@ -241,6 +242,7 @@ def dialogs(window, booking_row):
         CustomerCard(session, booking_row.customer_id),
         CustomerPicker(session, services.get_customer(booking_row.customer_id)),
         DuplicatesDialog(session),
+        CustomerDataDialog(session),
     ]
 
 

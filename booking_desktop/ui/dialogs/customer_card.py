@@ -13,19 +13,28 @@ and keeps what was typed ("Reload" shows the other desk's version). Esc
 closes (asking first when something typed was not saved); Ctrl+S or Enter
 saves.
 
-Owner-only actions sit in one row, `owner_row`, shown to owners only:
-"Merge with…" now; the customer's data export and erasure add theirs with
-`add_owner_action(text, slot)`.
+Owner-only actions sit in one row, `owner_row`, shown to owners only (the
+services allow them to owners only): "Merge with…", "Export data…" (asks
+where, then writes the JSON file and its CSV files beside it through
+`export_customer` and `write_customer_export`; the card says where) and
+"Erase…" (asks, with Cancel as the default button, then `erase_customer`;
+the card shows "Erased customer #id" and the views that show their bookings
+read them again). Another desk's edit between opening the card and erasing
+does not stop the erasure: erasing removes whatever the details are now.
 """
+import os
+from pathlib import Path
+
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -43,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from ... import services
 from ...errors import InvalidInput, InvalidTransition, NotFound
+from ...services.customer_rights import erased_name
 from .. import status_style as style
 from ..accessible import name_from_labels
 from ..customer_words import WORDS, local_day
@@ -87,6 +97,39 @@ def confirm_discard(parent: QWidget, name: str) -> bool:
     return answer == QMessageBox.StandardButton.Discard
 
 
+def ask_export_path(parent: QWidget, suggested: str) -> str:
+    """Where to save a customer's data (the JSON file; the CSV files go
+    beside it): a save dialog. "" when cancelled. Tests replace it."""
+    translate = QCoreApplication.translate
+    path, _ = QFileDialog.getSaveFileName(
+        parent, translate("CustomerCard", "Export the customer's data"), suggested,
+        translate("CustomerCard", "JSON files (*.json)"))
+    return path
+
+
+def confirm_erase(parent: QWidget, row) -> bool:
+    """Ask before erasing the customer `row` (a CustomerRow). Cancel is the
+    default button (Enter or Esc keeps the data); "Erase" is reached with
+    Tab, as destructive buttons are. Tests replace it."""
+    translate = QCoreApplication.translate
+    box = QMessageBox(QMessageBox.Icon.Warning,
+                      translate("CustomerCard", "Erase the customer's data"), "",
+                      QMessageBox.StandardButton.Cancel, parent)
+    box.setText(translate("CustomerCard", "Erase {name}'s data?").format(name=row.name))
+    box.setInformativeText(translate(
+        "CustomerCard",
+        "Their name, phone, email and notes are removed from their record and from their "
+        "bookings ({count}); from now on they are called \"{erased}\". The bookings keep "
+        "their dates and statuses, so reports do not change. This cannot be undone.").format(
+            count=WORDS.bookings(row.bookings), erased=erased_name(row.id)))
+    erase = box.addButton(translate("CustomerCard", "Erase"),
+                          QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is erase
+
+
 def show_card(session, customer_id: int, parent: QWidget | None = None) -> "CustomerCard":
     """Open the card of `customer_id` (window-modal, not blocking) and return it."""
     card = CustomerCard(session, customer_id, parent)
@@ -115,6 +158,7 @@ class CustomerCard(QDialog):
         self.bar = MessageBar()
         self.status = QLabel()  # "Saved." after a save
         self.status.setObjectName("cardStatus")
+        self.status.setWordWrap(True)
 
         self.figures: dict[str, QLabel] = {}
         figures = QGridLayout()
@@ -180,6 +224,12 @@ class CustomerCard(QDialog):
         self.merge_button = self.add_owner_action(self.tr("&Merge with…"), self.merge_with)
         self.merge_button.setToolTip(self.tr("Another record of the same person: its bookings "
                                              "move to this one"))
+        self.export_button = self.add_owner_action(self.tr("E&xport data…"), self.export_data)
+        self.export_button.setToolTip(self.tr("Everything stored about this customer, as a "
+                                              "JSON file and CSV files"))
+        self.erase_button = self.add_owner_action(self.tr("E&rase…"), self.erase)
+        self.erase_button.setToolTip(self.tr("Remove this customer's name, contacts and notes "
+                                             "for good; their bookings stay, unnamed"))
         self.owner_actions.setVisible(session.is_owner)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -436,6 +486,65 @@ class CustomerCard(QDialog):
         self.merged.emit(row)
         # The fields keep what is typed; the figures and bookings are read again.
         self._read(fields=not self.changes())
+
+
+    # --- the customer's data (owners) --------------------------------------------
+    def export_data(self) -> None:
+        """Ask where, then write the JSON file and the CSV files beside it."""
+        if self.row is None:
+            return
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        suggested = os.path.join(folder, f"customer-{self.customer_id}.json")
+        path = ask_export_path(self, suggested)
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".json"
+        wanted = self.customer_id
+        (Op(self.session, self, lambda user: services.write_customer_export(
+            services.export_customer(wanted, by=user), path))
+         .named("customer_rights.export_customer")
+         .busy(self._exporting)
+         .success(self._exported)
+         .failure(self.show_refusal)
+         .run())
+
+    def _exporting(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+        self.owner_actions.setEnabled(not busy)
+        if busy:
+            self.status.setText(self.tr("Exporting…"))
+
+    def _exported(self, paths) -> None:
+        self.bar.clear()
+        json_path = Path(paths[0])
+        self.status.setText(self.tr("Exported to {file} and {count} CSV files beside it, in "
+                                    "{folder}.").format(file=json_path.name,
+                                                        count=number(len(paths) - 1),
+                                                        folder=str(json_path.parent)))
+        self.status.setToolTip("\n".join(str(p) for p in paths))
+
+    def erase(self) -> None:
+        """Ask, then erase the customer's details (their bookings stay)."""
+        if self.row is None or not confirm_erase(self, self.row):
+            return
+        wanted, business_id = self.customer_id, self.row.business_id
+        (Op(self.session, self, lambda user: services.erase_customer(wanted, by=user))
+         .named("customer_rights.erase_customer")
+         .busy(self._busy)
+         .success(self._erased)
+         .failure(self.show_refusal)
+         .announce(lambda _count: Change("customer", business_id, initiator=self))
+         .run())
+
+    def _erased(self, count: int) -> None:
+        self.bar.clear()
+        self.status.setText(self.tr("Erased: the name, contacts and notes are gone from the "
+                                    "record and from {bookings}.").format(
+                                        bookings=WORDS.bookings(count)))
+        self.status.setToolTip("")
+        self._read(fields=True)  # what was typed is gone with the rest
 
 
 def _day(moment: datetime | None, tz) -> str:
