@@ -779,6 +779,10 @@
         <translation>Neu laden</translation>
     </message>
     <message>
+        <source>Merging…</source>
+        <translation>Wird zusammengeführt…</translation>
+    </message>
+    <message>
         <source>Merged {other} into this record.</source>
         <translation>{other} wurde mit diesem Eintrag zusammengeführt.</translation>
     </message>
@@ -789,6 +793,10 @@
     <message>
         <source>Exported to {file} and {count} CSV files beside it, in {folder}.</source>
         <translation>Exportiert nach {file} und {count} CSV-Dateien daneben, im Ordner {folder}.</translation>
+    </message>
+    <message>
+        <source>Erasing…</source>
+        <translation>Wird gelöscht…</translation>
     </message>
     <message>
         <source>Erased: the name, contacts and notes are gone from the record and from {bookings}.</source>

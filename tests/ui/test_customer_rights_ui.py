@@ -8,6 +8,7 @@ and checked in the widgets, the files and the database, on SQLite and
 PostgreSQL."""
 import csv
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt
@@ -399,7 +400,17 @@ def test_export_and_erase_run_on_the_windows_database_thread(qtbot, threaded_des
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["customer"]["id"] \
         == roberta
     monkeypatch.setattr(customer_card, "confirm_erase", lambda parent, row: True)
+    # The erasure waits on the worker until the test has seen the card busy.
+    go_on, erase = threading.Event(), services.erase_customer
+
+    def held_erase(*args, **kwargs):
+        assert go_on.wait(10)
+        return erase(*args, **kwargs)
+    monkeypatch.setattr(services, "erase_customer", held_erase)
     qtbot.mouseClick(card.erase_button, Qt.MouseButton.LeftButton)
+    assert card.status.text() == "Erasing…"
+    assert not card.erase_button.isEnabled() and not card.export_button.isEnabled()
+    go_on.set()
     qtbot.waitUntil(lambda: card.title.text() == f"Erased customer #{roberta}", timeout=10000)
     qtbot.waitUntil(window.session.pipeline.idle, timeout=10000)
     assert Customer.get_by_id(roberta).phone is None

@@ -25,6 +25,7 @@ does not stop the erasure: erasing removes whatever the details are now.
 import os
 from pathlib import Path
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QStandardPaths, Qt, QTimer, Signal
@@ -408,15 +409,21 @@ class CustomerCard(QDialog):
         (Op(self.session, self, lambda user: services.update_customer(
             wanted, by=user, expected=expected, **changes))
          .named("customers.update_customer")
-         .busy(self._busy)
+         .busy(self._working(self.tr("Saving…")))
          .success(self._saved)
          .failure(self.show_refusal)
          .run())
 
-    def _busy(self, busy: bool) -> None:
-        self.buttons.setEnabled(not busy)
-        if busy:
-            self.status.setText(self.tr("Saving…"))
+    def _working(self, doing: str) -> Callable[[bool], None]:
+        """An operation's busy callback: the card's buttons, the owners' row
+        included, off while it runs (a second click would send it twice),
+        `doing` in the status line."""
+        def busy(busy: bool) -> None:
+            self.buttons.setEnabled(not busy)
+            self.owner_actions.setEnabled(not busy)
+            if busy:
+                self.status.setText(doing)
+        return busy
 
     def _saved(self, row) -> None:
         self.bar.clear()
@@ -474,7 +481,7 @@ class CustomerCard(QDialog):
         (Op(self.session, self, lambda user: services.merge_customers(keep_id, other.id,
                                                                       by=user))
          .named("customers.merge_customers")
-         .busy(self._busy)
+         .busy(self._working(self.tr("Merging…")))
          .success(lambda row: self._merged(row, other))
          .failure(self.show_refusal)
          .announce(lambda _row: Change("customer", business_id, initiator=self))
@@ -505,16 +512,10 @@ class CustomerCard(QDialog):
         (Op(self.session, self, lambda user: services.write_customer_export(
             services.export_customer(wanted, by=user), path))
          .named("customer_rights.export_customer")
-         .busy(self._exporting)
+         .busy(self._working(self.tr("Exporting…")))
          .success(self._exported)
          .failure(self.show_refusal)
          .run())
-
-    def _exporting(self, busy: bool) -> None:
-        self.buttons.setEnabled(not busy)
-        self.owner_actions.setEnabled(not busy)
-        if busy:
-            self.status.setText(self.tr("Exporting…"))
 
     def _exported(self, paths) -> None:
         self.bar.clear()
@@ -532,7 +533,7 @@ class CustomerCard(QDialog):
         wanted, business_id = self.customer_id, self.row.business_id
         (Op(self.session, self, lambda user: services.erase_customer(wanted, by=user))
          .named("customer_rights.erase_customer")
-         .busy(self._busy)
+         .busy(self._working(self.tr("Erasing…")))
          .success(self._erased)
          .failure(self.show_refusal)
          .announce(lambda _count: Change("customer", business_id, initiator=self))
