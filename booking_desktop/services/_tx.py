@@ -248,7 +248,7 @@ def _count_refusals(refused: list[tuple]) -> None:
             day = None if postgres else utcnow().date()
         try:
             models.database.execute_sql(statement, (day, reason, slot_id))
-        except (OperationalError, InterfaceError) as exc:
+        except Exception as exc:  # a refusal counted or not, the desk hears the refusal
             if not connection_lost(exc):
                 log.warning("could not count a refused booking (%s)", reason, exc_info=True)
                 continue
@@ -259,8 +259,6 @@ def _count_refusals(refused: list[tuple]) -> None:
             if not models.database.in_transaction():
                 discard_connection()
             return
-        except Exception:  # a refusal counted or not, the desk hears the refusal
-            log.warning("could not count a refused booking (%s)", reason, exc_info=True)
 
 
 def current_time(now: datetime | None = None) -> datetime:
