@@ -228,6 +228,12 @@ class BookingFilter:
     def with_(self, **changes) -> "BookingFilter":
         return replace(self, **changes)
 
+    @property
+    def period(self) -> tuple[date | None, date | None]:
+        """The first and last date the filter covers: a date given alone is
+        one day; (None, None) for any date."""
+        return self.date_from or self.date_to, self.date_to or self.date_from
+
 
 SORT_COLUMNS = {
     "start": TimeSlot.start,
@@ -254,7 +260,7 @@ def filtered_bookings(flt: BookingFilter):
         if business is None:
             raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Choose a business to filter by date."),
                                field="date_from")
-        first, last = v.date_range(flt.date_from or flt.date_to, flt.date_to or flt.date_from)
+        first, last = v.date_range(*flt.period)
         lo, hi = day_bounds(business, first, last)
         if v.choice(flt.basis, ("appointment", "booked"), "The date basis", "basis") == "booked":
             # along the index on booking (business_id, created_at)

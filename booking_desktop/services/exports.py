@@ -149,8 +149,7 @@ def _scope_local(flt: BookingFilter) -> tuple[LocalTime, LocalTime]:
     created_at) and time_slot (business_id, start): two subqueries, each a
     seek (MIN and MAX together would scan)."""
     business = get_business(flt.business_id)
-    first = flt.date_from or flt.date_to
-    last = flt.date_to or flt.date_from
+    first, last = flt.period
     slots = scope_for(business, first, last).local
     if slots.postgres:
         return slots, slots
@@ -598,9 +597,9 @@ def export_xlsx(path, flt: BookingFilter, progress: Progress | None = None,
             sheet.set_footer(say("&CPage &P of &N"))
             sheet.write_row(0, 0, [say(h) for h in HEADERS], bold)
             rows = _SheetRows(sheet, day_format, time_format, stamp_format)
-            for done, (_, batch) in enumerate(_row_batches(flt, progress, cancelled, None, by)):
-                if not done and (flt.date_from or flt.date_to):
-                    # Once the permission and the filter have been checked.
+            for _, batch in _row_batches(flt, progress, cancelled, None, by):
+                if figures is None and flt.period[0]:
+                    # From the first batch: the permission and the filter are checked.
                     figures = _Meanwhile(_report_of(flt, by))
                 count = rows.write(batch)
             rows.close()
@@ -632,7 +631,7 @@ def _discarded_on_failure():
 
 def _report_of(flt: BookingFilter, by) -> Callable:
     """The report figures an XLSX summary of `flt` shows (it has a date range)."""
-    first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
+    first, last = flt.period
     return lambda: booking_report(flt.business_id, first, last, by=by, basis=flt.basis)
 
 
@@ -712,7 +711,7 @@ def _summary_sheet(workbook, sheet, flt: BookingFilter, bold, exported: int, by,
         line += 1
 
     business = get_business(flt.business_id).name if flt.business_id is not None else None
-    first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
+    first, last = flt.period
     put(say("Filter"), say("Value"), header=True)
     put(say("Business"), business or say("All businesses"))
     put(say("From"), first or say("any date"))
@@ -883,7 +882,7 @@ def _zones_and_span(flt: BookingFilter) -> tuple[list[str], date, date]:
         names = [get_business(flt.business_id).timezone]
     else:
         names = sorted({b.timezone for b in Business.select(Business.timezone)})
-    first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
+    first, last = flt.period
     if first is None:
         lo, hi = models.database.execute_sql("SELECT MIN(start), MAX(start) FROM time_slot"
                                              ).fetchone()

@@ -143,11 +143,6 @@ def _hour(h: int):
     return time(h)
 
 
-def _period(flt: BookingFilter):
-    first, last = flt.date_from or flt.date_to, flt.date_to or flt.date_from
-    return first, last
-
-
 def _figures_html(report) -> str:
     rows = "".join(f"<tr><td>{'&nbsp;' * 6 if label.startswith('  ') else ''}"
                    f"{html.escape(label.strip())}</td><td align='right'>"
@@ -158,7 +153,7 @@ def _figures_html(report) -> str:
 
 
 def report_for(flt: BookingFilter, by=None):
-    first, last = _period(flt)
+    first, last = flt.period
     return booking_report(flt.business_id, first, last, by=by, basis=flt.basis) if first else None
 
 
@@ -172,7 +167,7 @@ def chart_images(report) -> list:
 
 
 def _header(flt: BookingFilter, report) -> tuple[str, str]:
-    first, last = _period(flt)
+    first, last = flt.period
     if report is not None:
         who = report.business_name
     else:
