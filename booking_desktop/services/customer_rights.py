@@ -14,10 +14,11 @@ append-only, hash-chained log stays as it is, and its chain intact.
 import csv
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
+from dateutil.relativedelta import relativedelta
 from peewee import fn
 
 from ..models import AuditEvent, Booking, Business, Customer, TimeSlot, User
@@ -25,6 +26,7 @@ from . import validation as v
 from ._tx import audit, current_time, require_owner, run_read, run_write
 from .customers import customer_id, locked_customer
 from .exports import neutralise
+from .reports import as_utc
 from .search import purge_search_index
 from .files import atomic_file
 
@@ -201,15 +203,6 @@ def set_customer_retention(business, months: int | None, by: User | None = None,
     return run_write(work)
 
 
-def _months_before(moment: datetime, months: int) -> datetime:
-    month_index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                           31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 def _expired(moment: datetime, only: int | None = None) -> list[tuple[int, int, str]]:
     """(business id, customer id, name) of the customers to erase as of
     `moment`: of a business with a retention period (of business `only` if
@@ -223,7 +216,7 @@ def _expired(moment: datetime, only: int | None = None) -> list[tuple[int, int, 
     for business_id, months in (Business.select(Business.id,
                                                 Business.erase_customers_after_months)
                                 .where(businesses).tuples()):
-        cutoff = _months_before(moment, months)
+        cutoff = moment - relativedelta(months=months)  # 31 March - 1 month: 28/29 Feb
         # (No NULL among the ids: NOT IN a list holding one keeps no one.)
         recent = (Booking.select(Booking.customer)
                   .join(TimeSlot)
@@ -293,18 +286,9 @@ def retention_preview(business, by: User | None = None, now: datetime | None = N
                       .where(Booking.customer.in_(first)).group_by(Booking.customer)
                       .tuples()) if first else {}
         return RetentionPreview(wanted, months[0], len(ids), tuple(
-            ErasableCustomer(cid, _aware(latest.get(cid))) for cid in first))
+            ErasableCustomer(cid, as_utc(latest.get(cid))) for cid in first))
 
     return run_read(work)
-
-
-def _aware(moment) -> datetime | None:
-    """A stored instant as an aware UTC datetime (SQLite's MAX() answers text)."""
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def erase_expired_customers(by: User | None = None, now: datetime | None = None,
