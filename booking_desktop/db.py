@@ -126,9 +126,11 @@ def open_database(url: str) -> Database:
         if path != ":memory:":
             _prepare_sqlite_file(Path(path).expanduser())
             path = str(Path(path).expanduser())
-        return _SqliteDatabase(
+        sqlite = _SqliteDatabase(
             path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
         )
+        sqlite.url = None if path == ":memory:" else url
+        return sqlite
     if scheme in ("postgresql", "postgres"):
         parts = urlparse(url)
         if not parts.path.strip("/"):
@@ -136,7 +138,7 @@ def open_database(url: str) -> Database:
         # A desk may name itself (?application_name=front-desk-2) so the
         # server's pg_stat_activity tells the desks apart.
         named = "application_name" in parts.query
-        return _PooledPostgresqlDatabase(
+        postgres = _PooledPostgresqlDatabase(
             "postgresql://" + url.split("://", 1)[1],
             max_connections=16,
             stale_timeout=600,
@@ -155,6 +157,8 @@ def open_database(url: str) -> Database:
             prepare_threshold=None,
             **({} if named else {"application_name": "booking-desktop"}),
         )
+        postgres.url = url
+        return postgres
     raise InvalidInput(f"Unknown database type {scheme!r}; use sqlite:/// or postgresql://.")
 
 
@@ -288,6 +292,14 @@ def close(db: Database | None = None) -> None:
         db.close_all()
     elif not db.is_closed():
         db.close()
+
+
+def database_url(db: Database | None = None) -> str | None:
+    """The address `db` (default: the bound database) was opened with, for
+    another process to open the same database; None when there is none (an
+    in-memory SQLite database, or one not opened by `open_database`)."""
+    db = db if db is not None else models.database.obj
+    return getattr(db, "url", None)
 
 
 def migration_runner(db: Database | None = None) -> Runner:
@@ -498,6 +510,6 @@ def _look_inside(database: Database, url: str) -> Probe:
     return Probe(_where(url), state, names, users)
 
 
-__all__ = ["connect", "open_database", "bind", "close", "is_postgres", "migration_runner",
+__all__ = ["connect", "open_database", "bind", "close", "database_url", "is_postgres", "migration_runner",
            "migrate_to", "MigrationError", "grant_desk_role", "may_change_schema", "probe",
            "Probe", "describe_server_error", "PROBE_TIMEOUT_S"]
