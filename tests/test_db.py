@@ -24,7 +24,8 @@ MIGRATIONS = ["0001_initial", "0002_audit_append_only", "0003_booking_search",
               "0009_sign_in_throttle", "0010_audit_no_replace_or_truncate",
               "0011_audit_chain", "0012_user_can_export", "0013_notify_changes",
               "0014_audit_chain_in_database", "0015_booking_made_index",
-              "0016_booking_refusals", "0017_customers", "0018_customer_rights"]
+              "0016_booking_refusals", "0017_customers", "0018_customer_rights",
+              "0019_booking_customer_covering"]
 NOW = datetime(2030, 3, 4, 6, 0, tzinfo=timezone.utc)
 
 

@@ -585,7 +585,8 @@ def _customer_figures(joined: str, where: str, params, by_made: bool, business,
     one (so before the period: an earlier one in the period would have been
     the first). A semi-join (WHERE EXISTS), so each engine finds those its
     own way: SQLite looks each customer up in the index on booking
-    (customer_id); PostgreSQL, for one business, is also told the business
+    (customer_id, status, time_slot_id, created_at), reading no booking row
+    (migration 0019); PostgreSQL, for one business, is also told the business
     and the period's start (which any such booking has), so it may instead
     read the business's bookings before the period once and hash them,
     rather than look up thousands of customers one by one (the

@@ -295,7 +295,7 @@ def test_migration_0018_takes_the_names_out_of_earlier_events_and_records_it(
     named = next(e for e in events if NAME in e.details)
     head = events[-1]
 
-    assert db.migrate_to() == ("up", ["0018_customer_rights"])
+    assert db.migrate_to() == ("up", ["0018_customer_rights", "0019_booking_customer_covering"])
     assert "audit_event.details" not in found_anywhere("Weberknecht")
     rewritten = AuditEvent.get_by_id(named.id)
     assert details(rewritten) == {"customer": Booking.get_by_id(booking.id).customer_id,
@@ -336,8 +336,9 @@ def test_migration_0018_takes_the_names_out_of_earlier_events_and_records_it(
     assert check_audit_chain().intact
     # Down and up again: nothing left to rewrite, nothing rewritten or recorded twice.
     events = list(AuditEvent.select().order_by(AuditEvent.id).tuples())
-    assert db.migrate_to("0017_customers") == ("down", ["0018_customer_rights"])
-    assert db.migrate_to() == ("up", ["0018_customer_rights"])
+    assert db.migrate_to("0017_customers") == ("down", ["0019_booking_customer_covering",
+                                                         "0018_customer_rights"])
+    assert db.migrate_to() == ("up", ["0018_customer_rights", "0019_booking_customer_covering"])
     assert list(AuditEvent.select().order_by(AuditEvent.id).tuples()) == events
     assert check_audit_chain().intact
 

@@ -94,7 +94,8 @@ def test_the_migration_makes_customers_conservatively(database, business, other_
     # Accents: keys made accent-free by the migration.
     u1 = old_booking(slots[10], "Deniz Ünal")
 
-    assert db.migrate_to(None) == ("up", ["0017_customers", "0018_customer_rights"])
+    assert db.migrate_to(None) == ("up", ["0017_customers", "0018_customer_rights",
+                                          "0019_booking_customer_covering"])
 
     anna, anna2, nowak, nowak2, n1c, n2c, n3c, t1c, t2c, t3c, e1c, u1c = customer_ids(
         a1, a2, p1, p2, n1, n2, n3, t1, t2, t3, e1, u1)

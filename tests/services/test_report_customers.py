@@ -29,6 +29,7 @@ and at Clinic Tokyo an Anna with Anna's email (another business: another
 customer), Mon 03-04 11:00 local, made 02-01.
 """
 import dataclasses
+import logging
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -252,3 +253,25 @@ def test_sqlite_and_postgresql_give_the_same_customer_figures(sqlite_url, pg_sch
     on_sqlite, on_postgres = reports(sqlite_url), reports(pg_schema_url)
     assert on_sqlite == on_postgres
     assert [r["customers"] for r in on_sqlite][:6] == [7, 2, 5, 0, 7, 3]
+
+
+@pytest.mark.parametrize("basis", ["appointment", "booked"])
+@pytest.mark.parametrize("business", [None, "Salon Berlin"])
+def test_sqlite_finds_earlier_bookings_in_the_index_alone(salon, basis, business, caplog):
+    """Whether a customer returns is looked up in the index on booking
+    (customer_id, status, time_slot_id, created_at) (migration 0019) without
+    reading booking rows: on the bench's year of every business that took the
+    month's customer figures from 553 to 114 ms and the file pages read from
+    249 to 28 MiB. SQLite's plan says so (PostgreSQL chooses by statistics)."""
+    if is_postgres():
+        pytest.skip("PostgreSQL picks its plan by its statistics; SQLite's is fixed")
+    shop = Business.get(Business.name == business) if business else None
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        booking_report(shop, MON, TUE, basis=basis)
+    query, params = next(r.msg for r in caplog.records  # peewee logs (sql, params)
+                         if str(r.msg[0]).startswith("WITH per AS MATERIALIZED"))
+    plan = [row[-1] for row in sql(f"EXPLAIN QUERY PLAN {query}", *params).fetchall()]
+    assert "SEARCH p USING COVERING INDEX booking_customer (customer_id=? AND status=?)" in plan
+    # `p` is read nowhere else (not scanned, not through an index that needs its rows).
+    assert [line for line in plan if line.split()[1:2] == ["p"]] == [
+        "SEARCH p USING COVERING INDEX booking_customer (customer_id=? AND status=?)"]
