@@ -187,6 +187,22 @@ def test_bench_exports_runs_on_a_tiny_synthetic_database(run, tmp_path):
     assert code in (0, 1)  # 1 only when a goal is missed; the figures are printed either way
 
 
+def test_bench_exports_counts_the_memory_of_the_processes_an_export_starts():
+    """A long CSV export starts a second process: the bench adds its memory
+    (and that of any process started) to the export's own. Here the measured
+    process holds little and starts one that holds 80 MiB."""
+    import sys
+
+    from booking_desktop.tools.bench_exports import _child
+    grandchild = ("import time; held = bytearray(80 * 2**20); held[::4096] = b'x' * len(held[::4096]); "
+                  "time.sleep(1)")
+    seconds, (resident, heap) = _child(
+        [sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', "
+                               f"{grandchild!r}], check=True)"])
+    assert seconds >= 1
+    assert heap >= 80 * 2**20 and resident >= heap
+
+
 def test_export_by_date_booked(run, shop_db, tmp_path):
     """Every booking was made on 2030-01-01: by date booked that day has all 6,
     Monday none; by appointment (the default) Monday has 5. A wrong basis is
