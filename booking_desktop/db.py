@@ -63,17 +63,21 @@ def _not_ours(path) -> DatabaseNotUsable:
                              "Nothing was changed in it.", reason="foreign")
 
 
-def _prepare_sqlite_file(path: Path) -> None:
+def _prepare_sqlite_file(path: Path, create: bool = True) -> None:
     """Refuse a file that is not an SQLite database before SQLite touches it;
     create a new one private to this user (0600 in a 0700 folder: it holds
-    customers' details and password hashes). SQLite gives its -wal and -shm
-    files the database file's permissions."""
+    customers' details and password hashes), unless not `create`: then a
+    missing file is refused. SQLite gives its -wal and -shm files the
+    database file's permissions."""
     if path.is_dir():
         raise DatabaseNotUsable(f"{path} is a folder, not a database file.")
     try:
         with open(path, "rb") as existing:
             header = existing.read(len(SQLITE_HEADER))
     except FileNotFoundError:
+        if not create:
+            raise DatabaseNotUsable(f"{path} does not exist (any more).",
+                                    reason="missing") from None
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)
         try:
@@ -111,8 +115,9 @@ def _foreign(where) -> DatabaseNotUsable:
         "database). Nothing was changed in it.", reason="foreign")
 
 
-def open_database(url: str) -> Database:
-    """A peewee Database for `url`, not yet bound or migrated."""
+def open_database(url: str, create: bool = True) -> Database:
+    """A peewee Database for `url`, not yet bound or migrated; an SQLite file
+    that does not exist is made, unless not `create`."""
     if not isinstance(url, str) or "://" not in url:
         raise InvalidInput(
             f"Database address {url!r} is not valid; use sqlite:///PATH or "
@@ -124,7 +129,7 @@ def open_database(url: str) -> Database:
         if not path:
             raise InvalidInput("An SQLite address needs a file: sqlite:///PATH.")
         if path != ":memory:":
-            _prepare_sqlite_file(Path(path).expanduser())
+            _prepare_sqlite_file(Path(path).expanduser(), create)
             path = str(Path(path).expanduser())
         sqlite = _SqliteDatabase(
             path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
@@ -167,10 +172,12 @@ def is_postgres(db: Database | None = None) -> bool:
     return isinstance(db, PostgresqlDatabase)
 
 
-def connect(url: str, migrate: bool = True) -> Database:
-    """Open `url`, bind the models to it and bring the schema to the newest migration."""
+def connect(url: str, migrate: bool = True, create: bool = True) -> Database:
+    """Open `url`, bind the models to it and bring the schema to the newest
+    migration (unless not `migrate`); a missing SQLite file is made unless
+    not `create`."""
     for attempt in (1, 2):
-        db = open_database(url)
+        db = open_database(url, create)
         try:
             _refuse_foreign_schema(db, url)
             bind(db)

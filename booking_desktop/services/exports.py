@@ -460,7 +460,7 @@ def _csv_part(url: str, flt: BookingFilter, businesses: list[tuple[int, str, str
               path: str, progress: Callable[[int], None]) -> int:
     """The second process's share of a CSV export (`export_csv`): the rows
     of `businesses` ((id, name, time zone, rows counted)) into `path`."""
-    connect(url, migrate=False)
+    connect(url, migrate=False, create=False)  # moved or deleted meanwhile: fail, make nothing
     try:
         counted = [(Business(id=ident, name=name, timezone=zone), rows)
                    for ident, name, zone, rows in businesses]
@@ -505,10 +505,16 @@ def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress |
 
             written = helper.wait(poll)
             if written is None:  # it could not start or failed (logged): write its share here
-                mine_done = count
-                count += _csv_rows(handle, flt, theirs, progress and (
-                    lambda done, _total: progress(mine_done + done, max(total, mine_done + done))),
-                    cancelled)
+                mine_done, shown_done = count, count + helper.done
+
+                def again(done: int, _total: int) -> None:
+                    # Its rows are written again here: the bar stays where
+                    # it was until this process has passed it.
+                    if progress:
+                        at = max(shown_done, mine_done + done)
+                        progress(at, max(total, at))
+
+                count += _csv_rows(handle, flt, theirs, again, cancelled)
             else:
                 helper.append_to(handle)
                 count += written

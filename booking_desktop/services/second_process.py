@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -52,10 +53,14 @@ class SecondProcess:
         fd, self.path = tempfile.mkstemp(prefix=".booking-export.", suffix=".part",
                                          dir=folder)
         os.close(fd)
-        self._done = _SPAWN.RawValue("q", 0)  # written by the child only
-        self._result, sender = _SPAWN.Pipe(duplex=False)
-        self._process = None
+        self._process = self._result = None
+        self._done = None
+        sender = None
         try:
+            # Shared memory and a pipe may be refused too (no /dev/shm in a
+            # sandbox, no file handles left): then there is no second process.
+            self._done = _SPAWN.RawValue("q", 0)  # written by the child only
+            self._result, sender = _SPAWN.Pipe(duplex=False)
             self._process = _SPAWN.Process(target=_run, args=(work, args, self.path,
                                                               self._done, sender),
                                            name="booking-export-part", daemon=True)
@@ -63,8 +68,10 @@ class SecondProcess:
         except Exception:
             log.warning("could not start a second process for the export", exc_info=True)
             self._process = None
+            Path(self.path).unlink(missing_ok=True)
         finally:
-            sender.close()  # the child holds its own end: EOF here once it is gone
+            if sender is not None:
+                sender.close()  # the child holds its own end: EOF here once it is gone
 
     def __enter__(self) -> "SecondProcess":
         return self
@@ -75,7 +82,7 @@ class SecondProcess:
     @property
     def done(self) -> int:
         """Rows the second process has written so far."""
-        return self._done.value
+        return self._done.value if self._done is not None else 0
 
     def wait(self, poll: Callable[[], None]) -> int | None:
         """The number of rows written, once the process has finished; None
@@ -109,30 +116,56 @@ class SecondProcess:
     def close(self) -> None:
         """Stop the process if it still runs and remove its file."""
         process, self._process = self._process, None
-        if process is not None:
-            if process.is_alive():
-                process.terminate()
-            process.join(STOP_S)
-            if process.is_alive():
-                process.kill()
+        try:
+            if process is not None:
+                if process.is_alive():
+                    process.terminate()
                 process.join(STOP_S)
-            process.close()
-        self._result.close()
-        Path(self.path).unlink(missing_ok=True)
+                if process.is_alive():
+                    process.kill()
+                    process.join(STOP_S)
+                if not process.is_alive():
+                    process.close()
+                else:
+                    log.warning("the export's second process (pid %s) would not stop",
+                                process.pid)
+            if self._result is not None:
+                self._result.close()
+        finally:
+            Path(self.path).unlink(missing_ok=True)
+
+
+class _FirstProcessGone(Exception):
+    """The process that started this one has ended: nobody will read its file."""
+
+
+def _stopped(signum, frame) -> None:
+    raise SystemExit(f"stopped (signal {signum})")
 
 
 def _run(work, args, path, done, answer) -> None:
     """The second process: run `work` and send ("done", rows) or ("failed",
-    what went wrong, as text: the exception itself may not pickle)."""
+    what went wrong, as text: the exception itself may not pickle). It
+    leaves no file behind when it fails, is stopped (terminate: SIGTERM) or
+    finds the first process gone (checked at every progress report, so an
+    app that was killed mid-export does not leave the rest written out)."""
+    signal.signal(signal.SIGTERM, _stopped)
+    first = multiprocessing.parent_process()
+
     def progress(rows: int) -> None:
+        if first is not None and not first.is_alive():
+            raise _FirstProcessGone()
         done.value = rows
 
     try:
         outcome = ("done", work(*args, path, progress))
     except BaseException as exc:  # sent to the first process, which logs it
+        Path(path).unlink(missing_ok=True)
         outcome = ("failed", f"{type(exc).__name__}: {exc}")
     try:
         answer.send(outcome)
+    except OSError:  # the first process is gone: nobody will append the file
+        Path(path).unlink(missing_ok=True)
     finally:
         answer.close()
 

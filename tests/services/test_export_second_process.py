@@ -6,6 +6,7 @@ file. SQLite and PostgreSQL (the second process opens the same database)."""
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from datetime import date, datetime, timezone
 
@@ -102,10 +103,47 @@ def test_a_second_process_that_cannot_open_the_database_leaves_its_share_to_the_
                                    progress=lambda done, total: shown.append((done, total)))
     assert answers == [None]
     assert "the export's second process failed" in caplog.text
+    assert "does not exist" in caplog.text
+    assert not (tmp_path / "no such folder").exists()  # it made no database of its own
     assert count == one_process(tmp_path / "alone.csv", flt) == 36
     assert (tmp_path / "shared.csv").read_bytes() == (tmp_path / "alone.csv").read_bytes()
     assert shown[-1] == (36, 36)
     assert [done for done, _ in shown] == sorted(done for done, _ in shown)
+
+
+def test_without_shared_memory_or_a_pipe_the_first_process_writes_it_all(
+        shops, split, tmp_path, monkeypatch, caplog):
+    """A sandbox without /dev/shm, or no file handles left: the second process
+    cannot be set up, so the export is written by one process, the same
+    file, and its would-be file is removed."""
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/dev/shm")
+    monkeypatch.setattr(second_process._SPAWN, "RawValue", refused)
+    flt = BookingFilter(date_from=MON, date_to=FRI)
+    with caplog.at_level(logging.WARNING, logger="booking_desktop.services.second_process"):
+        assert exports.export_csv(out / "shared.csv", flt, bom=True) == 36
+    assert "could not start a second process" in caplog.text
+    assert one_process(tmp_path / "alone.csv", flt) == 36
+    assert (out / "shared.csv").read_bytes() == (tmp_path / "alone.csv").read_bytes()
+    assert [p.name for p in out.iterdir()] == ["shared.csv"]
+
+
+def test_progress_never_goes_back_when_the_first_process_writes_the_share_again(
+        shops, split, tmp_path, monkeypatch):
+    """The second process reported its rows, then its answer was lost: the
+    first writes them again and the bar waits where it was instead of going
+    back."""
+    real = SecondProcess.wait
+    monkeypatch.setattr(SecondProcess, "wait", lambda self, poll: real(self, poll) and None)
+    shown = []
+    flt = BookingFilter(date_from=MON, date_to=FRI)
+    assert exports.export_csv(tmp_path / "x.csv", flt,
+                              progress=lambda done, total: shown.append((done, total))) == 36
+    assert [done for done, _ in shown] == sorted(done for done, _ in shown)
+    assert shown[-1] == (36, 36) and all(total == 36 for _, total in shown)
 
 
 def test_a_cancel_while_the_second_process_writes_stops_it_and_leaves_no_file(
@@ -174,6 +212,35 @@ def _sleep(path, progress):
     return 1
 
 
+def _slow_lines(path, progress):
+    """Writes a line every 20 ms for a minute, reporting each."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(1, 3000):
+            handle.write(f"row {i}\n")
+            handle.flush()
+            progress(i)
+            time.sleep(0.02)
+    return 3000
+
+
+def _first_process(folder):
+    """Run as a process of its own by the test below: start a second process
+    writing slowly, say its pid and file, then wait to be killed."""
+    helper = SecondProcess(_slow_lines, (), folder)
+    while not helper.done:
+        time.sleep(0.02)
+    print(helper._process.pid, helper.path, flush=True)
+    time.sleep(120)
+
+
+def _gone(pid) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.split()[:2] == ["State:", "Z"] for line in status)
+    except FileNotFoundError:
+        return True
+
+
 def test_second_process_writes_a_file_that_is_appended_as_bytes(tmp_path):
     lines = ["a,b", "\"x\ny\",🙂", "é"]
     with open(tmp_path / "out.csv", "w", encoding="utf-8", newline="") as handle:
@@ -210,3 +277,44 @@ def test_what_poll_raises_stops_the_wait_and_close_stops_the_process(tmp_path):
     assert time.monotonic() - started < 30
     assert list(tmp_path.iterdir()) == []
     assert multiprocessing.active_children() == []
+
+
+def test_a_stopped_second_process_removes_its_own_file(tmp_path):
+    """multiprocessing stops a daemon process with SIGTERM when the app
+    exits: the second process removes its file itself, before anyone closes
+    it."""
+    with SecondProcess(_slow_lines, (), tmp_path) as helper:
+        deadline = time.monotonic() + 30
+        while not helper.done and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert helper.done and os.path.exists(helper.path)
+        os.kill(helper._process.pid, signal.SIGTERM)
+        assert helper.wait(lambda: None) is None
+        assert not os.path.exists(helper.path)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
+def test_a_second_process_whose_first_was_killed_stops_and_removes_its_file(tmp_path):
+    """The app killed mid-export (SIGKILL: no clean-up runs in it): the
+    second process notices at its next progress report, stops writing and
+    removes its file, instead of writing the rest of the customers'
+    details out for nobody."""
+    import subprocess
+    import sys
+    first = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from tests.services.test_export_second_process "
+                               "import _first_process; _first_process(sys.argv[1])",
+         str(tmp_path)], stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+    try:
+        pid, path = first.stdout.readline().split()
+        assert os.path.exists(path)
+    finally:
+        first.kill()
+        first.wait()
+    deadline = time.monotonic() + 20
+    while not _gone(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(int(pid))
+    assert not os.path.exists(path)
+    assert list(tmp_path.iterdir()) == []
