@@ -252,6 +252,39 @@ def slot(database, business, now):
     return services.available_slots(business, date(2030, 3, 4), now=now)[0]
 
 
+def _tcp_settings(connection) -> dict:
+    """The TCP settings of a psycopg connection's socket, as the system holds them."""
+    import os
+    import socket
+    sock = socket.socket(fileno=os.dup(connection.pgconn.socket))
+    try:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            pytest.skip("the test server is reached through a Unix socket, not TCP")
+        return {"keepalive": sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                "idle": sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+                "interval": sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+                "count": sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT),
+                "user_timeout": sock.getsockopt(socket.IPPROTO_TCP,
+                                                getattr(socket, "TCP_USER_TIMEOUT", 18))}
+    finally:
+        sock.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "TCP_KEEPIDLE"),
+                    reason="the system does not tell a socket's keepalive settings")
+def test_a_desk_notices_a_vanished_postgresql_server_within_a_minute(pg_schema_url):
+    """Every pooled connection probes an idle server after 30 s, every 10 s,
+    3 times, and gives up on data unacknowledged for 60 s; an address that
+    sets one itself keeps its own."""
+    db.connect(pg_schema_url)
+    assert _tcp_settings(models.database.connection()) == {
+        "keepalive": 1, "idle": 30, "interval": 10, "count": 3, "user_timeout": 60_000}
+    db.close()
+    db.connect(f"{pg_schema_url}&keepalives_idle=5")
+    assert _tcp_settings(models.database.connection())["idle"] == 5
+    db.close()
+
+
 def test_check_constraint_refuses_more_bookings_than_capacity(slot):
     with pytest.raises(peewee.IntegrityError):
         sql("UPDATE time_slot SET current_bookings = 3 WHERE id = ?", slot.id)
