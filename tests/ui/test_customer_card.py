@@ -611,3 +611,20 @@ def test_the_card_and_the_history_line_in_german(qtbot, desk, roberta):
     qtbot.keyClick(card.phone_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert card.bar.label.text().startswith("Die Angaben dieses Kunden wurden inzwischen")
     QApplication.processEvents()
+
+
+def test_f1_in_the_card_opens_the_guide_at_the_customer_card(qtbot, desk, roberta):
+    window = desk.window(desk.staff)
+    form = walk_in(qtbot, window)
+    type_and_pick(qtbot, form, "robe")
+    form.name.setFocus()
+    qtbot.keyClick(form.name, Qt.Key.Key_F4)
+    card = window.front_desk.card
+    shown(qtbot, card)
+    qtbot.keyClick(card.name_edit, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: window.help_window is not None and window.help_window.isVisible())
+    guide = window.help_window
+    assert guide.guide == "front-desk"
+    assert guide.section_at_top() == "the-customer-card"
+    assert guide.contents.currentItem().text(0) == "The customer card"
+    assert card.isVisible()  # the card stays open behind its help

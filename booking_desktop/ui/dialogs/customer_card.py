@@ -142,6 +142,15 @@ def show_card(session, customer_id: int, parent: QWidget | None = None) -> "Cust
 class CustomerCard(QDialog):
     saved = Signal(object)    # the CustomerRow as saved
     merged = Signal(object)   # this customer's CustomerRow after another record joined it
+    help_topic = ("front-desk", "the-customer-card")  # F1: the user guide's section
+
+    def show_help(self) -> None:
+        """F1: the user guide at the card's section, in the main window's
+        guide (the card is modal to the main window, not to its guide)."""
+        owner = self.parentWidget().window() if self.parentWidget() is not None else None
+        open_guide = getattr(owner, "open_guide", None)
+        if open_guide is not None:
+            open_guide(*self.help_topic)
 
     def __init__(self, session, customer_id: int, parent: QWidget | None = None):
         super().__init__(parent)
@@ -241,6 +250,7 @@ class CustomerCard(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.show_help)
 
         details = QWidget()
         details.setMaximumWidth(340)  # the bookings get the room the screen has
