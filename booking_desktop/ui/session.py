@@ -128,7 +128,9 @@ class Session(QObject):
         self._listen(self._first_listen)
 
     def _first_listen(self, listening: bool) -> None:
-        if not listening:
+        # Not while the window has stopped watching meanwhile (the listener
+        # opens on the worker): a window told to stop must not start polling.
+        if not listening and self._watching:
             self.pipeline.read("change-token", desk.change_token, self._first_token)
             self._watcher.start()
 
@@ -190,6 +192,8 @@ class Session(QObject):
         self._listen(self._listened_again)
 
     def _listened_again(self, listening: bool) -> None:
+        if not self._watching:
+            return  # stopped watching while it tried
         if listening:
             self._set_online(True)
             self._external()  # what was said while we were away is lost: refresh all

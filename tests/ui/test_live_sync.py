@@ -164,3 +164,26 @@ def test_two_windows_see_each_others_walk_ins(qtbot, threaded_desk, pg_schema_ur
     finally:
         for window in windows:
             window.close()
+
+
+def test_a_window_that_stops_watching_before_its_listener_opens_never_polls(
+        qtbot, threaded_desk, database, db_url, settings):
+    """The listening connection opens on the window's database thread; a
+    window that stops watching meanwhile (closed, or told to, as a test of
+    one desk's own traffic does) must not start polling when that answer
+    comes: its polls would refresh every view after each of its own changes.
+    Both backends (SQLite has no listener and polls instead)."""
+    owner = user_service.create_user("olga", "owner-password", role="owner")
+    shop = services.create_business("Corner Salon", "UTC")
+    window = open_main_window(db_url, owner, shop, settings)
+    qtbot.addWidget(window)
+    session = window.session
+    session.stop_watching()  # before the worker has answered
+    qtbot.waitUntil(session.pipeline.idle, timeout=10_000)
+    assert not session._watcher.isActive()
+    assert not session.listening
+    session.start_watching()  # and watching again still works
+    qtbot.waitUntil(session.pipeline.idle, timeout=10_000)
+    assert session.listening or session._watcher.isActive()
+    session.stop_watching()
+    window.close()
