@@ -482,6 +482,17 @@
     </message>
 </context>
 <context>
+    <name>ChosenColumns</name>
+    <message>
+        <source>Co&amp;lumns</source>
+        <translation>Spa&amp;lten</translation>
+    </message>
+    <message>
+        <source>&amp;Default columns</source>
+        <translation>&amp;Standardspalten</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a shared database</source>
@@ -2418,6 +2429,10 @@
     <message>
         <source>&amp;Refresh</source>
         <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Bookings &amp;columns</source>
+        <translation>Spalten der &amp;Buchungen</translation>
     </message>
     <message>
         <source>&amp;Language</source>
