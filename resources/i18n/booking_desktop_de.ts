@@ -3158,6 +3158,10 @@
         <translation>Entfernt</translation>
     </message>
     <message>
+        <source>Full</source>
+        <translation>Voll</translation>
+    </message>
+    <message>
         <source>Walk-in or phone booking (F2)</source>
         <translation>Buchung vor Ort oder am Telefon (F2)</translation>
     </message>
@@ -3299,6 +3303,14 @@
         <translation>
             <numerusform>%n Platz frei</numerusform>
             <numerusform>%n Plätze frei</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n free</source>
+        <comment>places free, where the slot box is narrow</comment>
+        <translation>
+            <numerusform>%n frei</numerusform>
+            <numerusform>%n frei</numerusform>
         </translation>
     </message>
 </context>

@@ -233,6 +233,59 @@ def assert_bookings_fit_sideways(bookings, rows):
         assert action.isEnabled() or column in (COLUMN_INDEX["date"], customer)
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_walk_in_slot_says_time_and_places_in_its_width(qtbot, demo_window, size):
+    """The closed slot box shows a text that fits it (the whole one where
+    there is room, else "09:00–10:00 · 3 free"), with the slot's time and
+    its free places; the list below shows every slot whole."""
+    from booking_desktop.ui.formats import time_range
+    window = demo_window
+    window.resize(*size)
+    front, form = window.front_desk, window.front_desk.walk_in
+    day = window.session.today()
+    for _ in range(14):  # a day with a free slot
+        front.set_day(day)
+        settle(qtbot)
+        if form.slot.currentData() is not None:
+            break
+        day += timedelta(days=1)
+    slot = form.slot
+    row = form._rows[slot.currentData()]
+    shown = slot.shown_text()
+    fm = QFontMetrics(slot.font())
+    option = QStyleOptionComboBox()
+    slot.initStyleOption(option)
+    field = slot.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                        QStyle.SubControl.SC_ComboBoxEditField, slot)
+    assert fm.horizontalAdvance(shown) <= field.width(), (shown, field.width())
+    needed = slot.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option,
+                                           QSize(fm.horizontalAdvance(shown), fm.height()),
+                                           slot).width()
+    assert needed <= slot.width(), (shown, needed, slot.width())
+    tz = window.session.zone
+    free = row.max_capacity - row.current_bookings
+    assert shown.startswith(time_range(row.start.astimezone(tz), row.end.astimezone(tz)))
+    assert shown.endswith((f" {free} free", f" {free} places free", f" {free} place free",
+                           f" {free} frei", f" {free} Plätze frei", f" {free} Platz frei")), shown
+    if size[0] >= 1280:
+        assert shown == slot.currentText()  # room for the whole text
+    else:  # the short form; hovering says the whole text
+        assert shown != slot.currentText()
+        from PySide6.QtGui import QHelpEvent
+        from PySide6.QtWidgets import QToolTip
+        centre = slot.rect().center()
+        QApplication.sendEvent(slot, QHelpEvent(QHelpEvent.Type.ToolTip, centre,
+                                                slot.mapToGlobal(centre)))
+        assert QToolTip.text().startswith(slot.currentText() + "\n"), QToolTip.text()
+        QToolTip.hideText()
+    slot.showPopup()
+    try:
+        widest = max(fm.horizontalAdvance(slot.itemText(i)) for i in range(slot.count()))
+        assert slot.view().viewport().width() >= widest
+    finally:
+        slot.hidePopup()
+
+
 def dialogs(window, booking_row):
     from booking_desktop.ui.dialogs.customer_card import CustomerCard, CustomerPicker
     from booking_desktop.ui.dialogs.customer_data_dialog import CustomerDataDialog
