@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
 
         self.front_desk = FrontDeskView(session, self.undo_stack, settings=self.settings)
         self.calendar = CalendarView(session, self.undo_stack)
-        self.bookings = BookingsView(session, self.undo_stack)
+        self.bookings = BookingsView(session, self.undo_stack, settings=self.settings)
         self.views = [(self.tr("Front desk"), self.front_desk),
                       (self.tr("Calendar"), self.calendar),
                       (self.tr("Bookings"), self.bookings)]
@@ -254,6 +254,8 @@ class MainWindow(QMainWindow):
         self._add(view, self.tr("&Today"), "Ctrl+T", lambda: self._day(0))
         self._add(view, self.tr("&Refresh"), "F5", self.session.notify_changed)
         view.addSeparator()
+        # the Bookings table's header menu, for the keyboard
+        view.addMenu(self.tr("Bookings &columns")).addActions(self.bookings.columns.menu.actions())
         self._build_language_menu(view.addMenu(self.tr("&Language")))
 
         self.owner_menu = bar.addMenu(self.tr("&Owner"))

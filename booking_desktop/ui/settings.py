@@ -70,6 +70,21 @@ class Settings:
     def language(self, value: str) -> None:
         self._s.setValue("ui/language", value or "")
 
+    def column_choice(self, table: str) -> dict[str, bool]:
+        """The columns of `table` the person chose to show (True) or hide
+        (False), by key; the others follow the window's width."""
+        choice = {}
+        for shown, key in ((True, "shown"), (False, "hidden")):
+            value = self._s.value(f"{table}/{key}_columns", "")
+            names = value if isinstance(value, list) else str(value or "").split()
+            choice.update((name, shown) for name in names if name)
+        return choice
+
+    def set_column_choice(self, table: str, choice: dict[str, bool]) -> None:
+        for shown, key in ((True, "shown"), (False, "hidden")):
+            self._s.setValue(f"{table}/{key}_columns",
+                             " ".join(name for name, s in choice.items() if s == shown))
+
     def geometry(self, name: str) -> QByteArray | None:
         value = self._s.value(f"window/{name}/geometry")
         return value if isinstance(value, QByteArray) else None

@@ -482,6 +482,17 @@
     </message>
 </context>
 <context>
+    <name>ChosenColumns</name>
+    <message>
+        <source>Co&amp;lumns</source>
+        <translation>Spa&amp;lten</translation>
+    </message>
+    <message>
+        <source>&amp;Default columns</source>
+        <translation>&amp;Standardspalten</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a shared database</source>
@@ -2420,6 +2431,10 @@
         <translation>A&amp;ktualisieren</translation>
     </message>
     <message>
+        <source>Bookings &amp;columns</source>
+        <translation>Spalten der &amp;Buchungen</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
@@ -3143,6 +3158,10 @@
         <translation>Entfernt</translation>
     </message>
     <message>
+        <source>Full</source>
+        <translation>Voll</translation>
+    </message>
+    <message>
         <source>Walk-in or phone booking (F2)</source>
         <translation>Buchung vor Ort oder am Telefon (F2)</translation>
     </message>
@@ -3284,6 +3303,14 @@
         <translation>
             <numerusform>%n Platz frei</numerusform>
             <numerusform>%n Plätze frei</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n free</source>
+        <comment>places free, where the slot box is narrow</comment>
+        <translation>
+            <numerusform>%n frei</numerusform>
+            <numerusform>%n frei</numerusform>
         </translation>
     </message>
 </context>

@@ -393,5 +393,13 @@
             <numerusform>%n places free</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n free</source>
+        <comment>places free, where the slot box is narrow</comment>
+        <translation>
+            <numerusform>%n free</numerusform>
+            <numerusform>%n free</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

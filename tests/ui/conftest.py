@@ -38,6 +38,15 @@ def english(qapp):
 
 
 @pytest.fixture(autouse=True)
+def own_default_settings(tmp_path):
+    """A view made without settings (Settings() over QSettings()) reads and
+    writes a file of the test's own, never the person's running the tests."""
+    folder = tmp_path / "default-settings"
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(folder / scope.name))
+
+
+@pytest.fixture(autouse=True)
 def inline_database_work(monkeypatch):
     """The windows' database work runs inline here, so a test can check the
     database straight after a key press; the pipeline's own tests

@@ -3,8 +3,8 @@ the database is checked through the services."""
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from booking_desktop import db, models, services
@@ -22,6 +22,7 @@ from booking_desktop.ui.models.bookings_model import (
 from booking_desktop.ui.views.bookings_view import BookingsView, CancelReasonDialog
 from booking_desktop.ui.dialogs.details_dialog import EditDetailsDialog
 from booking_desktop.ui.session import Session
+from booking_desktop.ui.settings import Settings
 
 NAMES = ["Anna Smith", "Bob Jones", "Cara Lee", "Dan Brown", "Eve Adams"]
 
@@ -42,12 +43,12 @@ def bookings(slots, owner, now):
             for i, name in enumerate(NAMES)]
 
 
-def open_view(qtbot, owner, business):
+def open_view(qtbot, owner, business, settings=None, size=(1280, 800)):
     session = Session(owner, business)
-    view = BookingsView(session, QUndoStack())
+    view = BookingsView(session, QUndoStack(), settings=settings)
     view._session_ref = session  # keep the session alive as long as the view
     qtbot.addWidget(view)
-    view.resize(1280, 800)
+    view.resize(*size)
     view.show()
     qtbot.waitExposed(view)
     view.activateWindow()
@@ -385,3 +386,100 @@ def test_fifty_thousand_bookings_open_and_scroll_to_the_end_in_pages(qtbot, sqli
         assert model.cached_row_count() < 50_000 // 10
     finally:
         db.close(handle)
+
+
+def shown_columns(view) -> set[str]:
+    header = view.table.horizontalHeader()
+    return {key for key, c in COLUMN_INDEX.items() if not header.isSectionHidden(c)}
+
+
+def no_sideways_scrolling(qtbot, view) -> None:
+    table, header = view.table, view.table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)
+    widths = sum(header.sectionSize(c) for c in range(header.count())
+                 if not header.isSectionHidden(c))
+    assert widths <= table.viewport().width()
+
+
+def test_columns_are_chosen_in_the_header_menu_and_remembered(qtbot, owner, business, bookings,
+                                                             tmp_path):
+    path = str(tmp_path / "columns.ini")
+    view = open_view(qtbot, owner, business, Settings(QSettings(path, QSettings.Format.IniFormat)))
+    header = view.table.horizontalHeader()
+    assert shown_columns(view) == set(COLUMN_INDEX)  # room for every column at 1280 px
+    no_sideways_scrolling(qtbot, view)
+
+    # A right click on the header opens the menu: one entry per column, ticked
+    # where shown; date and customer cannot be unticked.
+    pos = QPoint(header.sectionViewportPosition(COLUMN_INDEX["email"]) + 5, header.height() // 2)
+    QApplication.sendEvent(header.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, pos, header.viewport().mapToGlobal(pos)))
+    menu = view.columns.menu
+    qtbot.waitUntil(menu.isVisible)
+    entries = [a for a in menu.actions() if not a.isSeparator()]
+    assert [a.text() for a in entries] == ["Date", "Time", "Customer", "Email", "Phone", "Status",
+                                           "Source", "Checked in", "Created by", "Notes",
+                                           "&Default columns"]
+    assert all(a.isChecked() for a in entries[:10])
+    assert [a.text() for a in entries if not a.isEnabled()] == ["Date", "Customer",
+                                                                "&Default columns"]
+    email = view.columns.actions[COLUMN_INDEX["email"]]
+    email.trigger()  # as a click on it does
+    menu.hide()
+    assert header.isSectionHidden(COLUMN_INDEX["email"]) and not email.isChecked()
+    no_sideways_scrolling(qtbot, view)  # the others took its room
+    assert view.columns.default_action.isEnabled()
+
+    # Narrower: created by and notes are left out by default, but a column
+    # the person shows stays, whatever the width.
+    view.resize(800, 700)
+    qtbot.waitUntil(lambda: "created_by" not in shown_columns(view))
+    no_sideways_scrolling(qtbot, view)
+    created_by = view.columns.actions[COLUMN_INDEX["created_by"]]
+    assert not created_by.isChecked() and created_by.isEnabled()  # reachable in the menu
+    created_by.trigger()
+    assert "created_by" in shown_columns(view) and created_by.isChecked()
+    no_sideways_scrolling(qtbot, view)  # a column not chosen made room, if one had to
+    view.resize(1280, 800)
+    qtbot.waitUntil(lambda: "notes" in shown_columns(view))
+    view.resize(800, 700)
+    no_sideways_scrolling(qtbot, view)
+    assert "created_by" in shown_columns(view) and "email" not in shown_columns(view)
+    chosen = shown_columns(view)
+    # selection, the row menu's actions and sorting still work
+    click_row(qtbot, view, 1)
+    assert view.confirm_action.isEnabled()
+    click_header(qtbot, view, "customer")
+    qtbot.waitUntil(lambda: customers(view) == sorted(NAMES))
+    view.close()
+
+    # As after a restart: a new view reads the same choice.
+    again = open_view(qtbot, owner, business,
+                      Settings(QSettings(path, QSettings.Format.IniFormat)), size=(800, 700))
+    qtbot.waitUntil(lambda: shown_columns(again) == chosen)
+    assert not again.columns.actions[COLUMN_INDEX["email"]].isChecked()
+
+    # "Default columns" gives the choice back to the width.
+    again.columns.default_action.trigger()
+    assert "created_by" not in shown_columns(again) and "email" in shown_columns(again)
+    assert not again.columns.default_action.isEnabled()
+    assert Settings(QSettings(path, QSettings.Format.IniFormat)).column_choice("bookings") == {}
+
+
+def test_the_row_menu_reaches_the_columns(qtbot, view):
+    """For the keyboard: the rows' context menu (Menu key) has the header's."""
+    seen = []
+
+    def look():
+        menu = QApplication.activePopupWidget()
+        if menu is not None:
+            seen.extend(a.menu() for a in menu.actions())
+            menu.close()
+        else:
+            QTimer.singleShot(20, look)
+
+    click_row(qtbot, view, 0)
+    rect = view.table.visualRect(view.model.index(0, COLUMN_INDEX["customer"]))
+    QTimer.singleShot(20, look)
+    view.table.customContextMenuRequested.emit(rect.center())  # returns once it is closed
+    assert view.columns.menu in seen

@@ -126,3 +126,25 @@ def test_sync_stamp_uses_the_business_clock(qtbot, make_window, desk_owner, monk
     window = make_window(desk_owner, berlin)
     window.session.notify_changed()
     assert window.sync_label.text() == "Up to date · 00:18"  # 23:18 UTC is 00:18 in Berlin
+
+
+def test_bookings_columns_in_the_view_menu_are_remembered(qtbot, make_window, desk_owner, shop,
+                                                          settings):
+    """View → Bookings columns: the header's menu, for the keyboard; the
+    choice is kept with the window's other settings."""
+    from booking_desktop.ui.models.bookings_model import COLUMN_INDEX
+    window = make_window(desk_owner, shop)
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    columns = next(a.menu() for a in view_menu.actions() if a.text() == "Bookings &columns")
+    assert [a.text() for a in columns.actions() if not a.isSeparator()][:3] == \
+        ["Date", "Time", "Customer"]
+    phone = next(a for a in columns.actions() if a.text() == "Phone")
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    header = window.bookings.table.horizontalHeader()
+    assert not header.isSectionHidden(COLUMN_INDEX["phone"])
+    phone.trigger()
+    assert header.isSectionHidden(COLUMN_INDEX["phone"])
+    window.close()
+    assert settings.column_choice("bookings") == {"phone": False}
+    again = make_window(desk_owner, shop)
+    assert again.bookings.table.horizontalHeader().isSectionHidden(COLUMN_INDEX["phone"])

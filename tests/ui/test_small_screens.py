@@ -182,6 +182,7 @@ def test_every_view_fits_the_screen(qtbot, demo_window, size):
     rows = range(0, (last if last >= 0 else bookings.model.rowCount() - 1) + 1)
     assert len(rows) > 5
     assert_cells_fit(table, {0, 1, 4, 5, 7}, rows)  # date, time, phone, status, checked in
+    assert_bookings_fit_sideways(bookings, rows)
     assert_not_clipped([bookings.search_edit, bookings.status_combo, bookings.source_combo,
                         bookings.dates_check, bookings.date_from, bookings.date_to,
                         bookings.clear_button, bookings.export_button])
@@ -209,6 +210,80 @@ def test_every_view_fits_the_screen(qtbot, demo_window, size):
     assert strip.no_shows.width() >= strip.no_shows.minimumWidth()
     for view in reports.chart_views:
         assert view.height() >= 150 and view.width() >= 300
+
+
+def assert_bookings_fit_sideways(bookings, rows):
+    """No sideways scrolling: the shown columns take the table's width at
+    most; date, time, customer, phone and status are among them, with every
+    customer name of up to 20 letters whole; what the width left out is in
+    the header's menu, unticked."""
+    from booking_desktop.ui.models.bookings_model import COLUMN_INDEX
+    table, header = bookings.table, bookings.table.horizontalHeader()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert sum(header.sectionSize(c) for c in shown) <= table.viewport().width()
+    assert table.horizontalScrollBar().maximum() == 0
+    for key in ("date", "time", "customer", "phone", "status"):
+        assert COLUMN_INDEX[key] in shown, key
+    customer = COLUMN_INDEX["customer"]
+    short_names = [r for r in rows if len(table.model().index(r, customer).data() or "") <= 20]
+    assert len(short_names) > 5
+    assert_cells_fit(table, {customer}, short_names)
+    for column, action in bookings.columns.actions.items():
+        assert action.isChecked() == (column in shown)
+        assert action.isEnabled() or column in (COLUMN_INDEX["date"], customer)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_walk_in_slot_says_time_and_places_in_its_width(qtbot, demo_window, size):
+    """The closed slot box shows a text that fits it (the whole one where
+    there is room, else "09:00–10:00 · 3 free"), with the slot's time and
+    its free places; the list below shows every slot whole."""
+    from booking_desktop.ui.formats import time_range
+    window = demo_window
+    window.resize(*size)
+    front, form = window.front_desk, window.front_desk.walk_in
+    day = window.session.today()
+    for _ in range(14):  # a day with a free slot
+        front.set_day(day)
+        settle(qtbot)
+        if form.slot.currentData() is not None:
+            break
+        day += timedelta(days=1)
+    slot = form.slot
+    row = form._rows[slot.currentData()]
+    shown = slot.shown_text()
+    fm = QFontMetrics(slot.font())
+    option = QStyleOptionComboBox()
+    slot.initStyleOption(option)
+    field = slot.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                        QStyle.SubControl.SC_ComboBoxEditField, slot)
+    assert fm.horizontalAdvance(shown) <= field.width(), (shown, field.width())
+    needed = slot.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option,
+                                           QSize(fm.horizontalAdvance(shown), fm.height()),
+                                           slot).width()
+    assert needed <= slot.width(), (shown, needed, slot.width())
+    tz = window.session.zone
+    free = row.max_capacity - row.current_bookings
+    assert shown.startswith(time_range(row.start.astimezone(tz), row.end.astimezone(tz)))
+    assert shown.endswith((f" {free} free", f" {free} places free", f" {free} place free",
+                           f" {free} frei", f" {free} Plätze frei", f" {free} Platz frei")), shown
+    if size[0] >= 1280:
+        assert shown == slot.currentText()  # room for the whole text
+    else:  # the short form; hovering says the whole text
+        assert shown != slot.currentText()
+        from PySide6.QtGui import QHelpEvent
+        from PySide6.QtWidgets import QToolTip
+        centre = slot.rect().center()
+        QApplication.sendEvent(slot, QHelpEvent(QHelpEvent.Type.ToolTip, centre,
+                                                slot.mapToGlobal(centre)))
+        assert QToolTip.text().startswith(slot.currentText() + "\n"), QToolTip.text()
+        QToolTip.hideText()
+    slot.showPopup()
+    try:
+        widest = max(fm.horizontalAdvance(slot.itemText(i)) for i in range(slot.count()))
+        assert slot.view().viewport().width() >= widest
+    finally:
+        slot.hidePopup()
 
 
 def dialogs(window, booking_row):

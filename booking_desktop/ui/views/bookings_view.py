@@ -41,24 +41,36 @@ from ..dialogs.details_dialog import EditDetailsDialog
 from ..dialogs.reasons import CancelReasonDialog
 from ..errors import describe, refusal_reason
 from ..formats import table_date_pattern
-from ..fit import GrowToVisibleRows
+from ..fit import CELL_PADDING, ChosenColumns, GrowToVisibleRows
 from ..message_bar import MessageBar
+from ..settings import Settings
 from ..dialogs.reschedule_dialog import RescheduleDialog
 
 NOT_CANCELLED = ("pending", "confirmed", "completed", "no_show")
 MAX_BULK = 1000
 SEARCH_DELAY_MS = 300
-COLUMN_WIDTHS = {"date": 130, "time": 105, "customer": 190, "email": 210, "phone": 130,
-                 "status": 115, "source": 85, "checked_in": 95, "created_by": 95}
+# Starting widths of the columns that are never cut; they grow to what the
+# rows on screen need (GrowToVisibleRows).
+COLUMN_WIDTHS = {"date": 100, "time": 80, "phone": 100, "status": 100, "source": 60,
+                 "checked_in": 60, "created_by": 60}
+EXACT = ("date", "time", "phone", "status", "source", "checked_in", "created_by")
+# Free text shares the rest and elides: (at least, at most) so many average
+# characters; each gets its least, then in this order what its rows need.
+FREE = {"customer": (16, 26), "email": (16, 34), "notes": (14, 40)}
+ALWAYS = ("date", "customer")
+# Left out by default while the table is too narrow, the first here first.
+OPTIONAL = ("created_by", "notes", "source", "email", "checked_in")
 
 
 class BookingsView(RefreshesWhenShown, QWidget):
     message = Signal(str)
     help_topic = ("front-desk", "finding-bookings")  # F1: the user guide's section (ui/help_window.py)
 
-    def __init__(self, session, undo_stack: QUndoStack, parent=None):
+    def __init__(self, session, undo_stack: QUndoStack, parent=None,
+                 settings: Settings | None = None):
         super().__init__(parent)
         self.session = session
+        self.settings = settings if settings is not None else Settings()
         self.undo_stack = undo_stack
         self.now: datetime | None = None  # a fixed clock for tests and screenshots
         self.export_runner = None  # the dialog's default (a worker thread); tests set one
@@ -169,13 +181,25 @@ class BookingsView(RefreshesWhenShown, QWidget):
         # Fixed heights: with a windowed model nothing may measure every row.
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = table.horizontalHeader()
-        for i, column in enumerate(COLUMNS):
-            if column.key in COLUMN_WIDTHS:
-                header.resizeSection(i, COLUMN_WIDTHS[column.key])
-        header.setStretchLastSection(True)
-        # dates, times, phones, statuses and check-in times are never cut
-        GrowToVisibleRows(table, [COLUMN_INDEX[k] for k in ("date", "time", "phone", "status",
-                                                            "checked_in")])
+        for key, width in COLUMN_WIDTHS.items():
+            header.resizeSection(COLUMN_INDEX[key], width)
+        # dates, times, phones, statuses, sources, creators and check-in times
+        # are never cut
+        grow = GrowToVisibleRows(table, [COLUMN_INDEX[k] for k in EXACT],
+                                 measured=[COLUMN_INDEX[k] for k in FREE])
+        # names, emails and notes share the rest; what does not fit is left
+        # out unless the person chose it (the header's right-click menu)
+        chars = table.fontMetrics().averageCharWidth()
+        choice = self.settings.column_choice("bookings")
+        self.columns = ChosenColumns(
+            table, grow,
+            free={COLUMN_INDEX[k]: (chars * least + CELL_PADDING, chars * most + CELL_PADDING)
+                  for k, (least, most) in FREE.items()},
+            optional=[COLUMN_INDEX[k] for k in OPTIONAL],
+            always=[COLUMN_INDEX[k] for k in ALWAYS],
+            choice={COLUMN_INDEX[k]: shown for k, shown in choice.items() if k in COLUMN_INDEX})
+        self.columns.chosen.connect(lambda chosen: self.settings.set_column_choice(
+            "bookings", {COLUMNS[c].key: shown for c, shown in chosen.items()}))
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
@@ -476,6 +500,8 @@ class BookingsView(RefreshesWhenShown, QWidget):
             if i in (3, 4, 6):
                 menu.addSeparator()
             menu.addAction(a)
+        menu.addSeparator()
+        menu.addMenu(self.columns.menu)  # the header's menu, for the keyboard
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def _sort_indicator_changed(self, column: int, order) -> None:

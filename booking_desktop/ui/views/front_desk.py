@@ -112,8 +112,9 @@ class FrontDeskView(RefreshesWhenShown, QWidget):
         left.addWidget(self.tree, 1)
         left.addWidget(self.empty, 1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(self.walk_in)
+        # the form takes a quarter (250–340 px): the slot's whole text where there is room
+        layout.addLayout(left, 3)
+        layout.addWidget(self.walk_in, 1)
 
         self._build_actions()
         self.tree.selectionModel().currentChanged.connect(self._selection_changed)

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
+    QSize,
     QStringListModel,
     Qt,
     QTimer,
@@ -39,6 +40,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
+    QToolTip,
     QVBoxLayout,
 )
 
@@ -58,13 +63,14 @@ from ..commands import perform
 from ..customer_words import WORDS
 from ..errors import describe
 from ..message_bar import MessageBar
-from ..formats import date_text, short_date, time_range, when_text
+from ..formats import date_text, short_date, time_range, time_text, when_text
 from ..status_style import closed_reason_text, sources
 
 BOOKABLE_STATES = ("free", "filling")
 SUGGEST_AFTER_MS = 150  # a pause in typing, not every keystroke, asks the database
 NAME_ROLE = Qt.ItemDataRole.UserRole          # what picking a suggestion puts in the name field
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 1  # the suggestion's customer id
+SHORT_ROLE = Qt.ItemDataRole.UserRole + 2     # a slot's shorter texts, for a narrow box
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +81,10 @@ class _Counts(QObject):
 
     def places_free(self, n: int) -> str:
         return self.tr("%n place(s) free", "", n)
+
+    def free(self, n: int) -> str:
+        """The short form, where the slot box is narrow: "3 free"."""
+        return self.tr("%n free", "places free, where the slot box is narrow", n)
 
 
 _COUNTS = _Counts()
@@ -109,6 +119,71 @@ def slot_label(slot, tz: ZoneInfo, state: str | None = None) -> str:
                   "past": QCoreApplication.translate("WalkInForm", "Over"),
                   "gone": QCoreApplication.translate("WalkInForm", "Removed")}.get(state, state)
     return f"{time_range(start, end)} · {places}"
+
+
+def short_slot_labels(slot, tz: ZoneInfo, state: str | None = None) -> list[str]:
+    """Shorter forms of `slot_label`, for a narrow slot box, each still with
+    the time and the free places (or why it is not bookable):
+    "10:30–11:00 · 2 free", then "10:30 · 2 free"."""
+    start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
+    if state in (None, *BOOKABLE_STATES):
+        places = _COUNTS.free(slot.max_capacity - slot.current_bookings)
+    elif state == "closed":
+        places = QCoreApplication.translate("WalkInForm", "Closed")
+    elif state == "full":
+        places = QCoreApplication.translate("WalkInForm", "Full")
+    else:
+        return [slot_label(slot, tz, state)]
+    return [f"{time_range(start, end)} · {places}", f"{time_text(start)} · {places}"]
+
+
+class SlotBox(QComboBox):
+    """The slot choice. Closed, it shows the whole text when it fits, else
+    the first short form that does (SHORT_ROLE: "09:00–10:00 · 3 free"); the
+    list below shows every slot whole, as wide as the longest needs, and the
+    tooltip says the whole text. Its width never follows its items (a long
+    closing reason would widen the form past a small screen)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(14)
+
+    def fits(self, text: str) -> bool:
+        """Whether `text` is drawn whole in the closed box."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        fm = self.fontMetrics()
+        needed = self.style().sizeFromContents(
+            QStyle.ContentsType.CT_ComboBox, option,
+            QSize(fm.horizontalAdvance(text), fm.height()), self).width()
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        return needed <= self.width() and fm.horizontalAdvance(text) <= field.width()
+
+    def shown_text(self) -> str:
+        """What the closed box shows."""
+        whole = self.currentText()
+        if self.fits(whole):
+            return whole
+        shorter = self.currentData(SHORT_ROLE) or []
+        return next((text for text in shorter if self.fits(text)),
+                    shorter[-1] if shorter else whole)
+
+    def paintEvent(self, _event) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.shown_text() != self.currentText():
+            QToolTip.showText(event.globalPos(), f"{self.currentText()}\n{self.toolTip()}",
+                              self)
+            return True
+        return super().event(event)
 
 
 class SuggestionModel(QStringListModel):
@@ -161,12 +236,7 @@ class WalkInForm(QGroupBox):
         self.day_label = QLabel()
         self.day_label.setWordWrap(True)
         self.day_label.setStyleSheet("font-weight: 600;")
-        self.slot = QComboBox()
-        # Its width never follows its items (a long closing reason would widen
-        # the form past a small screen); the list shows them whole.
-        self.slot.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.slot.setMinimumContentsLength(14)
+        self.slot = SlotBox()
         self.slot.setToolTip(self.tr("Ctrl+↑ / Ctrl+↓ pick another slot while typing"))
         self.slot.currentIndexChanged.connect(self._remember_choice)
         self.name = QLineEdit()
@@ -261,6 +331,8 @@ class WalkInForm(QGroupBox):
         self.slot.clear()
         for row, state in sorted(offered.values(), key=lambda pair: pair[0].start):
             self.slot.addItem(slot_label(row, tz, state), row.id)
+            self.slot.setItemData(self.slot.count() - 1, short_slot_labels(row, tz, state),
+                                  SHORT_ROLE)
             if state not in BOOKABLE_STATES:
                 self.slot.setItemData(self.slot.count() - 1, closed_reason_text(row.closed_reason)
                                       if state == "closed" else self.tr("Not bookable now"),
