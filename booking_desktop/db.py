@@ -17,7 +17,8 @@ from playhouse.migrations import MigrationError, Runner
 from playhouse.pool import PooledPostgresqlDatabase
 
 from . import models
-from .errors import BookingError, DatabaseNotUsable, DatabaseUnavailable, InvalidInput
+from .errors import (QT_TRANSLATE_NOOP, BookingError, DatabaseNotUsable, DatabaseUnavailable,
+                     InvalidInput, Phrase)
 from .migrations import DIRECTORY as MIGRATIONS_DIRECTORY
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _not_ours(path) -> DatabaseNotUsable:
-    return DatabaseNotUsable(f"{path} is not a Booking Desktop database, or it is damaged. "
-                             "Nothing was changed in it.", reason="foreign")
+    return DatabaseNotUsable(QT_TRANSLATE_NOOP(
+        "errors", "{path} is not a Booking Desktop database, or it is damaged. Nothing was "
+                  "changed in it."), params={"path": str(path)}, reason="foreign")
 
 
 def _prepare_sqlite_file(path: Path, create: bool = True) -> None:
@@ -83,14 +85,14 @@ def _prepare_sqlite_file(path: Path, create: bool = True) -> None:
     missing file is refused. SQLite gives its -wal and -shm files the
     database file's permissions."""
     if path.is_dir():
-        raise DatabaseNotUsable(f"{path} is a folder, not a database file.")
+        raise _a_folder(path)
     try:
         with open(path, "rb") as existing:
             header = existing.read(len(SQLITE_HEADER))
     except FileNotFoundError:
         if not create:
-            raise DatabaseNotUsable(f"{path} does not exist (any more).",
-                                    reason="missing") from None
+            raise DatabaseNotUsable(QT_TRANSLATE_NOOP("errors", "{path} does not exist (any more)."),
+                                    params={"path": str(path)}, reason="missing") from None
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)
         try:
@@ -123,24 +125,30 @@ def _probe_sqlite_file(path: Path) -> None:
 
 
 def _foreign(where) -> DatabaseNotUsable:
-    return DatabaseNotUsable(
-        f"{where} belongs to another program (it has tables but is not a Booking Desktop "
-        "database). Nothing was changed in it.", reason="foreign")
+    return DatabaseNotUsable(QT_TRANSLATE_NOOP(
+        "errors", "{where} belongs to another program (it has tables but is not a Booking "
+                  "Desktop database). Nothing was changed in it."),
+        params={"where": str(where)}, reason="foreign")
+
+
+def _a_folder(path, **details) -> DatabaseNotUsable:
+    return DatabaseNotUsable(QT_TRANSLATE_NOOP("errors", "{path} is a folder, not a database file."),
+                             params={"path": str(path)}, **details)
 
 
 def open_database(url: str, create: bool = True) -> Database:
     """A peewee Database for `url`, not yet bound or migrated; an SQLite file
     that does not exist is made, unless not `create`."""
     if not isinstance(url, str) or "://" not in url:
-        raise InvalidInput(
-            f"Database address {url!r} is not valid; use sqlite:///PATH or "
-            "postgresql://user:password@host:port/dbname."
-        )
+        raise InvalidInput(QT_TRANSLATE_NOOP(
+            "errors", "Database address {address} is not valid; use sqlite:///PATH or "
+                      "postgresql://user:password@host:port/dbname."), params={"address": repr(url)})
     scheme = url.split("://", 1)[0].lower()
     if scheme == "sqlite":
         path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
         if not path:
-            raise InvalidInput("An SQLite address needs a file: sqlite:///PATH.")
+            raise InvalidInput(QT_TRANSLATE_NOOP("errors",
+                                                 "An SQLite address needs a file: sqlite:///PATH."))
         if path != ":memory:":
             _prepare_sqlite_file(Path(path).expanduser(), create)
             path = str(Path(path).expanduser())
@@ -152,7 +160,8 @@ def open_database(url: str, create: bool = True) -> Database:
     if scheme in ("postgresql", "postgres"):
         parts = urlparse(url)
         if not parts.path.strip("/"):
-            raise InvalidInput("A PostgreSQL address needs a database name: postgresql://host/dbname.")
+            raise InvalidInput(QT_TRANSLATE_NOOP(
+                "errors", "A PostgreSQL address needs a database name: postgresql://host/dbname."))
         # A desk may name itself (?application_name=front-desk-2) so the
         # server's pg_stat_activity tells the desks apart; the address may
         # also set any of the TCP settings below itself.
@@ -179,7 +188,8 @@ def open_database(url: str, create: bool = True) -> Database:
         )
         postgres.url = url
         return postgres
-    raise InvalidInput(f"Unknown database type {scheme!r}; use sqlite:/// or postgresql://.")
+    raise InvalidInput(QT_TRANSLATE_NOOP("errors", "Unknown database type {scheme}; use sqlite:/// or "
+                                                   "postgresql://."), params={"scheme": repr(scheme)})
 
 
 def is_postgres(db: Database | None = None) -> bool:
@@ -210,8 +220,8 @@ def connect(url: str, migrate: bool = True, create: bool = True) -> Database:
     raise AssertionError("unreachable")
 
 
-UPGRADE_NEEDED = ("The database needs an upgrade; ask whoever manages the server to run "
-                  "`main.py migrate`.")
+UPGRADE_NEEDED = QT_TRANSLATE_NOOP("errors", "The database needs an upgrade; ask whoever manages "
+                                             "the server to run `main.py migrate`.")
 
 
 def _pending(runner: Runner) -> list[str]:
@@ -227,9 +237,10 @@ def _migrate_on_opening(db: Database) -> None:
     if not may_change_schema(db):
         role, schema = db.execute_sql("SELECT current_user, current_schema()").fetchone()
         if schema is None:  # PostgreSQL hides the schemas a role may not use
-            raise DatabaseNotUsable(
-                f"The role {role} has no rights on this database; ask whoever manages the "
-                f"server to run `main.py migrate --grant {role}`.")
+            raise DatabaseNotUsable(QT_TRANSLATE_NOOP(
+                "errors", "The role {role} has no rights on this database; ask whoever manages "
+                          "the server to run `main.py migrate --grant {role}`."),
+                params={"role": role})
         raise DatabaseNotUsable(UPGRADE_NEEDED)
     runner.up()
 
@@ -266,19 +277,23 @@ def _opening_error(exc: Exception, url: str, db: Database | None = None) -> Exce
     text = str(exc).lower()
     if db is not None and _server_gone(db, exc) and "connection failed" in text:
         refused = describe_server_error(exc, url)  # never got in: say why (user, database, …)
-        return type(refused)(f"Cannot use the database {_where(url)}: {refused}",
+        return type(refused)(QT_TRANSLATE_NOOP("errors", "Cannot use the database {where}: {why}"),
+                             params={"where": _where(url),
+                                     "why": Phrase(refused.template, **refused.params)},
                              **refused.details)
     if db is not None and _server_gone(db, exc):
-        return DatabaseUnavailable(
-            f"Cannot use the database {_where(url)}: the server could not be reached or closed "
-            f"the connection ({str(exc).splitlines()[0]}). Nothing was changed; try again.")
+        return DatabaseUnavailable(QT_TRANSLATE_NOOP(
+            "errors", "Cannot use the database {where}: the server could not be reached or "
+                      "closed the connection ({answer}). Nothing was changed; try again."),
+            params={"where": _where(url), "answer": str(exc).splitlines()[0]})
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
         return _not_ours(_where(url))
     if isinstance(exc, (OperationalError, sqlite3.OperationalError)) and (
             "locked" in text or "busy" in text):
-        return DatabaseUnavailable(
-            f"{_where(url)} is locked by another program and stayed locked for "
-            f"{BUSY_TIMEOUT_S} s. Close that program (or wait for it) and try again.")
+        return DatabaseUnavailable(QT_TRANSLATE_NOOP(
+            "errors", "{where} is locked by another program and stayed locked for {seconds} s. "
+                      "Close that program (or wait for it) and try again."),
+            params={"where": _where(url), "seconds": BUSY_TIMEOUT_S})
     return exc
 
 
@@ -294,9 +309,10 @@ def _refuse_foreign_schema(db: Database, url: str) -> None:
         raise _foreign(_where(url))
     unknown = [m.name for m in runner.status() if m.path is None]
     if unknown:
-        raise DatabaseNotUsable(
-            f"{_where(url)} was made by a newer version of Booking Desktop "
-            f"(schema {unknown[-1]}); install that version to open it.", reason="newer")
+        raise DatabaseNotUsable(QT_TRANSLATE_NOOP(
+            "errors", "{where} was made by a newer version of Booking Desktop (schema {schema}); "
+                      "install that version to open it."),
+            params={"where": _where(url), "schema": unknown[-1]}, reason="newer")
 
 
 def bind(db: Database) -> None:
@@ -444,29 +460,34 @@ def describe_server_error(exc: Exception, url: str) -> BookingError:
     name = unquote(parts.path.strip("/"))
     user = unquote(parts.username or "") or "(none)"
     if "resolve host" in lowered or "translate host name" in lowered:
-        return DatabaseUnavailable(
-            f"The server {host} was not found: check its name (or use its IP address) and "
-            "that this computer is on the network.", reason="host_unknown")
+        return DatabaseUnavailable(QT_TRANSLATE_NOOP(
+            "errors", "The server {host} was not found: check its name (or use its IP address) "
+                      "and that this computer is on the network."),
+            params={"host": host}, reason="host_unknown")
     if "password authentication failed" in lowered or ("role" in lowered
                                                        and "does not exist" in lowered):
-        return DatabaseNotUsable(
-            f"The server {host} refused the user name {user} or its password: check both.",
-            reason="credentials")
+        return DatabaseNotUsable(QT_TRANSLATE_NOOP(
+            "errors", "The server {host} refused the user name {user} or its password: check "
+                      "both."), params={"host": host, "user": user}, reason="credentials")
     if "no password supplied" in lowered or "password is required" in lowered:
-        return DatabaseNotUsable(f"The server {host} asks for the password of {user}.",
-                                 reason="password_needed")
+        return DatabaseNotUsable(QT_TRANSLATE_NOOP("errors",
+                                                   "The server {host} asks for the password of {user}."),
+                                 params={"host": host, "user": user}, reason="password_needed")
     if "database" in lowered and "does not exist" in lowered:
-        return DatabaseNotUsable(
-            f"There is no database {name!r} on the server {host}: check its name, or ask "
-            "whoever manages the server to create it.", reason="no_database")
+        return DatabaseNotUsable(QT_TRANSLATE_NOOP(
+            "errors", "There is no database {name} on the server {host}: check its name, or ask "
+                      "whoever manages the server to create it."),
+            params={"name": repr(name), "host": host}, reason="no_database")
     if "permission denied" in lowered or "not permitted" in lowered or "pg_hba" in lowered:
-        return DatabaseNotUsable(
-            f"The server {host} does not let {user} use the database {name!r} "
-            f"({text.splitlines()[0]}).", reason="credentials")
-    return DatabaseUnavailable(
-        f"The server {host} is not answering on port {port}: check that it is switched on, "
-        f"the address and port are right and no firewall is in between "
-        f"({text.splitlines()[0]}).", reason="not_answering")
+        return DatabaseNotUsable(QT_TRANSLATE_NOOP(
+            "errors", "The server {host} does not let {user} use the database {name} ({answer})."),
+            params={"host": host, "user": user, "name": repr(name),
+                    "answer": text.splitlines()[0]}, reason="credentials")
+    return DatabaseUnavailable(QT_TRANSLATE_NOOP(
+        "errors", "The server {host} is not answering on port {port}: check that it is switched "
+                  "on, the address and port are right and no firewall is in between ({answer})."),
+        params={"host": host, "port": port, "answer": text.splitlines()[0]},
+        reason="not_answering")
 
 
 def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> Probe:
@@ -486,7 +507,7 @@ def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> Probe:
         if path is None or not str(path):
             open_database(url)  # raises InvalidInput
         if path.is_dir():
-            raise DatabaseNotUsable(f"{path} is a folder, not a database file.", reason="foreign")
+            raise _a_folder(path, reason="foreign")
         if not path.exists() or path.stat().st_size == 0:
             return Probe(_where(url), "empty")
         with open(path, "rb") as existing:

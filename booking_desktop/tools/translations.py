@@ -5,7 +5,7 @@ pyside6-lrelease (both ship with PySide6).
     python -m booking_desktop.tools.translations build    # *.ts → *.qm (make does it; not committed)
 
 Sources: every module of ui/ (self.tr, QCoreApplication.translate), and
-errors.py and services/ for the error messages the window shows, marked
+errors.py, db.py and services/ for the error messages the window shows, marked
 with QT_TRANSLATE_NOOP (booking_desktop/errors.py). The German catalogue
 holds every text; the English one only the plural forms (lupdate
 -pluralonly), since English is the language of the code. Locations are left
@@ -26,7 +26,7 @@ PLURAL_ONLY = ("en",)
 
 def sources() -> list[Path]:
     """The Python files whose texts the catalogues hold."""
-    files = sorted((PACKAGE / "ui").rglob("*.py")) + [PACKAGE / "errors.py"]
+    files = sorted((PACKAGE / "ui").rglob("*.py")) + [PACKAGE / "errors.py", PACKAGE / "db.py"]
     files += sorted((PACKAGE / "services").rglob("*.py"))
     return [f for f in files if "__pycache__" not in f.parts]
 

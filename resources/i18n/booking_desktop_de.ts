@@ -3949,6 +3949,86 @@
         <source>That customer no longer exists (they may have been merged into another record); pick the customer again.</source>
         <translation>Dieser Kunde existiert nicht mehr (er wurde vielleicht mit einem anderen Eintrag zusammengeführt); bitte den Kunden erneut wählen.</translation>
     </message>
+    <message>
+        <source>{path} is not a Booking Desktop database, or it is damaged. Nothing was changed in it.</source>
+        <translation>{path} ist keine Booking-Desktop-Datenbank oder ist beschädigt. Darin wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>{path} does not exist (any more).</source>
+        <translation>{path} gibt es nicht (mehr).</translation>
+    </message>
+    <message>
+        <source>{where} belongs to another program (it has tables but is not a Booking Desktop database). Nothing was changed in it.</source>
+        <translation>{where} gehört zu einem anderen Programm (sie hat Tabellen, ist aber keine Booking-Desktop-Datenbank). Darin wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a database file.</source>
+        <translation>{path} ist ein Ordner, keine Datenbankdatei.</translation>
+    </message>
+    <message>
+        <source>Database address {address} is not valid; use sqlite:///PATH or postgresql://user:password@host:port/dbname.</source>
+        <translation>Die Datenbankadresse {address} ist ungültig; verwenden Sie sqlite:///PFAD oder postgresql://benutzer:passwort@host:port/datenbank.</translation>
+    </message>
+    <message>
+        <source>An SQLite address needs a file: sqlite:///PATH.</source>
+        <translation>Eine SQLite-Adresse braucht eine Datei: sqlite:///PFAD.</translation>
+    </message>
+    <message>
+        <source>A PostgreSQL address needs a database name: postgresql://host/dbname.</source>
+        <translation>Eine PostgreSQL-Adresse braucht einen Datenbanknamen: postgresql://host/datenbank.</translation>
+    </message>
+    <message>
+        <source>Unknown database type {scheme}; use sqlite:/// or postgresql://.</source>
+        <translation>Unbekannte Datenbankart {scheme}; verwenden Sie sqlite:/// oder postgresql://.</translation>
+    </message>
+    <message>
+        <source>The database needs an upgrade; ask whoever manages the server to run `main.py migrate`.</source>
+        <translation>Die Datenbank muss aktualisiert werden; bitten Sie die Person, die den Server betreut, `main.py migrate` auszuführen.</translation>
+    </message>
+    <message>
+        <source>The role {role} has no rights on this database; ask whoever manages the server to run `main.py migrate --grant {role}`.</source>
+        <translation>Die Rolle {role} hat keine Rechte an dieser Datenbank; bitten Sie die Person, die den Server betreut, `main.py migrate --grant {role}` auszuführen.</translation>
+    </message>
+    <message>
+        <source>Cannot use the database {where}: {why}</source>
+        <translation>Die Datenbank {where} kann nicht verwendet werden: {why}</translation>
+    </message>
+    <message>
+        <source>Cannot use the database {where}: the server could not be reached or closed the connection ({answer}). Nothing was changed; try again.</source>
+        <translation>Die Datenbank {where} kann nicht verwendet werden: Der Server war nicht erreichbar oder hat die Verbindung beendet ({answer}). Nichts wurde geändert; versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+        <source>{where} is locked by another program and stayed locked for {seconds} s. Close that program (or wait for it) and try again.</source>
+        <translation>{where} ist von einem anderen Programm gesperrt und blieb {seconds} s lang gesperrt. Schließen Sie dieses Programm (oder warten Sie darauf) und versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+        <source>{where} was made by a newer version of Booking Desktop (schema {schema}); install that version to open it.</source>
+        <translation>{where} wurde von einer neueren Version von Booking Desktop angelegt (Schema {schema}); installieren Sie diese Version, um sie zu öffnen.</translation>
+    </message>
+    <message>
+        <source>The server {host} was not found: check its name (or use its IP address) and that this computer is on the network.</source>
+        <translation>Der Server {host} wurde nicht gefunden: Prüfen Sie seinen Namen (oder verwenden Sie seine IP-Adresse) und ob dieser Computer im Netzwerk ist.</translation>
+    </message>
+    <message>
+        <source>The server {host} refused the user name {user} or its password: check both.</source>
+        <translation>Der Server {host} hat den Benutzernamen {user} oder sein Passwort abgelehnt: Prüfen Sie beides.</translation>
+    </message>
+    <message>
+        <source>The server {host} asks for the password of {user}.</source>
+        <translation>Der Server {host} verlangt das Passwort von {user}.</translation>
+    </message>
+    <message>
+        <source>There is no database {name} on the server {host}: check its name, or ask whoever manages the server to create it.</source>
+        <translation>Auf dem Server {host} gibt es keine Datenbank {name}: Prüfen Sie ihren Namen oder bitten Sie die Person, die den Server betreut, sie anzulegen.</translation>
+    </message>
+    <message>
+        <source>The server {host} does not let {user} use the database {name} ({answer}).</source>
+        <translation>Der Server {host} lässt {user} die Datenbank {name} nicht verwenden ({answer}).</translation>
+    </message>
+    <message>
+        <source>The server {host} is not answering on port {port}: check that it is switched on, the address and port are right and no firewall is in between ({answer}).</source>
+        <translation>Der Server {host} antwortet nicht auf Port {port}: Prüfen Sie, ob er eingeschaltet ist, ob Adresse und Port stimmen und ob keine Firewall dazwischen ist ({answer}).</translation>
+    </message>
 </context>
 <context>
     <name>exports</name>

@@ -161,6 +161,33 @@ def test_each_problem_is_said_in_words_and_nothing_is_remembered(qtbot, server, 
     assert remembered_text() == "" and memory_keyring.passwords == {}
 
 
+@pytest.mark.parametrize("case, expected", [
+    ("unknown host", "Der Server no-such-host.invalid wurde nicht gefunden: Prüfen Sie seinen "
+                     "Namen"),
+    ("no database", "Auf dem Server {host} gibt es keine Datenbank 'no_such_db_here'"),
+    ("unreachable", "antwortet nicht auf Port 1: Prüfen Sie, ob er eingeschaltet ist"),
+])
+def test_the_server_s_answers_are_said_in_german(qtbot, server, case, expected):
+    """In a German window the server's answers are German too (they were
+    the services' English before)."""
+    from PySide6.QtCore import QLocale
+
+    from booking_desktop.ui import i18n
+    i18n.install("de", QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    host, port, database = server["host"], server["port"], server["database"]
+    if case == "unknown host":
+        host = "no-such-host.invalid"
+    elif case == "no database":
+        database = "no_such_db_here"
+    else:
+        port = 1
+    dialog = open_dialog(qtbot)
+    fill(qtbot, dialog, host, port, database, server["user"])
+    run_the_test(qtbot, dialog)
+    assert dialog.error.isVisible()
+    assert expected.format(host=host) in dialog.error.text()
+
+
 def test_missing_fields_are_asked_for_before_testing(qtbot):
     dialog = open_dialog(qtbot)
     qtbot.keyClicks(dialog.host, "office-server")
