@@ -134,6 +134,12 @@ guides=("$BUNDLE"/_internal/resources/help/*.md)
 for picture in $(grep -ho '](\.\./[^)]*)' "${guides[@]}" | sed 's/^](\(.*\))$/\1/'); do
     [ -s "$BUNDLE/_internal/resources/help/$picture" ] || fail "the guide's $picture is not in the bundle"
 done
+# The German guides in resources/help/de, their pictures two folders up.
+de_guides=("$BUNDLE"/_internal/resources/help/de/*.md)
+[ -f "${de_guides[0]}" ] || fail "no German user guide in the bundle"
+for picture in $(grep -ho '](\.\./[^)]*)' "${de_guides[@]}" | sed 's/^](\(.*\))$/\1/'); do
+    [ -s "$BUNDLE/_internal/resources/help/de/$picture" ] || fail "the German guide's $picture is not in the bundle"
+done
 
 # 3. PostgreSQL through the bundle's psycopg, when a server is given (as .ci/run does).
 if [ -n "${BOOKING_TEST_POSTGRES_URL:-}" ]; then

@@ -7,10 +7,19 @@ the guide there. Anchors are the headings as GitHub writes them ("Booking a
 walk-in" → `booking-a-walk-in`), so a link in one guide to a section of the
 other (`owners.md#reports`) works here and on GitHub alike.
 
+Languages: the guides in the window's language (`resources/help/de/` for
+German), English where a translation is missing. Sections are named by
+their English anchors everywhere in the code (`help_topic`, the contents
+list, `anchors()`); a translation's n-th heading is the English guide's
+n-th heading (`section_keys`, the one rule), so F1 lands on the same
+section in either language. Links inside a translation use its own
+headings' anchors (as on GitHub) and are mapped back the same way.
+
 Find: Ctrl+F, type, Enter for the next match (Shift+Enter the one before).
 When the open guide has no further match the search goes on in the other
 guide, then from the top; "No match" when there is none anywhere.
 """
+import logging
 import re
 from pathlib import Path
 
@@ -30,7 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import config
+from . import i18n
 from .status_style import colour
+
+log = logging.getLogger(__name__)
 
 GUIDES = ("front-desk", "owners")  # resources/help/<name>.md, in this order
 FIRST_TOPIC = ("front-desk", None)
@@ -42,8 +54,40 @@ def help_dir() -> Path:
     return config.resources_dir() / "help"
 
 
-def guide_path(guide: str) -> Path:
+def guide_path(guide: str, language: str = i18n.SOURCE_LANGUAGE) -> Path:
+    """The guide in `language` (`resources/help/<language>/<guide>.md`);
+    the English one when there is no such translation."""
+    if language != i18n.SOURCE_LANGUAGE:
+        translated = help_dir() / language / f"{guide}.md"
+        if translated.is_file():
+            return translated
     return help_dir() / f"{guide}.md"
+
+
+def heading_titles(markdown: str) -> list[str]:
+    """The `#` and `##` headings of a guide's Markdown, in order."""
+    return re.findall(r"^#{1,2}\s+(.+?)\s*$", markdown, flags=re.MULTILINE)
+
+
+def section_keys(guide: str, language: str) -> dict[str, str]:
+    """The anchors of `guide` in `language` -> the English guide's anchors:
+    the n-th heading of a translation is the n-th of the English guide.
+    Identity for English. A translation with another number of headings is
+    mapped as far as both go, and said in the log."""
+    path = guide_path(guide, language)
+    english = heading_titles(_read(guide_path(guide)))
+    shown = heading_titles(_read(path)) if path != guide_path(guide) else english
+    if len(shown) != len(english):
+        log.warning("%s has %d headings, the English guide %d: F1 may land wrong",
+                    path, len(shown), len(english))
+    return {anchor_of(local): anchor_of(key) for local, key in zip(shown, english)}
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def anchor_of(heading: str) -> str:
@@ -110,7 +154,9 @@ class HelpWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(self.tr("Booking Desktop — User guide"))
         self.guide: str | None = None
+        self.language = i18n.current_language()  # the window is made again when it changes
         self._sources: dict[str, str] = {}   # guide -> its Markdown, for the find across guides
+        self._keys: dict[str, dict[str, str]] = {}  # guide -> its anchors -> English anchors
 
         self.contents = QTreeWidget()
         self.contents.setHeaderHidden(True)
@@ -170,13 +216,21 @@ class HelpWindow(QWidget):
         self.resize(1040, 720)
 
     # --- the guides ----------------------------------------------------------
+    def path(self, guide: str) -> Path:
+        """The file shown for `guide`: in the window's language if there is one."""
+        return guide_path(guide, self.language)
+
     def _source(self, guide: str) -> str:
         if guide not in self._sources:
-            try:
-                self._sources[guide] = guide_path(guide).read_text(encoding="utf-8")
-            except OSError:
-                self._sources[guide] = ""
+            self._sources[guide] = _read(self.path(guide))
         return self._sources[guide]
+
+    def key_of(self, guide: str, anchor: str) -> str:
+        """The English anchor of the section `anchor` of `guide` as shown
+        (an English anchor stays itself)."""
+        if guide not in self._keys:
+            self._keys[guide] = section_keys(guide, self.language)
+        return self._keys[guide].get(anchor, anchor)
 
     def _fill_contents(self) -> None:
         """Each guide and its sections (level-2 headings), from the Markdown."""
@@ -197,13 +251,13 @@ class HelpWindow(QWidget):
                     item = QTreeWidgetItem(top, [title])
                     item.setToolTip(0, title)  # whole when the list is narrow
                     item.setData(0, _GUIDE_ROLE, guide)
-                    item.setData(0, _ANCHOR_ROLE, anchor_of(title))
+                    item.setData(0, _ANCHOR_ROLE, self.key_of(guide, anchor_of(title)))
         self.contents.expandAll()
 
     def _load(self, guide: str) -> None:
         if guide == self.guide:
             return
-        path = guide_path(guide)
+        path = self.path(guide)
         self.guide = guide
         if path.exists():
             self.browser.setSource(QUrl.fromLocalFile(str(path)),
@@ -214,13 +268,13 @@ class HelpWindow(QWidget):
         self.browser.fit_images()
 
     def anchors(self) -> dict[str, int]:
-        """The open guide's sections: anchor -> position in the document."""
-        return {anchor_of(text): position
+        """The open guide's sections: English anchor -> position in the document."""
+        return {self.key_of(self.guide, anchor_of(text)): position
                 for _level, text, position in headings(self.browser.document())}
 
     def show_topic(self, guide: str, anchor: str | None = None) -> None:
-        """Open `guide` at the section `anchor` (its top without one), and
-        bring the window forward."""
+        """Open `guide` at the section `anchor` (its English anchor; its top
+        without one), and bring the window forward."""
         self._load(guide if guide in GUIDES else GUIDES[0])
         self.show()  # first: the pictures fit the width shown, which moves the sections
         self.raise_()
@@ -228,7 +282,9 @@ class HelpWindow(QWidget):
         self.go_to(anchor)
 
     def go_to(self, anchor: str | None) -> None:
-        """Scroll the open guide so that section's heading is at the top."""
+        """Scroll the open guide so that section's heading (its English
+        anchor, or the shown guide's own) is at the top."""
+        anchor = self.key_of(self.guide, anchor) if anchor else anchor
         position = self.anchors().get(anchor, 0) if anchor else 0
         cursor = QTextCursor(self.browser.document())
         cursor.setPosition(position)
@@ -243,22 +299,22 @@ class HelpWindow(QWidget):
         self._mark_contents(anchor or "")
 
     def section_at_top(self) -> str:
-        """The anchor of the section shown at the top of the browser."""
+        """The (English) anchor of the section shown at the top of the browser."""
         top = self.browser.verticalScrollBar().value()
         layout = self.browser.document().documentLayout()
         shown = ""
         for _level, text, position in headings(self.browser.document()):
             block = self.browser.document().findBlock(position)
             if layout.blockBoundingRect(block).top() <= top + 2:
-                shown = anchor_of(text)
+                shown = self.key_of(self.guide, anchor_of(text))
         return shown
 
     def section_at(self, position: int) -> str:
-        """The anchor of the section holding `position` of the open guide."""
+        """The (English) anchor of the section holding `position` of the open guide."""
         found = ""
         for _level, text, start in headings(self.browser.document()):
             if start <= position:
-                found = anchor_of(text)
+                found = self.key_of(self.guide, anchor_of(text))
         return found
 
     def _mark_contents(self, anchor: str) -> None:
