@@ -377,10 +377,47 @@ def merge_customers(keep, other, by: User | None = None,
     Owner only. Writes `customer.merge` on `keep` (the id of the record
     merged into it and how many bookings moved). Raises PermissionDenied,
     NotFound, InvalidInput (the same customer twice; customers of two
-    businesses). Returns `keep`'s row after the merge."""
-    keep_id, other_id = customer_id(keep), customer_id(other)
+    businesses). Returns `keep`'s row after the merge. (services.undo's
+    `merge_customers` is this, undoable: see `merge_recorded`.)"""
+    return merge_recorded(keep, (other,), by=by, now=now)[0]
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """What one merge changed, so that it can be taken back exactly
+    (`unmerge_customers`): held in memory by the desk's undo stack, never
+    written anywhere."""
+    keep_id: int
+    other: tuple[tuple[str, object], ...]        # every field of the other record, as it was
+    kept_before: tuple[tuple[str, object], ...]  # the kept record's fields it changed, as they were
+    kept_after: tuple[tuple[str, object], ...]   # every field of the kept record, as it left it
+    bookings: tuple[int, ...]                    # the ids of the bookings that moved
+
+    @property
+    def other_id(self) -> int:
+        return dict(self.other)["id"]
+
+
+def _fields_of(wanted: int) -> tuple[tuple[str, object], ...] | None:
+    """Every field of a customer's record, as stored (field name -> value)."""
+    found = Customer.select().where(Customer.id == wanted).dicts().first()
+    return tuple(sorted(found.items())) if found is not None else None
+
+
+def merge_recorded(keep, others, expected=None, by: User | None = None,
+                   now: datetime | None = None) -> tuple[CustomerRow, tuple[MergeRecord, ...]]:
+    """Merge `others` (customers, rows or ids) into `keep` one after another
+    in one transaction (see `merge_customers`: one `customer.merge` event
+    each), and say exactly what each merge changed. `expected`: customer id
+    -> every field of that record as the caller last saw it (a redo: as the
+    undo left it); when one differs, InvalidTransition and nothing changes.
+    Returns `keep`'s row after the merges and one MergeRecord a merge."""
+    keep_id = customer_id(keep)
+    other_ids = tuple(customer_id(o) for o in others)
     require_owner(by, "merge customers")
-    if keep_id == other_id:
+    if not other_ids:
+        raise InvalidInput("Choose a record to merge.", field="other")
+    if keep_id in other_ids or len(set(other_ids)) != len(other_ids):
         raise InvalidInput(QT_TRANSLATE_NOOP("errors", "That is the same customer twice; "
                                                        "choose two records to merge."),
                            field="other")
@@ -388,35 +425,112 @@ def merge_customers(keep, other, by: User | None = None,
     def work():
         # Locked in id order, as every merge locks them: two merges never wait
         # for each other crosswise.
-        first, second = sorted((keep_id, other_id))
-        locked = {first: locked_customer(first), second: locked_customer(second)}
-        kept, merged = locked[keep_id], locked[other_id]
-        if kept.business_id != merged.business_id:
-            raise InvalidInput(QT_TRANSLATE_NOOP("errors", "These customers belong to two "
-                                                           "businesses; only records of one "
-                                                           "business can be merged."),
-                               field="other")
+        locked = {i: locked_customer(i) for i in sorted((keep_id, *other_ids))}
+        for wanted, fields in dict(expected or {}).items():
+            if _fields_of(wanted) != tuple(fields):
+                raise InvalidTransition(QT_TRANSLATE_NOOP(
+                    "errors", "One of these customers' records was changed at another desk "
+                              "meanwhile; nothing was changed."))
         moment = current_time(now)
-        moved = (Booking.update(customer=keep_id)
-                 .where(Booking.customer == other_id).execute())
-        changes = {"updated_at": moment}
-        if kept.email is None and merged.email is not None:
-            changes.update(email=merged.email, email_key=merged.email_key)
-        if kept.phone is None and merged.phone is not None:
-            changes.update(phone=merged.phone, phone_key=merged.phone_key)
-        if merged.notes and merged.notes not in kept.notes:
-            joined = f"{kept.notes}\n{merged.notes}" if kept.notes else merged.notes
-            changes.update(notes=joined[:v.NOTES_MAX])
-        if merged.created_at < kept.created_at:
-            changes.update(created_at=merged.created_at)
-        changes.update(search_text=with_terms(kept.search_text, *merged.search_text.split("\n")),
-                       search_phones=with_terms(kept.search_phones,
-                                                *merged.search_phones.split("\n")))
-        Customer.delete().where(Customer.id == other_id).execute()
-        Customer.update(**changes).where(Customer.id == keep_id).execute()
-        audit(by, "customer.merge", "customer", keep_id, at=moment, merged=other_id,
-              bookings=moved)
-        return customer_rows([keep_id], _moment(now))[0]
+        records = []
+        for other_id in other_ids:
+            kept, merged = locked_customer(keep_id), locked[other_id]
+            if kept.business_id != merged.business_id:
+                raise InvalidInput(QT_TRANSLATE_NOOP("errors", "These customers belong to two "
+                                                               "businesses; only records of one "
+                                                               "business can be merged."),
+                                   field="other")
+            records.append(_merge_one(kept, merged, moment, by))
+        return customer_rows([keep_id], _moment(now))[0], tuple(records)
+
+    return run_write(work)
+
+
+def _merge_one(kept: Customer, merged: Customer, moment: datetime,
+               by: User | None) -> MergeRecord:
+    """Merge `merged` into `kept` (both locked); inside the caller's transaction."""
+    keep_id, other_id = kept.id, merged.id
+    other = _fields_of(other_id)
+    moved = tuple(i for (i,) in Booking.select(Booking.id).where(Booking.customer == other_id)
+                  .order_by(Booking.id).tuples())
+    if moved:
+        Booking.update(customer=keep_id).where(Booking.id.in_(moved)).execute()
+    changes = {"updated_at": moment}
+    if kept.email is None and merged.email is not None:
+        changes.update(email=merged.email, email_key=merged.email_key)
+    if kept.phone is None and merged.phone is not None:
+        changes.update(phone=merged.phone, phone_key=merged.phone_key)
+    if merged.notes and merged.notes not in kept.notes:
+        joined = f"{kept.notes}\n{merged.notes}" if kept.notes else merged.notes
+        changes.update(notes=joined[:v.NOTES_MAX])
+    if merged.created_at < kept.created_at:
+        changes.update(created_at=merged.created_at)
+    changes.update(search_text=with_terms(kept.search_text, *merged.search_text.split("\n")),
+                   search_phones=with_terms(kept.search_phones,
+                                            *merged.search_phones.split("\n")))
+    before = dict(_fields_of(keep_id))
+    Customer.delete().where(Customer.id == other_id).execute()
+    Customer.update(**changes).where(Customer.id == keep_id).execute()
+    audit(by, "customer.merge", "customer", keep_id, at=moment, merged=other_id,
+          bookings=len(moved))
+    return MergeRecord(keep_id, other, tuple(sorted((k, before[k]) for k in changes)),
+                       _fields_of(keep_id), moved)
+
+
+def unmerge_customers(records, by: User | None = None, now: datetime | None = None
+                      ) -> tuple[CustomerRow, tuple[CustomerRow, ...], dict]:
+    """Take back the merges `merge_recorded` made (`records`, in the order
+    made; they are taken back last first), in one transaction: each record
+    merged away is there again with its id and every field as it was, the
+    bookings that moved (and only those) are back on it, and the kept record's
+    fields the merge changed are as they were (its `updated_at` too).
+
+    Refused with InvalidTransition, nothing changed, when that would
+    overwrite a change made since: the kept record is not as the merge left
+    it (edited, erased, found by a new booking's details), a booking that
+    moved is no longer on it, or the id is taken (SQLite may give a removed
+    record's id to a new one). Owner only. Writes `customer.unmerge` on the
+    kept record for each (the id restored and how many bookings moved back;
+    ids only). Returns the kept record's row, the restored ones', and every
+    field of each of these records as left (customer id -> fields: what a
+    redo, `merge_recorded`, expects)."""
+    records = tuple(records)
+    require_owner(by, "undo a merge of customers")
+    if not records or len({r.keep_id for r in records}) != 1:
+        raise InvalidInput("Nothing to take back.", field="records")
+    keep_id = records[0].keep_id
+
+    def work():
+        locked_customer(keep_id)
+        moment = current_time(now)
+        for record in reversed(records):
+            # No names in these refusals: the kept record may have been erased since.
+            if _fields_of(keep_id) != record.kept_after:
+                raise InvalidTransition(QT_TRANSLATE_NOOP(
+                    "errors", "The kept customer's record was changed after the merge (at "
+                              "another desk, or erased); taking the merge back would undo "
+                              "that, so nothing was changed."))
+            if Customer.select().where(Customer.id == record.other_id).exists():
+                raise InvalidTransition(QT_TRANSLATE_NOOP(
+                    "errors", "The merged record's number was given to another customer "
+                              "since the merge; nothing was changed."))
+            still = (Booking.select(Booking.id)
+                     .where(Booking.id.in_(record.bookings or (0,)),
+                            Booking.customer == keep_id).count())
+            if still != len(record.bookings):
+                raise InvalidTransition(QT_TRANSLATE_NOOP(
+                    "errors", "A booking that moved with the merge has moved to another "
+                              "customer since; nothing was changed."))
+            Customer.insert(**dict(record.other)).execute()
+            if record.bookings:
+                (Booking.update(customer=record.other_id)
+                 .where(Booking.id.in_(record.bookings), Booking.customer == keep_id).execute())
+            Customer.update(**dict(record.kept_before)).where(Customer.id == keep_id).execute()
+            audit(by, "customer.unmerge", "customer", keep_id, at=moment,
+                  restored=record.other_id, bookings=len(record.bookings))
+        restored = customer_rows([r.other_id for r in records], _moment(now))
+        left = {i: _fields_of(i) for i in (keep_id, *(r.other_id for r in records))}
+        return customer_rows([keep_id], _moment(now))[0], tuple(restored), left
 
     return run_write(work)
 
@@ -489,4 +603,5 @@ def business_of_customer(wanted: int) -> int:
 __all__ = ["CustomerRow", "DuplicateGroup", "CUSTOMER_FIELDS", "customer_id", "customer_rows",
            "matching_customer_ids", "find_customers", "get_customer", "update_customer",
            "merge_customers", "likely_duplicates", "business_of_customer", "add_search_terms",
-           "FRAGMENT_CANDIDATES", "locked_customer"]
+           "FRAGMENT_CANDIDATES", "locked_customer", "MergeRecord", "merge_recorded",
+           "unmerge_customers"]

@@ -50,6 +50,7 @@ from .bookings import (
     set_booking_status,
 )
 from .calendar import set_slot_capacity
+from .customers import merge_recorded, unmerge_customers
 from .desk import DETAIL_FIELDS, BookingRow, reinstate_booking, row_of, update_booking_details
 from .slots import set_slot_blocked
 
@@ -388,6 +389,50 @@ def set_capacity(slot: TimeSlot | int, capacity: int, expected_capacity: int | N
     return _write(work)
 
 
+# --- customers -------------------------------------------------------------------------
+
+def merge_customers(keep, other, expected: dict | None = None, by: User | None = None,
+                    now: datetime | None = None) -> Outcome:
+    """Merge `other` (a customer or its id, or several: merged one after
+    another, one step) into `keep` (see services.customers.merge_customers;
+    owner only). Undone by `unmerge`: the records merged away are there
+    again, with their ids, fields and the bookings that moved, and `keep` as
+    it was; refused when that would overwrite a change made since (see
+    unmerge_customers). `expected` (a redo): every field of each record as
+    the undo left it; refused when one changed meanwhile."""
+    others = tuple(other) if isinstance(other, (tuple, list)) else (other,)
+
+    def work():
+        row, records = merge_recorded(keep, others, expected=expected, by=by, now=now)
+        names = ", ".join(dict(r.other)["name"] for r in records)
+        return Outcome(Phrase(QT_TRANSLATE_NOOP("errors", "merge of {others} into {keep}"),
+                              others=names, keep=row.name), row,
+                       action(unmerge, records=records),
+                       tuple(i for r in records for i in r.bookings),
+                       business_id=row.business_id, kind="customer")
+
+    return _write(work)
+
+
+def unmerge(records: tuple, by: User | None = None, now: datetime | None = None) -> Outcome:
+    """Take back the merges `records` say (services.customers.MergeRecord;
+    see unmerge_customers); undone (redone) by merging the same records
+    again, expecting them as this left them."""
+    def work():
+        row, restored, left = unmerge_customers(records, by=by, now=now)
+        names = ", ".join(r.name for r in restored)
+        return Outcome(Phrase(QT_TRANSLATE_NOOP("errors", "undo of the merge of {others} into "
+                                                          "{keep}"),
+                              others=names, keep=row.name), (row, *restored),
+                       action(merge_customers, keep=row.id,
+                              other=tuple(r.id for r in restored),
+                              expected=tuple(left.items())),
+                       tuple(i for r in records for i in r.bookings),
+                       business_id=row.business_id, kind="customer")
+
+    return _write(work)
+
+
 # --- several at once ---------------------------------------------------------------------
 
 def bulk(actions: Sequence[Action], noun: str, partial: bool = True, by: User | None = None,
@@ -532,6 +577,6 @@ def _why(exc: BookingError) -> str:
 
 __all__ = ["UNDONE_REASON", "Action", "LostAnswer", "NothingChanged", "Outcome", "Refusal",
            "Refused", "action", "book", "bulk", "can_find_lost_answer", "cancel", "check_in",
-           "edit_details", "find_lost_answer", "reinstate",
+           "edit_details", "find_lost_answer", "merge_customers", "reinstate",
            "reschedule", "reverse", "set_blocked", "set_capacity", "set_status",
-           "undo_check_in"]
+           "undo_check_in", "unmerge"]

@@ -13,7 +13,8 @@ it).
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from ..errors import QT_TRANSLATE_NOOP, AnswerLost, DatabaseUnavailable
 from ..services import undo as reversible
@@ -45,6 +46,35 @@ class OutcomeCommand(QUndoCommand):
 
     def undo(self) -> None:
         pass
+
+
+def undo_stack_of(widget: QWidget) -> QUndoStack | None:
+    """The undo stack of the window `widget` is in (a dialog: of the window
+    it was opened from): the nearest parent that has one."""
+    while widget is not None:
+        stack = getattr(widget, "undo_stack", None)
+        if isinstance(stack, QUndoStack):
+            return stack
+        widget = widget.parentWidget()
+    return None
+
+
+def forward_undo_keys(dialog: QWidget) -> None:
+    """Ctrl+Z and Ctrl+Shift+Z (Ctrl+Y) in `dialog` undo and redo the main
+    window's steps, as its Edit menu does (a modal dialog keeps the keys
+    from the window). A text field with the focus keeps Ctrl+Z for its own
+    typing."""
+    def trigger(name: str) -> None:
+        widget = dialog.parentWidget()
+        while widget is not None and getattr(widget, name, None) is None:
+            widget = widget.parentWidget()
+        found = getattr(widget, name, None) if widget is not None else None
+        if found is not None and found.isEnabled():
+            found.trigger()
+
+    QShortcut(QKeySequence("Ctrl+Z"), dialog, activated=lambda: trigger("undo_action"))
+    for keys in ("Ctrl+Shift+Z", "Ctrl+Y"):
+        QShortcut(QKeySequence(keys), dialog, activated=lambda: trigger("redo_action"))
 
 
 def _change_of(view, outcome: Outcome, initiator) -> Change:

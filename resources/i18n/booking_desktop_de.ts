@@ -598,8 +598,8 @@
         <translation>{other} mit {keep} zusammenführen?</translation>
     </message>
     <message>
-        <source>{other}&apos;s bookings ({count}) move to {keep}&apos;s record, {other}&apos;s notes are added to {keep}&apos;s, and {other}&apos;s record is removed. This cannot be undone.</source>
-        <translation>Die Buchungen von {other} ({count}) kommen zum Eintrag von {keep}, die Notizen von {other} werden an die von {keep} angehängt, und der Eintrag von {other} wird entfernt. Das lässt sich nicht rückgängig machen.</translation>
+        <source>{other}&apos;s bookings ({count}) move to {keep}&apos;s record, {other}&apos;s notes are added to {keep}&apos;s, and {other}&apos;s record is removed. Edit → Undo (Ctrl+Z) takes the merge back.</source>
+        <translation>Die Buchungen von {other} ({count}) kommen zum Eintrag von {keep}, die Notizen von {other} werden an die von {keep} angehängt, und der Eintrag von {other} wird entfernt. Bearbeiten → Rückgängig (Strg+Z) nimmt das Zusammenführen zurück.</translation>
     </message>
     <message>
         <source>Merge</source>
@@ -1168,8 +1168,8 @@
         <translation>{others} mit {keep} zusammenführen?</translation>
     </message>
     <message>
-        <source>Their bookings ({count}) move to {keep}&apos;s record, their notes are added to {keep}&apos;s, and their records are removed. This cannot be undone.</source>
-        <translation>Ihre Buchungen ({count}) kommen zum Eintrag von {keep}, ihre Notizen werden an die von {keep} angehängt, und ihre Einträge werden entfernt. Das lässt sich nicht rückgängig machen.</translation>
+        <source>Their bookings ({count}) move to {keep}&apos;s record, their notes are added to {keep}&apos;s, and their records are removed. Edit → Undo (Ctrl+Z) takes the merge back.</source>
+        <translation>Ihre Buchungen ({count}) kommen zum Eintrag von {keep}, ihre Notizen werden an die von {keep} angehängt, und ihre Einträge werden entfernt. Bearbeiten → Rückgängig (Strg+Z) nimmt das Zusammenführen zurück.</translation>
     </message>
     <message>
         <source>Merge</source>
@@ -3534,6 +3534,14 @@
         <translation>Platzänderung von {when}</translation>
     </message>
     <message>
+        <source>merge of {others} into {keep}</source>
+        <translation>Zusammenführen von {others} mit {keep}</translation>
+    </message>
+    <message>
+        <source>undo of the merge of {others} into {keep}</source>
+        <translation>Rücknahme des Zusammenführens von {others} mit {keep}</translation>
+    </message>
+    <message>
         <source>The selected bookings are already so; nothing was changed.</source>
         <translation>Die gewählten Buchungen sind bereits so; es wurde nichts geändert.</translation>
     </message>
@@ -3942,8 +3950,24 @@
         <translation>Das ist zweimal derselbe Kunde; bitte zwei Einträge zum Zusammenführen wählen.</translation>
     </message>
     <message>
+        <source>One of these customers&apos; records was changed at another desk meanwhile; nothing was changed.</source>
+        <translation>Einer dieser Kundeneinträge wurde inzwischen an einem anderen Platz geändert; es wurde nichts geändert.</translation>
+    </message>
+    <message>
         <source>These customers belong to two businesses; only records of one business can be merged.</source>
         <translation>Diese Kunden gehören zu zwei Geschäften; nur Einträge eines Geschäfts lassen sich zusammenführen.</translation>
+    </message>
+    <message>
+        <source>The kept customer&apos;s record was changed after the merge (at another desk, or erased); taking the merge back would undo that, so nothing was changed.</source>
+        <translation>Der behaltene Kundeneintrag wurde nach dem Zusammenführen geändert (an einem anderen Platz oder gelöscht); das Zurücknehmen würde das rückgängig machen, daher wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>The merged record&apos;s number was given to another customer since the merge; nothing was changed.</source>
+        <translation>Die Nummer des zusammengeführten Eintrags wurde seither an einen anderen Kunden vergeben; es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>A booking that moved with the merge has moved to another customer since; nothing was changed.</source>
+        <translation>Eine Buchung, die beim Zusammenführen umgezogen ist, gehört inzwischen zu einem anderen Kunden; es wurde nichts geändert.</translation>
     </message>
     <message>
         <source>That customer no longer exists (they may have been merged into another record); pick the customer again.</source>

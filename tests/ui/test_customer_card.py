@@ -481,6 +481,140 @@ def test_an_owner_merges_from_the_card_and_the_views_follow(qtbot, desk, monkeyp
     assert {r.customer_id for r in day_rows(front)} == {anna.customer_id}
 
 
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+
+
+def customer_rows() -> list[tuple]:
+    return list(Customer.select().order_by(Customer.id).tuples())
+
+
+def booking_rows() -> list[tuple]:
+    return list(Booking.select().order_by(Booking.id).tuples())
+
+
+def merge_twins_from_the_card(qtbot, desk, monkeypatch):
+    """Anna Schmidt (a phone) and Anna Schmit (an email, a note) tomorrow;
+    the owner's window, the day view on tomorrow, Anna's card open, and
+    Anna Schmit merged into it through the picker (the confirmation
+    answered). Returns (window, card, anna, twin, rows before the merge)."""
+    anna = services.create_booking(tomorrow_slot(desk.shop), "Anna Schmidt",
+                                   customer_phone="0151 111")
+    twin = services.create_booking(tomorrow_slot(desk.shop, 22), "Anna Schmit",
+                                   "anna@example.com")
+    services.update_customer(twin.customer_id, notes="Short hair", by=desk.owner)
+    before = customer_rows(), booking_rows()
+    window = desk.window(desk.owner)
+    front = window.front_desk
+    front.set_day(datetime.now(UTC).date() + timedelta(days=1))
+    _select_booking(front, anna.id)
+    front.tree.setFocus()
+    qtbot.keyClick(front.tree, Qt.Key.Key_F4)
+    card = front.card
+    shown(qtbot, card)
+    monkeypatch.setattr(customer_card, "confirm_merge", lambda parent, keep, other: True)
+    qtbot.mouseClick(card.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(card.picker.search, "schmit")
+    qtbot.waitUntil(lambda: card.picker.model.rowCount() == 1, timeout=6000)
+    qtbot.keyClick(card.picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: card.status.text() == "Merged Anna Schmit into this record.")
+    assert not Customer.select().where(Customer.id == twin.customer_id).exists()
+    assert window.undo_action.text().replace("&", "") == \
+        "Undo merge of Anna Schmit into Anna Schmidt"
+    return window, card, anna, twin, before
+
+
+def test_ctrl_z_takes_a_merge_back_and_the_card_and_views_follow(qtbot, desk, monkeypatch):
+    window, card, anna, twin, before = merge_twins_from_the_card(qtbot, desk, monkeypatch)
+    front = window.front_desk
+    assert card.history_model.rowCount() == 2
+    assert {r.customer_id for r in day_rows(front)} == {anna.customer_id}
+
+    # Ctrl+Z in the card (it is modal: the window's keys are out of reach) undoes the
+    # window's step; the open card and the day view follow.
+    shown(qtbot, card)  # the picker closed: the card has the keyboard again
+    card.history.setFocus()
+    qtbot.keyClick(card.history, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: card.history_model.rowCount() == 1)
+    assert (customer_rows(), booking_rows()) == before
+    assert window.statusBar().currentMessage() == \
+        "Undid merge of Anna Schmit into Anna Schmidt."
+    assert card.email_edit.text() == "" and card.notes_edit.toPlainText() == ""
+    assert card.status.text() == ""  # "Merged …" is no longer so
+    assert {r.customer_id for r in day_rows(front)} == {anna.customer_id, twin.customer_id}
+    assert AuditEvent.select().order_by(AuditEvent.id.desc()).get().action == "customer.unmerge"
+
+    # Closed, then Ctrl+Shift+Z and Ctrl+Z in the main window.
+    qtbot.keyClick(card, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not card.isVisible())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    front.tree.setFocus()
+    qtbot.keyClick(front.tree, Qt.Key.Key_Z, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: {r.customer_id for r in day_rows(front)} == {anna.customer_id})
+    assert not Customer.select().where(Customer.id == twin.customer_id).exists()
+    assert window.statusBar().currentMessage() == \
+        "Redid merge of Anna Schmit into Anna Schmidt."
+    qtbot.keyClick(front.tree, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: {r.customer_id for r in day_rows(front)}
+                    == {anna.customer_id, twin.customer_id})
+    assert (customer_rows(), booking_rows()) == before
+    front.open_customer_card(twin.customer_id)
+    shown(qtbot, front.card)
+    assert (front.card.title.text(), front.card.notes_edit.toPlainText()) == (
+        "Anna Schmit", "Short hair")
+
+
+def test_an_edit_at_another_desk_after_the_merge_refuses_its_undo(qtbot, desk, monkeypatch):
+    window, card, anna, twin, _before = merge_twins_from_the_card(qtbot, desk, monkeypatch)
+    qtbot.keyClick(card, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not card.isVisible())
+    # Another desk corrects the kept record.
+    services.update_customer(anna.customer_id, notes="Short hair, prefers Katrin",
+                             by=desk.owner)
+    merged = customer_rows(), booking_rows()
+    front = window.front_desk
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    front.tree.setFocus()
+    qtbot.keyClick(front.tree, Qt.Key.Key_Z, CTRL)
+    said = ("Nothing was undone: the kept customer's record was changed after the merge (at "
+            "another desk, or erased); taking the merge back would undo that, so nothing was "
+            "changed.")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == said)
+    assert front.bar.isVisible() and front.bar.label.text() == said
+    assert (customer_rows(), booking_rows()) == merged
+    assert window.undo_action.text().replace("&", "") == \
+        "Undo merge of Anna Schmit into Anna Schmidt"  # the step stays
+
+
+def test_the_duplicates_merge_is_one_step_of_the_undo_stack(qtbot, desk, monkeypatch):
+    services.create_booking(tomorrow_slot(desk.shop), "Tom Alpha",
+                            customer_phone="0151 222 333")
+    thomas = services.create_booking(tomorrow_slot(desk.shop, 24), "Thomas Alpha")
+    tim = services.create_booking(tomorrow_slot(desk.shop, 26), "Tim Alpha")
+    for booking in (thomas, tim):
+        services.update_customer(booking.customer_id, phone="0151222333", by=desk.owner)
+    before = customer_rows(), booking_rows()
+    window = desk.window(desk.owner)
+    window.show_duplicates()
+    dialog = window.duplicates_dialog
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    dialog.select_customer(thomas.customer_id)
+    monkeypatch.setattr(duplicates_dialog, "confirm_group_merge", lambda *_args: True)
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
+    assert Customer.select().count() == 1
+    assert window.undo_action.text().replace("&", "") == \
+        "Undo merge of Tom Alpha, Tim Alpha into Thomas Alpha"
+    dialog.tree.setFocus()
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Z, CTRL)  # in the dialog: the window's undo
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    assert (customer_rows(), booking_rows()) == before
+    group = dialog.model.item(0, 0)
+    assert group.rowCount() == 3
+
+
 def test_the_picker_says_when_no_other_customer_is_found(qtbot, desk, monkeypatch):
     anna = services.create_booking(tomorrow_slot(desk.shop), "Anna Schmidt")
     window = desk.window(desk.owner)

@@ -6,7 +6,9 @@ owners "Merge with…" another record of the same person.
 Opened from the walk-in form (F4 once a customer is picked), the day view
 and the bookings table (F4, or the context menu on a booking). The record
 is read and saved through the window's pipeline (`services.get_customer`,
-`customer_history`, `update_customer`, `merge_customers`). A save sends
+`customer_history`, `update_customer`; a merge is `undo.merge_customers`, a
+step of the window's undo stack: Ctrl+Z, in the window or in the card,
+takes it back). A save sends
 the values the card showed of the fields it changes: when another desk
 changed one of them meanwhile, the services refuse it, the card says so
 and keeps what was typed ("Reload" shows the other desk's version). Esc
@@ -29,7 +31,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QFont,
+    QKeySequence,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -53,9 +62,11 @@ from PySide6.QtWidgets import (
 
 from ... import services
 from ...errors import InvalidInput, InvalidTransition, NotFound
+from ...services import undo
 from ...services.customer_rights import erased_name
 from .. import status_style as style
 from ..accessible import name_from_labels
+from ..commands import forward_undo_keys, perform, undo_stack_of
 from ..customer_words import WORDS, local_day
 from ..errors import describe
 from ..formats import date_text, number, table_date, time_range
@@ -78,7 +89,8 @@ def confirm_merge(parent: QWidget, keep, other) -> bool:
     box.setInformativeText(translate(
         "CustomerCard",
         "{other}'s bookings ({count}) move to {keep}'s record, {other}'s notes are added to "
-        "{keep}'s, and {other}'s record is removed. This cannot be undone.").format(
+        "{keep}'s, and {other}'s record is removed. Edit → Undo (Ctrl+Z) takes the merge "
+        "back.").format(
             other=other.name, keep=keep.name, count=WORDS.bookings(other.bookings)))
     merge = box.addButton(translate("CustomerCard", "Merge"), QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -158,6 +170,8 @@ class CustomerCard(QDialog):
         self.customer_id = customer_id
         self.row = None        # the CustomerRow as last read (what a save expects to find)
         self.picker: CustomerPicker | None = None
+        # A merge is a step of the window's undo stack; Ctrl+Z here undoes it too.
+        self.undo_stack = undo_stack_of(parent) or QUndoStack(self)
         self.setWindowTitle(self.tr("Customer"))
 
         self.title = QLabel()
@@ -251,6 +265,7 @@ class CustomerCard(QDialog):
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.show_help)
+        forward_undo_keys(self)
 
         details = QWidget()
         details.setMaximumWidth(340)  # the bookings get the room the screen has
@@ -311,6 +326,8 @@ class CustomerCard(QDialog):
         if change.initiator is self or self.row is None or not self.isVisible() \
                 or not change.concerns(self.row.business_id):
             return
+        if change.kind == "customer":  # a merge undone, say: "Merged …" is no longer so
+            self.status.clear()
         self._read(fields=not self.changes())
 
     def _read(self, fields: bool) -> None:
@@ -487,14 +504,11 @@ class CustomerCard(QDialog):
     def _merge_chosen(self, other) -> None:
         if self.row is None or not confirm_merge(self, self.row, other):
             return
-        keep_id, business_id = self.customer_id, self.row.business_id
-        (Op(self.session, self, lambda user: services.merge_customers(keep_id, other.id,
-                                                                      by=user))
-         .named("customers.merge_customers")
+        # One step of the window's undo stack ("Undo merge of … into …").
+        (perform(self, undo.merge_customers, self.customer_id, other.id)
          .busy(self._working(self.tr("Merging…")))
-         .success(lambda row: self._merged(row, other))
+         .success(lambda outcome: self._merged(outcome.result, other))
          .failure(self.show_refusal)
-         .announce(lambda _row: Change("customer", business_id, initiator=self))
          .run())
 
     def _merged(self, row, other) -> None:

@@ -1,15 +1,17 @@
 """Owner → Likely duplicates…: the business's customers that share a phone
 number or an email across records (`services.likely_duplicates`), group by
 group. Select the record to keep and Merge: the group's other records are
-merged into it (`merge_customers`, one after another in one operation),
-their bookings move and the audit log records each merge. Enter (or a
-double click) opens a customer's card to look first.
+merged into it (`undo.merge_customers`, one after another in one
+transaction), their bookings move and the audit log records each merge; it
+is one step of the window's undo stack (Ctrl+Z, here or in the window,
+takes all of them back). Enter (or a double click) opens a customer's card
+to look first.
 
 After a merge the views showing those bookings refresh (a `Change` of kind
 "customer" for the business); another desk's change reloads the list.
 """
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from ... import services
+from ...services import undo
 from ..customer_words import WORDS, local_day
 from ..errors import describe
 from ..formats import date_text, number
 from ..message_bar import MessageBar
-from ..operations import Change, Op
+from ..commands import forward_undo_keys, perform, undo_stack_of
 from .customer_card import show_card
 
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole  # on a customer's row: the CustomerRow
@@ -47,7 +50,7 @@ def confirm_group_merge(parent: QWidget, keep, others) -> bool:
     box.setInformativeText(translate(
         "DuplicatesDialog",
         "Their bookings ({count}) move to {keep}'s record, their notes are added to {keep}'s, "
-        "and their records are removed. This cannot be undone.").format(
+        "and their records are removed. Edit → Undo (Ctrl+Z) takes the merge back.").format(
             count=WORDS.bookings(sum(other.bookings for other in others)), keep=keep.name))
     merge = box.addButton(translate("DuplicatesDialog", "Merge"),
                           QMessageBox.ButtonRole.AcceptRole)
@@ -62,6 +65,8 @@ class DuplicatesDialog(QDialog):
         self.session = session
         self.groups: list = []
         self.card = None  # the customer card opened last
+        self.undo_stack = undo_stack_of(parent) or QUndoStack(self)
+        forward_undo_keys(self)
         self.setWindowTitle(self.tr("Likely duplicates"))
         intro = QLabel(self.tr(
             "Customer records that share a phone number or an email: likely one person. "
@@ -212,20 +217,11 @@ class DuplicatesDialog(QDialog):
         others = [c for c in group.customers if c.id != keep.id]
         if not others or not confirm_group_merge(self, keep, others):
             return
-        business_id = group.business_id
-
-        def work(user):
-            row = None
-            for other in others:
-                row = services.merge_customers(keep.id, other.id, by=user)
-            return row
-
-        (Op(self.session, self, work)
-         .named("customers.merge_customers")
+        # All of them in one transaction: one step of the window's undo stack.
+        (perform(self, undo.merge_customers, keep.id, tuple(other.id for other in others))
          .busy(lambda busy: self.buttons.setEnabled(not busy))
-         .success(lambda row: self._merged(row, others))
+         .success(lambda outcome: self._merged(outcome.result, others))
          .failure(self._merge_refused)
-         .announce(lambda _row: Change("customer", business_id, initiator=self))
          .run())
 
     def _merged(self, row, others) -> None:
