@@ -131,6 +131,17 @@ def walk_in(qtbot, window):
     return window.front_desk.walk_in
 
 
+def card_of_picked(qtbot, window, form, typed: str = "robe"):
+    """Type `typed` in the walk-in, pick the suggestion, press F4: the card,
+    shown with the keyboard."""
+    type_and_pick(qtbot, form, typed)
+    form.name.setFocus()
+    qtbot.keyClick(form.name, Qt.Key.Key_F4)
+    card = window.front_desk.card
+    shown(qtbot, card)
+    return card
+
+
 # --- the walk-in's typeahead ----------------------------------------------------------------
 
 def test_picking_a_customer_shows_their_history_and_books_for_their_record(qtbot, desk,
@@ -262,12 +273,7 @@ def test_f4_in_the_walk_in_opens_the_card_with_history_and_figures(qtbot, desk, 
                                         customer_phone="030 999")
     services.cancel_booking(cancelled, "Ill")
     window = desk.window(desk.staff)
-    form = walk_in(qtbot, window)
-    type_and_pick(qtbot, form, "robe")
-    form.name.setFocus()
-    qtbot.keyClick(form.name, Qt.Key.Key_F4)
-    card = window.front_desk.card
-    shown(qtbot, card)
+    card = card_of_picked(qtbot, window, walk_in(qtbot, window))
     assert card.customer_id == roberta
     assert card.title.text() == "Roberta Regular"
     assert card.name_edit.text() == "Roberta Regular" and card.phone_edit.text() == "030 999"
@@ -320,11 +326,7 @@ def test_the_card_saves_with_ctrl_s_and_enter(qtbot, desk, roberta):
 def test_another_desks_edit_between_opening_and_saving_is_refused_in_the_card(qtbot, desk,
                                                                              roberta):
     window = desk.window(desk.staff)
-    form = walk_in(qtbot, window)
-    type_and_pick(qtbot, form, "robe")
-    qtbot.keyClick(form.name, Qt.Key.Key_F4)
-    card = window.front_desk.card
-    shown(qtbot, card)
+    card = card_of_picked(qtbot, window, walk_in(qtbot, window))
     card.phone_edit.setFocus()
     card.phone_edit.selectAll()
     qtbot.keyClicks(card.phone_edit, "030 111 222")
@@ -749,12 +751,7 @@ def test_the_card_and_the_history_line_in_german(qtbot, desk, roberta):
 
 def test_f1_in_the_card_opens_the_guide_at_the_customer_card(qtbot, desk, roberta):
     window = desk.window(desk.staff)
-    form = walk_in(qtbot, window)
-    type_and_pick(qtbot, form, "robe")
-    form.name.setFocus()
-    qtbot.keyClick(form.name, Qt.Key.Key_F4)
-    card = window.front_desk.card
-    shown(qtbot, card)
+    card = card_of_picked(qtbot, window, walk_in(qtbot, window))
     qtbot.keyClick(card.name_edit, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: window.help_window is not None and window.help_window.isVisible())
     guide = window.help_window
