@@ -69,6 +69,11 @@ def read_query(text) -> Query:
     candidate = text.upper().replace("-", "")
     reference = (f"{candidate[:3]}-{candidate[3:]}" if len(candidate) == 6
                  and set(candidate) <= _REFERENCE_CHARS else None)
+    if reference is not None and not candidate.isdigit():
+        # "ab1234" is a reference (letters and digits, as the desk reads it
+        # off a slip), not a phone number: its digits would also find every
+        # phone that holds "1234".
+        mostly_digits = False
     return Query(text, folded(text), digits if mostly_digits else None, reference)
 
 
