@@ -71,6 +71,7 @@ from ..customer_words import WORDS, local_day
 from ..errors import describe
 from ..formats import date_text, number, table_date, time_range
 from ..message_bar import MessageBar
+from .confirm import confirm
 from ..operations import Change, Op
 
 HISTORY_LIMIT = 500   # the newest bookings shown; the figures count every one
@@ -81,21 +82,17 @@ FIELDS = ("name", "phone", "email", "notes", "contact_ok")
 def confirm_merge(parent: QWidget, keep, other) -> bool:
     """Ask before merging `other` into `keep` (CustomerRows). Tests replace it."""
     translate = QCoreApplication.translate
-    box = QMessageBox(QMessageBox.Icon.Question,
-                      translate("CustomerCard", "Merge customers"), "",
-                      QMessageBox.StandardButton.Cancel, parent)
-    box.setText(translate("CustomerCard", "Merge {other} into {keep}?").format(
-        other=other.name, keep=keep.name))
-    box.setInformativeText(translate(
-        "CustomerCard",
-        "{other}'s bookings ({count}) move to {keep}'s record, {other}'s notes are added to "
-        "{keep}'s, and {other}'s record is removed. Edit → Undo (Ctrl+Z) takes the merge "
-        "back.").format(
-            other=other.name, keep=keep.name, count=WORDS.bookings(other.bookings)))
-    merge = box.addButton(translate("CustomerCard", "Merge"), QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is merge
+    return confirm(
+        parent, QMessageBox.Icon.Question, translate("CustomerCard", "Merge customers"),
+        translate("CustomerCard", "Merge {other} into {keep}?").format(
+            other=other.name, keep=keep.name),
+        translate(
+            "CustomerCard",
+            "{other}'s bookings ({count}) move to {keep}'s record, {other}'s notes are added to "
+            "{keep}'s, and {other}'s record is removed. Edit → Undo (Ctrl+Z) takes the merge "
+            "back.").format(
+                other=other.name, keep=keep.name, count=WORDS.bookings(other.bookings)),
+        translate("CustomerCard", "Merge"))
 
 
 def confirm_discard(parent: QWidget, name: str) -> bool:
@@ -125,22 +122,16 @@ def confirm_erase(parent: QWidget, row) -> bool:
     default button (Enter or Esc keeps the data); "Erase" is reached with
     Tab, as destructive buttons are. Tests replace it."""
     translate = QCoreApplication.translate
-    box = QMessageBox(QMessageBox.Icon.Warning,
-                      translate("CustomerCard", "Erase the customer's data"), "",
-                      QMessageBox.StandardButton.Cancel, parent)
-    box.setText(translate("CustomerCard", "Erase {name}'s data?").format(name=row.name))
-    box.setInformativeText(translate(
-        "CustomerCard",
-        "Their name, phone, email and notes are removed from their record and from their "
-        "bookings ({count}); from now on they are called \"{erased}\". The bookings keep "
-        "their dates and statuses, so reports do not change. This cannot be undone.").format(
-            count=WORDS.bookings(row.bookings), erased=erased_name(row.id)))
-    erase = box.addButton(translate("CustomerCard", "Erase"),
-                          QMessageBox.ButtonRole.DestructiveRole)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is erase
+    return confirm(
+        parent, QMessageBox.Icon.Warning, translate("CustomerCard", "Erase the customer's data"),
+        translate("CustomerCard", "Erase {name}'s data?").format(name=row.name),
+        translate(
+            "CustomerCard",
+            "Their name, phone, email and notes are removed from their record and from their "
+            "bookings ({count}); from now on they are called \"{erased}\". The bookings keep "
+            "their dates and statuses, so reports do not change. This cannot be undone.").format(
+                count=WORDS.bookings(row.bookings), erased=erased_name(row.id)),
+        translate("CustomerCard", "Erase"), QMessageBox.ButtonRole.DestructiveRole)
 
 
 def show_card(session, customer_id: int, parent: QWidget | None = None) -> "CustomerCard":

@@ -27,6 +27,7 @@ from ..customer_words import local_day
 from ..errors import describe
 from ..formats import date_text, number
 from ..message_bar import MessageBar
+from .confirm import confirm
 from ..operations import Change, Op
 
 SHOWN = 5  # customers the preview names
@@ -43,21 +44,15 @@ def confirm_erase_expired(parent: QWidget, count: int, months: int) -> bool:
     """Ask before erasing the customers the retention period has passed for.
     Cancel is the default button. Tests replace it."""
     translate = QCoreApplication.translate
-    box = QMessageBox(QMessageBox.Icon.Warning,
-                      translate("CustomerDataDialog", "Erase customers"), "",
-                      QMessageBox.StandardButton.Cancel, parent)
-    box.setText(RetentionWords().erase_question(count))
-    box.setInformativeText(translate(
-        "CustomerDataDialog",
-        "They have had no booking for {months} months. Their names, phones, emails and notes "
-        "are removed from their records and bookings; the bookings keep their dates and "
-        "statuses. This cannot be undone.").format(months=number(months)))
-    erase = box.addButton(translate("CustomerDataDialog", "Erase"),
-                          QMessageBox.ButtonRole.DestructiveRole)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is erase
+    return confirm(
+        parent, QMessageBox.Icon.Warning, translate("CustomerDataDialog", "Erase customers"),
+        RetentionWords().erase_question(count),
+        translate(
+            "CustomerDataDialog",
+            "They have had no booking for {months} months. Their names, phones, emails and "
+            "notes are removed from their records and bookings; the bookings keep their dates "
+            "and statuses. This cannot be undone.").format(months=number(months)),
+        translate("CustomerDataDialog", "Erase"), QMessageBox.ButtonRole.DestructiveRole)
 
 
 class CustomerDataDialog(QDialog):

@@ -31,6 +31,7 @@ from ..customer_words import WORDS, local_day
 from ..errors import describe
 from ..formats import date_text, number
 from ..message_bar import MessageBar
+from .confirm import confirm
 from ..commands import forward_undo_keys, perform, undo_stack_of
 from .customer_card import show_card
 
@@ -42,21 +43,17 @@ def confirm_group_merge(parent: QWidget, keep, others) -> bool:
     """Ask before merging `others` into `keep`. Tests replace it."""
     translate = QCoreApplication.translate
     names = ", ".join(other.name for other in others)
-    box = QMessageBox(QMessageBox.Icon.Question,
-                      translate("DuplicatesDialog", "Merge customers"), "",
-                      QMessageBox.StandardButton.Cancel, parent)
-    box.setText(translate("DuplicatesDialog", "Merge {others} into {keep}?").format(
-        others=names, keep=keep.name))
-    box.setInformativeText(translate(
-        "DuplicatesDialog",
-        "Their bookings ({count}) move to {keep}'s record, their notes are added to {keep}'s, "
-        "and their records are removed. Edit → Undo (Ctrl+Z) takes the merge back.").format(
-            count=WORDS.bookings(sum(other.bookings for other in others)), keep=keep.name))
-    merge = box.addButton(translate("DuplicatesDialog", "Merge"),
-                          QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is merge
+    return confirm(
+        parent, QMessageBox.Icon.Question, translate("DuplicatesDialog", "Merge customers"),
+        translate("DuplicatesDialog", "Merge {others} into {keep}?").format(
+            others=names, keep=keep.name),
+        translate(
+            "DuplicatesDialog",
+            "Their bookings ({count}) move to {keep}'s record, their notes are added to "
+            "{keep}'s, and their records are removed. Edit → Undo (Ctrl+Z) takes the merge "
+            "back.").format(
+                count=WORDS.bookings(sum(other.bookings for other in others)), keep=keep.name),
+        translate("DuplicatesDialog", "Merge"))
 
 
 class DuplicatesDialog(QDialog):
