@@ -490,36 +490,35 @@ def export_csv(path, flt: BookingFilter, bom: bool = False, progress: Progress |
         part = [(business.id, business.name, business.timezone, rows) for business, rows in theirs]
         log.info("CSV export of %d rows: a second process writes %d of them (%d businesses)",
                  total, sum(rows for *_, rows in part), len(part))
+        reached = 0
+
+        def report(at: int) -> None:
+            """The bar, for both processes' rows; never back (when the first
+            writes the second's share again, until it passes where it was)."""
+            nonlocal reached
+            reached = max(reached, at)
+            if progress:
+                progress(reached, max(total, reached))
+
         with second_process.SecondProcess(_csv_part, (url, flt, part),
                                           os.path.dirname(handle.name)) as helper:
-            def shown(done: int, _total: int = 0) -> None:
-                if progress:
-                    progress(done + helper.done, max(total, done + helper.done))
-
-            count = _csv_rows(handle, flt, mine, shown, cancelled)
+            count = _csv_rows(handle, flt, mine,
+                              lambda done, _total: report(done + helper.done), cancelled)
 
             def poll() -> None:
                 if cancelled is not None and cancelled():
                     raise ExportCancelled()
-                shown(count)
+                report(count + helper.done)
 
             written = helper.wait(poll)
             if written is None:  # it could not start or failed (logged): write its share here
-                mine_done, shown_done = count, count + helper.done
-
-                def again(done: int, _total: int) -> None:
-                    # Its rows are written again here: the bar stays where
-                    # it was until this process has passed it.
-                    if progress:
-                        at = max(shown_done, mine_done + done)
-                        progress(at, max(total, at))
-
-                count += _csv_rows(handle, flt, theirs, again, cancelled)
+                mine_done = count
+                count += _csv_rows(handle, flt, theirs,
+                                   lambda done, _total: report(mine_done + done), cancelled)
             else:
                 helper.append_to(handle)
                 count += written
-                if progress:
-                    progress(count, max(total, count))
+                report(count)
     return count
 
 
